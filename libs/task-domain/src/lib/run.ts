@@ -1,0 +1,96 @@
+import type { AwaitResult, ParameterValue, TaskKind } from './task-definition';
+
+/** Every status a run can be in. */
+export const RUN_STATUSES = ['queued', 'running', 'cancelling', 'completed', 'failed', 'cancelled'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** Foreground: the user waits in a dialog; background: the run lives in the monitor. */
+export const RUN_MODES = ['foreground', 'background'] as const;
+export type RunMode = (typeof RUN_MODES)[number];
+
+export interface RunProgress {
+  /** 0–100, or null when unknown (indeterminate). */
+  percent: number | null;
+  message: string | null;
+}
+
+export interface FileResult {
+  type: 'file';
+  fileName: string;
+  contentType: string;
+  size: number;
+}
+
+export interface ValueResult {
+  type: 'value';
+  value: unknown;
+}
+
+export type RunResult = FileResult | ValueResult;
+
+export interface RunError {
+  message: string;
+  details: string | null;
+}
+
+export interface RunOwner {
+  id: string;
+  username: string;
+}
+
+export type DisplayValues = Record<string, ParameterValue>;
+
+/** The subtask a scheduler is working on now. */
+export interface SchedulerCurrent {
+  id: string;
+  title: string;
+  display: DisplayValues;
+  progress: RunProgress;
+}
+
+export interface SchedulerState {
+  total: number;
+  completed: number;
+  failed: number;
+  cancelled: number;
+  current: SchedulerCurrent | null;
+}
+
+/** The one shape in which a run is shown everywhere (HTTP and Socket.IO). */
+export interface RunView {
+  id: string;
+  task: string;
+  title: string;
+  kind: TaskKind;
+  owner: RunOwner;
+  mode: RunMode;
+  display: DisplayValues;
+  status: RunStatus;
+  progress: RunProgress;
+  result: RunResult | null;
+  error: RunError | null;
+  parentId: string | null;
+  scheduler: SchedulerState | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  version: number;
+  /** Only on `GET /api/runs/:id` of a scheduler: its subtasks in the order of `rows`. */
+  children?: RunView[];
+}
+
+/** A page of runs with an opaque cursor for the next one. */
+export interface RunPage {
+  items: RunView[];
+  nextCursor: string | null;
+}
+
+/** The mode a new run gets when the request does not name one. */
+export function defaultMode(awaitResult: AwaitResult): RunMode {
+  return awaitResult === 'no' ? 'background' : 'foreground';
+}
+
+/** Whether a user may move a run of a task with this setting to the background. */
+export function canMoveToBackground(awaitResult: AwaitResult, background: boolean): boolean {
+  return background && awaitResult !== 'yes';
+}
