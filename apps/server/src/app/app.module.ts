@@ -1,0 +1,33 @@
+import { DynamicModule, Module } from '@nestjs/common';
+
+import { AuthModule } from './auth/auth.module';
+import { ConfigModule } from './config/config.module';
+import type { OnwardConfig } from './config/onward-config';
+import { DatabaseModule } from './database/database.module';
+import { DemoModule } from './demo/demo.module';
+import { GatewayModule } from './gateway/gateway.module';
+import { HealthController } from './health/health.controller';
+import { QueueModule } from './queue/queue.module';
+import { RunsModule } from './runs/runs.module';
+import { TasksModule } from './tasks/tasks.module';
+
+@Module({})
+export class AppModule {
+  /** The whole server for one validated configuration. */
+  static forRoot(config: OnwardConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        DemoModule,
+        AuthModule,
+        QueueModule,
+        TasksModule,
+        RunsModule,
+        GatewayModule,
+      ],
+      controllers: [HealthController],
+    };
+  }
+}

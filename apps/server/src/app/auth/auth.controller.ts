@@ -1,0 +1,28 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+
+import type { AuthUser } from './auth-user';
+import { CurrentUser, Public } from './auth.decorators';
+import { AuthService } from './auth.service';
+import { LoginDto } from './login.dto';
+
+@ApiTags('auth')
+@Controller('api/auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Exchange username and password for an access token' })
+  login(@Body() body: LoginDto): Promise<{ accessToken: string; user: AuthUser }> {
+    return this.auth.login(body.username, body.password);
+  }
+
+  @Get('me')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'The caller' })
+  me(@CurrentUser() user: AuthUser): Promise<AuthUser> {
+    return this.auth.me(user);
+  }
+}

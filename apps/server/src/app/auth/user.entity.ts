@@ -1,0 +1,27 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+import { jsonText } from '../database/json.transformer';
+
+export type Role = 'user' | 'admin';
+
+@Entity('users')
+export class UserEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 100, unique: true })
+  username!: string;
+
+  @Column({ name: 'display_name', type: 'varchar', length: 200 })
+  displayName!: string;
+
+  @Column({ type: 'text', transformer: jsonText })
+  roles!: Role[];
+
+  /** `scrypt$N$r$p$salt$hash`, never the password itself. */
+  @Column({ name: 'password_hash', type: 'varchar', length: 300 })
+  passwordHash!: string;
+
+  @Column({ name: 'created_at', type: 'varchar', length: 24 })
+  createdAt!: string;
+}

@@ -1,0 +1,32 @@
+import type { FieldError } from '@onward/task-domain';
+
+/** Base of the errors the domain throws; the exception filter maps `code` to an HTTP status. */
+export abstract class DomainError extends Error {
+  abstract readonly code: 'not_found' | 'conflict' | 'validation_failed' | 'forbidden' | 'unauthorized';
+}
+
+export class NotFoundError extends DomainError {
+  readonly code = 'not_found';
+}
+
+export class ConflictError extends DomainError {
+  readonly code = 'conflict';
+}
+
+export class ForbiddenError extends DomainError {
+  readonly code = 'forbidden';
+}
+
+export class UnauthorizedError extends DomainError {
+  readonly code = 'unauthorized';
+}
+
+export class ValidationError extends DomainError {
+  readonly code = 'validation_failed';
+  constructor(
+    message: string,
+    readonly details: FieldError[] = [],
+  ) {
+    super(message);
+  }
+}

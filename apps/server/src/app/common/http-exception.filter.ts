@@ -1,0 +1,74 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { ErrorBody } from '@onward/task-domain';
+import type { Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+import { QueryFailedError } from 'typeorm';
+
+import { DomainError, ValidationError } from './domain-errors';
+
+const DOMAIN_STATUS: Record<DomainError['code'], number> = {
+  not_found: HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+  validation_failed: HttpStatus.BAD_REQUEST,
+  forbidden: HttpStatus.FORBIDDEN,
+  unauthorized: HttpStatus.UNAUTHORIZED,
+};
+
+/** Connection-level failures of the database or Redis: the request may succeed later. */
+function isUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    typeof code === 'string' &&
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08001', '08003'].includes(code)
+  );
+}
+
+/** Builds the contract's error body. */
+export function errorBody(statusCode: number, message: string, details?: ErrorBody['details']): ErrorBody {
+  const body: ErrorBody = { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
+  if (details) body.details = details;
+  return body;
+}
+
+/** Maps every error to the contract's JSON shape; the one place where errors become HTTP. */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') return;
+    const response = host.switchToHttp().getResponse<Response>();
+    const body = this.toBody(exception);
+    if (response.headersSent) {
+      response.end();
+      return;
+    }
+    response.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown): ErrorBody {
+    if (exception instanceof ValidationError) {
+      return errorBody(HttpStatus.BAD_REQUEST, exception.message, exception.details);
+    }
+    if (exception instanceof DomainError) {
+      return errorBody(DOMAIN_STATUS[exception.code], exception.message);
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      const message =
+        typeof response === 'string'
+          ? response
+          : Array.isArray((response as { message?: unknown }).message)
+            ? ((response as { message: string[] }).message).join('; ')
+            : String((response as { message?: unknown }).message ?? exception.message);
+      return errorBody(status, message);
+    }
+    if (isUnavailable(exception) || (exception instanceof QueryFailedError && isUnavailable(exception.driverError))) {
+      this.logger.warn(`Service unavailable: ${(exception as Error).message}`);
+      return errorBody(HttpStatus.SERVICE_UNAVAILABLE, 'A backing service is unavailable; try again shortly');
+    }
+    this.logger.error((exception as Error)?.stack ?? String(exception));
+    return errorBody(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error');
+  }
+}

@@ -1,0 +1,69 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule, TypeOrmModuleOptions } from '@nestjs/typeorm';
+import { Client } from 'pg';
+
+import { UserEntity } from '../auth/user.entity';
+import { ONWARD_CONFIG } from '../config/config.module';
+import type { OnwardConfig } from '../config/onward-config';
+import { DEMO_ENTITIES } from '../demo/demo.entities';
+import { DemoTables1730000000100 } from '../demo/migrations/1730000000100-demo-tables';
+import { RunEntity } from '../runs/run.entity';
+import { CoreTables1730000000000 } from './migrations/1730000000000-core-tables';
+
+const ENTITIES = [UserEntity, RunEntity, ...DEMO_ENTITIES];
+// Listed as classes, not globs: the server is bundled, and the order is the upgrade path.
+const MIGRATIONS = [CoreTables1730000000000, DemoTables1730000000100];
+
+/** A schema named in DATABASE_URL must exist before TypeORM puts its migrations table there. */
+async function ensureSchema(url: string, schema: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function typeOrmOptions(config: OnwardConfig): Promise<TypeOrmModuleOptions> {
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: true,
+    synchronize: false,
+    logging: ['error', 'warn'] as ('error' | 'warn')[],
+  };
+  if (config.database.type === 'sqlite') {
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: config.database.file,
+      enableWAL: true,
+      // Several writers (engine, API) share one file: wait for the lock instead of failing.
+      prepareDatabase: (db: { pragma(source: string): unknown }) => {
+        db.pragma('busy_timeout = 5000');
+        db.pragma('synchronous = NORMAL');
+      },
+    };
+  }
+  const { url, schema } = config.database;
+  if (schema) await ensureSchema(url, schema);
+  return {
+    ...common,
+    type: 'postgres',
+    url,
+    schema: schema ?? undefined,
+    migrationsTransactionMode: 'each',
+    extra: { max: 10, connectionTimeoutMillis: 5000 },
+  };
+}
+
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [ONWARD_CONFIG],
+      useFactory: (config: OnwardConfig) => typeOrmOptions(config),
+    }),
+  ],
+})
+export class DatabaseModule {}

@@ -1,0 +1,81 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+
+import { Customer } from './customer.entity';
+import { DEMO_CUSTOMERS, DEMO_PRODUCTS } from './demo-data.catalogue';
+import { generateDemoOrders } from './demo-data.generator';
+import { Order } from './order.entity';
+import { Product } from './product.entity';
+
+/** Rows per INSERT: well below SQLite's bound-parameter limit, and few round trips on PostgreSQL. */
+const INSERT_BATCH = 100;
+
+const logger = new Logger('DemoData');
+
+async function idsByName(manager: EntityManager, entity: typeof Customer | typeof Product): Promise<Map<string, number>> {
+  const rows = await manager.getRepository<{ id: number; name: string }>(entity).find({ select: { id: true, name: true } });
+  return new Map(rows.map((row) => [row.name, row.id]));
+}
+
+function lookUp(ids: Map<string, number>, name: string): number {
+  const id = ids.get(name);
+  if (id === undefined) throw new Error(`demo data: "${name}" was not stored`);
+  return id;
+}
+
+async function insertAll(manager: EntityManager): Promise<number> {
+  await manager.insert(
+    Customer,
+    DEMO_CUSTOMERS.map(({ name }) => ({ name })),
+  );
+  await manager.insert(
+    Product,
+    DEMO_PRODUCTS.map((p) => ({ ...p, priceCents: p.basePriceCents })),
+  );
+  // Read the ids back rather than trusting bulk-insert identifiers, which drivers report differently.
+  const customers = await idsByName(manager, Customer);
+  const products = await idsByName(manager, Product);
+  const orders = generateDemoOrders().map((o) => ({
+    reference: o.reference,
+    customerId: lookUp(customers, o.customer),
+    productId: lookUp(products, o.product),
+    orderedOn: o.orderedOn,
+    quantity: o.quantity,
+    unitPriceCents: o.unitPriceCents,
+  }));
+  for (let i = 0; i < orders.length; i += INSERT_BATCH) {
+    await manager.insert(Order, orders.slice(i, i + INSERT_BATCH));
+  }
+  return orders.length;
+}
+
+/**
+ * Seeds the demo customers, products and orders in one transaction, unless customers exist already
+ * (so a restart, or data the user has changed, is left alone).
+ */
+export async function seedDemoData(dataSource: DataSource): Promise<void> {
+  try {
+    const inserted = await dataSource.transaction(async (manager) => {
+      if ((await manager.count(Customer)) > 0) return null;
+      return insertAll(manager);
+    });
+    if (inserted !== null) {
+      logger.log(`Seeded ${DEMO_CUSTOMERS.length} customers, ${DEMO_PRODUCTS.length} products, ${inserted} orders`);
+    }
+  } catch (error) {
+    // Several processes starting together on one PostgreSQL race here: the loser's unique names clash,
+    // its transaction rolls back, and the winner's data is what we wanted anyway.
+    if ((await dataSource.getRepository(Customer).count()) > 0) return;
+    throw error;
+  }
+}
+
+/** Seeds the demo data at start-up; migrations have run by then (the DataSource runs them on init). */
+@Injectable()
+export class DemoDataSeeder implements OnModuleInit {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async onModuleInit(): Promise<void> {
+    await seedDemoData(this.dataSource);
+  }
+}

@@ -1,0 +1,48 @@
+import type { RunProgress } from '@onward/task-domain';
+
+/**
+ * Coalesces progress reports of one run into at most one write per `intervalMs`: the latest value
+ * always wins, writes never overlap, and `close()` hands back what was not written yet so that the
+ * final write carries it.
+ */
+export class ProgressReporter {
+  private pending: RunProgress | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private lastWrite = 0;
+  private writing: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly intervalMs: number,
+    private readonly write: (progress: RunProgress) => Promise<void>,
+  ) {}
+
+  report(percent: number | null, message: string | null): void {
+    if (this.closed) return;
+    const clamped = percent === null || !Number.isFinite(percent) ? null : Math.min(100, Math.max(0, percent));
+    this.pending = { percent: clamped === null ? null : Math.round(clamped * 10) / 10, message: message?.slice(0, 500) ?? null };
+    if (this.timer) return;
+    const wait = Math.max(0, this.lastWrite + this.intervalMs - Date.now());
+    this.timer = setTimeout(() => this.flush(), wait);
+  }
+
+  /** Stops reporting; resolves once any write under way has ended. */
+  async close(): Promise<RunProgress | null> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.writing;
+    const last = this.pending;
+    this.pending = null;
+    return last;
+  }
+
+  private flush(): void {
+    this.timer = null;
+    const progress = this.pending;
+    if (!progress || this.closed) return;
+    this.pending = null;
+    this.lastWrite = Date.now();
+    this.writing = this.writing.then(() => this.write(progress)).catch(() => undefined);
+  }
+}

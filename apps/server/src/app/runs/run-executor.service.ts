@@ -1,0 +1,332 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  RunProgress,
+  RunResult,
+  RunStatus,
+  schedulerMessage,
+  schedulerOutcome,
+  schedulerPercent,
+  SchedulerState,
+} from '@onward/task-domain';
+import { PassThrough, type Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+
+import { ResultStorage } from '../results/result-storage.service';
+import { writeZip, ZipEntry } from '../results/zip-writer';
+import type { RunJob } from '../queue/run-queue.port';
+import { TaskFailure, type TaskContext } from '../tasks/task-handler';
+import { TaskRegistry } from '../tasks/task-registry.service';
+import { ProgressReporter } from './progress-reporter';
+import type { RunEntity } from './run.entity';
+import { RunStore } from './run-store.service';
+import { RunsRepository } from './runs.repository';
+
+/** Progress is written (and sent to browsers) at most this often per run. */
+export const PROGRESS_INTERVAL_MS = 100;
+
+/** Why a run's signal fired. */
+export class CancelledByUser extends Error {
+  constructor() {
+    super('Cancelled by the user');
+  }
+}
+
+type Outcome = 'completed' | 'failed' | 'cancelled' | 'requeued';
+
+const now = (): string => new Date().toISOString();
+
+/** "Globex 2024": the display values of a run, for scheduler messages. */
+function label(run: RunEntity): string {
+  return Object.values(run.display).join(' ');
+}
+
+/** `signal` or `parent` firing aborts the returned controller. */
+function linkedController(parent: AbortSignal): AbortController {
+  const controller = new AbortController();
+  if (parent.aborted) controller.abort(parent.reason);
+  else parent.addEventListener('abort', () => controller.abort(parent.reason), { once: true });
+  return controller;
+}
+
+/**
+ * The run engine: executes one queued run (a single task, or a scheduler's subtasks one after
+ * another) and records every step. Written once, above the queue port; drivers call `execute`.
+ */
+@Injectable()
+export class RunExecutor {
+  private readonly logger = new Logger(RunExecutor.name);
+  /** Runs executing in this process, subtasks included, by id. */
+  private readonly active = new Map<string, AbortController>();
+
+  constructor(
+    private readonly repository: RunsRepository,
+    private readonly store: RunStore,
+    private readonly registry: TaskRegistry,
+    private readonly storage: ResultStorage,
+  ) {}
+
+  /** Stops `runId` if it executes in this process (called for cancels and deletes). */
+  abortLocal(runId: string): void {
+    this.active.get(runId)?.abort(new CancelledByUser());
+  }
+
+  /** Executes a queued run; `signal` fires when the process stops taking work. */
+  async execute(job: RunJob, signal: AbortSignal): Promise<void> {
+    const queued = await this.repository.findById(job.runId);
+    if (!queued || queued.status !== 'queued') return; // cancelled or deleted while waiting
+    const controller = linkedController(signal);
+    this.active.set(queued.id, controller);
+    try {
+      const run = await this.store.change(
+        queued.id,
+        { startedAt: queued.startedAt ?? now(), attempts: queued.attempts + 1 },
+        'running',
+      );
+      if (!run) return;
+      if (run.scheduler) await this.executeScheduler(run, controller.signal);
+      else await this.executeSingle(run, controller.signal, null);
+    } finally {
+      this.active.delete(queued.id);
+    }
+  }
+
+  private async executeSingle(
+    run: RunEntity,
+    signal: AbortSignal,
+    onProgress: ((progress: RunProgress) => Promise<void>) | null,
+  ): Promise<Outcome> {
+    const task = this.registry.get(run.task);
+    if (!task) return this.finish(run, 'failed', { error: `The task "${run.task}" is no longer installed` });
+    const reporter = new ProgressReporter(PROGRESS_INTERVAL_MS, async (progress) => {
+      await this.store.change(run.id, { progressPercent: progress.percent, progressMessage: progress.message });
+      await onProgress?.(progress);
+    });
+    const output: { file: { fileName: string; contentType: string; path: string; stream: Writable } | null } = { file: null };
+    const pendingFile: Promise<unknown>[] = [];
+    const ctx: TaskContext = {
+      runId: run.id,
+      parameters: run.parameters,
+      signal,
+      logger: new Logger(`task:${run.task}`),
+      progress: (percent, message) => reporter.report(percent, message ?? null),
+      openResultFile: (fileName, contentType) => {
+        if (output.file) throw new Error('A run can write one result file only');
+        // Handlers get a stream at once; the file behind it opens asynchronously.
+        const stream = new PassThrough();
+        const current = { fileName, contentType, path: '', stream };
+        output.file = current;
+        pendingFile.push(
+          this.storage.create(run.id, fileName).then(({ path, stream: out }) => {
+            current.path = path;
+            stream.pipe(out);
+            return finished(out);
+          }),
+        );
+        return stream;
+      },
+    };
+    try {
+      const value = await task.handler.run(ctx);
+      const written = output.file;
+      if (written) {
+        if (!written.stream.writableEnded) written.stream.end();
+        await Promise.all(pendingFile);
+      }
+      await reporter.close();
+      if (signal.aborted) return this.finishAborted(run, signal);
+      const result: RunResult = written
+        ? {
+            type: 'file',
+            fileName: written.fileName,
+            contentType: written.contentType,
+            size: await this.storage.size(written.path),
+          }
+        : { type: 'value', value: value === undefined ? null : value };
+      return this.finish(run, 'completed', { result });
+    } catch (error) {
+      await reporter.close();
+      await Promise.allSettled(pendingFile);
+      if (signal.aborted) return this.finishAborted(run, signal);
+      const failure = error instanceof Error ? error : new Error(String(error));
+      const details = failure instanceof TaskFailure ? failure.details : (failure.stack ?? null);
+      this.logger.warn(`Run ${run.id} (${run.task}) failed: ${failure.message}`);
+      return this.finish(run, 'failed', { error: failure.message || 'The task failed', details });
+    }
+  }
+
+  /** A user's cancel ends the run `cancelled`; a shutdown hands it back to the queue. */
+  private async finishAborted(run: RunEntity, signal: AbortSignal): Promise<Outcome> {
+    await this.storage.remove(run.id);
+    if (signal.reason instanceof CancelledByUser) return this.finish(run, 'cancelled', {});
+    return this.finish(run, 'requeued', {});
+  }
+
+  private async finish(
+    run: RunEntity,
+    outcome: Outcome,
+    end: { result?: RunResult; error?: string; details?: string | null },
+  ): Promise<Outcome> {
+    const finishedAt = now();
+    switch (outcome) {
+      case 'completed': {
+        const done = await this.store.change(
+          run.id,
+          { result: end.result ?? null, progressPercent: 100, finishedAt },
+          'completed',
+        );
+        if (done) return 'completed';
+        // Cancelled while the handler was finishing: the user's cancel wins.
+        await this.storage.remove(run.id);
+        return (await this.store.change(run.id, { finishedAt }, 'cancelled')) ? 'cancelled' : 'failed';
+      }
+      case 'failed': {
+        const done = await this.store.change(
+          run.id,
+          { errorMessage: end.error ?? 'The task failed', errorDetails: end.details ?? null, finishedAt },
+          'failed',
+        );
+        return done ? 'failed' : 'cancelled';
+      }
+      case 'cancelled':
+        await this.store.change(run.id, { finishedAt }, 'cancelled');
+        return 'cancelled';
+      case 'requeued': {
+        const stored = await this.repository.findById(run.id);
+        if (stored?.status === 'cancelling') {
+          await this.store.change(run.id, { finishedAt }, 'cancelled');
+          return 'cancelled';
+        }
+        await this.store.change(run.id, { progressPercent: null, progressMessage: 'Waiting to resume' }, 'queued');
+        return 'requeued';
+      }
+    }
+  }
+
+  private async executeScheduler(parent: RunEntity, signal: AbortSignal): Promise<void> {
+    const children = await this.repository.findChildren(parent.id);
+    const total = children.length;
+    for (const [index, listed] of children.entries()) {
+      if (signal.aborted) break;
+      const child = await this.repository.findById(listed.id);
+      if (!child || child.status !== 'queued') continue; // cancelled alone, or finished before a restart
+      const controller = linkedController(signal);
+      this.active.set(child.id, controller);
+      try {
+        const started = await this.store.change(child.id, { startedAt: now(), attempts: child.attempts + 1 }, 'running');
+        if (!started) continue;
+        const counts = await this.counts(parent.id, total);
+        const current = { id: child.id, title: child.title, display: child.display };
+        const position = index + 1;
+        const updateParent = (progress: RunProgress): Promise<unknown> =>
+          this.store.change(parent.id, {
+            progressPercent: schedulerPercent(total, index, progress.percent),
+            progressMessage: schedulerMessage(position, total, label(child)),
+            scheduler: { ...counts, current: { ...current, progress } },
+          });
+        await updateParent({ percent: 0, message: null });
+        const outcome = await this.executeSingle(started, controller.signal, async (p) => {
+          await updateParent(p);
+        });
+        if (outcome === 'requeued') break;
+      } finally {
+        this.active.delete(child.id);
+      }
+      const counts = await this.counts(parent.id, total);
+      await this.store.change(parent.id, {
+        progressPercent: schedulerPercent(total, index + 1, null),
+        scheduler: { ...counts, current: null },
+      });
+    }
+    await this.finishScheduler(parent, children, signal);
+  }
+
+  private async counts(parentId: string, total: number): Promise<Omit<SchedulerState, 'current'>> {
+    const children = await this.repository.findChildren(parentId);
+    const count = (status: RunStatus): number => children.filter((c) => c.status === status).length;
+    return { total, completed: count('completed'), failed: count('failed'), cancelled: count('cancelled') };
+  }
+
+  private async finishScheduler(parent: RunEntity, listed: RunEntity[], signal: AbortSignal): Promise<void> {
+    const finishedAt = now();
+    if (signal.aborted && !(signal.reason instanceof CancelledByUser)) {
+      // Shutdown: what is left runs after the next start.
+      const stored = await this.repository.findById(parent.id);
+      if (stored?.status === 'running') {
+        await this.store.change(parent.id, { scheduler: { ...(await this.counts(parent.id, listed.length)), current: null } }, 'queued');
+        return;
+      }
+    }
+    if (signal.aborted) {
+      await this.repository.cancelPendingChildren(parent.id, finishedAt);
+      await this.store.announceAll(listed.map((c) => c.id));
+      const counts = await this.counts(parent.id, listed.length);
+      await this.store.change(parent.id, { scheduler: { ...counts, current: null }, finishedAt }, 'cancelled');
+      return;
+    }
+    const children = await this.repository.findChildren(parent.id);
+    const counts = await this.counts(parent.id, listed.length);
+    const outcome = schedulerOutcome(counts);
+    let result: RunResult;
+    try {
+      result = await this.combinedResult(parent, children);
+    } catch (error) {
+      await this.store.change(
+        parent.id,
+        { errorMessage: `Could not build the combined result: ${(error as Error).message}`, finishedAt },
+        'failed',
+      );
+      return;
+    }
+    const changes = {
+      scheduler: { ...counts, current: null },
+      progressPercent: 100,
+      progressMessage: `${counts.completed} of ${counts.total} completed`,
+      result,
+      finishedAt,
+      ...(outcome.status === 'failed' ? { errorMessage: outcome.message, errorDetails: this.errorsText(children) } : {}),
+    };
+    if (!(await this.store.change(parent.id, changes, outcome.status))) {
+      await this.storage.remove(parent.id);
+      await this.store.change(parent.id, { finishedAt }, 'cancelled');
+    }
+  }
+
+  private errorsText(children: RunEntity[]): string | null {
+    const failed = children.filter((c) => c.status === 'failed');
+    if (failed.length === 0) return null;
+    return failed
+      .map((c) => {
+        const params = Object.entries(c.parameters)
+          .map(([k, v]) => `${k}=${String(v)}`)
+          .join(', ');
+        return `Row ${(c.position ?? 0) + 1} (${params}): ${c.errorMessage ?? 'failed'}`;
+      })
+      .join('\n');
+  }
+
+  /** A zip of the subtasks' files (with errors.txt), or a value listing their values. */
+  private async combinedResult(parent: RunEntity, children: RunEntity[]): Promise<RunResult> {
+    const files: ZipEntry[] = [];
+    for (const child of children) {
+      if (child.status === 'completed' && child.result?.type === 'file') {
+        files.push({ path: this.storage.path(child.id, child.result.fileName), name: child.result.fileName });
+      }
+    }
+    if (files.length === 0) {
+      return {
+        type: 'value',
+        value: children.map((c) => ({
+          row: (c.position ?? 0) + 1,
+          display: c.display,
+          status: c.status,
+          value: c.result?.type === 'value' ? c.result.value : null,
+          error: c.errorMessage,
+        })),
+      };
+    }
+    const fileName = `${parent.task}-${parent.id.slice(0, 8)}.zip`;
+    const path = await this.storage.prepare(parent.id, fileName);
+    const size = await writeZip(path, files, this.errorsText(children));
+    return { type: 'file', fileName, contentType: 'application/zip', size };
+  }
+}

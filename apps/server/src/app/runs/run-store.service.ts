@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { isFinalStatus, RunStatus } from '@onward/task-domain';
+
+import { RunEvents } from './run-events';
+import type { RunEntity } from './run.entity';
+import { toRunView } from './run-view.mapper';
+import { RunChanges, RunsRepository } from './runs.repository';
+
+/** Every change of a run goes through here: persisted (version + 1), then announced. */
+@Injectable()
+export class RunStore {
+  constructor(
+    private readonly repository: RunsRepository,
+    private readonly events: RunEvents,
+  ) {}
+
+  /**
+   * Applies `changes` (entering status `to` when given, guarded by the state machine) and emits
+   * `run.updated`, plus a notification when a top-level run starts or finishes. Returns the stored
+   * run, or null when it no longer exists or the transition was not allowed.
+   */
+  async change(id: string, changes: RunChanges, to?: RunStatus): Promise<RunEntity | null> {
+    if (!(await this.repository.update(id, changes, to))) return null;
+    const run = await this.repository.findById(id);
+    if (!run) return null;
+    this.announce(run, to);
+    return run;
+  }
+
+  /** Emits the current view of runs changed in bulk. */
+  async announceAll(ids: string[]): Promise<void> {
+    for (const id of ids) {
+      const run = await this.repository.findById(id);
+      if (run) this.announce(run, run.status);
+    }
+  }
+
+  announceDeleted(run: RunEntity): void {
+    this.events.emit({ type: 'deleted', id: run.id, ownerId: run.ownerId });
+  }
+
+  announce(run: RunEntity, to?: RunStatus): void {
+    this.events.emit({ type: 'updated', run: toRunView(run) });
+    if (!to || run.parentId !== null) return;
+    const event = to === 'running' ? 'started' : isFinalStatus(to) ? 'finished' : null;
+    if (event) {
+      this.events.emit({
+        type: 'notification',
+        ownerId: run.ownerId,
+        notification: { id: run.id, event, status: run.status, title: run.title, display: run.display },
+      });
+    }
+  }
+}

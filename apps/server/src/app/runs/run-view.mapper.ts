@@ -1,0 +1,28 @@
+import type { RunView } from '@onward/task-domain';
+
+import type { RunEntity } from './run.entity';
+
+/** The contract's RunView of a stored run. */
+export function toRunView(run: RunEntity, children?: RunEntity[]): RunView {
+  const view: RunView = {
+    id: run.id,
+    task: run.task,
+    title: run.title,
+    kind: run.kind,
+    owner: { id: run.ownerId, username: run.ownerUsername },
+    mode: run.mode,
+    display: run.display,
+    status: run.status,
+    progress: { percent: run.progressPercent, message: run.progressMessage },
+    result: run.result,
+    error: run.errorMessage === null ? null : { message: run.errorMessage, details: run.errorDetails },
+    parentId: run.parentId,
+    scheduler: run.scheduler,
+    createdAt: run.createdAt,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    version: run.version,
+  };
+  if (children) view.children = children.map((child) => toRunView(child));
+  return view;
+}

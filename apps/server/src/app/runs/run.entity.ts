@@ -1,0 +1,92 @@
+import type {
+  DisplayValues,
+  Parameters,
+  RunMode,
+  RunResult,
+  RunStatus,
+  SchedulerState,
+  TaskKind,
+} from '@onward/task-domain';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+import { jsonText } from '../database/json.transformer';
+
+/** One run: a single task execution, a scheduler, or one of a scheduler's subtasks. */
+@Entity('runs')
+@Index('idx_runs_owner_list', ['ownerId', 'parentId', 'createdAt'])
+@Index('idx_runs_list', ['parentId', 'createdAt'])
+@Index('idx_runs_status', ['status'])
+@Index('idx_runs_parent_position', ['parentId', 'position'])
+export class RunEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  task!: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  title!: string;
+
+  @Column({ type: 'varchar', length: 10 })
+  kind!: TaskKind;
+
+  @Column({ name: 'owner_id', type: 'varchar', length: 36 })
+  ownerId!: string;
+
+  @Column({ name: 'owner_username', type: 'varchar', length: 100 })
+  ownerUsername!: string;
+
+  @Column({ type: 'varchar', length: 12 })
+  mode!: RunMode;
+
+  @Column({ type: 'varchar', length: 12 })
+  status!: RunStatus;
+
+  @Column({ type: 'text', transformer: jsonText })
+  parameters!: Parameters;
+
+  @Column({ type: 'text', transformer: jsonText })
+  display!: DisplayValues;
+
+  @Column({ name: 'progress_percent', type: 'real', nullable: true })
+  progressPercent!: number | null;
+
+  @Column({ name: 'progress_message', type: 'varchar', length: 500, nullable: true })
+  progressMessage!: string | null;
+
+  @Column({ type: 'text', nullable: true, transformer: jsonText })
+  result!: RunResult | null;
+
+  @Column({ name: 'error_message', type: 'text', nullable: true })
+  errorMessage!: string | null;
+
+  @Column({ name: 'error_details', type: 'text', nullable: true })
+  errorDetails!: string | null;
+
+  @Column({ name: 'parent_id', type: 'varchar', length: 36, nullable: true })
+  parentId!: string | null;
+
+  /** Index of a subtask in its scheduler's `rows`. */
+  @Column({ type: 'integer', nullable: true })
+  position!: number | null;
+
+  @Column({ type: 'text', nullable: true, transformer: jsonText })
+  scheduler!: SchedulerState | null;
+
+  /** ISO-8601 UTC strings: they sort as text on both databases, which the cursor relies on. */
+  @Column({ name: 'created_at', type: 'varchar', length: 24 })
+  createdAt!: string;
+
+  @Column({ name: 'started_at', type: 'varchar', length: 24, nullable: true })
+  startedAt!: string | null;
+
+  @Column({ name: 'finished_at', type: 'varchar', length: 24, nullable: true })
+  finishedAt!: string | null;
+
+  @Column({ type: 'integer' })
+  version!: number;
+
+  /** How many times execution started (a crashed worker's run may be retried). */
+  @Column({ type: 'integer', default: 0 })
+  attempts!: number;
+}

@@ -1,0 +1,88 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { RunPage, RunView } from '@onward/task-domain';
+import type { Response } from 'express';
+
+import type { AuthUser } from '../auth/auth-user';
+import { CurrentUser } from '../auth/auth.decorators';
+import { NotFoundError } from '../common/domain-errors';
+import { CreateRunDto } from './dto/create-run.dto';
+import { ListRunsQuery, WaitQuery } from './dto/list-runs.query';
+import { UpdateRunDto } from './dto/update-run.dto';
+import { RunsService } from './runs.service';
+
+// A malformed id cannot name a run: answer 404 like any unknown id.
+const RunId = new ParseUUIDPipe({ exceptionFactory: () => new NotFoundError('Run not found') });
+
+@ApiTags('runs')
+@ApiBearerAuth()
+@Controller('api/runs')
+export class RunsController {
+  constructor(private readonly runs: RunsService) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Start a run (parameters) or a scheduler run (rows); answers at once' })
+  async create(@CurrentUser() user: AuthUser, @Body() body: CreateRunDto, @Res({ passthrough: true }) response: Response): Promise<RunView> {
+    const run = await this.runs.create(user, body);
+    response.location(`/api/runs/${run.id}`);
+    return run;
+  }
+
+  @Get()
+  @ApiOperation({ summary: "The caller's top-level runs, newest first" })
+  list(@CurrentUser() user: AuthUser, @Query() query: ListRunsQuery): Promise<RunPage> {
+    return this.runs.list(user, query, false);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One run; a scheduler with its subtasks in `children`' })
+  get(@CurrentUser() user: AuthUser, @Param('id', RunId) id: string): Promise<RunView> {
+    return this.runs.get(user, id);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Cancel a queued or running run' })
+  cancel(@CurrentUser() user: AuthUser, @Param('id', RunId) id: string): Promise<RunView> {
+    return this.runs.cancel(user, id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Move a foreground run to the background' })
+  update(@CurrentUser() user: AuthUser, @Param('id', RunId) id: string, @Body() _body: UpdateRunDto): Promise<RunView> {
+    return this.runs.moveToBackground(user, id);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a run (cancelling it first) with its files and subtasks' })
+  delete(@CurrentUser() user: AuthUser, @Param('id', RunId) id: string): Promise<void> {
+    return this.runs.delete(user, id);
+  }
+
+  @Get(':id/result')
+  @ApiOperation({ summary: 'The result: the file, or the JSON value' })
+  async result(
+    @CurrentUser() user: AuthUser,
+    @Param('id', RunId) id: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<StreamableFile | unknown> {
+    const result = await this.runs.result(user, id);
+    if (result.type === 'value') {
+      response.type('application/json');
+      return JSON.stringify(result.value);
+    }
+    return new StreamableFile(result.stream, {
+      type: result.contentType,
+      length: result.size,
+      disposition: `attachment; filename="${result.fileName.replace(/["\\]/g, '_')}"`,
+    });
+  }
+
+  @Get(':id/wait')
+  @ApiOperation({ summary: 'Answer when the run has finished, or after `timeout` seconds (≤ 60)' })
+  wait(@CurrentUser() user: AuthUser, @Param('id', RunId) id: string, @Query() query: WaitQuery): Promise<RunView> {
+    return this.runs.wait(user, id, query.timeout);
+  }
+}

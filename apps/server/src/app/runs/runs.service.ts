@@ -1,0 +1,291 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  canMoveToBackground,
+  defaultMode,
+  DisplayValues,
+  FieldError,
+  isFinalStatus,
+  Parameters,
+  RUN_MODES,
+  RUN_STATUSES,
+  RunMode,
+  RunPage,
+  RunStatus,
+  RunView,
+  validateParameters,
+} from '@onward/task-domain';
+import type { ReadStream } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { filter, firstValueFrom, race, timer } from 'rxjs';
+
+import { type AuthUser, isAdmin } from '../auth/auth-user';
+import { ConflictError, NotFoundError, ValidationError } from '../common/domain-errors';
+import { ONWARD_CONFIG } from '../config/config.module';
+import type { OnwardConfig } from '../config/onward-config';
+import { RunQueue } from '../queue/run-queue.port';
+import { ResultStorage } from '../results/result-storage.service';
+import { TaskRegistry, type RegisteredTask } from '../tasks/task-registry.service';
+import { CursorCodec } from './cursor';
+import type { CreateRunDto } from './dto/create-run.dto';
+import { RunEvents } from './run-events';
+import { RunEntity } from './run.entity';
+import { RunStore } from './run-store.service';
+import { toRunView } from './run-view.mapper';
+import { RunsRepository } from './runs.repository';
+
+export interface ListOptions {
+  status?: string;
+  mode?: string;
+  limit?: string;
+  cursor?: string;
+  user?: string;
+}
+
+export type RunResultPayload =
+  | { type: 'file'; fileName: string; contentType: string; size: number; stream: ReadStream }
+  | { type: 'value'; value: unknown };
+
+const now = (): string => new Date().toISOString();
+
+function pick(values: Parameters, names: string[]): DisplayValues {
+  const display: DisplayValues = {};
+  for (const name of names) if (values[name] !== undefined) display[name] = values[name];
+  return display;
+}
+
+/** The display of a scheduler: the display values shared by every row. */
+function commonDisplay(rows: Parameters[], names: string[]): DisplayValues {
+  const display: DisplayValues = {};
+  for (const name of names) {
+    const first = rows[0][name];
+    if (first !== undefined && rows.every((row) => row[name] === first)) display[name] = first;
+  }
+  return display;
+}
+
+/** What users do with runs: start, list, read, cancel, move, delete, download, await. */
+@Injectable()
+export class RunsService {
+  private readonly cursors: CursorCodec;
+
+  constructor(
+    private readonly repository: RunsRepository,
+    private readonly store: RunStore,
+    private readonly events: RunEvents,
+    private readonly registry: TaskRegistry,
+    private readonly queue: RunQueue,
+    private readonly storage: ResultStorage,
+    @Inject(ONWARD_CONFIG) config: OnwardConfig,
+  ) {
+    this.cursors = new CursorCodec(config.jwtSecret);
+  }
+
+  async create(user: AuthUser, request: CreateRunDto): Promise<RunView> {
+    const task = this.registry.get(request.task);
+    if (!task) throw new NotFoundError(`Unknown task "${request.task}"`);
+    if (request.parameters !== undefined && request.rows !== undefined) {
+      throw new ValidationError('Give either parameters (one record) or rows (a selection), not both', [
+        { field: 'rows', message: 'must not be given together with parameters' },
+      ]);
+    }
+    const mode = request.mode ?? defaultMode(task.definition.awaitResult);
+    if (mode === 'background' && !task.definition.background) {
+      throw new ValidationError(`The task "${task.definition.id}" cannot run in the background`, [
+        { field: 'mode', message: 'this task runs in the foreground only' },
+      ]);
+    }
+    const runs = request.rows ? this.schedulerRuns(user, task, mode, request.rows) : [this.singleRun(user, task, mode, request.parameters)];
+    await this.repository.insert(runs);
+    const top = runs[0];
+    await this.queue.enqueue({ runId: top.id, ownerId: user.id });
+    this.store.announce(top);
+    return toRunView(top);
+  }
+
+  private newRun(user: AuthUser, task: RegisteredTask, mode: RunMode, parameters: Parameters, createdAt: string): RunEntity {
+    return Object.assign(new RunEntity(), {
+      id: randomUUID(),
+      task: task.definition.id,
+      title: task.definition.title,
+      kind: task.definition.kind,
+      ownerId: user.id,
+      ownerUsername: user.username,
+      mode,
+      status: 'queued' as RunStatus,
+      parameters,
+      display: pick(parameters, task.definition.displayParameters),
+      progressPercent: null,
+      progressMessage: null,
+      result: null,
+      errorMessage: null,
+      errorDetails: null,
+      parentId: null,
+      position: null,
+      scheduler: null,
+      createdAt,
+      startedAt: null,
+      finishedAt: null,
+      version: 1,
+      attempts: 0,
+    });
+  }
+
+  private singleRun(user: AuthUser, task: RegisteredTask, mode: RunMode, input: unknown): RunEntity {
+    const checked = validateParameters(task.options.parameters, input, 'parameters');
+    if (!checked.ok) throw this.invalid(checked.errors);
+    return this.newRun(user, task, mode, checked.value, now());
+  }
+
+  private schedulerRuns(user: AuthUser, task: RegisteredTask, mode: RunMode, rows: unknown[]): RunEntity[] {
+    const errors: FieldError[] = [];
+    const values: Parameters[] = [];
+    rows.forEach((row, index) => {
+      const checked = validateParameters(task.options.parameters, row, `rows[${index}]`);
+      if (checked.ok) values.push(checked.value);
+      else errors.push(...checked.errors);
+    });
+    if (errors.length > 0) throw this.invalid(errors.slice(0, 50));
+    const createdAt = now();
+    const parent = this.newRun(user, task, mode, {}, createdAt);
+    parent.display = commonDisplay(values, task.definition.displayParameters);
+    parent.progressPercent = 0;
+    parent.scheduler = { total: values.length, completed: 0, failed: 0, cancelled: 0, current: null };
+    const children = values.map((parameters, position) =>
+      Object.assign(this.newRun(user, task, 'background', parameters, createdAt), { parentId: parent.id, position }),
+    );
+    return [parent, ...children];
+  }
+
+  private invalid(errors: FieldError[]): ValidationError {
+    return new ValidationError(`Invalid parameters: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, errors);
+  }
+
+  async list(user: AuthUser, options: ListOptions, everyone: boolean): Promise<RunPage> {
+    const errors: FieldError[] = [];
+    const statuses = options.status
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean) as RunStatus[] | undefined;
+    const unknown = statuses?.filter((s) => !RUN_STATUSES.includes(s));
+    if (unknown?.length) errors.push({ field: 'status', message: `unknown status ${unknown.map((s) => `"${s}"`).join(', ')}` });
+    if (options.mode !== undefined && !RUN_MODES.includes(options.mode as RunMode)) {
+      errors.push({ field: 'mode', message: 'must be foreground or background' });
+    }
+    const limit = options.limit === undefined ? 50 : Number(options.limit);
+    if (!/^\d+$/.test(options.limit ?? '50') || limit < 1 || limit > 200) {
+      errors.push({ field: 'limit', message: 'must be a whole number from 1 to 200' });
+    }
+    const after = options.cursor === undefined ? undefined : this.cursors.decode(options.cursor);
+    if (after === null) errors.push({ field: 'cursor', message: 'is not a cursor issued by this server' });
+    if (errors.length > 0) throw new ValidationError(errors.map((e) => `${e.field} ${e.message}`).join('; '), errors);
+    const rows = await this.repository.list({
+      ownerId: everyone ? undefined : user.id,
+      ownerUsername: options.user,
+      statuses,
+      mode: options.mode,
+      limit: limit + 1,
+      after: after ?? undefined,
+    });
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return {
+      items: items.map((run) => toRunView(run)),
+      nextCursor: rows.length > limit && last ? this.cursors.encode({ createdAt: last.createdAt, id: last.id }) : null,
+    };
+  }
+
+  /** The run if the caller may see it; another user's run is "not found". */
+  private async visible(user: AuthUser, id: string): Promise<RunEntity> {
+    const run = await this.repository.findById(id);
+    if (!run || (run.ownerId !== user.id && !isAdmin(user))) throw new NotFoundError(`Run ${id} not found`);
+    return run;
+  }
+
+  async get(user: AuthUser, id: string): Promise<RunView> {
+    const run = await this.visible(user, id);
+    return toRunView(run, run.scheduler ? await this.repository.findChildren(run.id) : undefined);
+  }
+
+  async cancel(user: AuthUser, id: string): Promise<RunView> {
+    const run = await this.visible(user, id);
+    if (isFinalStatus(run.status)) throw new ConflictError(`Run ${id} has already finished (${run.status})`);
+    return toRunView(await this.stop(run));
+  }
+
+  /** Cancels a queued run at once, or asks the engine to stop a running one. */
+  private async stop(run: RunEntity): Promise<RunEntity> {
+    const finishedAt = now();
+    if (run.status === 'queued') {
+      await this.queue.remove(run.id);
+      const cancelled = await this.store.change(run.id, { finishedAt }, 'cancelled');
+      if (cancelled) {
+        if (run.scheduler) await this.cancelChildren(run.id, finishedAt);
+        return cancelled;
+      }
+    }
+    const cancelling = await this.store.change(run.id, {}, 'cancelling');
+    await this.queue.abort(run.id);
+    return cancelling ?? (await this.repository.findById(run.id)) ?? run;
+  }
+
+  private async cancelChildren(parentId: string, finishedAt: string): Promise<void> {
+    await this.repository.cancelPendingChildren(parentId, finishedAt);
+    const children = await this.repository.findChildren(parentId);
+    await this.store.announceAll(children.map((c) => c.id));
+    const counts = {
+      total: children.length,
+      completed: children.filter((c) => c.status === 'completed').length,
+      failed: children.filter((c) => c.status === 'failed').length,
+      cancelled: children.filter((c) => c.status === 'cancelled').length,
+    };
+    await this.store.change(parentId, { scheduler: { ...counts, current: null } });
+  }
+
+  async moveToBackground(user: AuthUser, id: string): Promise<RunView> {
+    const run = await this.visible(user, id);
+    const task = this.registry.get(run.task);
+    if (!task || !canMoveToBackground(task.definition.awaitResult, task.definition.background)) {
+      throw new ConflictError(`Runs of "${run.task}" must stay in the foreground (awaitResult is "yes")`);
+    }
+    if (run.mode === 'background') return toRunView(run);
+    return toRunView((await this.store.change(run.id, { mode: 'background' })) ?? run);
+  }
+
+  async delete(user: AuthUser, id: string): Promise<void> {
+    const run = await this.visible(user, id);
+    if (run.parentId) throw new ConflictError('A subtask goes with its scheduler: delete the scheduler run instead');
+    if (!isFinalStatus(run.status)) await this.stop(run);
+    const children = run.scheduler ? await this.repository.findChildren(run.id) : [];
+    await this.repository.deleteWithChildren(run.id);
+    await Promise.all([run, ...children].map((r) => this.storage.remove(r.id)));
+    this.store.announceDeleted(run);
+  }
+
+  async result(user: AuthUser, id: string): Promise<RunResultPayload> {
+    const run = await this.visible(user, id);
+    if (!run.result) throw new ConflictError(`Run ${id} has no result${isFinalStatus(run.status) ? '' : ' yet'}`);
+    if (run.result.type === 'value') return run.result;
+    return { ...run.result, stream: this.storage.read(run.id, run.result.fileName) };
+  }
+
+  /** Resolves when the run has finished or after `timeout` seconds, with its view then. */
+  async wait(user: AuthUser, id: string, timeout: string | undefined): Promise<RunView> {
+    const seconds = timeout === undefined ? 30 : Number(timeout);
+    if (!/^\d+(\.\d+)?$/.test(timeout ?? '30') || seconds > 60) {
+      throw new ValidationError('timeout must be a number of seconds from 0 to 60', [
+        { field: 'timeout', message: 'must be a number of seconds from 0 to 60' },
+      ]);
+    }
+    const deadline = Date.now() + seconds * 1000;
+    const finishedHere = this.events.events$.pipe(
+      filter((e) => (e.type === 'updated' && e.run.id === id && isFinalStatus(e.run.status)) || (e.type === 'deleted' && e.id === id)),
+    );
+    let run = await this.visible(user, id);
+    while (!isFinalStatus(run.status) && Date.now() < deadline) {
+      // Events are this process's; the re-read each second also sees runs executed elsewhere.
+      await firstValueFrom(race(finishedHere, timer(Math.min(1000, deadline - Date.now()))));
+      run = await this.visible(user, id);
+    }
+    return toRunView(run);
+  }
+}

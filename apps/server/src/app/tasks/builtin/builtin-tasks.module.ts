@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+
+import { DEMO_ENTITIES } from '../../demo/demo.entities';
+import { DemoSalesRepository } from './demo-sales.repository';
+import { PrintPreviewTask } from './print-preview.task';
+import { RecalculatePricesTask } from './recalculate-prices.task';
+import { SalesReportTask } from './sales-report.task';
+
+/** The built-in catalogue tasks, working on the demo data; the TaskRegistry discovers them. */
+@Module({
+  imports: [TypeOrmModule.forFeature(DEMO_ENTITIES)],
+  providers: [DemoSalesRepository, SalesReportTask, RecalculatePricesTask, PrintPreviewTask],
+})
+export class BuiltinTasksModule {}

@@ -1,0 +1,135 @@
+/**
+ * Test support for the built-in tasks (no jest globals, so it also type-checks with the app): the
+ * real BuiltinTasksModule on a real, seeded demo database, and a TaskContext made of plain parts — a
+ * real file stream, a real AbortController, and a record of the progress calls.
+ */
+import { spawnSync } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+
+import { Logger } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { Parameters } from '@onward/task-domain';
+import { DataSource } from 'typeorm';
+
+import { seedDemoData } from '../../demo/demo-data.seeder';
+import { createDemoDatabase, type DemoDatabaseKind } from '../../demo/demo-databases.testing';
+import type { TaskContext } from '../task-handler';
+import { TaskRegistry } from '../task-registry.service';
+import { BuiltinTasksModule } from './builtin-tasks.module';
+
+/** The Nest module under test, its seeded database, and how to tear both down. */
+export interface BuiltinTasksFixture {
+  moduleRef: TestingModule;
+  dataSource: DataSource;
+  close(): Promise<void>;
+}
+
+export async function startBuiltinTasks(kind: DemoDatabaseKind): Promise<BuiltinTasksFixture> {
+  const database = await createDemoDatabase(kind);
+  let moduleRef: TestingModule | undefined;
+  try {
+    moduleRef = await Test.createTestingModule({
+      imports: [TypeOrmModule.forRoot(database.options), DiscoveryModule, BuiltinTasksModule],
+      providers: [TaskRegistry],
+    }).compile();
+    await moduleRef.init();
+    const dataSource = moduleRef.get(DataSource);
+    await seedDemoData(dataSource);
+    const ref = moduleRef;
+    return {
+      moduleRef: ref,
+      dataSource,
+      close: async () => {
+        await ref.close();
+        await database.dispose();
+      },
+    };
+  } catch (error) {
+    await moduleRef?.close();
+    await database.dispose();
+    throw error;
+  }
+}
+
+export interface ProgressCall {
+  percent: number | null;
+  message: string | null;
+}
+
+export interface OpenedFile {
+  fileName: string;
+  contentType: string;
+  path: string;
+  stream: Writable;
+}
+
+/** A TaskContext over plain parts, and what the handler did with it. */
+export interface RecordingContext<P extends Parameters> {
+  ctx: TaskContext<P>;
+  controller: AbortController;
+  progress: ProgressCall[];
+  files: OpenedFile[];
+  /** Resolves once a progress call matching `match` has been made (or at once if one was). */
+  progressReached(match: (call: ProgressCall) => boolean): Promise<void>;
+}
+
+export function recordingContext<P extends Parameters>(parameters: P, dir: string): RecordingContext<P> {
+  const controller = new AbortController();
+  const progress: ProgressCall[] = [];
+  const files: OpenedFile[] = [];
+  const waiters: { match: (call: ProgressCall) => boolean; resolve: () => void }[] = [];
+  const ctx: TaskContext<P> = {
+    runId: 'test-run',
+    parameters,
+    signal: controller.signal,
+    logger: new Logger('BuiltinTaskTest'),
+    progress(percent, message = null) {
+      const call = { percent, message };
+      progress.push(call);
+      for (const waiter of waiters.filter((w) => w.match(call))) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    },
+    openResultFile(fileName, contentType) {
+      if (files.length > 0) throw new Error('a run has at most one result file');
+      const path = join(dir, `${files.length}-${fileName}`);
+      const stream = createWriteStream(path);
+      files.push({ fileName, contentType, path, stream });
+      return stream;
+    },
+  };
+  return {
+    ctx,
+    controller,
+    progress,
+    files,
+    progressReached: (match) =>
+      progress.some(match) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ match, resolve })),
+  };
+}
+
+let pdftotext: boolean | undefined;
+
+/**
+ * The text of a PDF (or of one page) by poppler's pdftotext, laid out as on the page; null when
+ * pdftotext is not installed, so that only the assertions that need it are left out.
+ */
+export function pdfText(path: string, page?: number): string | null {
+  pdftotext ??= spawnSync('pdftotext', ['-v']).error === undefined;
+  if (!pdftotext) return null;
+  const range = page === undefined ? [] : ['-f', String(page), '-l', String(page)];
+  const result = spawnSync('pdftotext', ['-layout', ...range, path, '-'], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`pdftotext failed on ${path}: ${result.stderr}`);
+  return result.stdout;
+}
+
+/** The number of pages, from the PDF's own page tree (no poppler needed). */
+export function pdfPageCount(bytes: Buffer): number {
+  const match = /\/Type\s*\/Pages[^>]*?\/Count\s+(\d+)/.exec(bytes.toString('latin1'));
+  return match ? Number(match[1]) : 0;
+}

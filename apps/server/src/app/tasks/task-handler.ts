@@ -1,0 +1,57 @@
+import type { Logger } from '@nestjs/common';
+import type { AwaitResult, ParameterDefinition, Parameters, TaskKind } from '@onward/task-domain';
+import type { Writable } from 'node:stream';
+
+/** What a handler declares about itself in `@OnwardTask(...)`; published in the catalogue. */
+export interface TaskOptions {
+  id: string;
+  title: string;
+  kind: TaskKind;
+  awaitResult: AwaitResult;
+  /** May the run be moved to (or started in) the background. */
+  background: boolean;
+  parameters: ParameterDefinition[];
+  displayParameters: string[];
+  /** Redis mode: run again on another worker when the worker executing it dies (default false). */
+  retryOnCrash?: boolean;
+}
+
+/** Everything a handler gets to do its work. */
+export interface TaskContext<P extends Parameters = Parameters> {
+  readonly runId: string;
+  /** The validated parameters, defaults applied. */
+  readonly parameters: P;
+  /** Fires when the user cancels the run or the server shuts down; stop promptly when it does. */
+  readonly signal: AbortSignal;
+  readonly logger: Logger;
+  /** Reports progress; cheap to call often (writes are throttled, the latest value wins). */
+  progress(percent: number | null, message?: string | null): void;
+  /**
+   * Opens the run's result file for streaming. Write to it and end it; the engine waits for it to
+   * finish and records its size. At most one file per run.
+   */
+  openResultFile(fileName: string, contentType: string): Writable;
+}
+
+/**
+ * A task handler: a provider class decorated with `@OnwardTask(...)`. Return a JSON-serialisable
+ * value (the run's value result), or write a file through `ctx.openResultFile` and return nothing.
+ * Throw to fail the run: the error's message is shown to the user, its stack is the details.
+ */
+export interface TaskHandler<P extends Parameters = Parameters> {
+  run(ctx: TaskContext<P>): Promise<unknown>;
+}
+
+/**
+ * Throw this from a handler to fail the run with a message meant for the user; `details` (or,
+ * when omitted, nothing) is what "Error details" shows. Any other error shows its stack as details.
+ */
+export class TaskFailure extends Error {
+  constructor(
+    message: string,
+    readonly details: string | null = null,
+  ) {
+    super(message);
+    this.name = 'TaskFailure';
+  }
+}

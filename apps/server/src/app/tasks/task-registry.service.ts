@@ -1,0 +1,105 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import {
+  AWAIT_RESULTS,
+  checkParameterDefinitions,
+  PARAMETER_TYPES,
+  TASK_KINDS,
+  TaskDefinition,
+} from '@onward/task-domain';
+
+import { ONWARD_TASK } from './task.decorator';
+import type { TaskHandler, TaskOptions } from './task-handler';
+
+/** A discovered task: its options and the handler instance. */
+export interface RegisteredTask {
+  options: TaskOptions;
+  definition: TaskDefinition;
+  handler: TaskHandler;
+}
+
+/** Thrown at start-up for a task definition the server cannot run with. */
+export class TaskDefinitionError extends Error {
+  override name = 'TaskDefinitionError';
+}
+
+function problemsOf(options: TaskOptions): string[] {
+  const problems: string[] = [];
+  if (!/^[a-z][a-z0-9-]{0,99}$/.test(options.id ?? '')) problems.push('id must be kebab-case (a-z, 0-9, -)');
+  if (!options.title) problems.push('title is missing');
+  if (!TASK_KINDS.includes(options.kind)) problems.push(`kind must be one of ${TASK_KINDS.join(', ')}`);
+  if (!AWAIT_RESULTS.includes(options.awaitResult)) problems.push(`awaitResult must be one of ${AWAIT_RESULTS.join(', ')}`);
+  if (typeof options.background !== 'boolean') problems.push('background must be a boolean');
+  if (options.awaitResult === 'no' && options.background === false) {
+    problems.push('awaitResult "no" needs background: true (the run can only live in the background)');
+  }
+  if (!Array.isArray(options.parameters)) return [...problems, 'parameters must be an array'];
+  for (const p of options.parameters) {
+    if (!PARAMETER_TYPES.includes(p.type)) problems.push(`parameter "${p.name}" has unknown type "${String(p.type)}"`);
+  }
+  problems.push(...checkParameterDefinitions(options.parameters));
+  const names = new Set(options.parameters.map((p) => p.name));
+  for (const name of options.displayParameters ?? []) {
+    if (!names.has(name)) problems.push(`displayParameters names "${name}", which is not a parameter`);
+  }
+  return problems;
+}
+
+function toDefinition(options: TaskOptions): TaskDefinition {
+  return {
+    id: options.id,
+    title: options.title,
+    kind: options.kind,
+    awaitResult: options.awaitResult,
+    background: options.background,
+    displayParameters: [...options.displayParameters],
+    parameters: options.parameters.map((p) => ({
+      name: p.name,
+      label: p.label,
+      type: p.type,
+      required: p.required,
+      ...(p.default !== undefined ? { default: p.default } : {}),
+    })),
+  };
+}
+
+/** The catalogue: every `@OnwardTask` provider, discovered and checked at start-up. */
+@Injectable()
+export class TaskRegistry implements OnModuleInit {
+  private readonly tasks = new Map<string, RegisteredTask>();
+
+  constructor(private readonly discovery: DiscoveryService) {}
+
+  onModuleInit(): void {
+    for (const wrapper of this.discovery.getProviders()) {
+      const { metatype, instance } = wrapper;
+      if (!metatype || typeof metatype !== 'function' || !instance) continue;
+      const options = Reflect.getMetadata(ONWARD_TASK, metatype) as TaskOptions | undefined;
+      if (options) this.register(options, instance as TaskHandler, metatype.name);
+    }
+  }
+
+  /** Adds a handler; throws a TaskDefinitionError naming the class for a bad or duplicate definition. */
+  register(options: TaskOptions, handler: TaskHandler, className: string): void {
+    const problems = problemsOf(options);
+    if (typeof handler.run !== 'function') problems.push('the class has no run(ctx) method');
+    if (problems.length > 0) {
+      throw new TaskDefinitionError(`Task "${options.id}" (${className}) is malformed: ${problems.join('; ')}`);
+    }
+    const existing = this.tasks.get(options.id);
+    if (existing) {
+      throw new TaskDefinitionError(
+        `Task id "${options.id}" is declared twice: by ${existing.handler.constructor.name} and by ${className}`,
+      );
+    }
+    this.tasks.set(options.id, { options, definition: toDefinition(options), handler });
+  }
+
+  get(id: string): RegisteredTask | undefined {
+    return this.tasks.get(id);
+  }
+
+  definitions(): TaskDefinition[] {
+    return [...this.tasks.values()].map((t) => t.definition);
+  }
+}

@@ -1,0 +1,27 @@
+import { Logger } from '@nestjs/common';
+
+import { createOnwardApp } from './app/app.factory';
+import { ONWARD_CONFIG } from './app/config/config.module';
+import { ConfigError, type OnwardConfig } from './app/config/onward-config';
+
+async function bootstrap(): Promise<void> {
+  const app = await createOnwardApp(process.env);
+  const config = app.get<OnwardConfig>(ONWARD_CONFIG);
+  // SIGTERM/SIGINT: stop taking work, let running handlers see the abort, close the database.
+  app.enableShutdownHooks();
+  await app.listen(config.port);
+  Logger.log(
+    `Onward is listening on http://localhost:${config.port} (database ${config.database.type}, ` +
+      `queue ${config.redisUrl ? 'redis' : 'in-process'}, role ${config.role})`,
+    'Onward',
+  );
+}
+
+bootstrap().catch((error: unknown) => {
+  console.error(
+    error instanceof ConfigError
+      ? error.message
+      : `Onward could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
+  process.exit(1);
+});
