@@ -9,10 +9,12 @@ async function bootstrap(): Promise<void> {
   const config = app.get<OnwardConfig>(ONWARD_CONFIG);
   // SIGTERM/SIGINT: stop taking work, let running handlers see the abort, close the database.
   app.enableShutdownHooks();
-  await app.listen(config.port);
+  // Workers execute runs only; their updates reach browsers through the API processes (Redis adapter).
+  if (config.role === 'worker') await app.init();
+  else await app.listen(config.port);
   Logger.log(
     `Onward is listening on http://localhost:${config.port} (database ${config.database.type}, ` +
-      `queue ${config.redisUrl ? 'redis' : 'in-process'}, role ${config.role})`,
+      `queue ${config.redis ? 'bullmq' : 'in-process'}, role ${config.role})`,
     'Onward',
   );
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { AppModule } from './app.module';
 import { errorBody, HttpExceptionFilter } from './common/http-exception.filter';
 import { createValidationPipe } from './common/validation.pipe';
+import { RedisIoAdapter } from './gateway/redis-io.adapter';
 import { Environment, loadConfig, OnwardConfig } from './config/onward-config';
 
 /** Body parsing with the contract's limits and error shape (Nest's own parser answers in HTML). */
@@ -63,6 +64,7 @@ export async function createOnwardApp(env: Environment): Promise<NestExpressAppl
     logger: config.logLevels,
   });
   app.disable('x-powered-by');
+  if (config.redis) app.useWebSocketAdapter(new RedisIoAdapter(app, config.redis));
   useJsonBodies(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());

@@ -4,6 +4,13 @@ import { join, resolve } from 'node:path';
 
 export type OnwardRole = 'all' | 'api' | 'worker';
 
+export interface RedisConfig {
+  url: string;
+  /** Prefix of every key and channel (`?prefix=` on REDIS_URL; default `onward`). */
+  prefix: string;
+  lockDurationMs: number;
+}
+
 export type DatabaseConfig =
   | { type: 'sqlite'; file: string }
   | { type: 'postgres'; url: string; schema: string | null };
@@ -14,7 +21,8 @@ export interface OnwardConfig {
   dataDir: string;
   resultsDir: string;
   database: DatabaseConfig;
-  redisUrl: string | null;
+  /** Set when REDIS_URL is: the queue runs on BullMQ and processes share work and live updates. */
+  redis: RedisConfig | null;
   role: OnwardRole;
   concurrency: number;
   userConcurrency: number;
@@ -84,6 +92,19 @@ function parseDatabase(env: Environment, dataDir: string): DatabaseConfig {
   return { type: 'postgres', url: url.toString(), schema };
 }
 
+function parseRedis(url: URL, env: Environment): RedisConfig {
+  const prefix = url.searchParams.get('prefix') ?? 'onward';
+  if (!/^[A-Za-z0-9_:.-]{1,64}$/.test(prefix)) {
+    throw new ConfigError('REDIS_URL', `has an invalid prefix "${prefix}" (letters, digits, _ : . -)`);
+  }
+  url.searchParams.delete('prefix');
+  const lock = env['ONWARD_LOCK_MS'] ? Number(env['ONWARD_LOCK_MS']) : 5000;
+  if (!Number.isInteger(lock) || lock < 1000 || lock > 600_000) {
+    throw new ConfigError('ONWARD_LOCK_MS', `must be a whole number of milliseconds from 1000 to 600000`);
+  }
+  return { url: url.toString(), prefix, lockDurationMs: lock };
+}
+
 /** Reads the key from the environment, else from (or into) a file in the data folder. */
 function jwtSecret(env: Environment, dataDir: string): string {
   const raw = env['ONWARD_JWT_SECRET'];
@@ -136,7 +157,7 @@ export function loadConfig(env: Environment): OnwardConfig {
     dataDir,
     resultsDir: join(dataDir, 'results'),
     database: parseDatabase(env, dataDir),
-    redisUrl: redis ? redis.toString() : null,
+    redis: redis ? parseRedis(redis, env) : null,
     role,
     concurrency: positiveInt(env, 'ONWARD_CONCURRENCY', 4, 1000),
     userConcurrency: positiveInt(env, 'ONWARD_USER_CONCURRENCY', 3, 1000),

@@ -75,7 +75,9 @@ export class InProcessQueue extends RunQueue {
       const index = this.waiting.findIndex((job) => this.runningOf(job.ownerId) < this.limits.userConcurrency);
       if (index < 0) return;
       const [job] = this.waiting.splice(index, 1);
+      // 'requeue' happens only while stopping: the run is queued in the database and runs at the next start.
       const done = processor(job, this.stopping.signal)
+        .then(() => undefined)
         .catch((error: unknown) => this.logger.error(`Run ${job.runId} crashed the engine: ${String(error)}`))
         .finally(() => {
           this.running.delete(job.runId);

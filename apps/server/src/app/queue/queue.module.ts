@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 
 import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
+import { BullMqQueue } from './bullmq.queue';
 import { InProcessQueue } from './in-process.queue';
 import { RunQueue } from './run-queue.port';
 
@@ -13,9 +14,14 @@ import { RunQueue } from './run-queue.port';
       provide: RunQueue,
       inject: [ONWARD_CONFIG],
       useFactory: (config: OnwardConfig): RunQueue => {
-        if (config.redisUrl) {
-          // The BullMQ driver is the scale-out issue's work; refuse rather than silently run embedded.
-          throw new Error('REDIS_URL is set, but this build has no BullMQ driver yet: unset REDIS_URL');
+        if (config.redis) {
+          return new BullMqQueue({
+            url: config.redis.url,
+            prefix: config.redis.prefix,
+            concurrency: config.concurrency,
+            userConcurrency: config.userConcurrency,
+            lockDurationMs: config.redis.lockDurationMs,
+          });
         }
         return new InProcessQueue({ concurrency: config.concurrency, userConcurrency: config.userConcurrency });
       },

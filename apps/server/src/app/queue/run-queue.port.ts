@@ -4,8 +4,11 @@ export interface RunJob {
   ownerId: string;
 }
 
-/** Executes one job; the signal fires when the process stops taking work. */
-export type RunProcessor = (job: RunJob, signal: AbortSignal) => Promise<void>;
+/**
+ * Executes one job; the signal fires when the process stops taking work. Resolves `requeue` when the
+ * run was handed back unfinished (shutdown) and must execute again later, elsewhere if possible.
+ */
+export type RunProcessor = (job: RunJob, signal: AbortSignal) => Promise<'done' | 'requeue'>;
 
 /** Called in every process that may hold the run when someone asks it to stop. */
 export type AbortListener = (runId: string) => void;

@@ -71,9 +71,12 @@ export class RunExecutor {
   }
 
   /** Executes a queued run; `signal` fires when the process stops taking work. */
-  async execute(job: RunJob, signal: AbortSignal): Promise<void> {
-    const queued = await this.repository.findById(job.runId);
-    if (!queued || queued.status !== 'queued') return; // cancelled or deleted while waiting
+  async execute(job: RunJob, signal: AbortSignal): Promise<'done' | 'requeue'> {
+    let queued = await this.repository.findById(job.runId);
+    if (queued && (queued.status === 'running' || queued.status === 'cancelling')) {
+      queued = await this.redelivered(queued);
+    }
+    if (!queued || queued.status !== 'queued') return 'done'; // cancelled or deleted while waiting
     const controller = linkedController(signal);
     this.active.set(queued.id, controller);
     try {
@@ -82,12 +85,48 @@ export class RunExecutor {
         { startedAt: queued.startedAt ?? now(), attempts: queued.attempts + 1 },
         'running',
       );
-      if (!run) return;
-      if (run.scheduler) await this.executeScheduler(run, controller.signal);
-      else await this.executeSingle(run, controller.signal, null);
+      if (!run) return 'done';
+      const outcome = run.scheduler
+        ? await this.executeScheduler(run, controller.signal)
+        : await this.executeSingle(run, controller.signal, null);
+      return outcome === 'requeued' ? 'requeue' : 'done';
     } finally {
       this.active.delete(queued.id);
     }
+  }
+
+  /**
+   * The queue handed over a run that is still "running": the worker executing it died (BullMQ's
+   * stalled-job check). It runs again when its task allows retries; otherwise it ends failed. A
+   * scheduler carries on with the subtasks that are left.
+   */
+  private async redelivered(run: RunEntity): Promise<RunEntity | null> {
+    const finishedAt = now();
+    if (run.status === 'cancelling') {
+      await this.store.change(run.id, { finishedAt }, 'cancelled');
+      return null;
+    }
+    const retry = (run: RunEntity): boolean => this.registry.get(run.task)?.options.retryOnCrash === true && run.attempts < 3;
+    if (run.scheduler) {
+      for (const child of await this.repository.findChildren(run.id)) {
+        if (child.status === 'running' || child.status === 'cancelling') await this.interrupt(child, retry(child));
+      }
+    }
+    const again = run.scheduler !== null || retry(run);
+    return this.interrupt(run, again);
+  }
+
+  private async interrupt(run: RunEntity, again: boolean): Promise<RunEntity | null> {
+    if (again) {
+      this.logger.warn(`Run ${run.id} was interrupted by a stopped worker; running it again`);
+      return this.store.change(run.id, { progressMessage: 'Resumed after a worker stopped' }, 'queued');
+    }
+    await this.store.change(
+      run.id,
+      { errorMessage: 'Interrupted: the worker executing it stopped', errorDetails: null, finishedAt: now() },
+      'failed',
+    );
+    return null;
   }
 
   private async executeSingle(
@@ -202,7 +241,7 @@ export class RunExecutor {
     }
   }
 
-  private async executeScheduler(parent: RunEntity, signal: AbortSignal): Promise<void> {
+  private async executeScheduler(parent: RunEntity, signal: AbortSignal): Promise<Outcome> {
     const children = await this.repository.findChildren(parent.id);
     const total = children.length;
     for (const [index, listed] of children.entries()) {
@@ -237,7 +276,7 @@ export class RunExecutor {
         scheduler: { ...counts, current: null },
       });
     }
-    await this.finishScheduler(parent, children, signal);
+    return this.finishScheduler(parent, children, signal);
   }
 
   private async counts(parentId: string, total: number): Promise<Omit<SchedulerState, 'current'>> {
@@ -246,14 +285,14 @@ export class RunExecutor {
     return { total, completed: count('completed'), failed: count('failed'), cancelled: count('cancelled') };
   }
 
-  private async finishScheduler(parent: RunEntity, listed: RunEntity[], signal: AbortSignal): Promise<void> {
+  private async finishScheduler(parent: RunEntity, listed: RunEntity[], signal: AbortSignal): Promise<Outcome> {
     const finishedAt = now();
     if (signal.aborted && !(signal.reason instanceof CancelledByUser)) {
       // Shutdown: what is left runs after the next start.
       const stored = await this.repository.findById(parent.id);
       if (stored?.status === 'running') {
         await this.store.change(parent.id, { scheduler: { ...(await this.counts(parent.id, listed.length)), current: null } }, 'queued');
-        return;
+        return 'requeued';
       }
     }
     if (signal.aborted) {
@@ -261,7 +300,7 @@ export class RunExecutor {
       await this.store.announceAll(listed.map((c) => c.id));
       const counts = await this.counts(parent.id, listed.length);
       await this.store.change(parent.id, { scheduler: { ...counts, current: null }, finishedAt }, 'cancelled');
-      return;
+      return 'cancelled';
     }
     const children = await this.repository.findChildren(parent.id);
     const counts = await this.counts(parent.id, listed.length);
@@ -275,7 +314,7 @@ export class RunExecutor {
         { errorMessage: `Could not build the combined result: ${(error as Error).message}`, finishedAt },
         'failed',
       );
-      return;
+      return 'failed';
     }
     const changes = {
       scheduler: { ...counts, current: null },
@@ -285,10 +324,10 @@ export class RunExecutor {
       finishedAt,
       ...(outcome.status === 'failed' ? { errorMessage: outcome.message, errorDetails: this.errorsText(children) } : {}),
     };
-    if (!(await this.store.change(parent.id, changes, outcome.status))) {
-      await this.storage.remove(parent.id);
-      await this.store.change(parent.id, { finishedAt }, 'cancelled');
-    }
+    if (await this.store.change(parent.id, changes, outcome.status)) return outcome.status;
+    await this.storage.remove(parent.id);
+    await this.store.change(parent.id, { finishedAt }, 'cancelled');
+    return 'cancelled';
   }
 
   private errorsText(children: RunEntity[]): string | null {

@@ -9,6 +9,8 @@ import { RunsRepository } from './runs.repository';
 
 /** How long a stopping process lets running handlers react to the abort. */
 const SHUTDOWN_GRACE_MS = 10_000;
+/** How often a worker in Redis mode makes sure every queued run has its job. */
+const RECONCILE_MS = 5_000;
 
 /**
  * Connects the engine to the queue in processes that execute work, and makes restarts lose nothing:
@@ -26,20 +28,40 @@ export class RunWorker implements OnApplicationBootstrap, OnApplicationShutdown 
     private readonly store: RunStore,
   ) {}
 
+  private reconciler: NodeJS.Timeout | null = null;
+
   async onApplicationBootstrap(): Promise<void> {
     this.queue.onAbort((runId) => this.executor.abortLocal(runId));
     if (this.config.role === 'api') return;
-    await this.recover();
+    if (this.config.redis) {
+      this.reconciler = setInterval(() => void this.enqueueQueued(), RECONCILE_MS);
+      await this.enqueueQueued();
+    } else {
+      await this.recover();
+    }
     await this.queue.startProcessing((job, signal) => this.executor.execute(job, signal));
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.reconciler) clearInterval(this.reconciler);
     await this.queue.stop(SHUTDOWN_GRACE_MS);
+  }
+
+  /**
+   * Redis mode: the database is the record. Runs stored while Redis was away (or whose job was lost
+   * with a Redis restart) are queued in the database only; enqueueing again is a no-op for the others.
+   */
+  private async enqueueQueued(): Promise<void> {
+    try {
+      const queued = await this.repository.findTopLevelByStatus(['queued']);
+      for (const run of queued) await this.queue.enqueue({ runId: run.id, ownerId: run.ownerId });
+    } catch (error) {
+      this.logger.warn(`Could not re-enqueue queued runs: ${(error as Error).message}`);
+    }
   }
 
   /** Embedded mode: this process is the only one, so anything still active was interrupted. */
   private async recover(): Promise<void> {
-    if (this.config.redisUrl) return;
     const finishedAt = new Date().toISOString();
     const interrupted = await this.repository.findByStatus(['running', 'cancelling']);
     for (const run of interrupted) {

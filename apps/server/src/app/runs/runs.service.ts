@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   canMoveToBackground,
   defaultMode,
@@ -67,6 +67,7 @@ function commonDisplay(rows: Parameters[], names: string[]): DisplayValues {
 @Injectable()
 export class RunsService {
   private readonly cursors: CursorCodec;
+  private readonly logger = new Logger(RunsService.name);
 
   constructor(
     private readonly repository: RunsRepository,
@@ -97,7 +98,12 @@ export class RunsService {
     const runs = request.rows ? this.schedulerRuns(user, task, mode, request.rows) : [this.singleRun(user, task, mode, request.parameters)];
     await this.repository.insert(runs);
     const top = runs[0];
-    await this.queue.enqueue({ runId: top.id, ownerId: user.id });
+    try {
+      await this.queue.enqueue({ runId: top.id, ownerId: user.id });
+    } catch (error) {
+      // The run is stored; the workers' reconciler enqueues it once the queue answers again.
+      this.logger.warn(`Run ${top.id} is stored but not yet enqueued: ${(error as Error).message}`);
+    }
     this.store.announce(top);
     return toRunView(top);
   }
