@@ -16,12 +16,20 @@ const DOMAIN_STATUS: Record<DomainError['code'], number> = {
 
 /** Connection-level failures of the database or Redis: the request may succeed later. */
 function isUnavailable(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return (
-    typeof code === 'string' &&
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08001', '08003'].includes(code)
-  );
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && UNAVAILABLE_CODES.includes(code)) return true;
+  return typeof message === 'string' && UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(message));
 }
+
+// Socket errors, PostgreSQL "admin shutdown" / "cannot connect now" / connection exceptions, Redis offline.
+const UNAVAILABLE_CODES = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', '57P01', '57P03', '08006', '08001', '08003'];
+const UNAVAILABLE_MESSAGES = [
+  /Connection terminated/i,
+  /timeout exceeded when trying to connect/i,
+  /Client has encountered a connection error/i,
+  /Stream isn't writeable/i,
+  /Connection is closed/i,
+];
 
 /** Builds the contract's error body. */
 export function errorBody(statusCode: number, message: string, details?: ErrorBody['details']): ErrorBody {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule, TypeOrmModuleOptions } from '@nestjs/typeorm';
 import { Client } from 'pg';
+import { DataSource, DataSourceOptions } from 'typeorm';
 
 import { UserEntity } from '../auth/user.entity';
 import { ONWARD_CONFIG } from '../config/config.module';
@@ -29,7 +30,8 @@ export async function typeOrmOptions(config: OnwardConfig): Promise<TypeOrmModul
   const common = {
     entities: ENTITIES,
     migrations: MIGRATIONS,
-    migrationsRun: true,
+    // Run by `initialize()` below, under a lock, so that processes starting together do not race.
+    migrationsRun: false,
     synchronize: false,
     logging: ['error', 'warn'] as ('error' | 'warn')[],
   };
@@ -58,11 +60,37 @@ export async function typeOrmOptions(config: OnwardConfig): Promise<TypeOrmModul
   };
 }
 
+/** Any fixed number: the PostgreSQL advisory lock that serialises migrations across processes. */
+const MIGRATION_LOCK = 727_274;
+
+/** Connects and brings the schema up to date; on PostgreSQL one process at a time. */
+export async function initialize(options: DataSourceOptions): Promise<DataSource> {
+  const dataSource = await new DataSource(options).initialize();
+  if (options.type !== 'postgres') {
+    await dataSource.runMigrations({ transaction: 'each' });
+    return dataSource;
+  }
+  const lock = dataSource.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await lock.release();
+  }
+  return dataSource;
+}
+
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [ONWARD_CONFIG],
       useFactory: (config: OnwardConfig) => typeOrmOptions(config),
+      dataSourceFactory: async (options) => {
+        if (!options) throw new Error('no database options');
+        return initialize(options);
+      },
     }),
   ],
 })
