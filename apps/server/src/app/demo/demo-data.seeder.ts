@@ -12,8 +12,13 @@ const INSERT_BATCH = 100;
 
 const logger = new Logger('DemoData');
 
-async function idsByName(manager: EntityManager, entity: typeof Customer | typeof Product): Promise<Map<string, number>> {
-  const rows = await manager.getRepository<{ id: number; name: string }>(entity).find({ select: { id: true, name: true } });
+async function idsByName(
+  manager: EntityManager,
+  entity: typeof Customer | typeof Product,
+): Promise<Map<string, number>> {
+  const rows = await manager
+    .getRepository<{ id: number; name: string }>(entity)
+    .find({ select: { id: true, name: true } });
   return new Map(rows.map((row) => [row.name, row.id]));
 }
 

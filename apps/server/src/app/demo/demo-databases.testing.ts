@@ -51,7 +51,9 @@ export function describeEachDemoDatabase(
 ): void {
   for (const kind of DEMO_DATABASES) {
     if (kind === 'postgres' && !inCi() && !postgresReachable()) {
-      console.warn(`PostgreSQL at ${POSTGRES_URL} is unreachable: skipping "${title} (postgres)"; under CI=true it fails.`);
+      console.warn(
+        `PostgreSQL at ${POSTGRES_URL} is unreachable: skipping "${title} (postgres)"; under CI=true it fails.`,
+      );
       describe.skip(`${title} (${kind})`, () => body(kind));
     } else {
       describe(`${title} (${kind})`, () => body(kind));
@@ -94,7 +96,14 @@ export async function createDemoDatabase(kind: DemoDatabaseKind): Promise<DemoDa
   const schema = `onward_demo_${randomBytes(6).toString('hex')}`;
   await onPostgres(`CREATE SCHEMA "${schema}"`);
   return {
-    options: { ...common, type: 'postgres', url: POSTGRES_URL, schema, migrationsTransactionMode: 'each', extra: { max: 4 } },
+    options: {
+      ...common,
+      type: 'postgres',
+      url: POSTGRES_URL,
+      schema,
+      migrationsTransactionMode: 'each',
+      extra: { max: 4 },
+    },
     dispose: () => onPostgres(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`),
   };
 }

@@ -13,6 +13,7 @@ import type { TaskHandler, TaskOptions } from './task-handler';
 
 /** A discovered task: its options and the handler instance. */
 export interface RegisteredTask {
+  className: string;
   options: TaskOptions;
   definition: TaskDefinition;
   handler: TaskHandler;
@@ -89,10 +90,10 @@ export class TaskRegistry implements OnModuleInit {
     const existing = this.tasks.get(options.id);
     if (existing) {
       throw new TaskDefinitionError(
-        `Task id "${options.id}" is declared twice: by ${existing.handler.constructor.name} and by ${className}`,
+        `Task id "${options.id}" is declared twice: by ${existing.className} and by ${className}`,
       );
     }
-    this.tasks.set(options.id, { options, definition: toDefinition(options), handler });
+    this.tasks.set(options.id, { className, options, definition: toDefinition(options), handler });
   }
 
   get(id: string): RegisteredTask | undefined {

@@ -133,3 +133,8 @@ export function pdfPageCount(bytes: Buffer): number {
   const match = /\/Type\s*\/Pages[^>]*?\/Count\s+(\d+)/.exec(bytes.toString('latin1'));
   return match ? Number(match[1]) : 0;
 }
+
+/** `text` as a literal inside a RegExp. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -26,7 +26,11 @@ const toIso = (time: number): string => new Date(time).toISOString().slice(0, 10
  * towards the last order date, so the job replays the price history and its last chunk prices by
  * the most recent year. Dates are 'YYYY-MM-DD'; the window is (from, to].
  */
-export function demandWindow(span: { first: string; last: string }, chunk: number, chunks: number): { from: string; to: string } {
+export function demandWindow(
+  span: { first: string; last: string },
+  chunk: number,
+  chunks: number,
+): { from: string; to: string } {
   const first = toTime(span.first);
   const last = toTime(span.last);
   const to = first + Math.round(((last - first) * chunk) / chunks / DAY_MS) * DAY_MS;

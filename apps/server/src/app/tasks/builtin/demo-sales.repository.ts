@@ -38,7 +38,13 @@ export class DemoSalesRepository {
   /** Runs `work` in one transaction, with a repository whose queries take part in it. */
   transaction<T>(work: (repository: DemoSalesRepository) => Promise<T>): Promise<T> {
     return this.customers.manager.transaction((manager) =>
-      work(new DemoSalesRepository(manager.getRepository(Customer), manager.getRepository(Order), manager.getRepository(Product))),
+      work(
+        new DemoSalesRepository(
+          manager.getRepository(Customer),
+          manager.getRepository(Order),
+          manager.getRepository(Product),
+        ),
+      ),
     );
   }
 
@@ -93,7 +99,12 @@ export class DemoSalesRepository {
       .groupBy(year)
       .orderBy(year)
       .getRawMany<Record<keyof YearTotals, unknown>>();
-    return rows.map((r) => ({ year: num(r.year), orders: num(r.orders), units: num(r.units), revenueCents: num(r.revenueCents) }));
+    return rows.map((r) => ({
+      year: num(r.year),
+      orders: num(r.orders),
+      units: num(r.units),
+      revenueCents: num(r.revenueCents),
+    }));
   }
 
   /** The first and last order date of a category's products, or null when it has no orders. */

@@ -7,7 +7,6 @@ import {
   drawHeading,
   drawNote,
   drawSectionTitle,
-  drawTotals,
   formatCount,
   formatMoney,
   PdfTable,
@@ -73,15 +72,18 @@ export class PrintPreviewTask implements TaskHandler<PrintPreviewParameters> {
         table.addRow([String(y.year), formatCount(y.orders), formatCount(y.units), formatMoney(y.revenueCents)]);
       }
       const total = years.reduce(
-        (sum, y) => ({ orders: sum.orders + y.orders, units: sum.units + y.units, revenueCents: sum.revenueCents + y.revenueCents }),
+        (sum, y) => ({
+          orders: sum.orders + y.orders,
+          units: sum.units + y.units,
+          revenueCents: sum.revenueCents + y.revenueCents,
+        }),
         { orders: 0, units: 0, revenueCents: 0 },
       );
-      table.addRow(['Total', formatCount(total.orders), formatCount(total.units), formatMoney(total.revenueCents)], true);
+      table.addRow(
+        ['Total', formatCount(total.orders), formatCount(total.units), formatMoney(total.revenueCents)],
+        true,
+      );
       table.end();
-      drawTotals(doc, [
-        ['Orders', formatCount(total.orders)],
-        ['Revenue', formatMoney(total.revenueCents)],
-      ]);
       drawNote(doc, 'Amounts are in US dollars, after volume discounts.');
       await sleep(PAUSE.render, signal);
       ctx.progress(90, 'Writing file');

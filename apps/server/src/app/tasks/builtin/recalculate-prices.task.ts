@@ -50,7 +50,10 @@ export class RecalculatePricesTask implements TaskHandler<RecalculatePricesParam
         const average = products.reduce((sum, p) => sum + (sold.get(p.id) ?? 0), 0) / Math.max(1, products.length);
         let rows = 0;
         for (const product of products) {
-          rows += await tx.setPrice(product.id, demandPrice(product.basePriceCents, sold.get(product.id) ?? 0, average));
+          rows += await tx.setPrice(
+            product.id,
+            demandPrice(product.basePriceCents, sold.get(product.id) ?? 0, average),
+          );
         }
         return rows;
       });

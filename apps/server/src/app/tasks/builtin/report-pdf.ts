@@ -45,7 +45,12 @@ function drawFooter(doc: PdfDocument, text: string, pageNumber: number): void {
   const left = doc.page.margins.left;
   const width = contentWidth(doc);
   const lineY = doc.page.height - MARGIN + 14;
-  doc.moveTo(left, lineY).lineTo(left + width, lineY).lineWidth(0.5).strokeColor(COLOURS.rule).stroke();
+  doc
+    .moveTo(left, lineY)
+    .lineTo(left + width, lineY)
+    .lineWidth(0.5)
+    .strokeColor(COLOURS.rule)
+    .stroke();
   doc.font('Helvetica').fontSize(8).fillColor(COLOURS.muted);
   drawInBox(doc, text, left, lineY + 6, width - 60, 'left');
   drawInBox(doc, `Page ${pageNumber}`, left, lineY + 6, width, 'right');
@@ -97,7 +102,10 @@ export function ensureSpace(doc: PdfDocument, height: number): void {
 }
 
 /** The report's heading: a small kicker line, the title, and label/value facts side by side. */
-export function drawHeading(doc: PdfDocument, heading: { kicker: string; title: string; facts: [string, string][] }): void {
+export function drawHeading(
+  doc: PdfDocument,
+  heading: { kicker: string; title: string; facts: [string, string][] },
+): void {
   const left = doc.page.margins.left;
   const width = contentWidth(doc);
   doc.font('Helvetica-Bold').fontSize(8).fillColor(COLOURS.accent);
@@ -110,15 +118,24 @@ export function drawHeading(doc: PdfDocument, heading: { kicker: string; title: 
   const factWidth = width / Math.max(1, heading.facts.length);
   heading.facts.forEach(([label, value], i) => {
     const x = left + i * factWidth;
-    doc.font('Helvetica').fontSize(8).fillColor(COLOURS.muted).text(label.toUpperCase(), x, top, {
-      width: factWidth - 10,
-      characterSpacing: 0.6,
-    });
+    doc
+      .font('Helvetica')
+      .fontSize(8)
+      .fillColor(COLOURS.muted)
+      .text(label.toUpperCase(), x, top, {
+        width: factWidth - 10,
+        characterSpacing: 0.6,
+      });
     doc.font('Helvetica-Bold').fontSize(11).fillColor(COLOURS.ink);
     drawInBox(doc, value, x, top + 12, factWidth - 10, 'left');
   });
   const ruleY = top + 34;
-  doc.moveTo(left, ruleY).lineTo(left + width, ruleY).lineWidth(1.5).strokeColor(COLOURS.accent).stroke();
+  doc
+    .moveTo(left, ruleY)
+    .lineTo(left + width, ruleY)
+    .lineWidth(1.5)
+    .strokeColor(COLOURS.accent)
+    .stroke();
   doc.x = left;
   doc.y = ruleY + 18;
 }
@@ -168,7 +185,11 @@ export class PdfTable {
     if (doc.y + ROW_HEIGHT > doc.page.maxY()) {
       doc.addPage();
       if (this.continuationTitle) {
-        doc.font('Helvetica').fontSize(9).fillColor(COLOURS.muted).text(this.continuationTitle, doc.page.margins.left, doc.page.margins.top);
+        doc
+          .font('Helvetica')
+          .fontSize(9)
+          .fillColor(COLOURS.muted)
+          .text(this.continuationTitle, doc.page.margins.left, doc.page.margins.top);
         doc.y += 4;
       }
       this.drawHeader();
@@ -177,11 +198,19 @@ export class PdfTable {
     const top = doc.y;
     const width = contentWidth(doc);
     if (emphasis) {
-      doc.moveTo(left, top).lineTo(left + width, top).lineWidth(1).strokeColor(COLOURS.ink).stroke();
+      doc
+        .moveTo(left, top)
+        .lineTo(left + width, top)
+        .lineWidth(1)
+        .strokeColor(COLOURS.ink)
+        .stroke();
     } else if (this.rowsDrawn % 2 === 1) {
       doc.rect(left, top, width, ROW_HEIGHT).fill(COLOURS.band);
     }
-    doc.font(emphasis ? 'Helvetica-Bold' : 'Helvetica').fontSize(9).fillColor(COLOURS.ink);
+    doc
+      .font(emphasis ? 'Helvetica-Bold' : 'Helvetica')
+      .fontSize(9)
+      .fillColor(COLOURS.ink);
     this.drawCells(cells, top);
     doc.y = top + ROW_HEIGHT;
     this.rowsDrawn++;
@@ -191,7 +220,12 @@ export class PdfTable {
   end(): void {
     const doc = this.doc;
     const left = doc.page.margins.left;
-    doc.moveTo(left, doc.y).lineTo(left + contentWidth(doc), doc.y).lineWidth(0.5).strokeColor(COLOURS.rule).stroke();
+    doc
+      .moveTo(left, doc.y)
+      .lineTo(left + contentWidth(doc), doc.y)
+      .lineWidth(0.5)
+      .strokeColor(COLOURS.rule)
+      .stroke();
     doc.x = left;
     doc.y += 16;
   }
@@ -252,10 +286,15 @@ export function drawTotals(doc: PdfDocument, lines: [string, string][]): void {
     const y = top + 8 + i * lineHeight;
     const last = i === lines.length - 1;
     if (last && lines.length > 1) {
-      doc.moveTo(x + 12, y - 2).lineTo(x + boxWidth - 12, y - 2).lineWidth(0.5).strokeColor(COLOURS.rule).stroke();
+      doc
+        .moveTo(x + 12, y - 2)
+        .lineTo(x + boxWidth - 12, y - 2)
+        .lineWidth(0.5)
+        .strokeColor(COLOURS.rule)
+        .stroke();
     }
     doc.font(last ? 'Helvetica-Bold' : 'Helvetica').fontSize(last ? 12 : 10);
-    doc.fillColor(COLOURS.muted);
+    doc.fillColor(last ? COLOURS.ink : COLOURS.muted);
     drawInBox(doc, label, x + 12, y + 4, 120, 'left');
     doc.fillColor(COLOURS.ink);
     drawInBox(doc, value, x + 12, y + 4, boxWidth - 24, 'right');
@@ -267,5 +306,9 @@ export function drawTotals(doc: PdfDocument, lines: [string, string][]): void {
 /** A line of small print (notes, generation time) at the current position. */
 export function drawNote(doc: PdfDocument, text: string): void {
   ensureSpace(doc, 20);
-  doc.font('Helvetica').fontSize(8).fillColor(COLOURS.muted).text(text, doc.page.margins.left, doc.y, { width: contentWidth(doc) });
+  doc
+    .font('Helvetica')
+    .fontSize(8)
+    .fillColor(COLOURS.muted)
+    .text(text, doc.page.margins.left, doc.y, { width: contentWidth(doc) });
 }

@@ -8,13 +8,19 @@ import { Customer } from '../../demo/customer.entity';
 import { describeEachDemoDatabase } from '../../demo/demo-databases.testing';
 import { Order } from '../../demo/order.entity';
 import { TaskFailure } from '../task-handler';
-import { type BuiltinTasksFixture, pdfPageCount, pdfText, recordingContext, startBuiltinTasks } from './builtin-tasks.testing';
+import {
+  type BuiltinTasksFixture,
+  escapeRegExp,
+  pdfPageCount,
+  pdfText,
+  recordingContext,
+  startBuiltinTasks,
+} from './builtin-tasks.testing';
 import { formatCount, formatMoney } from './report-pdf';
 import { SalesReportTask, type SalesReportParameters } from './sales-report.task';
 
 /** A line of the totals box: the label, then the value at the end of the line. */
-const totalLine = (label: string, value: string): RegExp =>
-  new RegExp(`${label}\\s+${value.replace(/[$.]/g, (c) => `\\${c}`)}\\s*$`, 'm');
+const totalLine = (label: string, value: string): RegExp => new RegExp(`${label}\\s+${escapeRegExp(value)}\\s*$`, 'm');
 
 describeEachDemoDatabase(describe, 'sales-report', (kind) => {
   let fixture: BuiltinTasksFixture;

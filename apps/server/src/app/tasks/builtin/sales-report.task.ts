@@ -129,7 +129,10 @@ export class SalesReportTask implements TaskHandler<SalesReportParameters> {
       ]);
       const drawn = i + 1;
       if (drawn % ROWS_PER_STEP === 0 || drawn === lines.length) {
-        ctx.progress(30 + Math.round((55 * drawn) / lines.length), `Rendering table: ${drawn} of ${lines.length} orders`);
+        ctx.progress(
+          30 + Math.round((55 * drawn) / lines.length),
+          `Rendering table: ${drawn} of ${lines.length} orders`,
+        );
         await sleep(PAUSE.table / steps, ctx.signal);
       }
     }

@@ -1,0 +1,60 @@
+import { InProcessQueue } from './in-process.queue';
+import type { RunJob } from './run-queue.port';
+
+/** A job that runs until released, recording what runs at the same time. */
+function harness(limits: { concurrency: number; userConcurrency: number }) {
+  const queue = new InProcessQueue(limits);
+  const running = new Set<string>();
+  const releases = new Map<string, () => void>();
+  const started: string[] = [];
+  let peak = 0;
+  const peakByUser = new Map<string, number>();
+  void queue.startProcessing(async (job: RunJob) => {
+    running.add(job.runId);
+    started.push(job.runId);
+    peak = Math.max(peak, running.size);
+    const mine = [...running].filter((id) => id.startsWith(job.ownerId)).length;
+    peakByUser.set(job.ownerId, Math.max(peakByUser.get(job.ownerId) ?? 0, mine));
+    await new Promise<void>((resolve) => releases.set(job.runId, resolve));
+    running.delete(job.runId);
+    return 'done';
+  });
+  const release = async (runId: string): Promise<void> => {
+    releases.get(runId)?.();
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  return { queue, running, started, release, peak: () => peak, peakByUser };
+}
+
+describe('InProcessQueue', () => {
+  it('keeps to the global and the per-user cap, letting other users overtake', async () => {
+    const h = harness({ concurrency: 4, userConcurrency: 2 });
+    for (let i = 0; i < 4; i++) await h.queue.enqueue({ runId: `alice-${i}`, ownerId: 'alice' });
+    await h.queue.enqueue({ runId: 'bob-0', ownerId: 'bob' });
+    expect([...h.running].sort()).toEqual(['alice-0', 'alice-1', 'bob-0']);
+    await h.release('alice-0');
+    expect(h.running.has('alice-2')).toBe(true);
+    for (const id of ['alice-1', 'alice-2', 'bob-0', 'alice-3']) await h.release(id);
+    expect(h.started).toEqual(['alice-0', 'alice-1', 'bob-0', 'alice-2', 'alice-3']);
+    expect(h.peakByUser.get('alice')).toBe(2);
+  });
+
+  it('never runs more than its concurrency and ignores a job enqueued twice', async () => {
+    const h = harness({ concurrency: 2, userConcurrency: 10 });
+    for (let i = 0; i < 5; i++) await h.queue.enqueue({ runId: `u${i}-x`, ownerId: `u${i}` });
+    await h.queue.enqueue({ runId: 'u4-x', ownerId: 'u4' });
+    for (let i = 0; i < 5; i++) await h.release(`u${i}-x`);
+    expect(h.peak()).toBe(2);
+    expect(h.started).toHaveLength(5);
+  });
+
+  it('removes a waiting job but not a running one', async () => {
+    const h = harness({ concurrency: 1, userConcurrency: 1 });
+    await h.queue.enqueue({ runId: 'a-1', ownerId: 'a' });
+    await h.queue.enqueue({ runId: 'a-2', ownerId: 'a' });
+    expect(await h.queue.remove('a-2')).toBe(true);
+    expect(await h.queue.remove('a-1')).toBe(false);
+    await h.release('a-1');
+    expect(h.started).toEqual(['a-1']);
+  });
+});
