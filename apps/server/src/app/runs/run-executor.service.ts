@@ -9,7 +9,7 @@ import {
   SchedulerState,
 } from '@onward/task-domain';
 import { PassThrough, type Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
+import { pipeline } from 'node:stream/promises';
 
 import { ResultStorage } from '../results/result-storage.service';
 import { writeZip, ZipEntry } from '../results/zip-writer';
@@ -157,8 +157,8 @@ export class RunExecutor {
         pendingFile.push(
           this.storage.create(run.id, fileName).then(({ path, stream: out }) => {
             current.path = path;
-            stream.pipe(out);
-            return finished(out);
+            // pipeline, not pipe: a handler that destroys its stream (cancel, error) ends the file too.
+            return pipeline(stream, out);
           }),
         );
         return stream;
@@ -184,6 +184,7 @@ export class RunExecutor {
       return this.finish(run, 'completed', { result });
     } catch (error) {
       await reporter.close();
+      output.file?.stream.destroy();
       await Promise.allSettled(pendingFile);
       if (signal.aborted) return this.finishAborted(run, signal);
       const failure = error instanceof Error ? error : new Error(String(error));
