@@ -187,6 +187,7 @@ export class RunExecutor {
       output.file?.stream.destroy();
       await Promise.allSettled(pendingFile);
       if (signal.aborted) return this.finishAborted(run, signal);
+      await this.storage.remove(run.id); // a partial file is no result
       const failure = error instanceof Error ? error : new Error(String(error));
       const details = failure instanceof TaskFailure ? failure.details : (failure.stack ?? null);
       this.logger.warn(`Run ${run.id} (${run.task}) failed: ${failure.message}`);
