@@ -33,7 +33,8 @@ function serveMonitor(app: NestExpressApplication, config: OnwardConfig): void {
   if (!dir) return;
   app.useStaticAssets(dir, { index: 'index.html', maxAge: '1h' });
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (req.method !== 'GET' || /^\/(api|health|socket\.io)(\/|$)/.test(req.path) || !req.accepts('html')) return next();
+    if (req.method !== 'GET' || /^\/(api|health|socket\.io)(\/|$)/.test(req.path) || !req.accepts('html'))
+      return next();
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(join(dir, 'index.html'));
   });

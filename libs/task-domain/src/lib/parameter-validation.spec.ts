@@ -44,9 +44,13 @@ describe('validateParameters', () => {
     expect(errorsOf({ category: 'x', seconds: 0.1 })).toEqual(['rows[2].seconds: Seconds must be at least 0.5']);
     expect(errorsOf({ category: 'x', seconds: 4000 })).toEqual(['rows[2].seconds: Seconds must be at most 3600']);
     expect(errorsOf({ category: 'x', dryRun: 'yes' })).toEqual(['rows[2].dryRun: Dry run must be a boolean']);
-    expect(errorsOf({ category: 'x', from: '2025-02-30' })).toEqual(['rows[2].from: From must be a valid calendar date']);
+    expect(errorsOf({ category: 'x', from: '2025-02-30' })).toEqual([
+      'rows[2].from: From must be a valid calendar date',
+    ]);
     expect(errorsOf({ category: 'x', from: '2025-02-28' })).toEqual([]);
-    expect(errorsOf({ customer: 'Acme', year: 2025.5 }, salesReport)).toEqual(['rows[2].year: Year must be an integer']);
+    expect(errorsOf({ customer: 'Acme', year: 2025.5 }, salesReport)).toEqual([
+      'rows[2].year: Year must be an integer',
+    ]);
     expect(errorsOf({ category: 'x', seconds: Number.NaN })).toEqual(['rows[2].seconds: Seconds must be a number']);
   });
 

@@ -14,5 +14,6 @@ export const AdminOnly = (): MethodDecorator & ClassDecorator => SetMetadata(ADM
 
 /** The caller of an authenticated route. */
 export const CurrentUser = createParamDecorator(
-  (_: unknown, context: ExecutionContext): AuthUser => context.switchToHttp().getRequest<Request & { user: AuthUser }>().user,
+  (_: unknown, context: ExecutionContext): AuthUser =>
+    context.switchToHttp().getRequest<Request & { user: AuthUser }>().user,
 );

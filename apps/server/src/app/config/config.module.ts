@@ -9,6 +9,10 @@ export const ONWARD_CONFIG = Symbol('ONWARD_CONFIG');
 @Module({})
 export class ConfigModule {
   static forRoot(config: OnwardConfig): DynamicModule {
-    return { module: ConfigModule, providers: [{ provide: ONWARD_CONFIG, useValue: config }], exports: [ONWARD_CONFIG] };
+    return {
+      module: ConfigModule,
+      providers: [{ provide: ONWARD_CONFIG, useValue: config }],
+      exports: [ONWARD_CONFIG],
+    };
   }
 }

@@ -32,7 +32,11 @@ describe('loadConfig', () => {
       REDIS_URL: 'redis://127.0.0.1:6379/2?prefix=t1',
       ONWARD_ROLE: 'worker',
     });
-    expect(config.database).toEqual({ type: 'postgres', url: 'postgres://postgres@127.0.0.1:5432/test', schema: 'onward_x' });
+    expect(config.database).toEqual({
+      type: 'postgres',
+      url: 'postgres://postgres@127.0.0.1:5432/test',
+      schema: 'onward_x',
+    });
     expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379/2', prefix: 't1', lockDurationMs: 5000 });
   });
 

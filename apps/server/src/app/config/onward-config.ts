@@ -12,8 +12,7 @@ export interface RedisConfig {
 }
 
 export type DatabaseConfig =
-  | { type: 'sqlite'; file: string }
-  | { type: 'postgres'; url: string; schema: string | null };
+  { type: 'sqlite'; file: string } | { type: 'postgres'; url: string; schema: string | null };
 
 /** The whole configuration of one Onward process, validated once at boot. */
 export interface OnwardConfig {

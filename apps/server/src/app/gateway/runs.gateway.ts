@@ -1,5 +1,11 @@
 import { Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { OnGatewayConnection, OnGatewayInit, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import {
+  OnGatewayConnection,
+  OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+} from '@nestjs/websockets';
 import { ClientToServerEvents, RUNS_NAMESPACE, ServerToClientEvents } from '@onward/task-domain';
 import type { Subscription } from 'rxjs';
 import type { Namespace, Socket } from 'socket.io';

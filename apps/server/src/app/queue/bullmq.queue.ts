@@ -45,7 +45,10 @@ export class BullMqQueue extends RunQueue {
     super();
     // BullMQ's production guide: producers fail fast when Redis is away (the database keeps the run,
     // and it is enqueued when Redis is back); blocking connections retry forever.
-    this.producer = new IORedis(settings.url, this.redisOptions({ enableOfflineQueue: false, maxRetriesPerRequest: 1 }));
+    this.producer = new IORedis(
+      settings.url,
+      this.redisOptions({ enableOfflineQueue: false, maxRetriesPerRequest: 1 }),
+    );
     this.subscriber = new IORedis(settings.url, this.redisOptions({ maxRetriesPerRequest: null }));
     this.queue = new Queue<RunJob>(QUEUE_NAME, { connection: this.producer, prefix: settings.prefix });
     this.queue.on('error', (error) => this.logger.warn(`Queue: ${error.message}`));

@@ -20,7 +20,10 @@ export class ProgressReporter {
   report(percent: number | null, message: string | null): void {
     if (this.closed) return;
     const clamped = percent === null || !Number.isFinite(percent) ? null : Math.min(100, Math.max(0, percent));
-    this.pending = { percent: clamped === null ? null : Math.round(clamped * 10) / 10, message: message?.slice(0, 500) ?? null };
+    this.pending = {
+      percent: clamped === null ? null : Math.round(clamped * 10) / 10,
+      message: message?.slice(0, 500) ?? null,
+    };
     if (this.timer) return;
     const wait = Math.max(0, this.lastWrite + this.intervalMs - Date.now());
     this.timer = setTimeout(() => this.flush(), wait);

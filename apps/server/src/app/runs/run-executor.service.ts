@@ -106,7 +106,8 @@ export class RunExecutor {
       await this.store.change(run.id, { finishedAt }, 'cancelled');
       return null;
     }
-    const retry = (run: RunEntity): boolean => this.registry.get(run.task)?.options.retryOnCrash === true && run.attempts < 3;
+    const retry = (run: RunEntity): boolean =>
+      this.registry.get(run.task)?.options.retryOnCrash === true && run.attempts < 3;
     if (run.scheduler) {
       for (const child of await this.repository.findChildren(run.id)) {
         if (child.status === 'running' || child.status === 'cancelling') await this.interrupt(child, retry(child));
@@ -140,7 +141,9 @@ export class RunExecutor {
       await this.store.change(run.id, { progressPercent: progress.percent, progressMessage: progress.message });
       await onProgress?.(progress);
     });
-    const output: { file: { fileName: string; contentType: string; path: string; stream: Writable } | null } = { file: null };
+    const output: { file: { fileName: string; contentType: string; path: string; stream: Writable } | null } = {
+      file: null,
+    };
     const pendingFile: Promise<unknown>[] = [];
     const ctx: TaskContext = {
       runId: run.id,
@@ -253,7 +256,11 @@ export class RunExecutor {
       const controller = linkedController(signal);
       this.active.set(child.id, controller);
       try {
-        const started = await this.store.change(child.id, { startedAt: now(), attempts: child.attempts + 1 }, 'running');
+        const started = await this.store.change(
+          child.id,
+          { startedAt: now(), attempts: child.attempts + 1 },
+          'running',
+        );
         if (!started) continue;
         const counts = await this.counts(parent.id, total);
         const current = { id: child.id, title: child.title, display: child.display };
@@ -293,7 +300,11 @@ export class RunExecutor {
       // Shutdown: what is left runs after the next start.
       const stored = await this.repository.findById(parent.id);
       if (stored?.status === 'running') {
-        await this.store.change(parent.id, { scheduler: { ...(await this.counts(parent.id, listed.length)), current: null } }, 'queued');
+        await this.store.change(
+          parent.id,
+          { scheduler: { ...(await this.counts(parent.id, listed.length)), current: null } },
+          'queued',
+        );
         return 'requeued';
       }
     }
@@ -324,7 +335,9 @@ export class RunExecutor {
       progressMessage: `${counts.completed} of ${counts.total} completed`,
       result,
       finishedAt,
-      ...(outcome.status === 'failed' ? { errorMessage: outcome.message, errorDetails: this.errorsText(children) } : {}),
+      ...(outcome.status === 'failed'
+        ? { errorMessage: outcome.message, errorDetails: this.errorsText(children) }
+        : {}),
     };
     if (await this.store.change(parent.id, changes, outcome.status)) return outcome.status;
     await this.storage.remove(parent.id);

@@ -1,4 +1,17 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+  Res,
+  StreamableFile,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { RunPage, RunView } from '@onward/task-domain';
 import type { Response } from 'express';
@@ -23,7 +36,11 @@ export class RunsController {
   @Post()
   @HttpCode(202)
   @ApiOperation({ summary: 'Start a run (parameters) or a scheduler run (rows); answers at once' })
-  async create(@CurrentUser() user: AuthUser, @Body() body: CreateRunDto, @Res({ passthrough: true }) response: Response): Promise<RunView> {
+  async create(
+    @CurrentUser() user: AuthUser,
+    @Body() body: CreateRunDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<RunView> {
     const run = await this.runs.create(user, body);
     response.location(`/api/runs/${run.id}`);
     return run;

@@ -30,7 +30,12 @@ export class RunsRepository {
     // Chunked: SQLite caps the number of bound variables per statement.
     // updateEntity(false): TypeORM's read-back after a multi-row insert on SQLite mixes up the ids.
     for (let i = 0; i < runs.length; i += 100) {
-      await this.runs.createQueryBuilder().insert().values(runs.slice(i, i + 100).map(asPartial)).updateEntity(false).execute();
+      await this.runs
+        .createQueryBuilder()
+        .insert()
+        .values(runs.slice(i, i + 100).map(asPartial))
+        .updateEntity(false)
+        .execute();
     }
   }
 
@@ -79,7 +84,10 @@ export class RunsRepository {
    */
   async update(id: string, changes: RunChanges, to?: RunStatus): Promise<boolean> {
     const where = to ? { id, status: In(statusesLeadingTo(to)) } : { id };
-    const result = await this.runs.update(where, asPartial({ ...changes, ...(to ? { status: to } : {}), version: () => 'version + 1' }));
+    const result = await this.runs.update(
+      where,
+      asPartial({ ...changes, ...(to ? { status: to } : {}), version: () => 'version + 1' }),
+    );
     return (result.affected ?? 0) > 0;
   }
 

@@ -95,7 +95,9 @@ export class RunsService {
         { field: 'mode', message: 'this task runs in the foreground only' },
       ]);
     }
-    const runs = request.rows ? this.schedulerRuns(user, task, mode, request.rows) : [this.singleRun(user, task, mode, request.parameters)];
+    const runs = request.rows
+      ? this.schedulerRuns(user, task, mode, request.rows)
+      : [this.singleRun(user, task, mode, request.parameters)];
     await this.repository.insert(runs);
     const top = runs[0];
     try {
@@ -108,7 +110,13 @@ export class RunsService {
     return toRunView(top);
   }
 
-  private newRun(user: AuthUser, task: RegisteredTask, mode: RunMode, parameters: Parameters, createdAt: string): RunEntity {
+  private newRun(
+    user: AuthUser,
+    task: RegisteredTask,
+    mode: RunMode,
+    parameters: Parameters,
+    createdAt: string,
+  ): RunEntity {
     return Object.assign(new RunEntity(), {
       id: randomUUID(),
       task: task.definition.id,
@@ -163,7 +171,10 @@ export class RunsService {
   }
 
   private invalid(errors: FieldError[]): ValidationError {
-    return new ValidationError(`Invalid parameters: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, errors);
+    return new ValidationError(
+      `Invalid parameters: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`,
+      errors,
+    );
   }
 
   async list(user: AuthUser, options: ListOptions, everyone: boolean): Promise<RunPage> {
@@ -173,7 +184,8 @@ export class RunsService {
       .map((s) => s.trim())
       .filter(Boolean) as RunStatus[] | undefined;
     const unknown = statuses?.filter((s) => !RUN_STATUSES.includes(s));
-    if (unknown?.length) errors.push({ field: 'status', message: `unknown status ${unknown.map((s) => `"${s}"`).join(', ')}` });
+    if (unknown?.length)
+      errors.push({ field: 'status', message: `unknown status ${unknown.map((s) => `"${s}"`).join(', ')}` });
     if (options.mode !== undefined && !RUN_MODES.includes(options.mode as RunMode)) {
       errors.push({ field: 'mode', message: 'must be foreground or background' });
     }
@@ -284,7 +296,11 @@ export class RunsService {
     }
     const deadline = Date.now() + seconds * 1000;
     const finishedHere = this.events.events$.pipe(
-      filter((e) => (e.type === 'updated' && e.run.id === id && isFinalStatus(e.run.status)) || (e.type === 'deleted' && e.id === id)),
+      filter(
+        (e) =>
+          (e.type === 'updated' && e.run.id === id && isFinalStatus(e.run.status)) ||
+          (e.type === 'deleted' && e.id === id),
+      ),
     );
     let run = await this.visible(user, id);
     while (!isFinalStatus(run.status) && Date.now() < deadline) {

@@ -46,7 +46,12 @@ describe('TaskRegistry', () => {
     [{ displayParameters: ['month'] }, 'displayParameters names "month"'],
     [{ awaitResult: 'no', background: false } as Partial<TaskOptions>, 'awaitResult "no" needs background: true'],
     [{ kind: 'job' } as unknown as Partial<TaskOptions>, 'kind must be one of task, report'],
-    [{ parameters: [{ name: 'n', label: 'N', type: 'integer', required: false, default: 'x' }] } as Partial<TaskOptions>, 'default of parameter "n"'],
+    [
+      {
+        parameters: [{ name: 'n', label: 'N', type: 'integer', required: false, default: 'x' }],
+      } as Partial<TaskOptions>,
+      'default of parameter "n"',
+    ],
   ])('stops on a malformed definition %j', (overrides, message) => {
     expect(() => registry().register(options(overrides), handler, 'BadTask')).toThrow(message);
   });

@@ -29,7 +29,8 @@ function problemsOf(options: TaskOptions): string[] {
   if (!/^[a-z][a-z0-9-]{0,99}$/.test(options.id ?? '')) problems.push('id must be kebab-case (a-z, 0-9, -)');
   if (!options.title) problems.push('title is missing');
   if (!TASK_KINDS.includes(options.kind)) problems.push(`kind must be one of ${TASK_KINDS.join(', ')}`);
-  if (!AWAIT_RESULTS.includes(options.awaitResult)) problems.push(`awaitResult must be one of ${AWAIT_RESULTS.join(', ')}`);
+  if (!AWAIT_RESULTS.includes(options.awaitResult))
+    problems.push(`awaitResult must be one of ${AWAIT_RESULTS.join(', ')}`);
   if (typeof options.background !== 'boolean') problems.push('background must be a boolean');
   if (options.awaitResult === 'no' && options.background === false) {
     problems.push('awaitResult "no" needs background: true (the run can only live in the background)');

@@ -1,6 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { RUN_MODES, type RunMode } from '@onward/task-domain';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  MaxLength,
+} from 'class-validator';
 
 /** `POST /api/runs`; the parameters themselves are checked against the task's declaration. */
 export class CreateRunDto {
@@ -15,7 +25,11 @@ export class CreateRunDto {
   @IsObject()
   parameters?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ description: 'A selection: one parameter object per row (1–1000)', type: 'array', items: { type: 'object' } })
+  @ApiPropertyOptional({
+    description: 'A selection: one parameter object per row (1–1000)',
+    type: 'array',
+    items: { type: 'object' },
+  })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
