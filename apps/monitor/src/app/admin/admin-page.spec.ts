@@ -1,0 +1,70 @@
+import { provideZonelessChangeDetection, signal } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import { MATERIAL_ANIMATIONS } from '@angular/material/core';
+import type { RunView } from '@onward/task-domain';
+import { MonitorClient } from '@onward/ui';
+
+import { AdminPage } from './admin-page';
+
+function run(id: string, username: string, status: RunView['status']): RunView {
+  return {
+    id,
+    task: 'sales-report',
+    title: 'Sales report',
+    kind: 'report',
+    owner: { id: `u-${username}`, username },
+    mode: 'background',
+    display: { customer: 'Acme', year: 2024 },
+    status,
+    progress: { percent: 10, message: null },
+    result: null,
+    error: null,
+    parentId: null,
+    scheduler: null,
+    createdAt: '2026-01-01T00:00:00Z',
+    startedAt: '2026-01-01T00:00:00Z',
+    finishedAt: null,
+    version: 1,
+  };
+}
+
+describe('AdminPage', () => {
+  const client = {
+    allRuns: signal([run('a1', 'alice', 'running'), run('b1', 'bob', 'running'), run('b2', 'bob', 'queued')]),
+    watchAll: jest.fn(),
+    unwatchAll: jest.fn(),
+    listAdminRuns: jest.fn().mockResolvedValue({ items: [], nextCursor: null }),
+    describeError: jest.fn(),
+  };
+
+  beforeEach(() => {
+    jest.clearAllMocks();
+    TestBed.configureTestingModule({
+      providers: [
+        provideZonelessChangeDetection(),
+        { provide: MATERIAL_ANIMATIONS, useValue: { animationsDisabled: true } },
+        { provide: MonitorClient, useValue: client },
+      ],
+    });
+  });
+
+  it('watches every user’s runs while open and filters by user', async () => {
+    const fixture = TestBed.createComponent(AdminPage);
+    await fixture.whenStable();
+    const el = fixture.nativeElement as HTMLElement;
+    const owners = () => [...el.querySelectorAll('onward-run-entry .owner')].map((o) => o.textContent);
+    expect(client.watchAll).toHaveBeenCalled();
+    expect(client.listAdminRuns).toHaveBeenCalledWith({ limit: 200 });
+    expect(owners()).toEqual(['alice', 'bob', 'bob']);
+
+    const input = el.querySelector('input[name=user]') as HTMLInputElement;
+    input.value = 'bob';
+    input.dispatchEvent(new Event('input'));
+    await fixture.whenStable();
+    expect(client.listAdminRuns).toHaveBeenLastCalledWith({ limit: 200, user: 'bob' });
+    expect(owners()).toEqual(['bob', 'bob']);
+
+    fixture.destroy();
+    expect(client.unwatchAll).toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,161 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  DestroyRef,
+  effect,
+  inject,
+  signal,
+  untracked,
+} from '@angular/core';
+import { FormsModule } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatInputModule } from '@angular/material/input';
+import { MatSelectModule } from '@angular/material/select';
+import { RUN_STATUSES, type RunStatus } from '@onward/task-domain';
+import { MonitorClient, RunEntry, statusLook } from '@onward/ui';
+
+/** Every user's runs, filtered by user and status; cancel and delete work on any of them. */
+@Component({
+  selector: 'app-admin-page',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [FormsModule, MatButtonModule, MatFormFieldModule, MatInputModule, MatSelectModule, RunEntry],
+  template: `
+    <header class="page-head">
+      <h1>All runs</h1>
+      <p>Every user's runs, live. Cancel or delete any of them.</p>
+    </header>
+    <section class="filters" aria-label="Filters">
+      <mat-form-field appearance="outline" subscriptSizing="dynamic">
+        <mat-label>User</mat-label>
+        <input
+          matInput
+          name="user"
+          placeholder="any user"
+          [ngModel]="user()"
+          (ngModelChange)="user.set($event.trim())"
+        />
+      </mat-form-field>
+      <mat-form-field appearance="outline" subscriptSizing="dynamic" class="status">
+        <mat-label>Status</mat-label>
+        <mat-select
+          multiple
+          name="status"
+          placeholder="any status"
+          [value]="statuses()"
+          (valueChange)="statuses.set($event)"
+        >
+          @for (s of allStatuses; track s) {
+            <mat-option [value]="s">{{ label(s) }}</mat-option>
+          }
+        </mat-select>
+      </mat-form-field>
+      <button mat-button type="button" (click)="clear()" [disabled]="!user() && statuses().length === 0">
+        Clear filters
+      </button>
+      <span class="spacer"></span>
+      <span class="count" aria-live="polite">{{ runs().length }} runs</span>
+    </section>
+    @if (error(); as message) {
+      <p class="error" role="alert">{{ message }}</p>
+    }
+    <section class="card list" role="list" aria-label="All runs">
+      @for (run of runs(); track run.id) {
+        <onward-run-entry [run]="run" [showOwner]="true" />
+      } @empty {
+        <p class="empty" role="listitem">No runs match these filters.</p>
+      }
+    </section>
+  `,
+  styles: `
+    .page-head h1 {
+      margin: 0 0 4px;
+      font-size: 24px;
+      font-weight: 500;
+    }
+    .page-head p {
+      margin: 0 0 20px;
+      color: var(--mat-sys-on-surface-variant);
+    }
+    .filters {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 12px;
+      margin-bottom: 16px;
+    }
+    .status {
+      width: 240px;
+    }
+    .spacer {
+      flex: 1;
+    }
+    .count {
+      color: var(--mat-sys-on-surface-variant);
+      font-size: 13px;
+    }
+    .card {
+      background: var(--mat-sys-surface);
+      border: 1px solid var(--mat-sys-outline-variant);
+      border-radius: 12px;
+      overflow: hidden;
+    }
+    .empty {
+      padding: 32px;
+      text-align: center;
+      color: var(--mat-sys-on-surface-variant);
+      margin: 0;
+    }
+    .error {
+      color: var(--mat-sys-error);
+    }
+  `,
+})
+export class AdminPage {
+  private readonly client = inject(MonitorClient);
+
+  protected readonly allStatuses = RUN_STATUSES;
+  protected readonly user = signal('');
+  protected readonly statuses = signal<RunStatus[]>([]);
+  protected readonly error = signal<string | null>(null);
+  /** The server's answer for the filters, kept live by the socket (which sends everyone's runs here). */
+  protected readonly runs = computed(() => {
+    const user = this.user().toLowerCase();
+    const statuses = this.statuses();
+    return this.client
+      .allRuns()
+      .filter(
+        (r) =>
+          (!user || r.owner.username.toLowerCase() === user) && (statuses.length === 0 || statuses.includes(r.status)),
+      );
+  });
+
+  constructor() {
+    this.client.watchAll();
+    inject(DestroyRef).onDestroy(() => this.client.unwatchAll());
+    effect(() => {
+      const user = this.user();
+      const status = this.statuses();
+      untracked(() => void this.load(user, status));
+    });
+  }
+
+  protected label(status: RunStatus): string {
+    return statusLook(status).label;
+  }
+
+  protected clear(): void {
+    this.user.set('');
+    this.statuses.set([]);
+  }
+
+  private async load(user: string, status: RunStatus[]): Promise<void> {
+    try {
+      await this.client.listAdminRuns({ limit: 200, ...(user ? { user } : {}), ...(status.length ? { status } : {}) });
+      this.error.set(null);
+    } catch (error) {
+      this.error.set(`The runs could not be loaded: ${this.client.describeError(error)}`);
+    }
+  }
+}

@@ -1,0 +1,196 @@
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
+import { FormsModule } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MatCheckboxModule } from '@angular/material/checkbox';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatInputModule } from '@angular/material/input';
+import { MatSelectModule } from '@angular/material/select';
+import type { ParameterDefinition, Parameters, ParameterValue, TaskDefinition } from '@onward/task-domain';
+import { MonitorClient, RunLauncher } from '@onward/ui';
+
+/** The row-bound parameter: filled from the selected customers, not from the form. */
+const ROW_PARAMETER = 'customer';
+const CATEGORIES = ['Hardware', 'Software', 'Services'];
+const THIS_YEAR_DEFAULT = 2024;
+
+/** Picks a catalogue task, asks for its other parameters and runs it on the selected rows. */
+@Component({
+  selector: 'app-task-runner',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [FormsModule, MatButtonModule, MatCheckboxModule, MatFormFieldModule, MatInputModule, MatSelectModule],
+  template: `
+    <form class="runner" (ngSubmit)="run()" aria-label="Run a task">
+      <mat-form-field appearance="outline" class="task" subscriptSizing="dynamic">
+        <mat-label>Task</mat-label>
+        <mat-select name="task" [value]="taskId()" (valueChange)="taskId.set($event)">
+          @for (t of tasks(); track t.id) {
+            <mat-option [value]="t.id">{{ t.title }}</mat-option>
+          }
+        </mat-select>
+        @if (task(); as t) {
+          <mat-hint>{{ hint(t) }}</mat-hint>
+        }
+      </mat-form-field>
+      @for (p of formParameters(); track p.name) {
+        @switch (kindOf(p)) {
+          @case ('category') {
+            <mat-form-field appearance="outline" class="param" subscriptSizing="dynamic">
+              <mat-label>{{ p.label }}</mat-label>
+              <mat-select [value]="values()[p.name]" (valueChange)="set(p.name, $event)">
+                @for (c of categories; track c) {
+                  <mat-option [value]="c">{{ c }}</mat-option>
+                }
+              </mat-select>
+            </mat-form-field>
+          }
+          @case ('boolean') {
+            <mat-checkbox [name]="p.name" [checked]="values()[p.name] === true" (change)="set(p.name, $event.checked)">
+              {{ p.label }}
+            </mat-checkbox>
+          }
+          @default {
+            <mat-form-field appearance="outline" class="param" subscriptSizing="dynamic">
+              <mat-label>{{ p.label }}</mat-label>
+              <input
+                matInput
+                [name]="p.name"
+                [type]="inputType(p)"
+                [attr.min]="p.min ?? null"
+                [attr.max]="p.max ?? null"
+                [attr.step]="p.type === 'integer' ? 1 : p.type === 'number' ? 'any' : null"
+                [required]="p.required"
+                [value]="values()[p.name] ?? ''"
+                (input)="setText(p, $any($event.target).value)"
+              />
+            </mat-form-field>
+          }
+        }
+      }
+      <button mat-flat-button type="submit" class="go" [disabled]="!canRun() || busy()">{{ buttonText() }}</button>
+    </form>
+  `,
+  styles: `
+    .runner {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: flex-start;
+      gap: 12px;
+    }
+    .task {
+      width: 260px;
+    }
+    .param {
+      width: 180px;
+    }
+    mat-checkbox {
+      margin-top: 10px;
+    }
+    .go {
+      height: 56px;
+      border-radius: 12px;
+    }
+  `,
+})
+export class TaskRunner {
+  private readonly client = inject(MonitorClient);
+  private readonly launcher = inject(RunLauncher);
+
+  /** Names of the selected customers. */
+  readonly selected = input.required<readonly string[]>();
+
+  protected readonly categories = CATEGORIES;
+  protected readonly tasks = this.client.tasks;
+  protected readonly taskId = signal<string | null>(null);
+  protected readonly task = computed(() => this.tasks().find((t) => t.id === this.taskId()) ?? null);
+  protected readonly rowBound = computed(() => this.task()?.parameters.some((p) => p.name === ROW_PARAMETER) ?? false);
+  protected readonly formParameters = computed(
+    () => this.task()?.parameters.filter((p) => p.name !== ROW_PARAMETER) ?? [],
+  );
+  protected readonly values = signal<Record<string, ParameterValue | undefined>>({});
+  protected readonly busy = signal(false);
+  protected readonly canRun = computed(() => {
+    const task = this.task();
+    if (!task) return false;
+    if (this.rowBound() && this.selected().length === 0) return false;
+    const values = this.values();
+    return this.formParameters().every((p) => !p.required || (values[p.name] !== undefined && values[p.name] !== ''));
+  });
+  protected readonly buttonText = computed(() => {
+    if (!this.rowBound()) return 'Run';
+    const n = this.selected().length;
+    if (n === 0) return 'Select customers';
+    return n === 1 ? `Run for ${this.selected()[0]}` : `Run for ${n} customers`;
+  });
+
+  constructor() {
+    void this.client.loadTasks().catch(() => undefined);
+    // Pick the first task once the catalogue arrives; reset the form to the new task's defaults.
+    effect(() => {
+      const tasks = this.tasks();
+      untracked(() => {
+        if (!this.taskId() && tasks.length > 0) this.taskId.set(tasks[0].id);
+      });
+    });
+    effect(() => {
+      const params = this.formParameters();
+      untracked(() => this.values.set(Object.fromEntries(params.map((p) => [p.name, initialValue(p)]))));
+    });
+  }
+
+  protected hint(task: TaskDefinition): string {
+    const mode =
+      task.awaitResult === 'yes'
+        ? 'you wait for it'
+        : task.awaitResult === 'optional'
+          ? 'wait or background'
+          : 'background';
+    return `${task.kind === 'report' ? 'Report' : 'Task'} · ${mode}`;
+  }
+
+  protected kindOf(p: ParameterDefinition): 'category' | 'boolean' | 'input' {
+    if (p.name === 'category' && p.type === 'string') return 'category';
+    return p.type === 'boolean' ? 'boolean' : 'input';
+  }
+
+  protected inputType(p: ParameterDefinition): string {
+    return p.type === 'integer' || p.type === 'number' ? 'number' : p.type === 'date' ? 'date' : 'text';
+  }
+
+  protected set(name: string, value: ParameterValue): void {
+    this.values.update((v) => ({ ...v, [name]: value }));
+  }
+
+  protected setText(p: ParameterDefinition, text: string): void {
+    if (text === '') {
+      this.values.update((v) => ({ ...v, [p.name]: undefined }));
+      return;
+    }
+    const value = p.type === 'integer' || p.type === 'number' ? Number(text) : text;
+    this.set(p.name, value);
+  }
+
+  protected async run(): Promise<void> {
+    const task = this.task();
+    if (!task || !this.canRun()) return;
+    const common: Parameters = {};
+    for (const [name, value] of Object.entries(this.values())) if (value !== undefined) common[name] = value;
+    const selected = this.selected();
+    this.busy.set(true);
+    try {
+      if (!this.rowBound()) await this.launcher.launch(task, { parameters: common });
+      else if (selected.length === 1)
+        await this.launcher.launch(task, { parameters: { ...common, [ROW_PARAMETER]: selected[0] } });
+      else await this.launcher.launch(task, { rows: selected.map((c) => ({ ...common, [ROW_PARAMETER]: c })) });
+    } finally {
+      this.busy.set(false);
+    }
+  }
+}
+
+function initialValue(p: ParameterDefinition): ParameterValue | undefined {
+  if (p.default !== undefined) return p.default;
+  if (p.name === 'year') return THIS_YEAR_DEFAULT;
+  if (p.name === 'category') return CATEGORIES[0];
+  if (p.type === 'boolean') return false;
+  return undefined;
+}

@@ -1,0 +1,128 @@
+import { HttpErrorResponse } from '@angular/common/http';
+import { ChangeDetectionStrategy, Component, inject, input, signal } from '@angular/core';
+import { FormsModule } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatInputModule } from '@angular/material/input';
+import { Router } from '@angular/router';
+
+import { AuthStore } from '../auth/auth-store';
+
+@Component({
+  selector: 'app-login-page',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [FormsModule, MatButtonModule, MatFormFieldModule, MatInputModule],
+  template: `
+    <main class="login">
+      <form class="card" (ngSubmit)="submit()" aria-labelledby="login-title">
+        <div class="brand"><span class="logo" aria-hidden="true">O</span> Onward</div>
+        <h1 id="login-title">Sign in</h1>
+        <p class="hint">Demo users: alice / alice, bob / bob, admin / admin</p>
+        <mat-form-field appearance="outline">
+          <mat-label>User name</mat-label>
+          <input matInput name="username" autocomplete="username" required [(ngModel)]="username" />
+        </mat-form-field>
+        <mat-form-field appearance="outline">
+          <mat-label>Password</mat-label>
+          <input
+            matInput
+            name="password"
+            type="password"
+            autocomplete="current-password"
+            required
+            [(ngModel)]="password"
+          />
+        </mat-form-field>
+        @if (error(); as message) {
+          <p class="error" role="alert">{{ message }}</p>
+        }
+        <button mat-flat-button type="submit" [disabled]="busy()">Sign in</button>
+      </form>
+    </main>
+  `,
+  styles: `
+    .login {
+      min-height: 100vh;
+      display: grid;
+      place-items: center;
+      background: var(--mat-sys-surface-container-low);
+      padding: 16px;
+      box-sizing: border-box;
+    }
+    .card {
+      width: min(360px, 100%);
+      display: flex;
+      flex-direction: column;
+      padding: 32px;
+      border-radius: 16px;
+      background: var(--mat-sys-surface);
+      box-shadow: 0 8px 24px rgba(16, 24, 40, 0.08);
+      box-sizing: border-box;
+    }
+    .brand {
+      display: flex;
+      align-items: center;
+      gap: 8px;
+      font-weight: 600;
+      font-size: 18px;
+      margin-bottom: 16px;
+    }
+    .logo {
+      width: 28px;
+      height: 28px;
+      border-radius: 8px;
+      display: grid;
+      place-items: center;
+      color: #fff;
+      background: var(--mat-sys-primary);
+    }
+    h1 {
+      margin: 0 0 4px;
+      font-size: 24px;
+      font-weight: 500;
+    }
+    .hint {
+      margin: 0 0 20px;
+      color: var(--mat-sys-on-surface-variant);
+      font-size: 13px;
+    }
+    .error {
+      color: var(--mat-sys-error);
+      margin: 0 0 12px;
+    }
+  `,
+})
+export class LoginPage {
+  private readonly auth = inject(AuthStore);
+  private readonly router = inject(Router);
+
+  /** Where to go after signing in (query parameter). */
+  readonly returnUrl = input<string>();
+
+  protected username = '';
+  protected password = '';
+  protected readonly busy = signal(false);
+  protected readonly error = signal<string | null>(null);
+
+  protected async submit(): Promise<void> {
+    if (!this.username || !this.password) {
+      this.error.set('Enter a user name and a password.');
+      return;
+    }
+    this.busy.set(true);
+    this.error.set(null);
+    try {
+      await this.auth.login(this.username, this.password);
+      const target = this.returnUrl();
+      await this.router.navigateByUrl(target && target.startsWith('/') && !target.startsWith('//') ? target : '/');
+    } catch (error) {
+      this.error.set(
+        error instanceof HttpErrorResponse && error.status === 401
+          ? 'Wrong user name or password.'
+          : 'The server cannot be reached. Try again in a moment.',
+      );
+    } finally {
+      this.busy.set(false);
+    }
+  }
+}

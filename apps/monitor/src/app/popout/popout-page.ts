@@ -1,0 +1,72 @@
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import { MonitorClient, MonitorView, OnwardIcon } from '@onward/ui';
+
+import { AuthStore } from '../auth/auth-store';
+
+/** The pop-out target: only the monitor, filling its own window (its own socket keeps it in sync). */
+@Component({
+  selector: 'app-popout-page',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [MonitorView, OnwardIcon],
+  template: `
+    <header class="head">
+      <onward-icon name="tasks" class="icon" />
+      <h1>Running tasks</h1>
+      @if (running() > 0) {
+        <span class="pill">{{ running() }} running</span>
+      }
+      <span class="spacer"></span>
+      <span class="user">{{ user() }}</span>
+    </header>
+    <onward-monitor-view class="view" [fullWindow]="true" />
+  `,
+  styles: `
+    :host {
+      display: flex;
+      flex-direction: column;
+      height: 100vh;
+    }
+    .head {
+      display: flex;
+      align-items: center;
+      gap: 8px;
+      height: 48px;
+      padding: 0 16px;
+      flex: none;
+      background: var(--mat-sys-surface-container);
+      border-bottom: 1px solid var(--mat-sys-outline-variant);
+    }
+    .icon {
+      color: var(--mat-sys-primary);
+    }
+    h1 {
+      margin: 0;
+      font-size: 16px;
+      font-weight: 600;
+    }
+    .pill {
+      font-size: 12px;
+      padding: 2px 8px;
+      border-radius: 10px;
+      background: var(--onward-active-container, #e3ecfd);
+      color: var(--onward-active, #1d64d8);
+    }
+    .spacer {
+      flex: 1;
+    }
+    .user {
+      font-size: 13px;
+      color: var(--mat-sys-on-surface-variant);
+    }
+    .view {
+      flex: 1;
+      min-height: 0;
+    }
+  `,
+})
+export class PopoutPage {
+  private readonly client = inject(MonitorClient);
+  private readonly auth = inject(AuthStore);
+  protected readonly running = this.client.runningCount;
+  protected readonly user = computed(() => this.auth.user()?.displayName ?? '');
+}

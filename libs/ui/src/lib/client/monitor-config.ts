@@ -1,0 +1,33 @@
+import { InjectionToken } from '@angular/core';
+
+/** What a host tells the monitor widget: where the server is and how to authenticate. */
+export interface OnwardMonitorOptions {
+  /** Base URL of the Onward server without a trailing slash; `''` means the page's own origin. */
+  baseUrl: string;
+  /** Returns the current access token, or null when nobody is logged in. Reading a signal here makes the widget follow logins and logouts. */
+  token: () => string | null;
+  /** URL opened by the panel's pop-out button; defaults to `${baseUrl}/monitor`. */
+  popoutUrl?: string;
+  /** In-app toasts, system notifications and the live region; default true. */
+  notifications?: boolean;
+  /** Prefix the document title with the number of running runs; default true. */
+  tabTitle?: boolean;
+}
+
+/** The resolved options, with defaults applied. */
+export type OnwardMonitorConfig = Required<OnwardMonitorOptions>;
+
+/** DI token of the resolved monitor configuration. */
+export const ONWARD_MONITOR_CONFIG = new InjectionToken<OnwardMonitorConfig>('ONWARD_MONITOR_CONFIG');
+
+/** Applies the defaults to a host's options. */
+export function resolveMonitorConfig(options: OnwardMonitorOptions): OnwardMonitorConfig {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  return {
+    baseUrl,
+    token: options.token,
+    popoutUrl: options.popoutUrl ?? `${baseUrl}/monitor`,
+    notifications: options.notifications ?? true,
+    tabTitle: options.tabTitle ?? true,
+  };
+}

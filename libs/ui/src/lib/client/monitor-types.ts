@@ -1,0 +1,32 @@
+import type { Parameters, RunMode, RunStatus } from '@onward/task-domain';
+
+// Shapes of the contract that libs/task-domain does not declare (yet).
+
+/** The logged-in user, as `GET /api/auth/me` and `POST /api/auth/login` return it. */
+export interface MonitorUser {
+  id: string;
+  username: string;
+  displayName: string;
+  roles: ('user' | 'admin')[];
+}
+
+/** Body of `POST /api/runs`: exactly one of `parameters` or `rows`. */
+export interface StartRunRequest {
+  task: string;
+  parameters?: Parameters;
+  rows?: Parameters[];
+  mode?: RunMode;
+}
+
+/** Query of `GET /api/runs` and `GET /api/admin/runs`. */
+export interface RunQuery {
+  status?: RunStatus[];
+  mode?: RunMode;
+  limit?: number;
+  cursor?: string;
+  /** Admin query only: one user's runs. */
+  user?: string;
+}
+
+/** The state of the monitor's socket. */
+export type ConnectionState = 'idle' | 'connecting' | 'online' | 'offline' | 'unauthorized';

@@ -1,0 +1,104 @@
+import { DecimalPipe } from '@angular/common';
+import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatTooltipModule } from '@angular/material/tooltip';
+import type { RunView } from '@onward/task-domain';
+
+import { MonitorClient } from '../client/monitor-client';
+import { MonitorClock } from '../shared/clock';
+import { OnwardIcon } from '../shared/icon';
+import { RunActions } from '../shared/run-actions';
+import {
+  displayText,
+  elapsedMs,
+  formatBytes,
+  formatDuration,
+  isActive,
+  runLabel,
+  schedulerLine,
+  statusLook,
+  valueText,
+} from '../shared/run-format';
+
+/** One run in the monitor: status, progress, elapsed time and the actions that fit its state. */
+@Component({
+  selector: 'onward-run-entry',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [DecimalPipe, MatButtonModule, MatProgressBarModule, MatTooltipModule, OnwardIcon],
+  templateUrl: './run-entry.html',
+  styleUrl: './run-entry.scss',
+  host: {
+    role: 'listitem',
+    '[class]': '"onward-entry onward-tone-" + look().tone',
+    '[attr.aria-label]': 'ariaLabel()',
+    '[attr.data-status]': 'run().status',
+    '[attr.data-run-id]': 'run().id',
+  },
+})
+export class RunEntry {
+  private readonly client = inject(MonitorClient);
+  private readonly clock = inject(MonitorClock);
+  protected readonly actions = inject(RunActions);
+
+  /** The run to show. */
+  readonly run = input.required<RunView>();
+  /** Show the owner's name (admin view). */
+  readonly showOwner = input(false);
+  /** Hide the action buttons (e.g. for subtasks). */
+  readonly compact = input(false);
+
+  protected readonly expanded = signal(false);
+  protected readonly look = computed(() => statusLook(this.run().status));
+  protected readonly active = computed(() => isActive(this.run()));
+  protected readonly display = computed(() => displayText(this.run().display));
+  protected readonly percent = computed(() => {
+    const p = this.run().progress.percent;
+    return p === null ? null : Math.min(100, Math.max(0, p));
+  });
+  protected readonly elapsed = computed(() => {
+    const run = this.run();
+    // Only running entries read the clock, so finished ones are not refreshed every second.
+    return formatDuration(elapsedMs(run, run.finishedAt ? 0 : this.clock.now()));
+  });
+  protected readonly scheduler = computed(() => this.run().scheduler);
+  protected readonly schedulerCurrent = computed(() => {
+    const s = this.scheduler();
+    return s ? schedulerLine(s) : null;
+  });
+  protected readonly currentPercent = computed(() => this.scheduler()?.current?.progress.percent ?? null);
+  protected readonly fileResult = computed(() => {
+    const r = this.run().result;
+    return r?.type === 'file' ? { ...r, sizeText: formatBytes(r.size) } : null;
+  });
+  protected readonly valueResult = computed(() => {
+    const r = this.run().result;
+    return r?.type === 'value' ? valueText(r.value) : null;
+  });
+  protected readonly children = computed(() => (this.expanded() ? this.client.childrenOf(this.run().id) : []));
+  protected readonly label = computed(() => runLabel(this.run()));
+  protected readonly ariaLabel = computed(() => {
+    const run = this.run();
+    const percent = this.percent();
+    const parts = [this.label(), this.look().label];
+    if (this.active() && percent !== null) parts.push(`${Math.round(percent)} percent`);
+    if (this.showOwner()) parts.push(`owner ${run.owner.username}`);
+    return parts.join(', ');
+  });
+
+  protected toggleExpanded(): void {
+    const next = !this.expanded();
+    this.expanded.set(next);
+    const id = this.run().id;
+    if (next) this.client.expand(id).catch(() => undefined);
+    else this.client.collapse(id);
+  }
+
+  protected childLook(child: RunView) {
+    return statusLook(child.status);
+  }
+
+  protected childDisplay(child: RunView): string {
+    return displayText(child.display) || child.title;
+  }
+}

@@ -1,0 +1,247 @@
+import { DecimalPipe } from '@angular/common';
+import { ChangeDetectionStrategy, Component, computed, DestroyRef, effect, inject, signal } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { canMoveToBackground, type RunView, type TaskDefinition } from '@onward/task-domain';
+
+import { MonitorClient } from '../client/monitor-client';
+import { OnwardIcon } from '../shared/icon';
+import { RunActions } from '../shared/run-actions';
+import { displayText, isActive, schedulerLine, statusLook, valueText } from '../shared/run-format';
+
+/** What the await-result dialog shows. */
+export interface AwaitResultData {
+  run: RunView;
+  task: TaskDefinition;
+}
+
+/** How the dialog ended: the run finished (or was cancelled), or went to the background. */
+export type AwaitResultOutcome = 'finished' | 'background';
+
+/** The modal progress dialog of a foreground run; shows the result when done. */
+@Component({
+  selector: 'onward-await-result-dialog',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [DecimalPipe, MatDialogModule, MatButtonModule, MatProgressBarModule, OnwardIcon],
+  template: `
+    <h2 mat-dialog-title>{{ run().title }}</h2>
+    <mat-dialog-content>
+      @if (display()) {
+        <p class="sub">{{ display() }}</p>
+      }
+      <div class="status" [class]="'status onward-tone-' + look().tone" role="status" aria-live="polite">
+        <onward-icon [name]="look().icon" /> {{ look().label }}
+      </div>
+      @if (active()) {
+        <div class="progress-row">
+          <mat-progress-bar
+            [mode]="run().progress.percent === null ? 'indeterminate' : 'determinate'"
+            [value]="run().progress.percent ?? 0"
+            [attr.aria-label]="'Progress of ' + run().title"
+          />
+          <span class="percent">{{
+            run().progress.percent === null ? '' : (run().progress.percent! | number: '1.0-0') + '%'
+          }}</span>
+        </div>
+        <p class="message">{{ schedulerText() ?? run().progress.message ?? ' ' }}</p>
+      } @else {
+        @switch (run().status) {
+          @case ('completed') {
+            @if (run().result?.type === 'value') {
+              <pre class="value" tabindex="0" aria-label="Result">{{ value() }}</pre>
+            } @else if (run().result?.type === 'file') {
+              <p>The result is ready.</p>
+            } @else {
+              <p>Done.</p>
+            }
+          }
+          @case ('failed') {
+            <p class="error">{{ run().error?.message ?? 'The run failed.' }}</p>
+          }
+          @case ('cancelled') {
+            <p>The run was cancelled.</p>
+          }
+        }
+      }
+      @if (failure(); as message) {
+        <p class="error" role="alert">{{ message }}</p>
+      }
+    </mat-dialog-content>
+    <mat-dialog-actions align="end">
+      @if (active()) {
+        @if (canBackground) {
+          <button mat-button type="button" [disabled]="busy()" (click)="runInBackground()">Run in background</button>
+        }
+        <button mat-button type="button" [disabled]="busy() || run().status === 'cancelling'" (click)="cancel()">
+          Cancel
+        </button>
+      } @else {
+        @if (run().status === 'failed') {
+          <button mat-button type="button" (click)="actions.showError(run())">Error details</button>
+        }
+        @if (run().result?.type === 'file') {
+          <button mat-flat-button type="button" (click)="actions.openResult(run())">
+            <span class="btn"><onward-icon name="download" />Download</span>
+          </button>
+        }
+        <button mat-button type="button" cdkFocusInitial (click)="close()">Close</button>
+      }
+    </mat-dialog-actions>
+  `,
+  styles: `
+    .sub {
+      margin: 0 0 12px;
+      color: var(--mat-sys-on-surface-variant, #5d5d68);
+    }
+    .status {
+      display: flex;
+      align-items: center;
+      gap: 6px;
+      font-weight: 500;
+      margin-bottom: 8px;
+      color: var(--onward-tone, #5f6b7a);
+    }
+    .onward-tone-active {
+      --onward-tone: var(--onward-active, #1d64d8);
+    }
+    .onward-tone-warn {
+      --onward-tone: var(--onward-warn, #a15c00);
+    }
+    .onward-tone-success {
+      --onward-tone: var(--onward-success, #1b7f3b);
+    }
+    .onward-tone-danger {
+      --onward-tone: var(--onward-danger, #b3261e);
+    }
+    .onward-tone-muted {
+      --onward-tone: var(--onward-muted, #6b7280);
+    }
+    .progress-row {
+      display: flex;
+      align-items: center;
+      gap: 12px;
+      height: 16px;
+    }
+    .progress-row mat-progress-bar {
+      flex: 1;
+    }
+    .percent {
+      width: 40px;
+      text-align: right;
+      font-variant-numeric: tabular-nums;
+      font-size: 13px;
+    }
+    .message {
+      margin: 6px 0 0;
+      min-height: 20px;
+      font-size: 13px;
+      color: var(--mat-sys-on-surface-variant, #5d5d68);
+      white-space: nowrap;
+      overflow: hidden;
+      text-overflow: ellipsis;
+    }
+    .value {
+      margin: 0;
+      padding: 12px;
+      background: var(--mat-sys-surface-container, #f3f3f3);
+      border-radius: 8px;
+      font:
+        13px/1.5 ui-monospace,
+        SFMono-Regular,
+        Menlo,
+        Consolas,
+        monospace;
+      white-space: pre-wrap;
+      max-height: 240px;
+      overflow: auto;
+    }
+    .error {
+      color: var(--onward-danger, #b3261e);
+    }
+    onward-icon {
+      --onward-icon-size: 18px;
+    }
+    .btn {
+      display: inline-flex;
+      align-items: center;
+      gap: 4px;
+    }
+    mat-dialog-content {
+      min-width: min(380px, 80vw);
+    }
+  `,
+})
+export class AwaitResultDialog {
+  private readonly data = inject<AwaitResultData>(MAT_DIALOG_DATA);
+  private readonly client = inject(MonitorClient);
+  private readonly ref = inject<MatDialogRef<AwaitResultDialog, AwaitResultOutcome>>(MatDialogRef);
+  protected readonly actions = inject(RunActions);
+  private cancelRequested = false;
+  private destroyed = false;
+
+  /** The run as the client holds it now (socket updates), falling back to the one the dialog opened with. */
+  protected readonly run = computed(() => this.client.run(this.data.run.id) ?? this.data.run);
+  protected readonly look = computed(() => statusLook(this.run().status));
+  protected readonly active = computed(() => isActive(this.run()));
+  protected readonly display = computed(() => displayText(this.run().display));
+  protected readonly schedulerText = computed(() => {
+    const s = this.run().scheduler;
+    return s ? schedulerLine(s) : null;
+  });
+  protected readonly value = computed(() => {
+    const r = this.run().result;
+    return r?.type === 'value' ? valueText(r.value, 10_000) : '';
+  });
+  protected readonly canBackground =
+    this.data.task.awaitResult === 'optional' &&
+    canMoveToBackground(this.data.task.awaitResult, this.data.task.background);
+  protected readonly busy = signal(false);
+  protected readonly failure = signal<string | null>(null);
+
+  constructor() {
+    // While the run is active the dialog cannot be dismissed: Cancel or Run in background decide.
+    effect(() => {
+      this.ref.disableClose = this.active();
+      if (!this.active() && this.cancelRequested && this.run().status === 'cancelled') this.ref.close('finished');
+    });
+    inject(DestroyRef).onDestroy(() => (this.destroyed = true));
+    void this.longPoll();
+  }
+
+  protected async cancel(): Promise<void> {
+    this.cancelRequested = true;
+    this.busy.set(true);
+    await this.actions.cancel(this.run());
+    this.busy.set(false);
+  }
+
+  protected async runInBackground(): Promise<void> {
+    this.busy.set(true);
+    try {
+      await this.client.moveToBackground(this.run().id);
+      this.ref.close('background');
+    } catch (error) {
+      this.busy.set(false);
+      this.failure.set(this.client.describeError(error));
+    }
+  }
+
+  protected close(): void {
+    this.ref.close('finished');
+  }
+
+  /** Also waits over HTTP, so the dialog ends even if the socket misses the last update. */
+  private async longPoll(): Promise<void> {
+    let failures = 0;
+    while (!this.destroyed && this.active() && failures < 5) {
+      try {
+        await this.client.wait(this.data.run.id, 30);
+        failures = 0;
+      } catch {
+        failures++;
+        await new Promise((resolve) => setTimeout(resolve, 2000 * failures));
+      }
+    }
+  }
+}

@@ -1,0 +1,82 @@
+import { LiveAnnouncer } from '@angular/cdk/a11y';
+import { ApplicationRef } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import { Title } from '@angular/platform-browser';
+import type { RunNotification, RunView } from '@onward/task-domain';
+
+import { FakeSocket, makeRun } from '../../testing/fakes';
+import { setupWidget } from '../../testing/setup';
+import type { MonitorClient } from '../client/monitor-client';
+
+describe('MonitorNotifier', () => {
+  let client: MonitorClient;
+  let socket: FakeSocket;
+  let announce: jest.SpyInstance;
+
+  function setup(tabTitle = false) {
+    const widget = setupWidget({ tabTitle });
+    client = widget.client;
+    socket = widget.sockets.last;
+    announce = jest.spyOn(TestBed.inject(LiveAnnouncer), 'announce').mockResolvedValue();
+  }
+
+  afterEach(() => document.querySelectorAll('.cdk-overlay-container').forEach((el) => (el.innerHTML = '')));
+
+  const toast = () =>
+    document.querySelector('mat-snack-bar-container')?.textContent?.replace(/\s+/g, ' ').trim() ?? null;
+  const note = (run: RunView, event: RunNotification['event'], status = run.status): RunNotification => ({
+    id: run.id,
+    event,
+    status,
+    title: run.title,
+    display: run.display,
+  });
+
+  it('toasts and announces a start, and a finish with an action to open the result', async () => {
+    setup();
+    const run = makeRun({ status: 'running' });
+    socket.fire('run.updated', run);
+    socket.fire('run.notification', note(run, 'started'));
+    await TestBed.inject(ApplicationRef).whenStable();
+    expect(toast()).toBe('Started: Sales report · Acme 2024 Show');
+    expect(announce).toHaveBeenCalledWith('Started: Sales report · Acme 2024', 'polite');
+
+    socket.fire('run.notification', note(run, 'finished', 'failed'));
+    await TestBed.inject(ApplicationRef).whenStable();
+    expect(toast()).toBe('Failed: Sales report · Acme 2024 Details');
+  });
+
+  it('stays silent about a run the user cancelled', async () => {
+    setup();
+    const run = makeRun({ status: 'running' });
+    socket.fire('run.updated', run);
+    const cancel = client.cancel(run.id).catch(() => undefined);
+    socket.fire('run.notification', note(run, 'finished', 'cancelled'));
+    await TestBed.inject(ApplicationRef).whenStable();
+    expect(toast()).toBeNull();
+    expect(announce).not.toHaveBeenCalled();
+    void cancel;
+  });
+
+  it('ignores foreground runs (their dialog shows them)', async () => {
+    setup();
+    const run = makeRun({ mode: 'foreground' });
+    socket.fire('run.updated', run);
+    socket.fire('run.notification', note(run, 'finished', 'completed'));
+    await TestBed.inject(ApplicationRef).whenStable();
+    expect(toast()).toBeNull();
+  });
+
+  it('puts the running count in front of the tab title', async () => {
+    setup(true);
+    const title = TestBed.inject(Title);
+    title.setTitle('Customers');
+    const run = makeRun({ status: 'running' });
+    socket.fire('run.updated', run);
+    await TestBed.inject(ApplicationRef).whenStable();
+    expect(title.getTitle()).toBe('(1) Customers');
+    socket.fire('run.updated', { ...run, version: 2, status: 'completed' });
+    await TestBed.inject(ApplicationRef).whenStable();
+    expect(title.getTitle()).toBe('Customers');
+  });
+});

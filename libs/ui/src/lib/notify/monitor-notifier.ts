@@ -1,0 +1,149 @@
+import { LiveAnnouncer } from '@angular/cdk/a11y';
+import { DOCUMENT } from '@angular/common';
+import { DestroyRef, effect, inject, Injectable } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { MatSnackBar } from '@angular/material/snack-bar';
+import { Title } from '@angular/platform-browser';
+import type { RunNotification, RunView } from '@onward/task-domain';
+
+import { MonitorClient } from '../client/monitor-client';
+import { ONWARD_MONITOR_CONFIG } from '../client/monitor-config';
+import { MonitorPanelState } from '../panel/monitor-panel-state';
+import { RunActions } from '../shared/run-actions';
+import { displayText, statusLook } from '../shared/run-format';
+
+const TITLE_PREFIX = /^\(\d+\)\s/;
+
+/**
+ * Tells the user about starts and finishes: an in-app toast, a polite live-region message,
+ * a system notification while the page is hidden (if permitted), and the running count in the
+ * tab title. Started by `provideOnwardMonitor`.
+ */
+@Injectable({ providedIn: 'root' })
+export class MonitorNotifier {
+  private readonly client = inject(MonitorClient);
+  private readonly config = inject(ONWARD_MONITOR_CONFIG);
+  private readonly snackBar = inject(MatSnackBar);
+  private readonly announcer = inject(LiveAnnouncer);
+  private readonly state = inject(MonitorPanelState);
+  private readonly actions = inject(RunActions);
+  private readonly title = inject(Title);
+  private readonly document = inject(DOCUMENT);
+  private readonly destroyRef = inject(DestroyRef);
+  private readonly silenced = new Set<string>();
+  private readonly announced = new Set<string>();
+  private started = false;
+
+  private count = 0;
+
+  constructor() {
+    if (this.config.tabTitle) {
+      effect(() => {
+        this.count = this.client.runningCount();
+        this.showCount();
+      });
+      this.followTitleChanges();
+    }
+  }
+
+  /** Subscribes to the client's notifications (idempotent). */
+  start(): void {
+    if (this.started || !this.config.notifications) return;
+    this.started = true;
+    this.client.notifications$.pipe(takeUntilDestroyed(this.destroyRef)).subscribe((n) => this.handle(n));
+  }
+
+  /** Leaves a run's notifications to someone else, e.g. the await-result dialog showing it. */
+  silence(id: string): void {
+    this.silenced.add(id);
+  }
+
+  /** Notifies about the run again. */
+  unsilence(id: string): void {
+    this.silenced.delete(id);
+  }
+
+  /** The toast for a run the user just sent to the background; its "started" toast is then skipped. */
+  backgroundStarted(run: RunView, moved = false): void {
+    this.announced.add(run.id);
+    const label = describe(run.title, run.display);
+    const text = moved ? `${label} continues in the background` : `${label} runs in the background`;
+    void this.announcer.announce(text, 'polite');
+    this.snackBar
+      .open(text, 'Show', { duration: 5000 })
+      .onAction()
+      .subscribe(() => this.state.show());
+  }
+
+  private handle(n: RunNotification): void {
+    if (this.silenced.has(n.id)) return;
+    const run = this.client.run(n.id);
+    const me = this.client.user();
+    // Admins watching everyone get every user's events; only their own runs are news to them.
+    if (run && me && run.owner.id !== me.id) return;
+    if (run && run.mode === 'foreground') return;
+    if (n.event === 'started' && this.announced.has(n.id)) return;
+    if (n.event === 'finished' && n.status === 'cancelled' && this.client.cancelledByUser(n.id)) return;
+
+    const label = describe(n.title, n.display);
+    const word = n.event === 'started' ? 'Started' : statusLook(n.status).label;
+    const text = `${word}: ${label}`;
+    void this.announcer.announce(text, 'polite');
+
+    const action =
+      n.event === 'started' ? 'Show' : n.status === 'completed' ? 'Open' : n.status === 'failed' ? 'Details' : 'Show';
+    this.snackBar
+      .open(text, action, { duration: n.event === 'started' ? 4000 : 8000 })
+      .onAction()
+      .subscribe(() => void this.act(n, action));
+
+    if (n.event === 'finished') this.systemNotification(n, text);
+  }
+
+  private async act(n: RunNotification, action: string): Promise<void> {
+    if (action === 'Show') {
+      this.state.show();
+      return;
+    }
+    const run = this.client.run(n.id) ?? (await this.client.getRun(n.id).catch(() => undefined));
+    if (!run) return;
+    if (action === 'Open') await this.actions.openResult(run);
+    else this.actions.showError(run);
+  }
+
+  private systemNotification(n: RunNotification, text: string): void {
+    if (!this.document.hidden || typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+    try {
+      // The tag makes the pop-out and the main window (each with its own socket) show one notification, not two.
+      const note = new Notification(text, { tag: `onward-run-${n.id}`, body: 'Onward · Running tasks' });
+      note.onclick = () => {
+        this.document.defaultView?.focus();
+        this.state.show();
+        note.close();
+      };
+    } catch {
+      // Some browsers only allow notifications from a service worker; the toast is enough then.
+    }
+  }
+
+  private showCount(): void {
+    const current = this.title.getTitle();
+    const base = current.replace(TITLE_PREFIX, '');
+    const wanted = this.count > 0 ? `(${this.count}) ${base}` : base;
+    // Only write on a difference: the title observer below would otherwise loop.
+    if (wanted !== current) this.title.setTitle(wanted);
+  }
+
+  /** The host (e.g. its router) may set a new title at any time; put the count back in front of it. */
+  private followTitleChanges(): void {
+    if (typeof MutationObserver === 'undefined') return;
+    const observer = new MutationObserver(() => this.showCount());
+    observer.observe(this.document.head, { subtree: true, childList: true, characterData: true });
+    this.destroyRef.onDestroy(() => observer.disconnect());
+  }
+}
+
+function describe(title: string, display: RunNotification['display']): string {
+  const values = displayText(display);
+  return values ? `${title} · ${values}` : title;
+}

@@ -1,0 +1,168 @@
+import { DOCUMENT } from '@angular/common';
+import {
+  afterNextRender,
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  DestroyRef,
+  effect,
+  ElementRef,
+  inject,
+  Injector,
+  NgZone,
+  signal,
+} from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MatTooltipModule } from '@angular/material/tooltip';
+
+import { MonitorClient } from '../client/monitor-client';
+import { ONWARD_MONITOR_CONFIG } from '../client/monitor-config';
+import { OnwardIcon } from '../shared/icon';
+import { MonitorView } from '../view/monitor-view';
+import { MonitorPanelState } from './monitor-panel-state';
+import {
+  type GestureKind,
+  PanelGeometry,
+  PanelGesture,
+  type PanelRect,
+  type ResizeHandle,
+  type Viewport,
+} from './panel-geometry';
+
+const HANDLES: readonly ResizeHandle[] = ['n', 's', 'e', 'w', 'ne', 'nw', 'se', 'sw'];
+const KEY_STEP = 16;
+
+/**
+ * The floating "Running tasks" window: drag it by its title bar, resize it from any edge or
+ * corner, minimise it, pop it out. Place it once in the host's root template; the toolbar
+ * button opens and closes it.
+ */
+@Component({
+  selector: 'onward-monitor-panel',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [MatButtonModule, MatTooltipModule, MonitorView, OnwardIcon],
+  templateUrl: './monitor-panel.html',
+  styleUrl: './monitor-panel.scss',
+})
+export class MonitorPanel {
+  private readonly client = inject(MonitorClient);
+  private readonly config = inject(ONWARD_MONITOR_CONFIG);
+  private readonly zone = inject(NgZone);
+  private readonly document = inject(DOCUMENT);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+  protected readonly state = inject(MonitorPanelState);
+  private readonly geometry = new PanelGeometry();
+  private gesture: PanelGesture | null = null;
+  private live: PanelRect | null = null;
+
+  protected readonly handles = HANDLES;
+  protected readonly runningCount = this.client.runningCount;
+  /** The rect in use: the remembered one, fitted to the viewport, or the default place. */
+  private readonly viewportSize = signal(this.viewport());
+  protected readonly rect = computed(() => {
+    const viewport = this.viewportSize();
+    const stored = this.state.rect();
+    return stored ? this.geometry.clamp(stored, viewport) : this.geometry.defaultRect(viewport);
+  });
+
+  constructor() {
+    const destroyRef = inject(DestroyRef);
+    const injector = inject(Injector);
+    effect(() => {
+      if (this.state.focusRequest()?.target !== 'panel') return;
+      afterNextRender(() => this.host.nativeElement.querySelector<HTMLElement>('.titlebar')?.focus(), { injector });
+    });
+    afterNextRender(() => {
+      // Window and pointer listeners live outside Angular's zone (if the host has one):
+      // a drag must not run change detection on every pointer move.
+      this.zone.runOutsideAngular(() => {
+        const win = this.document.defaultView;
+        if (!win) return;
+        // The stored rect stays as the user left it; only its fitted copy follows the window.
+        const onResize = () => this.viewportSize.set(this.viewport());
+        win.addEventListener('resize', onResize);
+        destroyRef.onDestroy(() => win.removeEventListener('resize', onResize));
+      });
+    });
+  }
+
+  /** Starts a move (title bar) or resize (handle) gesture. */
+  protected startGesture(event: PointerEvent, kind: GestureKind): void {
+    if (event.button !== 0) return;
+    if (kind === 'move' && (event.target as HTMLElement).closest('button')) return;
+    event.preventDefault();
+    const el = this.host.nativeElement.querySelector<HTMLElement>('.panel');
+    if (!el) return;
+    this.gesture = new PanelGesture(this.geometry, kind, this.rect(), event.clientX, event.clientY);
+    this.live = this.rect();
+    const target = event.target as HTMLElement;
+    target.setPointerCapture?.(event.pointerId);
+    el.classList.add('dragging');
+    this.zone.runOutsideAngular(() => {
+      const move = (e: PointerEvent) => {
+        if (!this.gesture) return;
+        this.live = this.gesture.update(e.clientX, e.clientY, this.viewport());
+        // Write the style directly while dragging; the state is updated once, at the end.
+        applyRect(el, this.live);
+      };
+      const end = () => {
+        target.removeEventListener('pointermove', move);
+        target.removeEventListener('pointerup', end);
+        target.removeEventListener('pointercancel', end);
+        el.classList.remove('dragging');
+        const final = this.live;
+        this.gesture = null;
+        this.live = null;
+        if (final) this.zone.run(() => this.state.setRect(final));
+      };
+      target.addEventListener('pointermove', move);
+      target.addEventListener('pointerup', end);
+      target.addEventListener('pointercancel', end);
+    });
+  }
+
+  /** Arrow keys on the title bar move the panel; with Shift they resize it. */
+  protected onTitleKey(event: KeyboardEvent): void {
+    const delta: Record<string, [number, number]> = {
+      ArrowLeft: [-KEY_STEP, 0],
+      ArrowRight: [KEY_STEP, 0],
+      ArrowUp: [0, -KEY_STEP],
+      ArrowDown: [0, KEY_STEP],
+    };
+    const d = delta[event.key];
+    if (!d) return;
+    event.preventDefault();
+    const rect = this.rect();
+    const next = event.shiftKey
+      ? this.geometry.resize(rect, 'se', d[0], d[1], this.viewport())
+      : this.geometry.move(rect, d[0], d[1], this.viewport());
+    this.state.setRect(next);
+  }
+
+  protected popOut(): void {
+    const win = this.document.defaultView;
+    const rect = this.rect();
+    // No "noopener": the pop-out needs this window's sessionStorage copy to find the login.
+    const opened = win?.open(
+      this.config.popoutUrl,
+      'onward-monitor',
+      `popup,width=${rect.width},height=${rect.height}`,
+    );
+    if (opened) this.state.setOpen(false);
+  }
+
+  private viewport(): Viewport {
+    const win = this.document.defaultView;
+    return {
+      width: win?.innerWidth ?? 1024,
+      height: win?.innerHeight ?? 768,
+    };
+  }
+}
+
+function applyRect(el: HTMLElement, rect: PanelRect): void {
+  el.style.left = `${rect.x}px`;
+  el.style.top = `${rect.y}px`;
+  el.style.width = `${rect.width}px`;
+  el.style.height = `${rect.height}px`;
+}

@@ -1,0 +1,27 @@
+import {
+  type EnvironmentProviders,
+  inject,
+  makeEnvironmentProviders,
+  provideEnvironmentInitializer,
+} from '@angular/core';
+
+import { ONWARD_MONITOR_CONFIG, type OnwardMonitorOptions, resolveMonitorConfig } from './client/monitor-config';
+import { MonitorNotifier } from './notify/monitor-notifier';
+
+/**
+ * Sets up the Onward monitor widget: where the server is and how to get the user's token.
+ * Pass the options, or a factory that may `inject()` the host's own services (e.g. its auth store).
+ * The host also provides `provideHttpClient()`.
+ */
+export function provideOnwardMonitor(
+  options: OnwardMonitorOptions | (() => OnwardMonitorOptions),
+): EnvironmentProviders {
+  return makeEnvironmentProviders([
+    {
+      provide: ONWARD_MONITOR_CONFIG,
+      useFactory: () => resolveMonitorConfig(typeof options === 'function' ? options() : options),
+    },
+    // Start listening at once, so toasts and the tab title work on every page of the host.
+    provideEnvironmentInitializer(() => inject(MonitorNotifier).start()),
+  ]);
+}

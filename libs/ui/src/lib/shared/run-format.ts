@@ -1,0 +1,128 @@
+import {
+  type DisplayValues,
+  isFinalStatus,
+  type RunStatus,
+  type RunView,
+  schedulerFinished,
+  schedulerMessage,
+  type SchedulerState,
+} from '@onward/task-domain';
+
+import type { IconName } from './icon';
+
+/** How a status looks everywhere in the widget: one palette, one icon, one word. */
+export interface StatusLook {
+  label: string;
+  icon: IconName;
+  /** CSS class suffix: `onward-tone-<tone>`. */
+  tone: 'neutral' | 'active' | 'warn' | 'success' | 'danger' | 'muted';
+}
+
+const LOOKS: Record<RunStatus, StatusLook> = {
+  queued: { label: 'Queued', icon: 'schedule', tone: 'neutral' },
+  running: { label: 'Running', icon: 'play', tone: 'active' },
+  cancelling: { label: 'Cancelling', icon: 'hourglass', tone: 'warn' },
+  completed: { label: 'Completed', icon: 'check', tone: 'success' },
+  failed: { label: 'Failed', icon: 'error', tone: 'danger' },
+  cancelled: { label: 'Cancelled', icon: 'cancel', tone: 'muted' },
+};
+
+/** The label, icon and colour tone of a status. */
+export function statusLook(status: RunStatus): StatusLook {
+  return LOOKS[status];
+}
+
+/** True while a run has not finished (queued, running or cancelling). */
+export function isActive(run: Pick<RunView, 'status'>): boolean {
+  return !isFinalStatus(run.status);
+}
+
+/** The display-parameter values as one line: "Globex 2024". */
+export function displayText(display: DisplayValues | null | undefined): string {
+  if (!display) return '';
+  return Object.values(display)
+    .filter((v) => v !== null && v !== undefined && v !== '')
+    .map(String)
+    .join(' ');
+}
+
+/** "Sales report · Globex 2024". */
+export function runLabel(run: Pick<RunView, 'title' | 'display'>): string {
+  const values = displayText(run.display);
+  return values ? `${run.title} · ${values}` : run.title;
+}
+
+/** "3 of 10 · Globex 2024" for a scheduler's current subtask, or null when none runs. */
+export function schedulerLine(state: SchedulerState): string | null {
+  if (!state.current) return null;
+  const position = Math.min(state.total, schedulerFinished(state) + 1);
+  return schedulerMessage(position, state.total, displayText(state.current.display));
+}
+
+/** Milliseconds a run has been going (or went), from start, or from creation while queued. */
+export function elapsedMs(run: Pick<RunView, 'createdAt' | 'startedAt' | 'finishedAt'>, now: number): number {
+  const from = Date.parse(run.startedAt ?? run.createdAt);
+  const to = run.finishedAt ? Date.parse(run.finishedAt) : now;
+  return Number.isNaN(from) || Number.isNaN(to) ? 0 : Math.max(0, to - from);
+}
+
+/** "0:07", "12:04", "1:02:03". */
+export function formatDuration(ms: number): string {
+  const total = Math.floor(ms / 1000);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const ss = String(s).padStart(2, '0');
+  if (h >= 48) return `${Math.floor(h / 24)}d ${h % 24}h`;
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+/** "12 KB", "1.4 MB". */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}
+
+/** A short text of a value result: JSON, cut to `max` characters. */
+export function valueText(value: unknown, max = 80): string {
+  let text: string;
+  try {
+    text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  } catch {
+    text = String(value);
+  }
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** Running ones on top, then newest first. */
+export function compareRuns(a: RunView, b: RunView): number {
+  const activeA = isActive(a) ? 0 : 1;
+  const activeB = isActive(b) ? 0 : 1;
+  if (activeA !== activeB) return activeA - activeB;
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? 1 : -1;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+/** The filters of the panel. */
+export type RunFilter = 'all' | 'running' | 'finished' | 'failed';
+
+/** Whether a run passes a panel filter ("finished" = every final status). */
+export function matchesFilter(run: RunView, filter: RunFilter): boolean {
+  switch (filter) {
+    case 'all':
+      return true;
+    case 'running':
+      return isActive(run);
+    case 'finished':
+      return !isActive(run);
+    case 'failed':
+      return run.status === 'failed';
+  }
+}
