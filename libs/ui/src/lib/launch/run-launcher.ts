@@ -30,6 +30,7 @@ export class RunLauncher {
     } catch (error) {
       this.snackBar.open(`${task.title} could not be started: ${this.client.describeError(error)}`, 'Dismiss', {
         duration: 8000,
+        horizontalPosition: 'left',
       });
       return null;
     }

@@ -70,7 +70,7 @@ export class MonitorNotifier {
     const text = moved ? `${label} continues in the background` : `${label} runs in the background`;
     void this.announcer.announce(text, 'polite');
     this.snackBar
-      .open(text, 'Show', { duration: 5000 })
+      .open(text, 'Show', { duration: 5000, horizontalPosition: 'left' })
       .onAction()
       .subscribe(() => this.state.show());
   }
@@ -93,7 +93,7 @@ export class MonitorNotifier {
     const action =
       n.event === 'started' ? 'Show' : n.status === 'completed' ? 'Open' : n.status === 'failed' ? 'Details' : 'Show';
     this.snackBar
-      .open(text, action, { duration: n.event === 'started' ? 4000 : 8000 })
+      .open(text, action, { duration: n.event === 'started' ? 4000 : 8000, horizontalPosition: 'left' })
       .onAction()
       .subscribe(() => void this.act(n, action));
 

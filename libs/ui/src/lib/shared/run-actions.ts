@@ -56,7 +56,7 @@ export class RunActions {
     try {
       await action();
     } catch (error) {
-      this.snackBar.open(`${failure}: ${this.client.describeError(error)}`, 'Dismiss', { duration: 6000 });
+      this.snackBar.open(`${failure}: ${this.client.describeError(error)}`, 'Dismiss', { duration: 6000, horizontalPosition: 'left' });
     }
   }
 }
