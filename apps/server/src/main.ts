@@ -12,9 +12,10 @@ async function bootstrap(): Promise<void> {
   // Workers execute runs only; their updates reach browsers through the API processes (Redis adapter).
   if (config.role === 'worker') await app.init();
   else await app.listen(config.port);
+  const where =
+    config.role === 'worker' ? 'Onward worker is running' : `Onward is listening on http://localhost:${config.port}`;
   Logger.log(
-    `Onward is listening on http://localhost:${config.port} (database ${config.database.type}, ` +
-      `queue ${config.redis ? 'bullmq' : 'in-process'}, role ${config.role})`,
+    `${where} (database ${config.database.type}, queue ${config.redis ? 'bullmq' : 'in-process'}, role ${config.role})`,
     'Onward',
   );
 }

@@ -25,6 +25,8 @@ export class RedisIoAdapter extends IoAdapter {
     const pub = new IORedis(this.redis.url, { maxRetriesPerRequest: null });
     const sub = pub.duplicate();
     this.clients.push(pub, sub);
+    // ioredis reconnects by itself; without a listener every attempt is an "Unhandled error event".
+    for (const client of [pub, sub]) client.on('error', () => undefined);
     server.adapter(createAdapter(pub, sub, { key: `${this.redis.prefix}:socket.io` }));
     return server;
   }

@@ -40,6 +40,7 @@ export class BullMqQueue extends RunQueue {
   private readonly stopping = new AbortController();
   private readonly abortChannel: string;
   private worker: Worker<RunJob> | null = null;
+  private workerConnection: IORedis | null = null;
 
   constructor(private readonly settings: BullMqSettings) {
     super();
@@ -51,6 +52,9 @@ export class BullMqQueue extends RunQueue {
     );
     this.subscriber = new IORedis(settings.url, this.redisOptions({ maxRetriesPerRequest: null }));
     this.queue = new Queue<RunJob>(QUEUE_NAME, { connection: this.producer, prefix: settings.prefix });
+    for (const client of [this.producer, this.subscriber]) {
+      client.on('error', (error: Error) => this.logger.debug(`Redis: ${error.message}`));
+    }
     this.queue.on('error', (error) => this.logger.warn(`Queue: ${error.message}`));
     this.abortChannel = `${settings.prefix}:${QUEUE_NAME}:abort`;
     this.subscriber.on('message', (channel: string, runId: string) => {
@@ -100,6 +104,7 @@ export class BullMqQueue extends RunQueue {
   async startProcessing(processor: RunProcessor): Promise<void> {
     const { lockDurationMs } = this.settings;
     const connection = new IORedis(this.settings.url, this.redisOptions({ maxRetriesPerRequest: null }));
+    this.workerConnection = connection;
     this.worker = new Worker<RunJob>(
       QUEUE_NAME,
       async (job, token) => {
@@ -109,7 +114,11 @@ export class BullMqQueue extends RunQueue {
           await job.moveToDelayed(Date.now() + 300 + Math.floor(Math.random() * 200), token);
           throw new DelayedError();
         }
-        const renew = setInterval(() => void this.acquireSlot(slot, job.data.runId), lockDurationMs / 2);
+        // A failed renewal (Redis away) is harmless: the lease outlives a short outage, and the run goes on.
+        const renew = setInterval(
+          () => void this.acquireSlot(slot, job.data.runId).catch(() => undefined),
+          lockDurationMs / 2,
+        );
         try {
           const outcome = await processor(job.data, this.stopping.signal);
           if (outcome === 'requeue') {
@@ -157,6 +166,7 @@ export class BullMqQueue extends RunQueue {
     const closing = this.worker ? this.worker.close() : Promise.resolve();
     await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
     await this.queue.close().catch(() => undefined);
+    this.workerConnection?.disconnect();
     this.subscriber.disconnect();
     this.producer.disconnect();
   }

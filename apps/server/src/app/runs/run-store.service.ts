@@ -15,12 +15,12 @@ export class RunStore {
   ) {}
 
   /**
-   * Applies `changes` (entering status `to` when given, guarded by the state machine) and emits
+   * Applies `changes` (entering status `to` when given, guarded by the state machine or by `from`) and emits
    * `run.updated`, plus a notification when a top-level run starts or finishes. Returns the stored
    * run, or null when it no longer exists or the transition was not allowed.
    */
-  async change(id: string, changes: RunChanges, to?: RunStatus): Promise<RunEntity | null> {
-    if (!(await this.repository.update(id, changes, to))) return null;
+  async change(id: string, changes: RunChanges, to?: RunStatus, from?: RunStatus[]): Promise<RunEntity | null> {
+    if (!(await this.repository.update(id, changes, to, from))) return null;
     const run = await this.repository.findById(id);
     if (!run) return null;
     this.announce(run, to);

@@ -80,10 +80,10 @@ export class RunsRepository {
 
   /**
    * Applies `changes` and bumps `version`; with `to`, only if the state machine allows entering
-   * `to` from the stored status. Returns whether a row changed.
+   * `to` from the stored status (narrowed to `from` when given). Returns whether a row changed.
    */
-  async update(id: string, changes: RunChanges, to?: RunStatus): Promise<boolean> {
-    const where = to ? { id, status: In(statusesLeadingTo(to)) } : { id };
+  async update(id: string, changes: RunChanges, to?: RunStatus, from?: RunStatus[]): Promise<boolean> {
+    const where = to ? { id, status: In(from ?? statusesLeadingTo(to)) } : { id };
     const result = await this.runs.update(
       where,
       asPartial({ ...changes, ...(to ? { status: to } : {}), version: () => 'version + 1' }),

@@ -235,7 +235,8 @@ export class RunsService {
     const finishedAt = now();
     if (run.status === 'queued') {
       await this.queue.remove(run.id);
-      const cancelled = await this.store.change(run.id, { finishedAt }, 'cancelled');
+      // Only while still queued: a worker may have started it meanwhile, and then it must be aborted.
+      const cancelled = await this.store.change(run.id, { finishedAt }, 'cancelled', ['queued']);
       if (cancelled) {
         if (run.scheduler) await this.cancelChildren(run.id, finishedAt);
         return cancelled;
