@@ -1,0 +1,101 @@
+import request from 'supertest';
+
+import { Api, recalc } from './support/api';
+import { errorProblems, expectError } from './support/contract';
+import { describeEachDatabase } from './support/databases';
+import { expectRejectedWithoutChange } from './support/expectations';
+import { useServer } from './support/server';
+
+describeEachDatabase('errors', (db) => {
+  const server = useServer(db);
+  let alice: Api;
+
+  beforeAll(async () => {
+    alice = await Api.as(server.url, 'alice');
+  });
+
+  const postRaw = (raw: string | Buffer, contentType = 'application/json') =>
+    alice.post('/api/runs').set('Content-Type', contentType).send(raw);
+
+  it('413 with a JSON error for a body over 1 MiB', async () => {
+    const big = JSON.stringify({
+      task: 'sales-report',
+      parameters: { customer: 'x'.repeat(1024 * 1024 + 16), year: 2024 },
+    });
+    expect(Buffer.byteLength(big)).toBeGreaterThan(1024 * 1024);
+    await expectRejectedWithoutChange(alice, async () => postRaw(big), 413);
+  });
+
+  it('accepts a body just under 1 MiB as far as size goes', async () => {
+    // Under the limit the size is no reason to refuse: it fails validation (unknown parameter) instead.
+    const body = JSON.stringify({
+      ...recalc(0.5),
+      parameters: { category: 'Hardware', seconds: 0.5, padding: 'x'.repeat(900 * 1024) },
+    });
+    expect(Buffer.byteLength(body)).toBeLessThan(1024 * 1024);
+    const res = await postRaw(body);
+    expect(res.status).not.toBe(413);
+    expect(res.status).toBeLessThan(500);
+  });
+
+  it.each([
+    ['truncated', '{"task": "sales-report", "parameters": {'],
+    ['single quotes', "{'task': 'sales-report'}"],
+    ['trailing comma', '{"task": "recalculate-prices", "parameters": {"category": "Hardware"},}'],
+    ['not JSON at all', 'task=sales-report'],
+  ])('400 with a JSON error for malformed JSON (%s)', async (_name, raw) => {
+    await expectRejectedWithoutChange(alice, async () => postRaw(raw), 400);
+  });
+
+  it.each([
+    ['null', 'null'],
+    ['an array', '[]'],
+    ['a string', '"sales-report"'],
+    ['a number', '42'],
+  ])('400 for a JSON body that is %s', async (_name, raw) => {
+    await expectRejectedWithoutChange(alice, async () => postRaw(raw), 400);
+  });
+
+  it('answers unknown API routes with a JSON 404', async () => {
+    expectError(await alice.get('/api/no-such-thing'), 404);
+    expectError(await alice.post('/api/runs/00000000-0000-4000-8000-000000000000/explode'), 404);
+  });
+
+  it.each([['not-a-uuid'], ['1'], ["' OR '1'='1"], ['x'.repeat(2000)], ['%00']])(
+    'answers a malformed run id (%s) with a JSON 404 or 400, never a crash',
+    async (id) => {
+      for (const path of [
+        `/api/runs/${encodeURIComponent(id)}`,
+        `/api/runs/${encodeURIComponent(id)}/result`,
+        `/api/runs/${encodeURIComponent(id)}/wait?timeout=1`,
+      ]) {
+        const res = await alice.get(path);
+        expect(errorProblems(res, res.status)).toEqual([]);
+        expect([400, 404]).toContain(res.status);
+      }
+      const cancel = await alice.post(`/api/runs/${encodeURIComponent(id)}/cancel`);
+      expect([400, 404]).toContain(cancel.status);
+      const del = await alice.delete(`/api/runs/${encodeURIComponent(id)}`);
+      expect([400, 404]).toContain(del.status);
+    },
+  );
+
+  it.each([
+    ['limit=1e3'],
+    ['limit='],
+    ['status='],
+    ['status=queued&status=running'],
+    ['mode=background&mode=foreground'],
+    [`cursor=${'A'.repeat(5000)}`],
+  ])('answers an odd query (%s) with a result or a JSON 400, never a crash', async (query) => {
+    const res = await alice.get(`/api/runs?${query}`);
+    if (res.status !== 200) expectError(res, 400);
+  });
+
+  it('keeps serving after all of the above', async () => {
+    const health = await request(server.url).get('/health');
+    expect(health.status).toBe(200);
+    const run = await alice.runToEnd(recalc(0.5));
+    expect(run.status).toBe('completed');
+  });
+});
