@@ -11,23 +11,29 @@ import {
   uniqueSchemaName,
 } from './support/databases';
 import { ServerProcess, ensureBuiltServer } from './support/process';
+import { deleteRedisPrefix, redisUrlWithPrefix, uniqueRedisPrefix } from './support/redis';
 
 // Nothing is lost: the built server as a real process, killed with SIGKILL and started again on the
 // same data folder (and database).
 describeEachDatabase('restart recovery', (db) => {
   let dataDir: string;
   let schema: string | null = null;
+  let redisPrefix: string | null = null;
   let env: Record<string, string>;
   const processes: ServerProcess[] = [];
 
   beforeAll(async () => {
-    if (db === 'postgres') await assertPostgresReachable();
+    if (db !== 'sqlite') await assertPostgresReachable();
     ensureBuiltServer();
     dataDir = mkdtempSync(join(tmpdir(), 'onward-restart-'));
     env = { ONWARD_DATA_DIR: dataDir, ONWARD_CONCURRENCY: '1', ONWARD_LOG_LEVEL: 'warn' };
-    if (db === 'postgres') {
+    if (db !== 'sqlite') {
       schema = uniqueSchemaName();
       env['DATABASE_URL'] = postgresUrlWithSchema(schema);
+    }
+    if (db === 'postgres+redis') {
+      redisPrefix = uniqueRedisPrefix();
+      env['REDIS_URL'] = redisUrlWithPrefix(redisPrefix);
     }
   }, 360_000);
 
@@ -35,6 +41,7 @@ describeEachDatabase('restart recovery', (db) => {
     for (const p of processes) await p.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     if (schema) await dropSchema(schema);
+    if (redisPrefix) await deleteRedisPrefix(redisPrefix);
   }, 60_000);
 
   async function start(): Promise<ServerProcess> {

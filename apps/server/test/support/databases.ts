@@ -6,8 +6,11 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 
-export type DatabaseKind = 'sqlite' | 'postgres';
-export const DATABASES: DatabaseKind[] = ['sqlite', 'postgres'];
+import { REDIS_URL, redisReachable } from './redis';
+
+/** `postgres+redis`: PostgreSQL with the queue on Redis (BullMQ), under a key prefix of its own. */
+export type DatabaseKind = 'sqlite' | 'postgres' | 'postgres+redis';
+export const DATABASES: DatabaseKind[] = ['sqlite', 'postgres', 'postgres+redis'];
 
 /** The test PostgreSQL; override with ONWARD_TEST_POSTGRES_URL (without `?schema=`). */
 export const POSTGRES_URL = process.env['ONWARD_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -41,9 +44,13 @@ export function postgresReachable(): boolean {
 export function describeEachDatabase(title: string, body: (db: DatabaseKind) => void): void {
   for (const db of DATABASES) {
     let run: jest.Describe = describe;
-    if (db === 'postgres' && !inCi() && !postgresReachable()) {
+    const missing = [
+      db !== 'sqlite' && !inCi() && !postgresReachable() ? `PostgreSQL at ${POSTGRES_URL}` : null,
+      db === 'postgres+redis' && !inCi() && !redisReachable() ? `Redis at ${REDIS_URL}` : null,
+    ].filter((m): m is string => m !== null);
+    if (missing.length > 0) {
       console.warn(
-        `\n⚠ PostgreSQL at ${POSTGRES_URL} is unreachable: skipping "${title} (postgres)". ` +
+        `\n⚠ ${missing.join(' and ')} unreachable: skipping "${title} (${db})". ` +
           'In CI (CI=true) this fails the run instead.\n',
       );
       run = describe.skip;

@@ -14,6 +14,7 @@ import {
   postgresUrlWithSchema,
   uniqueSchemaName,
 } from './databases';
+import { REDIS_URL, deleteRedisPrefix, redisReachable, redisUrlWithPrefix, uniqueRedisPrefix } from './redis';
 
 export type ServerEnv = Record<string, string>;
 
@@ -24,6 +25,8 @@ export interface TestServer {
   readonly dataDir: string;
   /** The PostgreSQL schema, or null on SQLite. */
   readonly schema: string | null;
+  /** The Redis key prefix in `postgres+redis` mode, else null. */
+  readonly redisPrefix: string | null;
   close(): Promise<void>;
 }
 
@@ -45,12 +48,19 @@ export async function bootServer(
   env: ServerEnv = {},
   options: BootOptions = {},
 ): Promise<TestServer> {
-  if (db === 'postgres') await assertPostgresReachable();
+  if (db !== 'sqlite') await assertPostgresReachable();
+  if (db === 'postgres+redis' && !redisReachable()) throw new Error(`Redis at ${REDIS_URL} is unreachable`);
   const shared = options.shareWith;
   const dataDir = shared?.dataDir ?? mkdtempSync(join(tmpdir(), 'onward-test-'));
-  const schema = shared ? shared.schema : db === 'postgres' ? uniqueSchemaName() : null;
-  // Quiet logs (warnings and errors only) unless a suite asks otherwise.
-  const fullEnv: ServerEnv = { ONWARD_DATA_DIR: dataDir, ONWARD_LOG_LEVEL: 'warn', ...env };
+  const schema = shared ? shared.schema : db !== 'sqlite' ? uniqueSchemaName() : null;
+  const redisPrefix = shared ? shared.redisPrefix : db === 'postgres+redis' ? uniqueRedisPrefix() : null;
+  // Quiet logs (warnings and errors only) unless a suite asks otherwise; a suite's own REDIS_URL wins.
+  const fullEnv: ServerEnv = {
+    ONWARD_DATA_DIR: dataDir,
+    ONWARD_LOG_LEVEL: 'warn',
+    ...(redisPrefix ? { REDIS_URL: redisUrlWithPrefix(redisPrefix) } : {}),
+    ...env,
+  };
   if (schema) fullEnv['DATABASE_URL'] = postgresUrlWithSchema(schema);
   let app: OnwardApp | undefined;
   const cleanUp = async (): Promise<void> => {
@@ -60,6 +70,7 @@ export async function bootServer(
       if (!shared) {
         rmSync(dataDir, { recursive: true, force: true });
         if (schema) await dropSchema(schema);
+        if (redisPrefix) await deleteRedisPrefix(redisPrefix);
       }
     }
   };
@@ -71,7 +82,7 @@ export async function bootServer(
       await app.listen(0, '127.0.0.1');
       url = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('localhost', '127.0.0.1');
     }
-    return { db, url, dataDir, schema, close: cleanUp };
+    return { db, url, dataDir, schema, redisPrefix, close: cleanUp };
   } catch (error) {
     await cleanUp().catch(() => undefined);
     throw error;
@@ -104,6 +115,9 @@ export function useServer(db: DatabaseKind, env: ServerEnv = {}): TestServer {
     },
     get schema() {
       return current().schema;
+    },
+    get redisPrefix() {
+      return current().redisPrefix;
     },
     close: () => current().close(),
   };
