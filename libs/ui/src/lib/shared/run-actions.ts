@@ -56,7 +56,10 @@ export class RunActions {
     try {
       await action();
     } catch (error) {
-      this.snackBar.open(`${failure}: ${this.client.describeError(error)}`, 'Dismiss', { duration: 6000, horizontalPosition: 'left' });
+      this.snackBar.open(`${failure}: ${this.client.describeError(error)}`, 'Dismiss', {
+        duration: 6000,
+        horizontalPosition: 'left',
+      });
     }
   }
 }
