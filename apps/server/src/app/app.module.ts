@@ -22,7 +22,7 @@ export class AppModule {
         DatabaseModule,
         DemoModule,
         AuthModule,
-        QueueModule,
+        QueueModule.forRoot(config),
         TasksModule,
         RunsModule,
         GatewayModule,

@@ -18,6 +18,7 @@ describe('loadConfig', () => {
       role: 'all',
       concurrency: 4,
       userConcurrency: 3,
+      shutdownGraceMs: 10_000,
       demoUsers: true,
     });
     // The generated signing key is kept, so tokens survive a restart.
@@ -40,6 +41,10 @@ describe('loadConfig', () => {
     expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379/2', prefix: 't1', lockDurationMs: 5000 });
   });
 
+  it('takes a shutdown grace of zero (hand runs back at once)', () => {
+    expect(loadConfig({ ONWARD_DATA_DIR: dataDir(), ONWARD_SHUTDOWN_GRACE_MS: '0' }).shutdownGraceMs).toBe(0);
+  });
+
   it.each([
     [{ ONWARD_CONCURRENCY: '-1' }, 'ONWARD_CONCURRENCY'],
     [{ ONWARD_USER_CONCURRENCY: 'many' }, 'ONWARD_USER_CONCURRENCY'],
@@ -52,6 +57,9 @@ describe('loadConfig', () => {
     [{ ONWARD_DEMO_USERS: 'maybe' }, 'ONWARD_DEMO_USERS'],
     [{ ONWARD_JWT_SECRET: 'short' }, 'ONWARD_JWT_SECRET'],
     [{ ONWARD_LOG_LEVEL: 'loud' }, 'ONWARD_LOG_LEVEL'],
+    [{ ONWARD_SHUTDOWN_GRACE_MS: '-5' }, 'ONWARD_SHUTDOWN_GRACE_MS'],
+    [{ ONWARD_SHUTDOWN_GRACE_MS: '10s' }, 'ONWARD_SHUTDOWN_GRACE_MS'],
+    [{ REDIS_URL: 'redis://127.0.0.1:6379', ONWARD_LOCK_MS: '500' }, 'ONWARD_LOCK_MS'],
   ])('stops on %j naming %s', (env, variable) => {
     let error: unknown;
     try {

@@ -25,6 +25,8 @@ export interface OnwardConfig {
   role: OnwardRole;
   concurrency: number;
   userConcurrency: number;
+  /** On SIGTERM, how long running runs may take to finish before they are handed back (queued again). */
+  shutdownGraceMs: number;
   jwtSecret: string;
   demoUsers: boolean;
   /** Folder of the built monitor app served at `/`; null when it is not built. */
@@ -61,6 +63,16 @@ function positiveInt(env: Environment, name: string, fallback: number, max: numb
   if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
   const value = Number(raw);
   if (value < 1 || value > max) throw new ConfigError(name, `must be between 1 and ${max}, got ${value}`);
+  return value;
+}
+
+function milliseconds(env: Environment, name: string, fallback: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw.trim());
+  if (!/^\d+$/.test(raw.trim()) || value > max) {
+    throw new ConfigError(name, `must be a whole number of milliseconds from 0 to ${max}, got "${raw}"`);
+  }
   return value;
 }
 
@@ -160,6 +172,7 @@ export function loadConfig(env: Environment): OnwardConfig {
     role,
     concurrency: positiveInt(env, 'ONWARD_CONCURRENCY', 4, 1000),
     userConcurrency: positiveInt(env, 'ONWARD_USER_CONCURRENCY', 3, 1000),
+    shutdownGraceMs: milliseconds(env, 'ONWARD_SHUTDOWN_GRACE_MS', 10_000, 3_600_000),
     jwtSecret: jwtSecret(env, dataDir),
     demoUsers: demo === 'true',
     monitorDir: monitorDir(env),

@@ -1,4 +1,4 @@
-import { Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import {
   OnGatewayConnection,
   OnGatewayInit,
@@ -23,7 +23,7 @@ const ALL_RUNS = 'all-runs';
 
 /** Live run updates: a room per user, plus every run for admins who subscribe. */
 @WebSocketGateway({ namespace: RUNS_NAMESPACE, cors: { origin: true, credentials: true } })
-export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModuleInit, OnModuleDestroy {
+export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RunsGateway.name);
   private subscription: Subscription | null = null;
 
@@ -85,7 +85,8 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     this.logger.log(`Socket.IO namespace ${RUNS_NAMESPACE} ready`);
   }
 
-  onModuleDestroy(): void {
+  /** After `beforeApplicationShutdown`: a stopping worker's last updates (runs handed back) still go out. */
+  onApplicationShutdown(): void {
     this.subscription?.unsubscribe();
   }
 }

@@ -1,19 +1,13 @@
-import { Logger } from '@nestjs/common';
-import { DelayedError, Queue, WaitingError, Worker } from 'bullmq';
-import IORedis, { type RedisOptions } from 'ioredis';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { DelayedError, Job, Queue, WaitingError } from 'bullmq';
+import IORedis from 'ioredis';
 
-import type { ConcurrencyLimits } from './in-process.queue';
-import { AbortListener, RunJob, RunProcessor, RunQueue } from './run-queue.port';
-
-export interface BullMqSettings extends ConcurrencyLimits {
-  url: string;
-  /** Key prefix of every Redis key (queue, slots, channel): several installs or test runs share a Redis. */
-  prefix: string;
-  /** A worker that stops renewing its lock this long is taken for dead and its job handed on. */
-  lockDurationMs: number;
-}
-
-const QUEUE_NAME = 'onward-runs';
+import { ONWARD_CONFIG } from '../config/config.module';
+import type { OnwardConfig, RedisConfig } from '../config/onward-config';
+import { BullMqRunProcessor, RUNS_QUEUE } from './bullmq-run.processor';
+import { redisOptions } from './redis-connection';
+import { AbortListener, delay, HAND_BACK_MS, RunJob, RunProcessor, RunQueue } from './run-queue.port';
 
 // Per-user slots: a sorted set of run ids scored by lease expiry, so a dead worker's slot lapses.
 const ACQUIRE_SLOT = `
@@ -26,57 +20,53 @@ end
 return 0`;
 
 /**
- * The Redis driver: BullMQ executes runs across processes. BullMQ holds the order, durability, the
- * per-process concurrency and stalled-job recovery; a Lua-guarded slot set caps one user's runs across
- * all processes; aborts travel over Redis pub/sub to whichever worker holds the run.
+ * The Redis driver: BullMQ (through `@nestjs/bullmq`) executes runs across processes. BullMQ holds the
+ * order, durability, the per-process concurrency and stalled-job recovery; a Lua-guarded slot set caps
+ * one user's runs across all processes; aborts travel over Redis pub/sub to whichever worker holds
+ * the run. The queue is registered by `QueueModule.forRoot`; the worker host only in worker processes.
  */
+@Injectable()
 export class BullMqQueue extends RunQueue {
   readonly name = 'bullmq';
   private readonly logger = new Logger(BullMqQueue.name);
-  private readonly producer: IORedis;
+  private readonly settings: RedisConfig;
+  /** Slots, abort messages and health: fails fast while Redis is away (BullMQ's production guide). */
+  private readonly commands: IORedis;
   private readonly subscriber: IORedis;
-  private readonly queue: Queue<RunJob>;
   private readonly abortListeners: AbortListener[] = [];
   private readonly stopping = new AbortController();
   private readonly abortChannel: string;
-  private worker: Worker<RunJob> | null = null;
-  private workerConnection: IORedis | null = null;
 
-  constructor(private readonly settings: BullMqSettings) {
+  constructor(
+    @InjectQueue(RUNS_QUEUE) private readonly queue: Queue<RunJob>,
+    @Inject(ONWARD_CONFIG) private readonly config: OnwardConfig,
+    @Optional() @Inject(BullMqRunProcessor) private readonly processor: BullMqRunProcessor | null,
+  ) {
     super();
-    // BullMQ's production guide: producers fail fast when Redis is away (the database keeps the run,
-    // and it is enqueued when Redis is back); blocking connections retry forever.
-    this.producer = new IORedis(
-      settings.url,
-      this.redisOptions({ enableOfflineQueue: false, maxRetriesPerRequest: 1 }),
+    if (!config.redis) throw new Error('The BullMQ driver needs REDIS_URL');
+    this.settings = config.redis;
+    this.queue.on('error', (error) => this.logger.warn(`Queue: ${error.message}`));
+    this.commands = new IORedis(
+      redisOptions(this.settings.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }),
     );
-    this.subscriber = new IORedis(settings.url, this.redisOptions({ maxRetriesPerRequest: null }));
-    this.queue = new Queue<RunJob>(QUEUE_NAME, { connection: this.producer, prefix: settings.prefix });
-    for (const client of [this.producer, this.subscriber]) {
+    this.subscriber = new IORedis(redisOptions(this.settings.url, { maxRetriesPerRequest: null }));
+    for (const client of [this.commands, this.subscriber]) {
       client.on('error', (error: Error) => this.logger.debug(`Redis: ${error.message}`));
     }
-    this.queue.on('error', (error) => this.logger.warn(`Queue: ${error.message}`));
-    this.abortChannel = `${settings.prefix}:${QUEUE_NAME}:abort`;
+    this.abortChannel = `${this.settings.prefix}:${RUNS_QUEUE}:abort`;
     this.subscriber.on('message', (channel: string, runId: string) => {
       if (channel === this.abortChannel) for (const listener of this.abortListeners) listener(runId);
     });
     void this.subscriber.subscribe(this.abortChannel).catch((error: Error) => this.logger.warn(error.message));
   }
 
-  private redisOptions(extra: RedisOptions): RedisOptions {
-    return {
-      retryStrategy: (times) => Math.min(200 * times, 2000),
-      reconnectOnError: () => true,
-      ...extra,
-    };
-  }
-
   private slotKey(ownerId: string): string {
-    return `${this.settings.prefix}:${QUEUE_NAME}:slots:${ownerId}`;
+    return `${this.settings.prefix}:${RUNS_QUEUE}:slots:${ownerId}`;
   }
 
   async enqueue(job: RunJob): Promise<void> {
     // jobId = runId: enqueueing twice (a retry, the reconciler) is a no-op while the job exists.
+    // Finished jobs leave Redis at once: the database is the record of runs.
     await this.queue.add('run', job, { jobId: job.runId, removeOnComplete: true, removeOnFail: true });
   }
 
@@ -94,66 +84,63 @@ export class BullMqQueue extends RunQueue {
   }
 
   async abort(runId: string): Promise<void> {
-    await this.producer.publish(this.abortChannel, runId);
+    await this.commands.publish(this.abortChannel, runId);
   }
 
   onAbort(listener: AbortListener): void {
     this.abortListeners.push(listener);
   }
 
+  async holds(job: RunJob): Promise<boolean> {
+    if (await this.queue.getJob(job.runId)) return true;
+    // A worker renews its slot lease every half lock: a live executor shows here even when its job was
+    // lost with Redis data.
+    const lease = await this.commands.zscore(this.slotKey(job.ownerId), job.runId);
+    return lease !== null && Number(lease) > Date.now();
+  }
+
   async startProcessing(processor: RunProcessor): Promise<void> {
-    const { lockDurationMs } = this.settings;
-    const connection = new IORedis(this.settings.url, this.redisOptions({ maxRetriesPerRequest: null }));
-    this.workerConnection = connection;
-    this.worker = new Worker<RunJob>(
-      QUEUE_NAME,
-      async (job, token) => {
-        const slot = this.slotKey(job.data.ownerId);
-        if (!(await this.acquireSlot(slot, job.data.runId))) {
-          // The user is at their cap on some worker: look again shortly, without holding a slot here.
-          await job.moveToDelayed(Date.now() + 300 + Math.floor(Math.random() * 200), token);
-          throw new DelayedError();
-        }
-        // A failed renewal (Redis away) is harmless: the lease outlives a short outage, and the run goes on.
-        const renew = setInterval(
-          () => void this.acquireSlot(slot, job.data.runId).catch(() => undefined),
-          lockDurationMs / 2,
-        );
-        try {
-          const outcome = await processor(job.data, this.stopping.signal);
-          if (outcome === 'requeue') {
-            // This worker is stopping: hand the run to another one.
-            await job.moveToWait(token);
-            throw new WaitingError();
-          }
-        } finally {
-          clearInterval(renew);
-          await this.producer.zrem(slot, job.data.runId).catch(() => undefined);
-        }
-      },
-      {
-        connection,
-        prefix: this.settings.prefix,
-        concurrency: this.settings.concurrency,
-        lockDuration: lockDurationMs,
-        stalledInterval: Math.max(1000, lockDurationMs / 2),
-        // Redelivered stalled jobs are recognised by the engine (their run is still "running").
-        maxStalledCount: 10,
-      },
+    if (!this.processor) throw new Error('This process has no run worker (ONWARD_ROLE=api)');
+    this.processor.handleWith((job, token) => this.process(job, token, processor));
+    const worker = this.processor.worker;
+    void worker.run().catch((error: Error) => this.logger.error(`The run worker stopped: ${error.message}`));
+    await worker.waitUntilReady();
+  }
+
+  private async process(job: Job<RunJob>, token: string | undefined, processor: RunProcessor): Promise<void> {
+    const slot = this.slotKey(job.data.ownerId);
+    if (!(await this.acquireSlot(slot, job.data.runId))) {
+      // The user is at their cap on some worker: look again shortly, without holding a slot here.
+      await job.moveToDelayed(Date.now() + 300 + Math.floor(Math.random() * 200), token);
+      throw new DelayedError();
+    }
+    // A failed renewal (Redis away) is harmless: the lease outlives a short outage, and the run goes on.
+    const renew = setInterval(
+      () => void this.acquireSlot(slot, job.data.runId).catch(() => undefined),
+      this.settings.lockDurationMs / 2,
     );
-    this.worker.on('error', (error) => this.logger.warn(`Worker: ${error.message}`));
-    await this.worker.waitUntilReady();
+    try {
+      const outcome = await processor(job.data, this.stopping.signal);
+      if (outcome === 'requeue') {
+        // This worker is stopping: hand the run to another one.
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
+    } finally {
+      clearInterval(renew);
+      await this.commands.zrem(slot, job.data.runId).catch(() => undefined);
+    }
   }
 
   private async acquireSlot(key: string, runId: string): Promise<boolean> {
     const now = Date.now();
     const lease = this.settings.lockDurationMs * 3;
-    const granted = await this.producer.eval(
+    const granted = await this.commands.eval(
       ACQUIRE_SLOT,
       1,
       key,
       runId,
-      String(this.settings.userConcurrency),
+      String(this.config.userConcurrency),
       String(now),
       String(now + lease),
       String(lease * 2),
@@ -161,19 +148,24 @@ export class BullMqQueue extends RunQueue {
     return granted === 1;
   }
 
-  async stop(timeoutMs: number): Promise<void> {
-    this.stopping.abort(new Error('The server is shutting down'));
-    const closing = this.worker ? this.worker.close() : Promise.resolve();
-    await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
-    await this.queue.close().catch(() => undefined);
-    this.workerConnection?.disconnect();
+  async stop(graceMs: number): Promise<void> {
+    const worker = this.processor?.worker;
+    if (worker) {
+      // Takes no new job and resolves when the active ones have returned.
+      const closing = worker.close().then(() => true);
+      if (!(await Promise.race([closing, delay(graceMs).then(() => false)]))) {
+        this.logger.log('Handing unfinished runs back to the queue');
+        this.stopping.abort(new Error('The server is shutting down'));
+        await Promise.race([closing, delay(HAND_BACK_MS)]);
+      }
+    }
     this.subscriber.disconnect();
-    this.producer.disconnect();
+    this.commands.disconnect();
   }
 
   async health(): Promise<'ok' | 'down'> {
     try {
-      return (await this.producer.ping()) === 'PONG' ? 'ok' : 'down';
+      return (await this.commands.ping()) === 'PONG' ? 'ok' : 'down';
     } catch {
       return 'down';
     }

@@ -57,4 +57,42 @@ describe('InProcessQueue', () => {
     await h.release('a-1');
     expect(h.started).toEqual(['a-1']);
   });
+
+  describe('stop', () => {
+    /** A job that ends after `ms`, or when its signal fires (then it asks to be queued again). */
+    function timed(queue: InProcessQueue, ms: number, seen: { signalled: boolean; outcome?: string }) {
+      void queue.startProcessing(
+        (_job, signal) =>
+          new Promise((resolve) => {
+            const timer = setTimeout(() => resolve((seen.outcome = 'done')), ms);
+            signal.addEventListener('abort', () => {
+              seen.signalled = true;
+              clearTimeout(timer);
+              resolve((seen.outcome = 'requeue'));
+            });
+          }) as Promise<'done' | 'requeue'>,
+      );
+    }
+
+    it('lets a running job finish within the grace, without signalling it, and starts nothing new', async () => {
+      const queue = new InProcessQueue({ concurrency: 1, userConcurrency: 1 });
+      const seen: { signalled: boolean; outcome?: string } = { signalled: false };
+      timed(queue, 50, seen);
+      await queue.enqueue({ runId: 'a', ownerId: 'alice' });
+      await queue.enqueue({ runId: 'b', ownerId: 'alice' });
+      await queue.stop(5_000);
+      expect(seen).toEqual({ signalled: false, outcome: 'done' });
+      expect(await queue.holds({ runId: 'b', ownerId: 'alice' })).toBe(false);
+    });
+
+    it('signals a job that outlasts the grace, so that it is handed back', async () => {
+      const queue = new InProcessQueue({ concurrency: 1, userConcurrency: 1 });
+      const seen: { signalled: boolean; outcome?: string } = { signalled: false };
+      timed(queue, 60_000, seen);
+      await queue.enqueue({ runId: 'a', ownerId: 'alice' });
+      expect(await queue.holds({ runId: 'a', ownerId: 'alice' })).toBe(true);
+      await queue.stop(20);
+      expect(seen).toEqual({ signalled: true, outcome: 'requeue' });
+    });
+  });
 });

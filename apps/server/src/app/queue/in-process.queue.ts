@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 
-import { AbortListener, RunJob, RunProcessor, RunQueue } from './run-queue.port';
+import { AbortListener, delay, HAND_BACK_MS, RunJob, RunProcessor, RunQueue } from './run-queue.port';
 
 export interface ConcurrencyLimits {
   concurrency: number;
@@ -20,6 +20,7 @@ export class InProcessQueue extends RunQueue {
   private readonly abortListeners: AbortListener[] = [];
   private readonly stopping = new AbortController();
   private processor: RunProcessor | null = null;
+  private closed = false;
 
   constructor(private readonly limits: ConcurrencyLimits) {
     super();
@@ -51,11 +52,17 @@ export class InProcessQueue extends RunQueue {
     this.pump();
   }
 
-  async stop(timeoutMs: number): Promise<void> {
+  async holds(job: RunJob): Promise<boolean> {
+    return this.running.has(job.runId) || this.waiting.some((w) => w.runId === job.runId);
+  }
+
+  async stop(graceMs: number): Promise<void> {
+    this.closed = true;
+    this.waiting.length = 0; // queued in the database: they run at the next start
+    const all = Promise.allSettled([...this.running.values()].map((r) => r.done)).then(() => true);
+    if (await Promise.race([all, delay(graceMs).then(() => false)])) return;
     this.stopping.abort(new Error('The server is shutting down'));
-    this.waiting.length = 0;
-    const all = Promise.allSettled([...this.running.values()].map((r) => r.done));
-    await Promise.race([all, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
+    await Promise.race([all, delay(HAND_BACK_MS)]);
   }
 
   async health(): Promise<'ok' | 'down'> {
@@ -70,7 +77,7 @@ export class InProcessQueue extends RunQueue {
 
   private pump(): void {
     const processor = this.processor;
-    if (!processor || this.stopping.signal.aborted) return;
+    if (!processor || this.closed) return;
     while (this.running.size < this.limits.concurrency) {
       const index = this.waiting.findIndex((job) => this.runningOf(job.ownerId) < this.limits.userConcurrency);
       if (index < 0) return;

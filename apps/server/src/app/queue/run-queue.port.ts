@@ -10,6 +10,12 @@ export interface RunJob {
  */
 export type RunProcessor = (job: RunJob, signal: AbortSignal) => Promise<'done' | 'requeue'>;
 
+/** After the grace, how long stopping waits for handlers to react to the signal. */
+export const HAND_BACK_MS = 5_000;
+
+/** Resolves after `ms`, without keeping the process alive. */
+export const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
 /** Called in every process that may hold the run when someone asks it to stop. */
 export type AbortListener = (runId: string) => void;
 
@@ -31,8 +37,18 @@ export abstract class RunQueue {
   abstract onAbort(listener: AbortListener): void;
   /** Starts executing jobs with `processor` (processes with the worker role). */
   abstract startProcessing(processor: RunProcessor): Promise<void>;
-  /** Stops taking work, signals running jobs and waits for them up to `timeoutMs`. */
-  abstract stop(timeoutMs: number): Promise<void>;
+  /**
+   * True while the queue holds the run: waiting, or executing in a live process. False for a run the
+   * database says is running but whose executor is gone (its job lost with Redis data, say).
+   * Rejects when the backing service does not answer.
+   */
+  abstract holds(job: RunJob): Promise<boolean>;
+  /**
+   * Stops taking work. Running jobs may finish within `graceMs`; then their signal fires and the
+   * engine hands them back (queued again, for another process or the next start). Resolves when
+   * every job has returned, or a short while after the signal when a handler ignores it.
+   */
+  abstract stop(graceMs: number): Promise<void>;
   /** 'ok' when the queue's backing service answers. */
   abstract health(): Promise<'ok' | 'down'>;
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 
 import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
@@ -7,17 +7,15 @@ import { RunExecutor } from './run-executor.service';
 import { RunStore } from './run-store.service';
 import { RunsRepository } from './runs.repository';
 
-/** How long a stopping process lets running handlers react to the abort. */
-const SHUTDOWN_GRACE_MS = 10_000;
-/** How often a worker in Redis mode makes sure every queued run has its job. */
+/** How often a worker in Redis mode makes sure every queued run has its job, and every running run its executor. */
 const RECONCILE_MS = 5_000;
 
 /**
  * Connects the engine to the queue in processes that execute work, and makes restarts lose nothing:
- * runs a dead process left running end `failed` (interrupted); queued runs are queued again.
+ * runs a dead process left running end `failed` (interrupted) or run again; queued runs are queued again.
  */
 @Injectable()
-export class RunWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(RunWorker.name);
 
   constructor(
@@ -29,12 +27,14 @@ export class RunWorker implements OnApplicationBootstrap, OnApplicationShutdown 
   ) {}
 
   private reconciler: NodeJS.Timeout | null = null;
+  /** Running runs without a job nor a live executor, by id, with when that was first seen. */
+  private readonly orphans = new Map<string, number>();
 
   async onApplicationBootstrap(): Promise<void> {
     this.queue.onAbort((runId) => this.executor.abortLocal(runId));
     if (this.config.role === 'api') return;
     if (this.config.redis) {
-      this.reconciler = setInterval(() => void this.enqueueQueued(), RECONCILE_MS);
+      this.reconciler = setInterval(() => void this.reconcile(), RECONCILE_MS);
       await this.enqueueQueued();
     } else {
       await this.recover();
@@ -42,9 +42,56 @@ export class RunWorker implements OnApplicationBootstrap, OnApplicationShutdown 
     await this.queue.startProcessing((job, signal) => this.executor.execute(job, signal));
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Before Nest closes connections (BullMQ's included): no new work; running runs get
+   * `ONWARD_SHUTDOWN_GRACE_MS` to finish, then they are handed back to the queue.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.reconciler) clearInterval(this.reconciler);
-    await this.queue.stop(SHUTDOWN_GRACE_MS);
+    this.reconciler = null;
+    await this.queue.stop(this.config.shutdownGraceMs);
+  }
+
+  private reconciling = false;
+
+  private async reconcile(): Promise<void> {
+    if (this.reconciling) return;
+    this.reconciling = true;
+    try {
+      await this.enqueueQueued();
+      await this.adoptOrphans();
+    } finally {
+      this.reconciling = false;
+    }
+  }
+
+  /**
+   * Redis mode: a run the database says is running, whose job is gone and whose slot lease nobody
+   * renews for longer than a lock, lost its worker and its job at once (a worker killed while Redis
+   * lost its data). Enqueued again, the engine treats it as redelivered: it runs again if its task
+   * allows retries, otherwise it ends failed (interrupted); a `cancelling` one ends cancelled.
+   */
+  private async adoptOrphans(): Promise<void> {
+    const lockMs = this.config.redis?.lockDurationMs ?? 0;
+    try {
+      const active = await this.repository.findTopLevelByStatus(['running', 'cancelling']);
+      const seen = new Set<string>();
+      for (const run of active) {
+        const job = { runId: run.id, ownerId: run.ownerId };
+        if (await this.queue.holds(job)) continue;
+        seen.add(run.id);
+        const since = this.orphans.get(run.id) ?? Date.now();
+        this.orphans.set(run.id, since);
+        if (Date.now() - since > lockMs * 1.5) {
+          this.logger.warn(`Run ${run.id} is ${run.status} but no worker holds it; handing it back to the queue`);
+          await this.queue.enqueue(job);
+          this.orphans.delete(run.id);
+        }
+      }
+      for (const id of this.orphans.keys()) if (!seen.has(id)) this.orphans.delete(id);
+    } catch (error) {
+      this.logger.warn(`Could not check running runs: ${(error as Error).message}`);
+    }
   }
 
   /**
