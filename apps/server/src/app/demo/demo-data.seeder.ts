@@ -12,6 +12,9 @@ const INSERT_BATCH = 100;
 
 const logger = new Logger('DemoData');
 
+/** Serialises seeding between processes starting together on one PostgreSQL ("onward demo" in ASCII). */
+const SEED_LOCK_KEY = 0x6f6e776172640000n.toString();
+
 async function idsByName(
   manager: EntityManager,
   entity: typeof Customer | typeof Product,
@@ -61,6 +64,9 @@ async function insertAll(manager: EntityManager): Promise<number> {
 export async function seedDemoData(dataSource: DataSource): Promise<void> {
   try {
     const inserted = await dataSource.transaction(async (manager) => {
+      // The loser waits for the winner's commit, then finds the customers there.
+      if (dataSource.options.type === 'postgres')
+        await manager.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK_KEY]);
       if ((await manager.count(Customer)) > 0) return null;
       return insertAll(manager);
     });
@@ -68,8 +74,8 @@ export async function seedDemoData(dataSource: DataSource): Promise<void> {
       logger.log(`Seeded ${DEMO_CUSTOMERS.length} customers, ${DEMO_PRODUCTS.length} products, ${inserted} orders`);
     }
   } catch (error) {
-    // Several processes starting together on one PostgreSQL race here: the loser's unique names clash,
-    // its transaction rolls back, and the winner's data is what we wanted anyway.
+    // A last resort if processes still race (another database): the loser's unique names clash, its
+    // transaction rolls back, and the winner's data is what we wanted anyway.
     if ((await dataSource.getRepository(Customer).count()) > 0) return;
     throw error;
   }

@@ -86,9 +86,11 @@ export class RunExecutor {
         'running',
       );
       if (!run) return 'done';
+      this.logger.debug(`Run ${run.id} (${run.task}) of ${run.ownerUsername} started in process ${process.pid}`);
       const outcome = run.scheduler
         ? await this.executeScheduler(run, controller.signal)
         : await this.executeSingle(run, controller.signal, null);
+      this.logger.debug(`Run ${run.id} (${run.task}) ended ${outcome}`);
       return outcome === 'requeued' ? 'requeue' : 'done';
     } finally {
       this.active.delete(queued.id);
