@@ -97,4 +97,24 @@ describeCluster('cluster: workers leaving (SIGTERM, lost jobs)', () => {
       `[shutdown] worker SIGKILL + Redis keys lost → run 'failed' (${ended.error?.message}) after ${recoveryMs} ms`,
     );
   }, 120_000);
+
+  it('runs a task declared retryOnCrash again on another worker when its worker is killed', async () => {
+    while (cluster.workers.length < 2) await startWorker();
+    const run = await alice.startRun({ task: 'print-preview', parameters: { customer: 'Globex' } });
+    const executor = await cluster.waitForExecutor(run.id, 30_000);
+    const running = (await alice.getRun(run.id)).version;
+
+    const killedAt = Date.now();
+    await executor.kill();
+    const resumed = await socket.waitForRun(run.id, (r) => r.status === 'queued' && r.version > running, 30_000);
+    const ended = await alice.waitFinished(run.id, 60_000);
+    const recoveryMs = Date.now() - killedAt;
+
+    expect(resumed.progress.message).toBe('Resumed after a worker stopped');
+    expect(ended.status).toBe('completed');
+    expect(ended.result?.type).toBe('file');
+    console.log(
+      `[shutdown] SIGKILL of ${executor.name} mid print-preview → retried, 'completed' after ${recoveryMs} ms`,
+    );
+  }, 120_000);
 });

@@ -27,6 +27,8 @@ const PAUSE = { lookUp: 300, summary: 400, render: 400 } as const;
   background: false,
   parameters: [{ name: 'customer', label: 'Customer', type: 'string', required: true }],
   displayParameters: ['customer'],
+  // Read-only, short, and someone is waiting for it in a dialog: run it again rather than fail it.
+  retryOnCrash: true,
 })
 export class PrintPreviewTask implements TaskHandler<PrintPreviewParameters> {
   constructor(private readonly sales: DemoSalesRepository) {}
