@@ -9,6 +9,11 @@ export class RunStore {
   private constructor(
     readonly runs: ReadonlyMap<string, RunView>,
     private readonly deleted: ReadonlySet<string>,
+    /**
+     * What the last `upsert` changed: the runs map it started from and the ids it replaced or
+     * added, so that derived lists can be patched instead of rebuilt. Null after removals.
+     */
+    readonly lastChange: { readonly from: ReadonlyMap<string, RunView>; readonly ids: readonly string[] } | null = null,
   ) {}
 
   static empty(): RunStore {
@@ -29,6 +34,7 @@ export class RunStore {
   /** Adds the views that are newer than the held ones; returns `this` when nothing changed. */
   upsert(views: readonly RunView[]): RunStore {
     let next: Map<string, RunView> | null = null;
+    const ids: string[] = [];
     for (const view of views) {
       const current = next ?? this.runs;
       if (this.deleted.has(view.id)) continue;
@@ -39,8 +45,9 @@ export class RunStore {
       const plain: RunView = { ...view };
       delete plain.children;
       next.set(view.id, plain);
+      ids.push(view.id);
     }
-    return next ? new RunStore(next, this.deleted) : this;
+    return next ? new RunStore(next, this.deleted, { from: this.runs, ids }) : this;
   }
 
   /** Removes runs (and their subtasks) and remembers them as deleted. */
