@@ -227,6 +227,12 @@ async function measure(browser, baseUrl, c, { updatesMs, screenshot }) {
       await page.waitForTimeout(updatesMs);
       const allUpdates = await page.evaluate(() => window.__bench.stop());
       const allScrolling = await scrollAround(page);
+      if (screenshot) {
+        await scrollTo(page, 0.5);
+        await page.waitForTimeout(500);
+        await page.mouse.move(0, 0);
+        await list.screenshot({ path: join(WORKSPACE, 'dist/bench/monitor-10k-panel-middle.png') });
+      }
       all = { held, loadMs, updates: allUpdates, scrolling: allScrolling };
     }
 
@@ -366,7 +372,17 @@ async function startServer(baseDir, serverJs, monitorDir) {
   let exited = false;
   const exit = new Promise((r) => child.once('exit', () => ((exited = true), r())));
   const url = `http://127.0.0.1:${port}`;
+  // Interrupted (Ctrl-C, a killed bench): take the server and its data folder along.
+  const onSignal = (signal) => {
+    child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const stop = async () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     if (!exited) {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);

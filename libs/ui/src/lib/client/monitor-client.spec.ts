@@ -253,8 +253,13 @@ describe('MonitorClient', () => {
     const ticking = before[3];
     expect(ticking.status).toBe('running');
 
-    sockets.last.fire('run.updated', { ...ticking, version: 2, progress: { percent: 77, message: 'tick' } });
+    // Two ticks before the list is read again (one frame): patched, not sorted again.
+    const sort = jest.spyOn(Array.prototype, 'sort');
+    sockets.last.fire('run.updated', { ...ticking, version: 2, progress: { percent: 70, message: 'tick' } });
+    sockets.last.fire('run.updated', { ...ticking, version: 3, progress: { percent: 77, message: 'tock' } });
     const after = client.runs();
+    expect(sort).not.toHaveBeenCalled();
+    sort.mockRestore();
     expect(after).not.toBe(before);
     expect(after.map((r) => r.id)).toEqual(before.map((r) => r.id));
     expect(after[3].progress.percent).toBe(77);
@@ -265,7 +270,7 @@ describe('MonitorClient', () => {
 
     sockets.last.fire('run.updated', {
       ...ticking,
-      version: 3,
+      version: 4,
       status: 'completed',
       finishedAt: '2026-01-02T00:00:00.000Z',
     });

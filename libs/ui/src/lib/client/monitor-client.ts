@@ -61,7 +61,12 @@ export class MonitorClient {
   private readonly olderCursor = signal<string | null>(null);
   private readonly loadingOlder = signal(false);
   private pagesLoaded = FIRST_PAGES;
-  private listMemo: { runs: ReadonlyMap<string, RunView>; me: string | null; list: RunView[] } | null = null;
+  private listMemo: {
+    runs: ReadonlyMap<string, RunView>;
+    version: number;
+    me: string | null;
+    list: RunView[];
+  } | null = null;
 
   /** State of the socket: `online` once connected and resynchronised. */
   readonly connection = this.connectionState.asReadonly();
@@ -70,7 +75,7 @@ export class MonitorClient {
   /** The task catalogue (`GET /api/tasks`), loaded on connect. */
   readonly tasks = this.catalogue.asReadonly();
   /** Every run held, by id: the user's own, their subtasks and, for admins watching all, everyone's. */
-  readonly runsById = computed(() => this.store().runs);
+  readonly runsById = computed(() => this.store().runs, { equal: () => false });
   /**
    * The user's top-level background runs, running ones on top, newest first: what the panel lists.
    * A progress update replaces one element of the previous list instead of sorting every run again
@@ -83,15 +88,14 @@ export class MonitorClient {
     const belongs = (run: RunView | undefined): run is RunView =>
       !!run && run.parentId === null && run.mode === 'background' && (me === null || run.owner.id === me);
     let list: RunView[] | null = null;
-    if (memo && memo.me === me && store.lastChange && store.lastChange.from === memo.runs) {
-      list = patchList(memo.list, store.lastChange, store.runs, belongs);
-    }
+    const changed = memo && memo.me === me && memo.runs === store.runs ? store.changesSince(memo.version) : null;
+    if (memo && changed) list = patchList(memo.list, changed, store.runs, belongs);
     if (!list) {
       list = [];
       for (const run of store.runs.values()) if (belongs(run)) list.push(run);
       list.sort(compareRuns);
     }
-    this.listMemo = { runs: store.runs, me, list };
+    this.listMemo = { runs: store.runs, version: store.version, me, list };
     return list;
   });
   /** True when older runs than the held ones exist on the server (see `loadMore`). */
@@ -482,9 +486,9 @@ export class MonitorClient {
     if (after === before) return;
     this.store.set(after);
     const newlyFinished: RunView[] = [];
-    for (const view of views) {
-      const old = before.get(view.id);
-      const now = after.get(view.id);
+    // `before` shares its map with `after`: the old views are in the change record.
+    for (const [id, old] of after.lastChange?.before ?? []) {
+      const now = after.get(id);
       if (old && now && now !== old && !isFinalStatus(old.status) && isFinalStatus(now.status)) newlyFinished.push(now);
     }
     if (newlyFinished.length === 0) return;
@@ -566,13 +570,12 @@ function byListOrder(a: RunView, b: RunView): number {
  */
 function patchList(
   list: RunView[],
-  change: NonNullable<RunStore['lastChange']>,
+  changed: ReadonlyMap<string, RunView | undefined>,
   runs: ReadonlyMap<string, RunView>,
   belongs: (run: RunView | undefined) => run is RunView,
 ): RunView[] | null {
   let next: RunView[] | null = null;
-  for (const id of change.ids) {
-    const before = change.from.get(id);
+  for (const [id, before] of changed) {
     const after = runs.get(id);
     const was = belongs(before);
     const is = belongs(after);
