@@ -239,4 +239,120 @@ describe('MonitorClient', () => {
     sockets.last.fire('connect_error', new Error('unauthorized'));
     expect(client.connection()).toBe('unauthorized');
   });
+
+  it('patches the sorted list on a progress tick and sorts again when a run finishes', async () => {
+    const runs = Array.from({ length: 300 }, (_, i) =>
+      makeRun({
+        status: i % 10 === 0 ? 'running' : 'completed',
+        createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+      }),
+    );
+    sockets.last.fire('connect');
+    await answerResync(runs);
+    const before = client.runs();
+    const ticking = before[3];
+    expect(ticking.status).toBe('running');
+
+    // Two ticks before the list is read again (one frame): patched, not sorted again.
+    const sort = jest.spyOn(Array.prototype, 'sort');
+    sockets.last.fire('run.updated', { ...ticking, version: 2, progress: { percent: 70, message: 'tick' } });
+    sockets.last.fire('run.updated', { ...ticking, version: 3, progress: { percent: 77, message: 'tock' } });
+    const after = client.runs();
+    expect(sort).not.toHaveBeenCalled();
+    sort.mockRestore();
+    expect(after).not.toBe(before);
+    expect(after.map((r) => r.id)).toEqual(before.map((r) => r.id));
+    expect(after[3].progress.percent).toBe(77);
+
+    // A subtask's tick does not touch the list at all.
+    sockets.last.fire('run.updated', makeRun({ parentId: ticking.id }));
+    expect(client.runs()).toBe(after);
+
+    sockets.last.fire('run.updated', {
+      ...ticking,
+      version: 4,
+      status: 'completed',
+      finishedAt: '2026-01-02T00:00:00.000Z',
+    });
+    const sorted = client.runs();
+    expect(sorted.filter((r) => r.status === 'running')).toHaveLength(29);
+    expect(sorted.slice(0, 29).every((r) => r.status === 'running')).toBe(true);
+    const expected = [...sorted].sort((a, b) =>
+      a.status === 'running' && b.status !== 'running'
+        ? -1
+        : b.status === 'running' && a.status !== 'running'
+          ? 1
+          : a.createdAt < b.createdAt
+            ? 1
+            : -1,
+    );
+    expect(sorted.map((r) => r.id)).toEqual(expected.map((r) => r.id));
+  });
+
+  it('loads the newest page and every unfinished run, then older pages on demand', async () => {
+    const newest = makeRun({ status: 'completed' });
+    const oldRunning = makeRun({ status: 'running', createdAt: '2025-01-01T00:00:00.000Z' });
+    const older = makeRun({ status: 'failed', createdAt: '2024-06-01T00:00:00.000Z' });
+    sockets.last.fire('connect');
+    (await nextRequest(http, 'http://srv/api/auth/me')).flush(ALICE);
+    (await nextRequest(http, 'http://srv/api/tasks')).flush([]);
+    (await nextRequest(http, /\/api\/runs\?limit=200$/)).flush({ items: [newest], nextCursor: 'c1' });
+    const active = await nextRequest(http, /\/api\/runs\?status=queued,running,cancelling&limit=200$/);
+    active.flush({ items: [oldRunning], nextCursor: null });
+    for (let i = 0; i < 20 && client.connection() !== 'online'; i++) await Promise.resolve();
+
+    expect(client.connection()).toBe('online');
+    expect(client.runs().map((r) => r.id)).toEqual([oldRunning.id, newest.id]);
+    expect(client.hasMore()).toBe(true);
+
+    const loading = client.loadMore();
+    expect(client.loadingMore()).toBe(true);
+    void client.loadMore(); // a second call while one page is read asks for nothing more
+    (await nextRequest(http, /\/api\/runs\?limit=200&cursor=c1$/)).flush({
+      items: [oldRunning, older],
+      nextCursor: null,
+    });
+    await loading;
+    expect(client.loadingMore()).toBe(false);
+    expect(client.hasMore()).toBe(false);
+    expect(client.runs().map((r) => r.id)).toEqual([oldRunning.id, newest.id, older.id]);
+  });
+
+  it('re-reads as many pages as were loaded after a reconnect and asks for held runs beyond them', async () => {
+    const a = makeRun({ status: 'completed', createdAt: '2026-01-03T00:00:00.000Z' });
+    const b = makeRun({ status: 'completed', createdAt: '2026-01-02T00:00:00.000Z' });
+    const c = makeRun({ status: 'running', createdAt: '2026-01-01T00:00:00.000Z' });
+    const z = makeRun({ status: 'completed', createdAt: '2026-01-01T12:00:00.000Z' });
+    sockets.last.fire('connect');
+    (await nextRequest(http, 'http://srv/api/auth/me')).flush(ALICE);
+    (await nextRequest(http, 'http://srv/api/tasks')).flush([]);
+    (await nextRequest(http, /\/api\/runs\?limit=200$/)).flush({ items: [a], nextCursor: 'c1' });
+    (await nextRequest(http, /status=queued,running,cancelling/)).flush({ items: [c], nextCursor: null });
+    for (let i = 0; i < 20 && client.connection() !== 'online'; i++) await Promise.resolve();
+    const more = client.loadMore();
+    (await nextRequest(http, /cursor=c1$/)).flush({ items: [b], nextCursor: 'c2' });
+    await more;
+
+    sockets.last.fire('disconnect', 'transport close');
+    sockets.last.fire('connect');
+    (await nextRequest(http, 'http://srv/api/auth/me')).flush(ALICE);
+    (await nextRequest(http, 'http://srv/api/tasks')).flush([]);
+    // Meanwhile b was deleted and c finished: two pages are read again (b is missing from them).
+    (await nextRequest(http, /\/api\/runs\?limit=200$/)).flush({ items: [a], nextCursor: 'd1' });
+    (await nextRequest(http, /\/api\/runs\?limit=200&cursor=d1$/)).flush({ items: [z], nextCursor: 'd2' });
+    (await nextRequest(http, /status=queued,running,cancelling/)).flush({ items: [], nextCursor: null });
+    // c, held as running and older than what was read, is asked for by id.
+    (await nextRequest(http, `http://srv/api/runs/${c.id}`)).flush({
+      ...c,
+      version: 5,
+      status: 'completed',
+      finishedAt: '2026-01-04T00:00:00.000Z',
+    });
+    for (let i = 0; i < 20 && client.connection() !== 'online'; i++) await Promise.resolve();
+
+    expect(client.connection()).toBe('online');
+    expect(client.run(b.id)).toBeUndefined();
+    expect(client.run(c.id)?.status).toBe('completed');
+    expect(client.hasMore()).toBe(true);
+  });
 });

@@ -17,9 +17,17 @@ import type { ConnectionState, MonitorUser, RunQuery, StartRunRequest } from './
 import { RunStore } from './run-store';
 import { type MonitorSocket, SocketFactory } from './socket-factory';
 
-/** Pages read on a resync: enough for 1 000 runs without hammering the server. */
-const RESYNC_PAGES = 5;
+/**
+ * The widget holds every unfinished run and the newest finished ones: one page of 200 at first
+ * (enough for a first screen and the counts of a normal day), older pages as the user scrolls
+ * down (`loadMore`). A reconnect re-reads as many pages as were loaded, so the list does not
+ * shrink under the user, and pages through the unfinished runs that lie beyond them.
+ */
 const PAGE_SIZE = 200;
+const FIRST_PAGES = 1;
+/** Safety stop for the reads of one resync (200 × 100 = 20 000 runs). */
+const MAX_PAGES = 100;
+const ACTIVE_STATUSES = ['queued', 'running', 'cancelling'] as const;
 
 /**
  * The one gateway of the widget to the Onward server: owns the single Socket.IO connection to
@@ -49,6 +57,16 @@ export class MonitorClient {
   private readonly catalogue = signal<TaskDefinition[]>([]);
   private readonly unseen = signal<ReadonlySet<string>>(new Set());
   private readonly inView = signal(false);
+  /** Where the next older page starts; null once every run is loaded. */
+  private readonly olderCursor = signal<string | null>(null);
+  private readonly loadingOlder = signal(false);
+  private pagesLoaded = FIRST_PAGES;
+  private listMemo: {
+    runs: ReadonlyMap<string, RunView>;
+    version: number;
+    me: string | null;
+    list: RunView[];
+  } | null = null;
 
   /** State of the socket: `online` once connected and resynchronised. */
   readonly connection = this.connectionState.asReadonly();
@@ -57,18 +75,33 @@ export class MonitorClient {
   /** The task catalogue (`GET /api/tasks`), loaded on connect. */
   readonly tasks = this.catalogue.asReadonly();
   /** Every run held, by id: the user's own, their subtasks and, for admins watching all, everyone's. */
-  readonly runsById = computed(() => this.store().runs);
-  /** The user's top-level background runs, running ones on top, newest first: what the panel lists. */
+  readonly runsById = computed(() => this.store().runs, { equal: () => false });
+  /**
+   * The user's top-level background runs, running ones on top, newest first: what the panel lists.
+   * A progress update replaces one element of the previous list instead of sorting every run again
+   * (10 000 runs, 50 of them ticking: a sort per tick would cost whole frames).
+   */
   readonly runs = computed(() => {
-    const me = this.user();
-    const list: RunView[] = [];
-    for (const run of this.store().runs.values()) {
-      if (run.parentId !== null || run.mode !== 'background') continue;
-      if (me && run.owner.id !== me.id) continue;
-      list.push(run);
+    const me = this.user()?.id ?? null;
+    const store = this.store();
+    const memo = this.listMemo;
+    const belongs = (run: RunView | undefined): run is RunView =>
+      !!run && run.parentId === null && run.mode === 'background' && (me === null || run.owner.id === me);
+    let list: RunView[] | null = null;
+    const changed = memo && memo.me === me && memo.runs === store.runs ? store.changesSince(memo.version) : null;
+    if (memo && changed) list = patchList(memo.list, changed, store.runs, belongs);
+    if (!list) {
+      list = [];
+      for (const run of store.runs.values()) if (belongs(run)) list.push(run);
+      list.sort(compareRuns);
     }
-    return list.sort(compareRuns);
+    this.listMemo = { runs: store.runs, version: store.version, me, list };
+    return list;
   });
+  /** True when older runs than the held ones exist on the server (see `loadMore`). */
+  readonly hasMore = computed(() => this.olderCursor() !== null);
+  /** True while `loadMore` reads a page. */
+  readonly loadingMore = this.loadingOlder.asReadonly();
   /** Every top-level run held (admin view), running ones on top, newest first. */
   readonly allRuns = computed(() =>
     [...this.store().runs.values()].filter((run) => run.parentId === null).sort(compareRuns),
@@ -212,6 +245,23 @@ export class MonitorClient {
     this.expanded.delete(id);
   }
 
+  /** Reads the next page of older runs (200), if there is one and no read is under way. */
+  async loadMore(): Promise<void> {
+    const cursor = this.olderCursor();
+    if (!cursor || this.loadingOlder()) return;
+    const generation = this.syncGeneration;
+    this.loadingOlder.set(true);
+    try {
+      const page = await this.get<RunPage>('/api/runs', this.params({ limit: PAGE_SIZE, cursor }));
+      if (generation !== this.syncGeneration) return;
+      this.merge(page.items);
+      this.pagesLoaded++;
+      this.olderCursor.set(page.nextCursor);
+    } finally {
+      if (generation === this.syncGeneration) this.loadingOlder.set(false);
+    }
+  }
+
   /** `POST /api/runs`: answers at once with the new run. */
   async startRun(request: StartRunRequest): Promise<RunView> {
     const run = await this.request<RunView>('POST', '/api/runs', request);
@@ -350,22 +400,29 @@ export class MonitorClient {
     this.catalogue.set([]);
     this.expanded.clear();
     this.cancelledHere.clear();
+    this.olderCursor.set(null);
+    this.loadingOlder.set(false);
+    this.pagesLoaded = FIRST_PAGES;
+    this.listMemo = null;
   }
 
   /**
    * Re-reads the runs over REST after every (re)connect: Socket.IO delivers at most once, so
-   * anything that changed while offline is only known from here. Runs held before the read that
-   * the server no longer lists were deleted meanwhile.
+   * anything that changed while offline is only known from here. It reads the newest pages (as
+   * many as were loaded) and, when more exist, every unfinished run. Held runs in the range read
+   * that the server no longer lists were deleted meanwhile; held unfinished runs outside it are
+   * asked for one by one.
    */
   private async resync(): Promise<void> {
     const generation = ++this.syncGeneration;
+    this.loadingOlder.set(false);
     const heldBefore = new Set(this.store().runs.keys());
     try {
       const [user] = await Promise.all([this.me(), this.loadTasks().catch(() => [])]);
       const seen = new Set<string>();
       let cursor: string | null = null;
-      let complete = false;
-      for (let page = 0; page < RESYNC_PAGES; page++) {
+      let oldest: RunView | null = null;
+      for (let page = 0; page < Math.min(this.pagesLoaded, MAX_PAGES); page++) {
         const result: RunPage = await this.get<RunPage>(
           '/api/runs',
           this.params({ limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) }),
@@ -373,19 +430,46 @@ export class MonitorClient {
         if (generation !== this.syncGeneration) return;
         this.merge(result.items);
         for (const run of result.items) seen.add(run.id);
+        oldest = result.items.at(-1) ?? oldest;
         cursor = result.nextCursor;
-        if (!cursor) {
-          complete = true;
-          break;
+        if (!cursor) break;
+      }
+      if (cursor) {
+        // Older pages are not read now, but running runs always show on top: read all of those.
+        let activeCursor: string | null = null;
+        for (let page = 0; page < MAX_PAGES; page++) {
+          const result: RunPage = await this.get<RunPage>(
+            '/api/runs',
+            this.params({
+              status: [...ACTIVE_STATUSES],
+              limit: PAGE_SIZE,
+              ...(activeCursor ? { cursor: activeCursor } : {}),
+            }),
+          );
+          if (generation !== this.syncGeneration) return;
+          this.merge(result.items);
+          for (const run of result.items) seen.add(run.id);
+          activeCursor = result.nextCursor;
+          if (!activeCursor) break;
         }
       }
       if (generation !== this.syncGeneration) return;
-      if (complete) {
-        const vanished = [...this.store().runs.values()]
-          .filter((r) => r.parentId === null && r.owner.id === user.id && heldBefore.has(r.id) && !seen.has(r.id))
-          .map((r) => r.id);
-        this.forget(vanished);
-      }
+      this.olderCursor.set(cursor);
+      // Runs of the range read (all runs when there is no cursor) that the server did not list are gone.
+      const inRange = (run: RunView) => !cursor || !oldest || byListOrder(run, oldest) <= 0;
+      const mine = [...this.store().runs.values()].filter(
+        (r) => r.parentId === null && r.owner.id === user.id && heldBefore.has(r.id) && !seen.has(r.id),
+      );
+      this.forget(mine.filter(inRange).map((r) => r.id));
+      // Older runs held as unfinished may have finished (or gone) meanwhile: ask for each.
+      const stale = mine.filter((r) => !inRange(r) && isActive(r));
+      await Promise.all(
+        stale.map((r) =>
+          this.getRun(r.id).catch((error: unknown) => {
+            if (error instanceof HttpErrorResponse && error.status === 404) this.forget([r.id]);
+          }),
+        ),
+      );
       await Promise.all([...this.expanded].map((id) => this.getRun(id).catch(() => undefined)));
       if (generation === this.syncGeneration) this.connectionState.set('online');
     } catch (error) {
@@ -402,9 +486,9 @@ export class MonitorClient {
     if (after === before) return;
     this.store.set(after);
     const newlyFinished: RunView[] = [];
-    for (const view of views) {
-      const old = before.get(view.id);
-      const now = after.get(view.id);
+    // `before` shares its map with `after`: the old views are in the change record.
+    for (const [id, old] of after.lastChange?.before ?? []) {
+      const now = after.get(id);
       if (old && now && now !== old && !isFinalStatus(old.status) && isFinalStatus(now.status)) newlyFinished.push(now);
     }
     if (newlyFinished.length === 0) return;
@@ -472,4 +556,49 @@ export class MonitorClient {
         .subscribe({ next: (value) => resolve(value as T), error: reject });
     });
   }
+}
+
+/** The server's list order (newest first: createdAt, then id, both descending); < 0 when `a` comes first. */
+function byListOrder(a: RunView, b: RunView): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? 1 : -1;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+/**
+ * The sorted list after `change`, made by replacing changed runs in place; null when a change
+ * moves a run (it starts, finishes, joins or leaves the list), which needs a full sort.
+ */
+function patchList(
+  list: RunView[],
+  changed: ReadonlyMap<string, RunView | undefined>,
+  runs: ReadonlyMap<string, RunView>,
+  belongs: (run: RunView | undefined) => run is RunView,
+): RunView[] | null {
+  let next: RunView[] | null = null;
+  for (const [id, before] of changed) {
+    const after = runs.get(id);
+    const was = belongs(before);
+    const is = belongs(after);
+    if (!was && !is) continue;
+    if (!was || !is || isActive(before) !== isActive(after) || before.createdAt !== after.createdAt) return null;
+    const at = findSorted(next ?? list, before);
+    if (at < 0) return null;
+    next ??= list.slice();
+    next[at] = after;
+  }
+  return next ?? list;
+}
+
+/** Binary search by `compareRuns` for the element with `run`'s id; -1 when absent. */
+function findSorted(list: readonly RunView[], run: RunView): number {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const order = compareRuns(list[mid], run);
+    if (order === 0) return list[mid].id === run.id ? mid : -1;
+    if (order < 0) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }

@@ -28,4 +28,27 @@ describe('RunStore', () => {
     expect(after.runs.size).toBe(0);
     expect(after.accepts({ ...child, version: 99 })).toBe(false);
   });
+
+  it('tells what changed since an earlier version, with the views as they were then', () => {
+    const a = makeRun({ version: 1 });
+    const b = makeRun({ version: 1 });
+    const start = RunStore.empty().upsert([a, b]);
+    const one = start.upsert([{ ...a, version: 2 }]);
+    const two = one.upsert([
+      { ...a, version: 3 },
+      { ...b, version: 2 },
+    ]);
+    expect(two.lastChange?.before.get(a.id)?.version).toBe(2);
+    const since = two.changesSince(start.version);
+    expect(since?.get(a.id)?.version).toBe(1);
+    expect(since?.get(b.id)?.version).toBe(1);
+    expect(two.changesSince(two.version)?.size).toBe(0);
+    // Too far back, or across a removal (a new map): start afresh.
+    let far = two;
+    for (let v = 4; v < 80; v++) far = far.upsert([{ ...a, version: v }]);
+    expect(far.changesSince(start.version)).toBeNull();
+    const removed = far.remove([b.id]);
+    expect(removed.lastChange).toBeNull();
+    expect(removed.changesSince(far.version)).toBeNull();
+  });
 });

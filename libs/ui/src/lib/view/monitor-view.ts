@@ -1,11 +1,10 @@
+import { CdkVirtualForOf, CdkVirtualScrollViewport, VIRTUAL_SCROLL_STRATEGY } from '@angular/cdk/scrolling';
 import {
-  afterNextRender,
   ChangeDetectionStrategy,
   Component,
   computed,
   DestroyRef,
   effect,
-  ElementRef,
   inject,
   input,
   OnInit,
@@ -13,6 +12,9 @@ import {
   untracked,
   viewChild,
 } from '@angular/core';
+import { toObservable, toSignal } from '@angular/core/rxjs-interop';
+import type { RunView } from '@onward/task-domain';
+import { EMPTY, switchMap } from 'rxjs';
 import { MatButtonModule } from '@angular/material/button';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatTooltipModule } from '@angular/material/tooltip';
@@ -23,12 +25,23 @@ import { MonitorPanelState } from '../panel/monitor-panel-state';
 import { OnwardIcon } from '../shared/icon';
 import { RunActions } from '../shared/run-actions';
 import { isActive, matchesFilter, type RunFilter } from '../shared/run-format';
+import { MeasuredScrollStrategy } from './measured-scroll-strategy';
 
 /** The list of the user's background runs with filters and "Clear finished": the panel's body, or a page of its own. */
 @Component({
   selector: 'onward-monitor-view',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [MatButtonModule, MatButtonToggleModule, MatTooltipModule, OnwardIcon, RunEntry],
+  imports: [
+    CdkVirtualForOf,
+    CdkVirtualScrollViewport,
+    MatButtonModule,
+    MatButtonToggleModule,
+    MatTooltipModule,
+    OnwardIcon,
+    RunEntry,
+  ],
+  // The list is virtual: only the entries in view (and a screenful around them) are in the DOM.
+  providers: [{ provide: VIRTUAL_SCROLL_STRATEGY, useFactory: () => new MeasuredScrollStrategy() }],
   templateUrl: './monitor-view.html',
   styleUrl: './monitor-view.scss',
 })
@@ -46,24 +59,29 @@ export class MonitorView implements OnInit {
   protected readonly all = this.client.runs;
   protected readonly visible = computed(() => {
     const filter = this.filter();
-    return this.all().filter((run) => matchesFilter(run, filter));
+    const all = this.all();
+    return filter === 'all' ? all : all.filter((run) => matchesFilter(run, filter));
   });
   protected readonly counts = computed(() => {
     const runs = this.all();
-    const running = runs.filter(isActive).length;
-    return {
-      all: runs.length,
-      running,
-      finished: runs.length - running,
-      failed: runs.filter((r) => r.status === 'failed').length,
-    };
+    let running = 0;
+    let failed = 0;
+    for (const run of runs) {
+      if (isActive(run)) running++;
+      else if (run.status === 'failed') failed++;
+    }
+    return { all: runs.length, running, finished: runs.length - running, failed };
   });
-  /** How many entries are rendered: grows as the user scrolls, so 500 runs open as fast as 50. */
-  protected readonly renderLimit = signal(PAGE);
-  protected readonly rendered = computed(() => this.visible().slice(0, this.renderLimit()));
-  protected readonly more = computed(() => this.visible().length - this.rendered().length);
-  private readonly sentinel = viewChild<ElementRef<HTMLElement>>('sentinel');
-  private readonly list = viewChild<ElementRef<HTMLElement>>('list');
+  /** Older runs exist on the server than the loaded ones: counts of finished runs are "at least". */
+  protected readonly hasMore = this.client.hasMore;
+  protected readonly loadingMore = this.client.loadingMore;
+  private readonly strategy = inject(VIRTUAL_SCROLL_STRATEGY) as MeasuredScrollStrategy;
+  private readonly viewport = viewChild(CdkVirtualScrollViewport);
+  /** The rendered range of the list, as the viewport reports it. */
+  private readonly renderedRange = toSignal(
+    toObservable(this.viewport).pipe(switchMap((viewport) => viewport?.renderedRangeStream ?? EMPTY)),
+    { initialValue: { start: 0, end: 0 } },
+  );
   protected readonly filters: { value: RunFilter; label: string }[] = [
     { value: 'all', label: 'All' },
     { value: 'running', label: 'Running' },
@@ -85,12 +103,19 @@ export class MonitorView implements OnInit {
   protected readonly notificationsAsk = signal(notificationPermission() === 'default');
 
   constructor() {
-    // A new filter starts again with the first page.
+    // The strategy needs every change of the list, order included (the viewport reports only lengths).
     effect(() => {
-      this.filter();
-      untracked(() => this.renderLimit.set(PAGE));
+      const runs = this.visible();
+      untracked(() => this.strategy.setItems(runs, runId, estimatedHeight));
     });
-    afterNextRender(() => this.observeSentinel());
+    // Infinite scroll: near the end of the loaded runs, read the next older page. Not under
+    // "Running": every unfinished run is loaded already.
+    effect(() => {
+      const range = this.renderedRange();
+      const length = this.visible().length;
+      if (this.filter() === 'running' || !this.hasMore() || this.loadingMore()) return;
+      if (range.end >= length - LOAD_AHEAD) untracked(() => this.loadMore());
+    });
   }
 
   ngOnInit(): void {
@@ -100,32 +125,16 @@ export class MonitorView implements OnInit {
     }
   }
 
-  protected showMore(): void {
-    this.renderLimit.update((n) => n + PAGE);
-  }
+  protected readonly trackById = (_: number, run: RunView): string => run.id;
 
-  private observeSentinel(): void {
-    const sentinel = this.sentinel()?.nativeElement;
-    if (!sentinel || typeof IntersectionObserver === 'undefined') return;
-    const observer = new IntersectionObserver(
-      (entries) => {
-        if (!entries.some((e) => e.isIntersecting) || this.more() === 0) return;
-        this.showMore();
-        // Observing again yields a fresh callback if the sentinel is still in view after the new page.
-        requestAnimationFrame(() => {
-          observer.unobserve(sentinel);
-          observer.observe(sentinel);
-        });
-      },
-      { root: this.list()?.nativeElement ?? null, rootMargin: '400px' },
-    );
-    observer.observe(sentinel);
-    this.destroyRef.onDestroy(() => observer.disconnect());
+  protected loadMore(): void {
+    this.client.loadMore().catch(() => undefined);
   }
 
   protected setFilter(value: RunFilter): void {
     this.filter.set(value);
-    this.list()?.nativeElement.scrollTo?.({ top: 0 });
+    const scroller = this.viewport()?.elementRef.nativeElement;
+    if (scroller) scroller.scrollTop = 0;
   }
 
   protected clearFinished(): void {
@@ -143,7 +152,20 @@ export class MonitorView implements OnInit {
   }
 }
 
-const PAGE = 60;
+const runId = (run: RunView): string => run.id;
+
+/** Entries before the end of the loaded list at which the next page is read. */
+const LOAD_AHEAD = 20;
+
+/**
+ * Height of an entry before it was measured (see run-entry.scss): the scroll bar is right from
+ * the start, and the measured height replaces it once the entry is rendered.
+ */
+export function estimatedHeight(run: RunView): number {
+  if (run.scheduler) return isActive(run) ? 196 : 150;
+  if (isActive(run)) return 141;
+  return run.status === 'completed' && run.result?.type !== 'value' ? 97 : 119;
+}
 
 function notificationPermission(): NotificationPermission | 'unsupported' {
   return typeof Notification === 'undefined' ? 'unsupported' : Notification.permission;

@@ -1,0 +1,187 @@
+import type { ListRange } from '@angular/cdk/collections';
+import type { CdkVirtualScrollViewport, VirtualScrollStrategy } from '@angular/cdk/scrolling';
+import { distinctUntilChanged, Subject } from 'rxjs';
+
+/** Where the strategy finds an item's key on a rendered element. */
+export const ITEM_KEY_ATTRIBUTE = 'data-run-id';
+
+/**
+ * A virtual-scroll strategy for items of different heights (a running entry is taller than a
+ * finished one, an expanded scheduler much taller): every item starts with an estimated height,
+ * rendered items are measured (after each render and whenever their size changes) and remembered
+ * by key, and the offsets are the running sum. CDK's own fixed-size strategy would need every
+ * entry to be one height; its autosize strategy lives in cdk-experimental.
+ *
+ * The owner hands over the items' keys and estimates with `setItems` whenever the list changes
+ * (order included: the viewport itself only reports changes of length).
+ */
+export class MeasuredScrollStrategy implements VirtualScrollStrategy {
+  private readonly index = new Subject<number>();
+  /** Index of the first item in view. */
+  readonly scrolledIndexChange = this.index.pipe(distinctUntilChanged());
+
+  private viewport: CdkVirtualScrollViewport | null = null;
+  private keys: readonly string[] = [];
+  private estimates: number[] = [];
+  private positions = new Map<string, number>();
+  private readonly measured = new Map<string, number>();
+  /** offsets[i] = top of item i; offsets[n] = total height. */
+  private offsets = new Float64Array(1);
+  private resizeObserver: ResizeObserver | null = null;
+
+  /** @param bufferPx how far beyond the visible area items are rendered, above and below. */
+  constructor(private readonly bufferPx = 400) {}
+
+  /**
+   * The items in list order, with their keys and estimated heights (used until measured).
+   * Cheap when only the items' content changed (same keys in the same order): a progress tick
+   * in a list of 10 000 must not rebuild the index.
+   */
+  setItems<T>(items: readonly T[], key: (item: T) => string, estimate: (item: T) => number): void {
+    const sameKeys = items.length === this.keys.length && items.every((item, i) => key(item) === this.keys[i]);
+    if (!sameKeys) {
+      const keys = items.map(key);
+      const positions = new Map<string, number>();
+      for (let i = 0; i < keys.length; i++) positions.set(keys[i], i);
+      this.keys = keys;
+      this.positions = positions;
+      // Forget heights of items that left the list, so the map does not grow without bound.
+      if (this.measured.size > keys.length) {
+        for (const k of this.measured.keys()) if (!positions.has(k)) this.measured.delete(k);
+      }
+    }
+    let estimatesChanged = !sameKeys;
+    const estimates = sameKeys ? this.estimates.slice() : new Array<number>(items.length);
+    for (let i = 0; i < items.length; i++) {
+      const e = estimate(items[i]);
+      if (estimates[i] !== e) {
+        estimates[i] = e;
+        if (!this.measured.has(this.keys[i])) estimatesChanged = true;
+      }
+    }
+    this.estimates = estimates;
+    if (!estimatesChanged) return;
+    this.computeOffsets();
+    this.update();
+  }
+
+  /** Top of item `index` in the scrolled content, in px. */
+  offsetOf(index: number): number {
+    return this.offsets[Math.max(0, Math.min(index, this.keys.length))];
+  }
+
+  /** Total height of the content, in px. */
+  get totalSize(): number {
+    return this.offsets[this.keys.length];
+  }
+
+  attach(viewport: CdkVirtualScrollViewport): void {
+    this.viewport = viewport;
+    if (typeof ResizeObserver !== 'undefined') {
+      // An entry that grows or shrinks (a run finishing, subtasks expanded) changes the wrapper's height.
+      this.resizeObserver = new ResizeObserver(() => this.measure());
+      this.resizeObserver.observe(viewport._contentWrapper.nativeElement);
+    }
+    this.update();
+  }
+
+  detach(): void {
+    this.resizeObserver?.disconnect();
+    this.resizeObserver = null;
+    this.viewport = null;
+  }
+
+  onContentScrolled(): void {
+    this.update();
+  }
+
+  onDataLengthChanged(): void {
+    this.update();
+  }
+
+  onContentRendered(): void {
+    this.measure();
+  }
+
+  onRenderedOffsetChanged(): void {
+    // The offset is always set from `offsets`; nothing to correct.
+  }
+
+  scrollToIndex(index: number, behavior: ScrollBehavior): void {
+    this.viewport?.scrollToOffset(this.offsetOf(index), behavior);
+  }
+
+  /** The index of the item at `offset` px from the top (binary search over the offsets). */
+  indexAt(offset: number): number {
+    let lo = 0;
+    let hi = this.keys.length - 1;
+    if (hi < 0) return 0;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.offsets[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  private computeOffsets(): void {
+    const n = this.keys.length;
+    const offsets = this.offsets.length === n + 1 ? this.offsets : new Float64Array(n + 1);
+    let top = 0;
+    for (let i = 0; i < n; i++) {
+      offsets[i] = top;
+      top += this.measured.get(this.keys[i]) ?? this.estimates[i];
+    }
+    offsets[n] = top;
+    this.offsets = offsets;
+  }
+
+  /** Sets the total size and the rendered range for the current scroll position. */
+  private update(): void {
+    const viewport = this.viewport;
+    if (!viewport) return;
+    viewport.setTotalContentSize(this.totalSize);
+    const n = this.keys.length;
+    const scrollTop = viewport.measureScrollOffset();
+    const height = viewport.getViewportSize();
+    const range: ListRange = {
+      start: this.indexAt(Math.max(0, scrollTop - this.bufferPx)),
+      end: n === 0 ? 0 : Math.min(n, this.indexAt(scrollTop + height + this.bufferPx) + 1),
+    };
+    viewport.setRenderedRange(range);
+    viewport.setRenderedContentOffset(this.offsets[range.start]);
+    this.index.next(this.indexAt(scrollTop));
+  }
+
+  /**
+   * Reads the heights of the rendered items; when they differ from what the offsets assumed,
+   * recomputes them and keeps the first visible item where it was on screen.
+   */
+  private measure(): void {
+    const viewport = this.viewport;
+    if (!viewport) return;
+    const scrollTop = viewport.measureScrollOffset();
+    const firstVisible = this.indexAt(scrollTop);
+    let changed = false;
+    let shiftAbove = 0;
+    for (const el of Array.from(viewport._contentWrapper.nativeElement.children)) {
+      const key = el.getAttribute(ITEM_KEY_ATTRIBUTE);
+      if (key === null) continue;
+      const index = this.positions.get(key);
+      // Zero: not laid out (a test DOM, a hidden panel); keep the estimate.
+      const height = el.getBoundingClientRect().height;
+      if (index === undefined || height === 0) continue;
+      const before = this.offsets[index + 1] - this.offsets[index];
+      if (Math.abs(height - before) < 0.5) continue;
+      this.measured.set(key, height);
+      changed = true;
+      if (index < firstVisible) shiftAbove += height - before;
+    }
+    if (!changed) return;
+    this.computeOffsets();
+    // Items above the first visible one changed height: scroll by as much, so what the user
+    // looks at does not jump (what CSS scroll anchoring does for a normal list).
+    if (shiftAbove !== 0 && scrollTop > 0) viewport.scrollToOffset(scrollTop + shiftAbove);
+    this.update();
+  }
+}
