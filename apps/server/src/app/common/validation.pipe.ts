@@ -1,7 +1,15 @@
-import { ValidationError as ClassValidatorError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError as ClassValidatorError, ValidationPipe } from '@nestjs/common';
 import type { FieldError } from '@onward/task-domain';
 
 import { ValidationError } from './domain-errors';
+
+/** Deeper than any request of the contract; class-transformer's recursion overflows the stack far below 10 000. */
+export const MAX_INPUT_DEPTH = 32;
+
+// The names of Object.prototype's members (`__proto__`, `constructor`, `toString`, …): class-transformer
+// silently drops such keys, so they slipped past the whitelist and the task's parameter check, and
+// fails with a TypeError on some `constructor` values. No field of the contract has such a name.
+const RESERVED_KEYS = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 function flatten(errors: ClassValidatorError[], prefix = ''): FieldError[] {
   return errors.flatMap((error) => {
@@ -11,9 +19,46 @@ function flatten(errors: ClassValidatorError[], prefix = ''): FieldError[] {
   });
 }
 
+/**
+ * The first part of a parsed body or query that the server cannot handle safely: a reserved key,
+ * nesting beyond MAX_INPUT_DEPTH, or a NUL character (PostgreSQL text cannot hold one, so a query
+ * with it fails). Iterative, so that the check itself cannot overflow the stack.
+ */
+export function unsafeInput(value: unknown): FieldError | null {
+  const pending: { value: unknown; path: string; depth: number }[] = [{ value, path: '', depth: 0 }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    if (typeof next.value === 'string' && next.value.includes('\u0000')) {
+      return { field: next.path || '(body)', message: 'must not contain NUL characters' };
+    }
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    if (next.depth >= MAX_INPUT_DEPTH) {
+      return { field: next.path || '(body)', message: `is nested more than ${MAX_INPUT_DEPTH} levels deep` };
+    }
+    const isArray = Array.isArray(next.value);
+    for (const [key, child] of Object.entries(next.value)) {
+      const path = isArray ? `${next.path}[${key}]` : next.path ? `${next.path}.${key}` : key;
+      if (!isArray && RESERVED_KEYS.has(key)) return { field: path, message: 'is not an allowed property name' };
+      if (key.includes('\u0000')) return { field: path, message: 'must not contain NUL characters' };
+      pending.push({ value: child, path, depth: next.depth + 1 });
+    }
+  }
+  return null;
+}
+
+/** ValidationPipe that first refuses input that class-transformer or the database cannot handle (see unsafeInput). */
+class OnwardValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' || metadata.type === 'query') {
+      const unsafe = unsafeInput(value);
+      if (unsafe) throw new ValidationError(`${unsafe.field} ${unsafe.message}`, [unsafe]);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** The global pipe: whitelisting DTO validation whose failures carry field-level `details`. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new OnwardValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
