@@ -141,6 +141,11 @@ describeEachDatabase('errors', (db) => {
     expectFieldError(await admin.get('/api/admin/runs?user=%00'), 'user');
   });
 
+  it('431 with a JSON error for headers or a URL over 16 KiB', async () => {
+    expectError(await alice.get('/api/runs').set('X-Padding', 'x'.repeat(20_000)), 431);
+    expectError(await alice.get(`/api/runs?cursor=${'c'.repeat(20_000)}`), 431);
+  });
+
   it('keeps serving after all of the above', async () => {
     const health = await request(server.url).get('/health');
     expect(health.status).toBe(200);
