@@ -537,7 +537,8 @@ describeEachDatabase('fuzz', (db) => {
       const cases = fc.record({
         who: fc.constantFrom('alice' as const, 'admin' as const),
         event,
-        args: fc.array(payload, { maxLength: 3 }),
+        // Under Socket.IO's 1 MB packet limit (over it, the server drops the sender: see the next test).
+        args: fc.array(payload, { maxLength: 3 }).filter((args) => Buffer.byteLength(JSON.stringify(args)) < 500_000),
         ack: fc.boolean(),
       });
       await check(cases, 60, async ({ who, event: name, args, ack }) => {
