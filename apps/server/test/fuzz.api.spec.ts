@@ -13,7 +13,7 @@ import { io, type Socket } from 'socket.io-client';
 import request, { type Response, type Test } from 'supertest';
 
 import { Api, pollUntil, recalc, salesReport } from './support/api';
-import { type ErrorBody, errorProblems } from './support/contract';
+import { type ErrorBody, errorProblems, expectRunView } from './support/contract';
 import { describeEachDatabase } from './support/databases';
 import {
   type Json,
@@ -26,6 +26,7 @@ import {
   anyListPair,
   anyString,
   badAuthorization,
+  extremeRunBody,
   forgedClaims,
   type Forger,
   invalidListPair,
@@ -439,6 +440,16 @@ describeEachDatabase('fuzz', (db) => {
           },
           huge ? [431] : [401],
         );
+      });
+    }, 60_000);
+
+    it('accepts valid bodies with extreme values, and their runs end', async () => {
+      // Not bad input, but where bad input goes next: the longest strings, odd scripts, the bounds.
+      await check(extremeRunBody, 8, async (body) => {
+        const res = await send({ method: 'post', path: '/api/runs', headers: JSON_TYPE, body, as: 'alice' });
+        if (res.status !== 202) throw new Error(`status ${res.status}: ${JSON.stringify(res.body).slice(0, 500)}`);
+        const run = await api('alice').waitFinished(expectRunView(res.body).id, 20_000);
+        if (run.status === 'failed') expect(run.error?.message).toBeTruthy();
       });
     }, 60_000);
 

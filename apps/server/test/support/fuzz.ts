@@ -505,3 +505,46 @@ export function badAuthorization(forge: Forger): fc.Arbitrary<string | null> {
     fc.tuple(forgedClaims, fc.boolean()).map(([claims, signed]) => `Bearer ${forge(claims, signed)}`),
   );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Valid but extreme
+
+/** A string parameter value at the edges of what is valid: 1–1000 UTF-16 units, any script, no NUL. */
+const extremeString: fc.Arbitrary<Json> = fc
+  .oneof(
+    anyString,
+    fc
+      .tuple(fc.constantFrom('x', 'é', '🧨', '\ud800', '"', '\\', ' '), fc.integer({ min: 1, max: 1_000 }))
+      .map(([unit, times]) => unit.repeat(times).slice(0, 1_000)),
+  )
+  .filter((s) => s.trim() !== '' && s.length <= 1_000 && !s.includes('\u0000'));
+
+function extremeParameters(task: TaskShape): fc.Arbitrary<JsonObject> {
+  const entries = Object.entries(task.params).map(([name, kind]) => {
+    switch (kind) {
+      case 'requiredString':
+        return extremeString.map((v): [string, Json][] => [[name, v]]);
+      case 'year':
+        return fc.constantFrom(2000, 2100, 2024).map((v): [string, Json][] => [[name, v]]);
+      case 'seconds':
+        return fc.option(fc.constantFrom(0.5, 3600, 1)).map((v): [string, Json][] => (v === null ? [] : [[name, v]]));
+    }
+  });
+  return fc.tuple(...entries).map((parts) => new JsonObject(parts.flat()));
+}
+
+/** Valid `POST /api/runs` bodies with extreme values (long and odd strings, bounds, 1–5 rows). */
+export const extremeRunBody: fc.Arbitrary<JsonObject> = fc.constantFrom(...TASKS).chain((task) =>
+  fc
+    .tuple(
+      fc.oneof(
+        extremeParameters(task).map((p): [string, Json] => ['parameters', p]),
+        fc.array(extremeParameters(task), { minLength: 1, maxLength: 5 }).map((rows): [string, Json] => ['rows', rows]),
+      ),
+      fc.constantFrom<(string | null)[]>(null, 'foreground', ...(task.background ? ['background'] : [])),
+    )
+    .map(
+      ([input, mode]) =>
+        new JsonObject([['task', task.id], input, ...(mode === null ? [] : [['mode', mode] as [string, Json]])]),
+    ),
+);
