@@ -134,6 +134,17 @@ describeEachDatabase('errors', (db) => {
     }
   });
 
+  it('400 at once for an object with tens of thousands of properties', async () => {
+    const many = Object.fromEntries(Array.from({ length: 70_000 }, (_, i) => [`k${i}`, 1]));
+    for (const [body, field] of [
+      [{ task: 'sales-report', parameters: { customer: 'Acme', year: 2024, ...many } }, 'parameters'],
+      [{ task: 'sales-report', parameters: { customer: 'Acme', year: 2024 }, ...many }, '(body)'],
+    ] as const) {
+      const res = await expectRejectedWithoutChange(alice, async () => alice.post('/api/runs', body), 400);
+      expect(res.body).toMatchObject({ details: [{ field, message: 'has more than 256 properties' }] });
+    }
+  });
+
   it('400, not a crash, for a NUL character in a login or a filter (PostgreSQL text cannot hold one)', async () => {
     const login = await request(server.url).post('/api/auth/login').send({ username: 'alice\u0000', password: 'x' });
     expectFieldError(login, 'username');

@@ -1,5 +1,5 @@
 import { ValidationError } from './domain-errors';
-import { createValidationPipe, MAX_INPUT_DEPTH, unsafeInput } from './validation.pipe';
+import { createValidationPipe, MAX_INPUT_DEPTH, MAX_INPUT_KEYS, unsafeInput } from './validation.pipe';
 
 const nested = (depth: number): unknown => JSON.parse(`${'['.repeat(depth)}1${']'.repeat(depth)}`);
 
@@ -26,6 +26,17 @@ describe('unsafeInput', () => {
       `is nested more than ${MAX_INPUT_DEPTH} levels deep`,
     );
     expect(unsafeInput(nested(MAX_INPUT_DEPTH + 1))?.field).toMatch(/^(\[0\]){32}$/);
+  });
+
+  it('names an object with more properties than any request needs (mapping them is quadratic)', () => {
+    const many = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]));
+    expect(unsafeInput({ parameters: many(MAX_INPUT_KEYS) })).toBeNull();
+    expect(unsafeInput({ parameters: many(MAX_INPUT_KEYS + 1) })).toEqual({
+      field: 'parameters',
+      message: `has more than ${MAX_INPUT_KEYS} properties`,
+    });
+    expect(unsafeInput(many(70_000), '(query)')?.field).toBe('(query)');
+    expect(unsafeInput({ rows: Array.from({ length: 1000 }, () => ({ customer: 'Acme' })) })).toBeNull();
   });
 
   it('names a NUL character in a value or a key', () => {
