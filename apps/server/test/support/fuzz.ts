@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { RUN_STATUSES } from './contract';
 
 /** A JSON value as sent on the wire; objects keep their entries in order, duplicates included. */
-export type Json = null | boolean | number | string | Json[] | JsonObject | HugeString | DeepNesting;
+export type Json = null | boolean | number | string | Json[] | JsonObject | HugeString | DeepNesting | WideObject;
 
 /** A JSON object as a list of entries: `{"a":1,"a":2}` and `{"__proto__":…}` are expressible. */
 export class JsonObject {
@@ -67,9 +67,22 @@ export class DeepNesting {
   }
 }
 
+/** An object with `keys` properties `{"k0":0,"k1":1,…}`. */
+export class WideObject {
+  constructor(readonly keys: number) {}
+
+  get text(): string {
+    return `{${Array.from({ length: this.keys }, (_, i) => `"k${i}":${i}`).join(',')}}`;
+  }
+
+  [fc.toStringMethod](): string {
+    return `{…${this.keys} keys}`;
+  }
+}
+
 /** The wire form of a tree. */
 export function serialize(value: Json): string {
-  if (value instanceof DeepNesting) return value.text;
+  if (value instanceof DeepNesting || value instanceof WideObject) return value.text;
   if (value instanceof HugeString) return JSON.stringify(value.value);
   if (value instanceof JsonObject) {
     return `{${value.entries.map(([k, v]) => `${JSON.stringify(k)}:${serialize(v)}`).join(',')}}`;
@@ -80,7 +93,9 @@ export function serialize(value: Json): string {
 
 /** A short rendering for messages (huge strings and long arrays abbreviated). */
 export function preview(value: Json): string {
-  if (value instanceof DeepNesting || value instanceof HugeString) return value[fc.toStringMethod]();
+  if (value instanceof DeepNesting || value instanceof HugeString || value instanceof WideObject) {
+    return value[fc.toStringMethod]();
+  }
   if (value instanceof JsonObject) {
     return `{${value.entries.map(([k, v]) => `${JSON.stringify(k)}:${preview(v)}`).join(',')}}`;
   }
@@ -152,15 +167,16 @@ export const anyJson: fc.Arbitrary<Json> = fc.letrec<{ json: Json }>((tie) => ({
   ),
 })).json;
 
-/** Any JSON value, or (now and then) one nested up to 100 000 levels deep. */
+/** Any JSON value, or (now and then) one nested up to 100 000 levels deep or with up to 60 000 keys. */
 export const anyJsonOrDeep: fc.Arbitrary<Json> = fc.oneof(
-  { weight: 9, arbitrary: anyJson },
+  { weight: 18, arbitrary: anyJson },
   {
     weight: 1,
     arbitrary: fc
       .tuple(fc.integer({ min: 100, max: 100_000 }), fc.constantFrom('[' as const, '{"a":' as const))
       .map(([depth, open]) => new DeepNesting(depth, open)),
   },
+  { weight: 1, arbitrary: fc.integer({ min: 257, max: 60_000 }).map((keys) => new WideObject(keys)) },
 );
 
 const isObjectLike = (value: Json): boolean => value instanceof JsonObject;
@@ -387,12 +403,12 @@ export const invalidRunBody: fc.Arbitrary<BodyCase> = fc.oneof(
         ),
       ),
   },
-  // Not an object at all.
+  // Not an object at all, or one with tens of thousands of keys.
   {
     weight: 1,
     arbitrary: anyJsonOrDeep
       .filter((v) => !(v instanceof JsonObject))
-      .map((body) => ({ defects: ['body not an object'], body })),
+      .map((body) => ({ defects: [body instanceof WideObject ? 'too many keys' : 'body not an object'], body })),
   },
 );
 
