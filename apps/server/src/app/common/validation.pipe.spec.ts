@@ -1,5 +1,5 @@
 import { ValidationError } from './domain-errors';
-import { createValidationPipe, MAX_INPUT_DEPTH, MAX_INPUT_KEYS, unsafeInput } from './validation.pipe';
+import { createValidationPipe, MAX_INPUT_DEPTH, MAX_INPUT_ITEMS, MAX_INPUT_KEYS, unsafeInput } from './validation.pipe';
 
 const nested = (depth: number): unknown => JSON.parse(`${'['.repeat(depth)}1${']'.repeat(depth)}`);
 
@@ -37,6 +37,15 @@ describe('unsafeInput', () => {
     });
     expect(unsafeInput(many(70_000), '(query)')?.field).toBe('(query)');
     expect(unsafeInput({ rows: Array.from({ length: 1000 }, () => ({ customer: 'Acme' })) })).toBeNull();
+  });
+
+  it('names an array with more items than `rows` may have (mapping them takes seconds)', () => {
+    expect(unsafeInput({ rows: new Array(MAX_INPUT_ITEMS).fill({}) })).toBeNull();
+    expect(unsafeInput({ rows: new Array(MAX_INPUT_ITEMS + 1).fill({}) })).toEqual({
+      field: 'rows',
+      message: `has more than ${MAX_INPUT_ITEMS} items`,
+    });
+    expect(unsafeInput(new Array(450_000).fill(0))?.field).toBe('(body)');
   });
 
   it('names a NUL character in a value or a key', () => {
