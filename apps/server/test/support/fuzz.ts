@@ -9,7 +9,8 @@ import fc from 'fast-check';
 import { RUN_STATUSES } from './contract';
 
 /** A JSON value as sent on the wire; objects keep their entries in order, duplicates included. */
-export type Json = null | boolean | number | string | Json[] | JsonObject | HugeString | DeepNesting | WideObject;
+export type Json =
+  null | boolean | number | string | Json[] | JsonObject | HugeString | DeepNesting | WideObject | LongArray;
 
 /** A JSON object as a list of entries: `{"a":1,"a":2}` and `{"__proto__":…}` are expressible. */
 export class JsonObject {
@@ -80,9 +81,22 @@ export class WideObject {
   }
 }
 
+/** An array of `items` zeros. */
+export class LongArray {
+  constructor(readonly items: number) {}
+
+  get text(): string {
+    return `[${new Array(this.items).fill('0').join(',')}]`;
+  }
+
+  [fc.toStringMethod](): string {
+    return `[…${this.items} items]`;
+  }
+}
+
 /** The wire form of a tree. */
 export function serialize(value: Json): string {
-  if (value instanceof DeepNesting || value instanceof WideObject) return value.text;
+  if (value instanceof DeepNesting || value instanceof WideObject || value instanceof LongArray) return value.text;
   if (value instanceof HugeString) return JSON.stringify(value.value);
   if (value instanceof JsonObject) {
     return `{${value.entries.map(([k, v]) => `${JSON.stringify(k)}:${serialize(v)}`).join(',')}}`;
@@ -93,7 +107,12 @@ export function serialize(value: Json): string {
 
 /** A short rendering for messages (huge strings and long arrays abbreviated). */
 export function preview(value: Json): string {
-  if (value instanceof DeepNesting || value instanceof HugeString || value instanceof WideObject) {
+  if (
+    value instanceof DeepNesting ||
+    value instanceof HugeString ||
+    value instanceof WideObject ||
+    value instanceof LongArray
+  ) {
     return value[fc.toStringMethod]();
   }
   if (value instanceof JsonObject) {
@@ -167,7 +186,7 @@ export const anyJson: fc.Arbitrary<Json> = fc.letrec<{ json: Json }>((tie) => ({
   ),
 })).json;
 
-/** Any JSON value, or (now and then) one nested up to 100 000 levels deep or with up to 60 000 keys. */
+/** Any JSON value, or (now and then) one nested 100 000 levels deep, with 60 000 keys or 400 000 items. */
 export const anyJsonOrDeep: fc.Arbitrary<Json> = fc.oneof(
   { weight: 18, arbitrary: anyJson },
   {
@@ -177,6 +196,7 @@ export const anyJsonOrDeep: fc.Arbitrary<Json> = fc.oneof(
       .map(([depth, open]) => new DeepNesting(depth, open)),
   },
   { weight: 1, arbitrary: fc.integer({ min: 257, max: 60_000 }).map((keys) => new WideObject(keys)) },
+  { weight: 1, arbitrary: fc.integer({ min: 1_001, max: 400_000 }).map((items) => new LongArray(items)) },
 );
 
 const isObjectLike = (value: Json): boolean => value instanceof JsonObject;
@@ -408,7 +428,7 @@ export const invalidRunBody: fc.Arbitrary<BodyCase> = fc.oneof(
     weight: 1,
     arbitrary: anyJsonOrDeep
       .filter((v) => !(v instanceof JsonObject))
-      .map((body) => ({ defects: [body instanceof WideObject ? 'too many keys' : 'body not an object'], body })),
+      .map((body) => ({ defects: [body instanceof WideObject ? 'too many keys' : 'not an object'], body })),
   },
 );
 
