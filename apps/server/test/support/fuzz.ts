@@ -530,7 +530,7 @@ export type Forger = (claims: Record<string, unknown>, signed: boolean) => strin
 export const forgedClaims: fc.Arbitrary<Record<string, unknown>> = fc
   .record({ sub: anyJson, username: anyJson, roles: anyJson, exp: fc.oneof(fc.integer(), fc.constant(1)) })
   .map((claims) => toPlain(new JsonObject(Object.entries(claims))) as Record<string, unknown>)
-  .filter((claims) => JSON.stringify(claims).length < 8_000);
+  .filter((claims) => Buffer.byteLength(JSON.stringify(claims)) < 8_000); // base64: under 11 KiB
 
 /** Authorization header values that must not authenticate anyone. */
 export function badAuthorization(forge: Forger): fc.Arbitrary<string | null> {
