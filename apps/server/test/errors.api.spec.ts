@@ -1,7 +1,7 @@
 import request from 'supertest';
 
 import { Api, recalc } from './support/api';
-import { errorProblems, expectError } from './support/contract';
+import { errorProblems, expectError, expectFieldError } from './support/contract';
 import { describeEachDatabase } from './support/databases';
 import { expectRejectedWithoutChange } from './support/expectations';
 import { useServer } from './support/server';
@@ -90,6 +90,75 @@ describeEachDatabase('errors', (db) => {
   ])('answers an odd query (%s) with a result or a JSON 400, never a crash', async (query) => {
     const res = await alice.get(`/api/runs?${query}`);
     if (res.status !== 200) expectError(res, 400);
+  });
+
+  it.each([
+    [
+      'a __proto__ field',
+      '{"task":"sales-report","parameters":{"customer":"Acme","year":2024},"__proto__":{}}',
+      '__proto__',
+    ],
+    [
+      'a __proto__ parameter that carries the real ones',
+      '{"task":"sales-report","parameters":{"__proto__":{"customer":"Acme","year":2024}}}',
+      'parameters.__proto__',
+    ],
+    [
+      'a constructor parameter',
+      '{"task":"sales-report","parameters":{"customer":"Acme","year":2024,"constructor":{"prototype":{}}}}',
+      'parameters.constructor',
+    ],
+    [
+      'a toString field',
+      '{"task":"sales-report","parameters":{"customer":"Acme","year":2024},"toString":1}',
+      'toString',
+    ],
+    [
+      'a valueOf key in a row',
+      '{"task":"sales-report","rows":[{"customer":"Acme","year":2024,"valueOf":1}]}',
+      'rows[0].valueOf',
+    ],
+  ])('400 naming the field for %s (a key of Object.prototype)', async (_name, raw, field) => {
+    const res = await expectRejectedWithoutChange(alice, async () => postRaw(raw), 400);
+    expectFieldError(res, field);
+  });
+
+  it('400, not a crash, for a body nested thousands of levels deep', async () => {
+    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    for (const raw of [
+      `{"task":"sales-report","parameters":{"customer":"Acme","year":2024,"x":${deep}}}`,
+      `{"task":"sales-report","rows":[${deep}]}`,
+      deep,
+    ]) {
+      await expectRejectedWithoutChange(alice, async () => postRaw(raw), 400);
+    }
+  });
+
+  it('400 at once for an object with tens of thousands of properties or an array of 300 000 items', async () => {
+    const many = Object.fromEntries(Array.from({ length: 70_000 }, (_, i) => [`k${i}`, 1]));
+    for (const [body, field, message] of [
+      [{ task: 'sales-report', parameters: { customer: 'Acme', year: 2024, ...many } }, 'parameters', 'properties'],
+      [{ task: 'sales-report', parameters: { customer: 'Acme', year: 2024 }, ...many }, '(body)', 'properties'],
+      [{ task: 'sales-report', rows: new Array(300_000).fill({}) }, 'rows', 'items'],
+      [new Array(300_000).fill(0), '(body)', 'items'],
+    ] as const) {
+      const res = await expectRejectedWithoutChange(alice, async () => alice.post('/api/runs', body), 400);
+      expect(res.body).toMatchObject({
+        details: [{ field, message: expect.stringMatching(`^has more than \\d+ ${message}$`) }],
+      });
+    }
+  });
+
+  it('400, not a crash, for a NUL character in a login or a filter (PostgreSQL text cannot hold one)', async () => {
+    const login = await request(server.url).post('/api/auth/login').send({ username: 'alice\u0000', password: 'x' });
+    expectFieldError(login, 'username');
+    const admin = await Api.as(server.url, 'admin');
+    expectFieldError(await admin.get('/api/admin/runs?user=%00'), 'user');
+  });
+
+  it('431 with a JSON error for headers or a URL over 16 KiB', async () => {
+    expectError(await alice.get('/api/runs').set('X-Padding', 'x'.repeat(20_000)), 431);
+    expectError(await alice.get(`/api/runs?cursor=${'c'.repeat(20_000)}`), 431);
   });
 
   it('keeps serving after all of the above', async () => {

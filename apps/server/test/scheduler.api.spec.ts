@@ -135,6 +135,18 @@ describeEachDatabase('scheduler', (db) => {
     expect(res.body).toEqual(value);
   }, 30_000);
 
+  it('finishes rows whose display values are long (up to the 1000 characters a parameter may have)', async () => {
+    // The scheduler's progress message names the row; over 500 characters PostgreSQL refused it
+    // and the run stayed `running` for ever.
+    const customer = `Nobody ${'x'.repeat(990)}`;
+    const run = await alice.runToEnd({ task: 'sales-report', rows: [{ customer, year: 2024 }] }, 20_000);
+    expect(run.status).toBe('failed');
+    expect(run.scheduler).toMatchObject({ total: 1, completed: 0, failed: 1 });
+    const messages = socket.updates((r) => r.id === run.id).map((r) => r.progress.message ?? '');
+    expect(messages.some((m) => m.startsWith('1 of 1 · Nobody'))).toBe(true);
+    expect(Math.max(...messages.map((m) => m.length))).toBeLessThanOrEqual(500);
+  }, 30_000);
+
   it('cancelling it stops the current subtask and cancels the rest', async () => {
     const rows = [
       { category: 'Hardware', seconds: 30 },

@@ -3,6 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { NextFunction, Request, Response } from 'express';
+import { type Server, STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 
 import { AppModule } from './app.module';
@@ -24,6 +26,35 @@ function useJsonBodies(app: NestExpressApplication): void {
     } else {
       next(error);
     }
+  });
+}
+
+// Node's HTTP parser errors by code; any other one is a malformed request (400).
+const PARSER_ERRORS: Record<string, [number, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'The request headers and URL are larger than 16 KiB'],
+  ERR_HTTP_REQUEST_TIMEOUT: [HttpStatus.REQUEST_TIMEOUT, 'The request took too long to arrive'],
+};
+
+/**
+ * Requests that Node's HTTP parser refuses before Express sees them (headers or URL over 16 KiB,
+ * malformed request lines) get the contract's JSON error instead of Node's bodiless answer.
+ */
+function answerParserErrorsInJson(server: Server): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    // As Node's default handler does: answer only if nothing was written on this connection yet.
+    if (!socket.writable || socket.bytesWritten > 0) {
+      socket.destroy();
+      return;
+    }
+    const [status, message] = PARSER_ERRORS[error.code ?? ''] ?? [
+      HttpStatus.BAD_REQUEST,
+      'The request is not valid HTTP',
+    ];
+    const body = JSON.stringify(errorBody(status, message));
+    const head =
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`;
+    socket.end(head + body, () => socket.destroy());
   });
 }
 
@@ -65,6 +96,7 @@ export async function createOnwardApp(env: Environment): Promise<NestExpressAppl
     logger: config.logLevels,
   });
   app.disable('x-powered-by');
+  answerParserErrorsInJson(app.getHttpServer() as Server);
   if (config.redis) app.useWebSocketAdapter(new RedisIoAdapter(app, config.redis));
   useJsonBodies(app);
   app.useGlobalPipes(createValidationPipe());

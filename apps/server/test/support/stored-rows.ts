@@ -4,8 +4,9 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client } from 'pg';
 
-import { postgresQuery } from './databases';
+import { POSTGRES_URL, postgresQuery } from './databases';
 import type { TestServer } from './server';
 
 export type StoredRow = Record<string, unknown>;
@@ -56,4 +57,73 @@ export async function allStoredRows(server: TestServer): Promise<StoredRow[]> {
     }
   }
   return rows;
+}
+
+/** Every row of every table, read again and again over one open connection (cheap enough per request). */
+export interface StoredRowReader {
+  /** Each table's rows as sorted JSON lines, keyed by table name. */
+  snapshot(): Promise<Record<string, string[]>>;
+  close(): Promise<void>;
+}
+
+const sortedLines = (rows: unknown[]): string[] => rows.map((row) => JSON.stringify(row)).sort();
+
+export async function openStoredRowReader(server: TestServer): Promise<StoredRowReader> {
+  if (server.schema) {
+    const schema = server.schema;
+    const client = new Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 5000 });
+    await client.connect();
+    return {
+      async snapshot() {
+        const tables = await client.query<{ table_name: string }>(
+          `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE'`,
+          [schema],
+        );
+        const result: Record<string, string[]> = {};
+        for (const { table_name } of tables.rows) {
+          const found = await client.query<{ row: StoredRow }>(
+            `SELECT row_to_json(t) AS row FROM "${schema}"."${table_name.replace(/"/g, '""')}" t`,
+          );
+          result[table_name] = sortedLines(found.rows.map(({ row }) => row));
+        }
+        return result;
+      },
+      close: () => client.end(),
+    };
+  }
+  const databases = sqliteFiles(server.dataDir).map(
+    (file) => new Database(file, { readonly: true, fileMustExist: true }),
+  );
+  if (databases.length === 0) throw new Error(`no SQLite file in ${server.dataDir}`);
+  return {
+    async snapshot() {
+      const result: Record<string, string[]> = {};
+      for (const db of databases) {
+        const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[];
+        for (const { name } of tables) {
+          result[name] = sortedLines(db.prepare(`SELECT * FROM "${name.replace(/"/g, '""')}"`).all());
+        }
+      }
+      return result;
+    },
+    async close() {
+      for (const db of databases) db.close();
+    },
+  };
+}
+
+/** What changed between two snapshots, one line per added or removed row (empty: nothing). */
+export function snapshotDifferences(
+  before: Record<string, string[]>,
+  after: Record<string, string[]>,
+  max = 5,
+): string[] {
+  const changes: string[] = [];
+  for (const table of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const was = new Set(before[table] ?? []);
+    const is = new Set(after[table] ?? []);
+    for (const row of is) if (!was.has(row)) changes.push(`${table} + ${row.slice(0, 300)}`);
+    for (const row of was) if (!is.has(row)) changes.push(`${table} - ${row.slice(0, 300)}`);
+  }
+  return changes.slice(0, max);
 }

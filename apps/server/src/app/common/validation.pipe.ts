@@ -1,7 +1,24 @@
-import { ValidationError as ClassValidatorError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError as ClassValidatorError, ValidationPipe } from '@nestjs/common';
 import type { FieldError } from '@onward/task-domain';
 
 import { ValidationError } from './domain-errors';
+
+/** Deeper than any request of the contract; class-transformer's recursion overflows the stack far below 10 000. */
+export const MAX_INPUT_DEPTH = 32;
+
+/**
+ * More properties than any object of the contract has: class-transformer de-duplicates an object's
+ * keys in quadratic time, so 70 000 keys (a 0.7 MB body) blocked the server for 20 seconds.
+ */
+export const MAX_INPUT_KEYS = 256;
+
+/** As many items as `rows` may have; mapping a 400 000-item array took class-transformer seconds. */
+export const MAX_INPUT_ITEMS = 1000;
+
+// The names of Object.prototype's members (`__proto__`, `constructor`, `toString`, …): class-transformer
+// silently drops such keys, so they slipped past the whitelist and the task's parameter check, and
+// fails with a TypeError on some `constructor` values. No field of the contract has such a name.
+const RESERVED_KEYS = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 function flatten(errors: ClassValidatorError[], prefix = ''): FieldError[] {
   return errors.flatMap((error) => {
@@ -11,9 +28,56 @@ function flatten(errors: ClassValidatorError[], prefix = ''): FieldError[] {
   });
 }
 
+/**
+ * The first part of a parsed body or query (named `root`) that the server cannot handle safely: a
+ * reserved key, nesting beyond MAX_INPUT_DEPTH, an object with more than MAX_INPUT_KEYS properties
+ * or an array with more than MAX_INPUT_ITEMS items, or a NUL character (PostgreSQL text cannot hold one, so a query with it fails). Iterative, so
+ * that the check itself cannot overflow the stack.
+ */
+export function unsafeInput(value: unknown, root = '(body)'): FieldError | null {
+  const pending: { value: unknown; path: string; depth: number }[] = [{ value, path: '', depth: 0 }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const field = next.path || root;
+    if (typeof next.value === 'string' && next.value.includes('\u0000')) {
+      return { field, message: 'must not contain NUL characters' };
+    }
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    if (next.depth >= MAX_INPUT_DEPTH) {
+      return { field, message: `is nested more than ${MAX_INPUT_DEPTH} levels deep` };
+    }
+    const isArray = Array.isArray(next.value);
+    const size = isArray ? (next.value as unknown[]).length : Object.keys(next.value).length;
+    if (size > (isArray ? MAX_INPUT_ITEMS : MAX_INPUT_KEYS)) {
+      return {
+        field,
+        message: isArray ? `has more than ${MAX_INPUT_ITEMS} items` : `has more than ${MAX_INPUT_KEYS} properties`,
+      };
+    }
+    const entries = Object.entries(next.value);
+    for (const [key, child] of entries) {
+      const path = isArray ? `${next.path}[${key}]` : next.path ? `${next.path}.${key}` : key;
+      if (!isArray && RESERVED_KEYS.has(key)) return { field: path, message: 'is not an allowed property name' };
+      if (key.includes('\u0000')) return { field: path, message: 'must not contain NUL characters' };
+      pending.push({ value: child, path, depth: next.depth + 1 });
+    }
+  }
+  return null;
+}
+
+/** ValidationPipe that first refuses input that class-transformer or the database cannot handle (see unsafeInput). */
+class OnwardValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' || metadata.type === 'query') {
+      const unsafe = unsafeInput(value, `(${metadata.type})`);
+      if (unsafe) throw new ValidationError(`${unsafe.field} ${unsafe.message}`, [unsafe]);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** The global pipe: whitelisting DTO validation whose failures carry field-level `details`. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new OnwardValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

@@ -1,5 +1,8 @@
 import type { RunProgress } from '@onward/task-domain';
 
+/** The longest progress message stored (the column is varchar(500); PostgreSQL refuses more). */
+export const PROGRESS_MESSAGE_MAX = 500;
+
 /**
  * Coalesces progress reports of one run into at most one write per `intervalMs`: the latest value
  * always wins, writes never overlap, and `close()` hands back what was not written yet so that the
@@ -22,7 +25,7 @@ export class ProgressReporter {
     const clamped = percent === null || !Number.isFinite(percent) ? null : Math.min(100, Math.max(0, percent));
     this.pending = {
       percent: clamped === null ? null : Math.round(clamped * 10) / 10,
-      message: message?.slice(0, 500) ?? null,
+      message: message?.slice(0, PROGRESS_MESSAGE_MAX) ?? null,
     };
     if (this.timer) return;
     const wait = Math.max(0, this.lastWrite + this.intervalMs - Date.now());

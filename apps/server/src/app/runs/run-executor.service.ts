@@ -16,7 +16,7 @@ import { writeZip, ZipEntry } from '../results/zip-writer';
 import type { RunJob } from '../queue/run-queue.port';
 import { TaskFailure, type TaskContext } from '../tasks/task-handler';
 import { TaskRegistry } from '../tasks/task-registry.service';
-import { ProgressReporter } from './progress-reporter';
+import { PROGRESS_MESSAGE_MAX, ProgressReporter } from './progress-reporter';
 import type { RunEntity } from './run.entity';
 import { RunStore } from './run-store.service';
 import { RunsRepository } from './runs.repository';
@@ -270,7 +270,8 @@ export class RunExecutor {
         const updateParent = (progress: RunProgress): Promise<unknown> =>
           this.store.change(parent.id, {
             progressPercent: schedulerPercent(total, index, progress.percent),
-            progressMessage: schedulerMessage(position, total, label(child)),
+            // The label holds the row's display values, up to 1000 characters each.
+            progressMessage: schedulerMessage(position, total, label(child)).slice(0, PROGRESS_MESSAGE_MAX),
             scheduler: { ...counts, current: { ...current, progress } },
           });
         await updateParent({ percent: 0, message: null });
