@@ -51,7 +51,6 @@ const { values: flags } = parseArgs({
     kills: { type: 'string' },
     runs: { type: 'string' },
     concurrency: { type: 'string' },
-    'inject-noop': { type: 'boolean', default: false },
     'max-minutes': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -69,7 +68,6 @@ if (flags.help) {
   --kills n               worker kills per lock setting and repetition (default 1)
   --runs n                runs per lifecycle measurement (default 1000; --quick 200)
   --concurrency list      lifecycle worker concurrencies (default 1,10,50)
-  --inject-noop           register bench-noop through the bench-only preload (bench/lib/probe.cjs)
   --max-minutes m         hard stop (default 40)`);
   process.exit(0);
 }
@@ -86,7 +84,6 @@ const opts = {
   kills: num(flags.kills, 1),
   runs: num(flags.runs, quick ? 200 : 1000),
   concurrency: (flags.concurrency ?? '1,10,50').split(',').map(Number),
-  injectNoop: flags['inject-noop'],
   maxMinutes: num(flags['max-minutes'], 40),
 };
 const sections = flags.sections.split(',').map((s) => s.trim());
@@ -228,7 +225,6 @@ async function catalogueHasNoop(base, token) {
 async function sectionStart() {
   const onward = await startOnward('start-onward', {
     env: {},
-    injectNoop: opts.injectNoop,
   });
   const barePort = await freePort();
   const bare = spawnNode('start-bare-nest', [join(BENCH_DIR, 'lib', 'bare-nest.mjs')], {
@@ -281,7 +277,6 @@ async function sectionStart() {
 async function sectionProgress() {
   const onward = await startOnward('progress-onward', {
     probe: true,
-    injectNoop: opts.injectNoop,
     env: { ONWARD_CONCURRENCY: '64', ONWARD_USER_CONCURRENCY: '64' },
   });
   const token = await login(onward.base, 'alice');
@@ -566,15 +561,13 @@ async function sectionLifecycle() {
         redis = await redisPrefix();
         Object.assign(env, { DATABASE_URL: schema.url, REDIS_URL: redis.url });
       }
-      const server = skippedOnward
-        ? null
-        : await startOnward(`lifecycle-${db}-${conc}`, { env, injectNoop: opts.injectNoop });
+      const server = skippedOnward ? null : await startOnward(`lifecycle-${db}-${conc}`, { env });
       let token = null;
       if (server) {
         token = await login(server.base, 'alice');
         if (!(await catalogueHasNoop(server.base, token))) {
           skippedOnward =
-            "the catalogue (GET /api/tasks) has no `bench-noop` task: Onward's lifecycle figures are skipped (add the provider of bench/README.md, or run with --inject-noop); the limit harness still runs";
+            "the catalogue (GET /api/tasks) has no `bench-noop` task (a server built before ONWARD_BENCH_TASKS? rebuild it): Onward's lifecycle figures are skipped; the limit harness still runs";
           console.log(`NOTE: ${skippedOnward}`);
           await stopChild(server.child);
         }
@@ -602,7 +595,7 @@ async function sectionLifecycle() {
         'runs/s',
         '≥ 0.5× limit',
         db === 'sqlite' && concurrency === opts.concurrency[0]
-          ? `${opts.runs} bench-noop runs per measurement, started over HTTP 20 at a time, completion seen on a socket${opts.injectNoop ? ' (bench-noop injected by bench/lib/probe.cjs)' : ''}; limit: raw driver (BullMQ Worker + pg / better-sqlite3) with insert + 2 updates per run`
+          ? `${opts.runs} bench-noop runs per measurement, started over HTTP 20 at a time, completion seen on a socket; limit: raw driver (BullMQ Worker + pg / better-sqlite3) with insert + 2 updates per run`
           : '',
       );
       if (server && !skippedOnward) await stopChild(server.child);

@@ -3,8 +3,6 @@
 //
 // BENCH_PROBE=1: records when the server hands each `run.updated` to Socket.IO
 //   (BroadcastOperator.emit), keyed "<runId>:<version>", and answers over the IPC channel.
-// BENCH_INJECT_NOOP=1: registers a `bench-noop` task in the catalogue (the same provider that
-//   bench/README.md proposes for apps/server/src), for a catalogue that does not ship one yet.
 'use strict';
 
 const { performance } = require('node:perf_hooks');
@@ -31,51 +29,4 @@ if (process.env.BENCH_PROBE === '1') {
   });
   // The IPC channel must not keep a stopping server alive.
   process.channel?.unref();
-}
-
-if (process.env.BENCH_INJECT_NOOP === '1') {
-  const { DiscoveryService } = require('@nestjs/core');
-  const getProviders = DiscoveryService.prototype.getProviders;
-  let injected = false;
-  const options = {
-    id: 'bench-noop',
-    title: 'Benchmark no-op',
-    kind: 'task',
-    awaitResult: 'optional',
-    background: true,
-    parameters: [
-      { name: 'ms', label: 'Duration (ms)', type: 'integer', required: false, default: 0, min: 0, max: 600000 },
-    ],
-    displayParameters: [],
-  };
-  const handler = {
-    async run(ctx) {
-      const ms = Number(ctx.parameters.ms ?? 0);
-      const end = Date.now() + ms;
-      while (Date.now() < end && !ctx.signal.aborted) {
-        ctx.progress((100 * (ms - (end - Date.now()))) / ms, 'Working');
-        await new Promise((r) => setTimeout(r, Math.min(10, Math.max(0, end - Date.now()))));
-      }
-      return null;
-    },
-  };
-  DiscoveryService.prototype.getProviders = function (...args) {
-    const providers = getProviders.apply(this, args);
-    if (!injected) {
-      for (const wrapper of providers) {
-        const registry = wrapper.instance;
-        if (
-          registry &&
-          typeof registry.register === 'function' &&
-          typeof registry.definitions === 'function' &&
-          registry.tasks instanceof Map
-        ) {
-          registry.register(options, handler, 'BenchNoopTask (bench/lib/probe.cjs)');
-          injected = true;
-          break;
-        }
-      }
-    }
-    return providers;
-  };
 }

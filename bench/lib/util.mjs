@@ -197,14 +197,14 @@ export async function redisPrefix() {
 }
 
 /**
- * Starts one Onward process from dist/. `probe` preloads bench/lib/probe.cjs (emit timestamps over
- * IPC); `injectNoop` has the probe register the bench-only `bench-noop` task.
+ * Starts one Onward process from dist/, with the benchmark-only tasks (`ONWARD_BENCH_TASKS=true`,
+ * for `bench-noop`). `probe` preloads bench/lib/probe.cjs (emit timestamps over IPC).
  */
-export async function startOnward(name, { env = {}, probe = false, injectNoop = false, waitReady = true } = {}) {
+export async function startOnward(name, { env = {}, probe = false, waitReady = true } = {}) {
   const port = env.ONWARD_ROLE === 'worker' ? 0 : await freePort();
   const dataDir = env.ONWARD_DATA_DIR ?? tempDir(name);
   const args = [];
-  if (probe || injectNoop) args.push('--require', PROBE);
+  if (probe) args.push('--require', PROBE);
   args.push(SERVER_MAIN);
   const child = spawnNode(name, args, {
     ipc: probe,
@@ -213,8 +213,8 @@ export async function startOnward(name, { env = {}, probe = false, injectNoop = 
       ONWARD_DATA_DIR: dataDir,
       ONWARD_LOG_LEVEL: env.ONWARD_ROLE === 'worker' ? 'log' : 'warn',
       ONWARD_JWT_SECRET: 'bench-secret-bench-secret-bench-secret',
+      ONWARD_BENCH_TASKS: 'true',
       ...(probe ? { BENCH_PROBE: '1' } : {}),
-      ...(injectNoop ? { BENCH_INJECT_NOOP: '1' } : {}),
       ...env,
     },
   });

@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       concurrency: 4,
       userConcurrency: 3,
       demoUsers: true,
+      benchTasks: false,
     });
     // The generated signing key is kept, so tokens survive a restart.
     expect(readFileSync(join(dir, 'jwt-secret'), 'utf8')).toBe(config.jwtSecret);
@@ -40,6 +41,14 @@ describe('loadConfig', () => {
     expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379/2', prefix: 't1', lockDurationMs: 5000 });
   });
 
+  it('lists the benchmark-only tasks only when ONWARD_BENCH_TASKS=true', () => {
+    const dir = dataDir();
+    expect(loadConfig({ ONWARD_DATA_DIR: dir, ONWARD_BENCH_TASKS: 'true' }).benchTasks).toBe(true);
+    expect(loadConfig({ ONWARD_DATA_DIR: dir, ONWARD_BENCH_TASKS: 'TRUE' }).benchTasks).toBe(true);
+    expect(loadConfig({ ONWARD_DATA_DIR: dir, ONWARD_BENCH_TASKS: 'false' }).benchTasks).toBe(false);
+    expect(loadConfig({ ONWARD_DATA_DIR: dir, ONWARD_BENCH_TASKS: '' }).benchTasks).toBe(false);
+  });
+
   it.each([
     [{ ONWARD_CONCURRENCY: '-1' }, 'ONWARD_CONCURRENCY'],
     [{ ONWARD_USER_CONCURRENCY: 'many' }, 'ONWARD_USER_CONCURRENCY'],
@@ -52,6 +61,7 @@ describe('loadConfig', () => {
     [{ ONWARD_DEMO_USERS: 'maybe' }, 'ONWARD_DEMO_USERS'],
     [{ ONWARD_JWT_SECRET: 'short' }, 'ONWARD_JWT_SECRET'],
     [{ ONWARD_LOG_LEVEL: 'loud' }, 'ONWARD_LOG_LEVEL'],
+    [{ ONWARD_BENCH_TASKS: 'yes' }, 'ONWARD_BENCH_TASKS'],
   ])('stops on %j naming %s', (env, variable) => {
     let error: unknown;
     try {
