@@ -46,7 +46,7 @@ const { values: flags } = parseArgs({
     seconds: { type: 'string' },
     clients: { type: 'string' },
     'progress-seconds': { type: 'string' },
-    'progress-starts': { type: 'string' },
+    'progress-runs': { type: 'string' },
     cancels: { type: 'string' },
     kills: { type: 'string' },
     runs: { type: 'string' },
@@ -63,7 +63,7 @@ if (flags.help) {
   --rate n --seconds s    start-latency load (default 200/s for 20 s)
   --clients k             Socket.IO clients in the progress section (default 200)
   --progress-seconds s    progress window (default 10; --quick 5)
-  --progress-starts n     print-preview starts/s feeding the progress section (default 16, ~100 updates/s)
+  --progress-runs n       bench-noop runs reporting progress in the progress section (default 10, ~100 updates/s)
   --cancels n             cancels per repetition (default 10)
   --kills n               worker kills per lock setting and repetition (default 1)
   --runs n                runs per lifecycle measurement (default 1000; --quick 200)
@@ -79,7 +79,7 @@ const opts = {
   seconds: num(flags.seconds, quick ? 5 : 20),
   clients: num(flags.clients, quick ? 50 : 200),
   progressSeconds: num(flags['progress-seconds'], quick ? 5 : 10),
-  progressStarts: num(flags['progress-starts'], 16),
+  progressRuns: num(flags['progress-runs'], 10),
   cancels: num(flags.cancels, quick ? 5 : 10),
   kills: num(flags.kills, 1),
   runs: num(flags.runs, quick ? 200 : 1000),
@@ -300,25 +300,29 @@ async function sectionProgress() {
   log(
     `progress: ${c1.connected}/${opts.clients} clients on Onward, ${c2.connected}/${opts.clients} on the bare server`,
   );
-  const body = { task: 'print-preview', parameters: { customer: 'Acme' } };
   const o = { p50: [], p99: [], lost: [], rate: [], cpu: [] };
   const b = { p50: [], p99: [], lost: [], rate: [], cpu: [] };
   const meter = cpu.window();
   for (let rep = 0; rep < opts.reps; rep++) {
+    // bench-noop runs that report progress every 10 ms: the server sends ≈ 10 updates/s per run.
+    const windowMs = opts.progressSeconds * 1000;
+    const ids = [];
+    for (let i = 0; i < opts.progressRuns; i++) {
+      const res = await request('POST', `${onward.base}/api/runs`, {
+        token,
+        body: { task: 'bench-noop', parameters: { ms: windowMs + 2000 }, mode: 'background' },
+      });
+      if (res.status !== 202) throw new Error(`start: ${res.status} ${res.text}`);
+      ids.push(res.json.id);
+    }
+    await sleep(800);
     await ipc(clientsOnward, { cmd: 'reset' });
     await probeCall(onward.child, { cmd: 'reset' });
     const stopCpu = processCpu(onward.child.pid);
     const from = nowMs();
-    // Open loop: print-preview runs (≈ 6 run.updated each over ≈ 1.1 s) started at a fixed rate.
-    await openLoop({
-      url: `${onward.base}/api/runs`,
-      rate: opts.progressStarts,
-      seconds: opts.progressSeconds,
-      body,
-      token,
-    });
+    await sleep(windowMs);
     const to = nowMs();
-    await sleep(2500); // deliveries of the window's last emits
+    await sleep(1000); // deliveries of the window's last emits
     const serverCpu = stopCpu();
     const emits = await probeCall(onward.child, { cmd: 'emits', from, to });
     const r = await ipc(clientsOnward, { cmd: 'compute', emits });
@@ -331,7 +335,7 @@ async function sectionProgress() {
     o.lost.push(r.expected - r.delivered);
     o.rate.push(rate);
     o.cpu.push(serverCpu);
-    await sleep(1500); // the last runs finish before the baseline
+    await sleep(1500); // the runs finish before the baseline
     // Baseline at the same rate with the same payload.
     await ipc(clientsBare, { cmd: 'reset' });
     const stopBare = processCpu(bare.pid);
@@ -354,7 +358,7 @@ async function sectionProgress() {
     b.cpu.push(bareCpu);
   }
   results.sections.progress = { cpu: meter.stop(), onward: o, bare: b };
-  const note = `${opts.clients} clients (one user), print-preview runs at ${opts.progressStarts} starts/s for ${opts.progressSeconds} s; latency = server's Socket.IO emit → client receipt; baseline: bare io.to(room).emit at the same rate`;
+  const note = `${opts.clients} clients (one user) watching ${opts.progressRuns} bench-noop runs that report progress every 10 ms (sent ≤ 10/s per run), ${opts.progressSeconds} s window; latency = server's Socket.IO emit → client receipt; baseline: bare io.to(room).emit at the same rate`;
   row('progress', 'updates emitted', agg(o.rate), agg(b.rate), '/s', '100/s', note);
   row('progress', 'delivery p50', agg(o.p50), agg(b.p50), 'ms', '');
   row('progress', 'delivery p99', agg(o.p99), agg(b.p99), 'ms', 'p99 ≤ 15 ms');
@@ -407,7 +411,7 @@ async function sectionCancel() {
     for (let i = 0; i < opts.cancels; i++) {
       const res = await request('POST', `${c.api.base}/api/runs`, {
         token,
-        body: { task: 'recalculate-prices', parameters: { category: 'Hardware', seconds: 120 }, mode: 'background' },
+        body: { task: 'bench-noop', parameters: { ms: 120_000 }, mode: 'background' },
       });
       if (res.status !== 202) throw new Error(`start: ${res.status} ${res.text}`);
       const id = res.json.id;
@@ -439,7 +443,7 @@ async function sectionCancel() {
     b.p99.push(sb.p99);
   }
   results.sections.cancel = { cpu: meter.stop(), onward: o, bare: b };
-  const note = `PostgreSQL + Redis, 1 api + 1 worker process, recalculate-prices cancelled while running, ${opts.cancels} per repetition (p99 of ${opts.cancels} ≈ max); baseline: HTTP → Redis pub → worker → pg UPDATE → Redis pub → Socket.IO emit`;
+  const note = `PostgreSQL + Redis, 1 api + 1 worker process, a running bench-noop run (progress every 10 ms) cancelled, ${opts.cancels} per repetition (p99 of ${opts.cancels} ≈ max); baseline: HTTP → Redis pub → worker → pg UPDATE → Redis pub → Socket.IO emit`;
   row('cancel', 'cancel → cancelled p50', agg(o.p50), agg(b.p50), 'ms', '', note);
   row('cancel', 'cancel → cancelled p99', agg(o.p99), agg(b.p99), 'ms', '≤ 50 ms');
   watcher.close();

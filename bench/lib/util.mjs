@@ -11,7 +11,8 @@ export const BENCH_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const ROOT = resolve(BENCH_DIR, '..');
 export const RESULTS_DIR = join(BENCH_DIR, 'results');
 export const LOG_DIR = join(RESULTS_DIR, 'logs');
-export const SERVER_MAIN = join(ROOT, 'dist', 'apps', 'server', 'main.js');
+// BENCH_SERVER_MAIN: another build of the server, e.g. to compare two commits on the same machine.
+export const SERVER_MAIN = process.env.BENCH_SERVER_MAIN ?? join(ROOT, 'dist', 'apps', 'server', 'main.js');
 export const PROBE = join(BENCH_DIR, 'lib', 'probe.cjs');
 export const PG_BASE = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const REDIS_BASE = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -203,7 +204,8 @@ export async function redisPrefix() {
 export async function startOnward(name, { env = {}, probe = false, waitReady = true } = {}) {
   const port = env.ONWARD_ROLE === 'worker' ? 0 : await freePort();
   const dataDir = env.ONWARD_DATA_DIR ?? tempDir(name);
-  const args = [];
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles every Onward process.
+  const args = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   if (probe) args.push('--require', PROBE);
   args.push(SERVER_MAIN);
   const child = spawnNode(name, args, {
