@@ -72,27 +72,30 @@ export class RunExecutor {
 
   /** Executes a queued run; `signal` fires when the process stops taking work. */
   async execute(job: RunJob, signal: AbortSignal): Promise<'done' | 'requeue'> {
-    let queued = await this.repository.findById(job.runId);
-    if (queued && (queued.status === 'running' || queued.status === 'cancelling')) {
-      queued = await this.redelivered(queued);
-    }
-    if (!queued || queued.status !== 'queued') return 'done'; // cancelled or deleted while waiting
+    // Registered before the claim, so that a cancel arriving meanwhile still reaches the handler.
     const controller = linkedController(signal);
-    this.active.set(queued.id, controller);
+    this.active.set(job.runId, controller);
     try {
-      const run = await this.store.change(
-        queued.id,
-        { startedAt: queued.startedAt ?? now(), attempts: queued.attempts + 1 },
-        'running',
-      );
+      // The common case in one statement: claim the run while it is still queued.
+      const run = (await this.store.claim(job.runId, now())) ?? (await this.claimAfterCheck(job.runId));
       if (!run) return 'done';
       const outcome = run.scheduler
         ? await this.executeScheduler(run, controller.signal)
         : await this.executeSingle(run, controller.signal, null);
       return outcome === 'requeued' ? 'requeue' : 'done';
     } finally {
-      this.active.delete(queued.id);
+      this.active.delete(job.runId);
     }
+  }
+
+  /** The run was not queued: cancelled or deleted while waiting, or redelivered after a crash. */
+  private async claimAfterCheck(runId: string): Promise<RunEntity | null> {
+    let stored = await this.repository.findById(runId);
+    if (stored && (stored.status === 'running' || stored.status === 'cancelling')) {
+      stored = await this.redelivered(stored);
+    }
+    if (!stored || stored.status !== 'queued') return null;
+    return this.store.claim(stored.id, now());
   }
 
   /**
