@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import {
@@ -33,6 +34,7 @@ import {
   waitForHttp,
   waitForLog,
   BENCH_DIR,
+  ROOT,
 } from './lib/util.mjs';
 import { RunWatcher } from './lib/watcher.mjs';
 
@@ -40,7 +42,7 @@ import { RunWatcher } from './lib/watcher.mjs';
 const { values: flags } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
-    sections: { type: 'string', default: 'start,progress,cancel,crash,lifecycle' },
+    sections: { type: 'string', default: 'start,progress,cancel,crash,lifecycle,monitor' },
     reps: { type: 'string' },
     rate: { type: 'string' },
     seconds: { type: 'string' },
@@ -58,7 +60,7 @@ const { values: flags } = parseArgs({
 if (flags.help) {
   console.log(`node bench/run.mjs [options]   (details: bench/README.md)
   --quick                 short run: 50 starts/s for 5 s, 50 clients, 2 repetitions, fewer runs
-  --sections list         start,progress,cancel,crash,lifecycle (default: all)
+  --sections list         start,progress,cancel,crash,lifecycle,monitor (default: all)
   --reps n                repetitions per figure (default 3; --quick 2)
   --rate n --seconds s    start-latency load (default 200/s for 20 s)
   --clients k             Socket.IO clients in the progress section (default 200)
@@ -232,8 +234,8 @@ async function sectionStart() {
   });
   await waitForLog(bare, 'ready');
   const token = await login(onward.base, 'alice');
-  // A run that finishes at once: sales-report of an unknown customer fails on its first query.
-  const body = { task: 'sales-report', parameters: { customer: 'Nobody-Bench', year: 2024 } };
+  // A run that finishes at once, so that the figure is the start and not the task.
+  const body = { task: 'bench-noop', parameters: {}, mode: 'background' };
   const warm = Math.min(2, opts.seconds / 2);
   const bareUrl = `http://127.0.0.1:${barePort}/api/runs`;
   const onwardUrl = `${onward.base}/api/runs`;
@@ -265,7 +267,7 @@ async function sectionStart() {
     }
   }
   results.sections.start = { cpu: meter.stop(), onward: o, bare: b };
-  const note = `${opts.rate} starts/s for ${opts.seconds} s, SQLite, task sales-report (fails fast); baseline: bare NestJS POST route`;
+  const note = `${opts.rate} starts/s for ${opts.seconds} s, SQLite, task bench-noop (completes at once); baseline: bare NestJS POST route`;
   row('start', 'POST /api/runs p50', agg(o.p50), agg(b.p50), 'ms', '', note);
   row('start', 'POST /api/runs p99', agg(o.p99), agg(b.p99), 'ms', 'p99 ≤ 20 ms at 200/s');
   row('start', 'server CPU during load', agg(o.cpu), agg(b.cpu), 'cores', '');
@@ -507,15 +509,14 @@ async function sectionCrash() {
 }
 
 // ------------------------------------------------------------------ (e) lifecycle throughput
-async function onwardLifecycle(server, token, n) {
-  const watcher = await RunWatcher.connect(server.base, token);
+/** Starts `n` runs over HTTP, 20 requests in flight, the same way for Onward and for the limit. */
+async function createRuns(base, token, n) {
   const ids = [];
   let next = 0;
-  const start = nowMs();
   const lanes = Array.from({ length: 20 }, async () => {
     while (next < n) {
       next++;
-      const res = await request('POST', `${server.base}/api/runs`, {
+      const res = await request('POST', `${base}/api/runs`, {
         token,
         body: { task: 'bench-noop', parameters: {}, mode: 'background' },
       });
@@ -524,6 +525,13 @@ async function onwardLifecycle(server, token, n) {
     }
   });
   await Promise.all(lanes);
+  return ids;
+}
+
+async function onwardLifecycle(server, token, n) {
+  const watcher = await RunWatcher.connect(server.base, token);
+  const start = nowMs();
+  const ids = await createRuns(server.base, token, n);
   const ends = await Promise.all(ids.map((id) => watcher.waitFor(id, ['completed', 'failed'], 120_000)));
   const last = Math.max(...ends.map((e) => e.t));
   const failed = ends.filter((e) => e.status === 'failed').length;
@@ -531,24 +539,31 @@ async function onwardLifecycle(server, token, n) {
   return { perSecond: n / ((last - start) / 1000), failed };
 }
 
-async function rawLifecycle(db, concurrency, n, schema, redis) {
-  const env = {
-    DB: db,
-    N: String(n),
-    CONCURRENCY: String(concurrency),
-    INFLIGHT: '20',
-    PG_URL: schema?.plainUrl ?? '',
-    PG_SCHEMA: schema?.name ?? '',
-    REDIS_URL: redis?.plainUrl ?? '',
-    PREFIX: redis ? `${redis.prefix}:raw` : '',
-    SQLITE_FILE: join(tempDir('raw-sqlite'), 'raw.sqlite'),
-  };
-  const child = spawnNode(`lifecycle-raw-${db}-${concurrency}`, [join(BENCH_DIR, 'lib', 'raw-lifecycle.mjs')], { env });
-  const code = await new Promise((resolve) => child.on('exit', resolve));
-  const { readFileSync } = await import('node:fs');
-  const out = readFileSync(child.logFile, 'utf8').trim().split('\n').pop();
-  if (code !== 0) throw new Error(`raw harness failed: ${out}`);
-  return JSON.parse(out).perSecond;
+async function startRawLifecycle(db, concurrency, schema, redis) {
+  const port = await freePort();
+  const child = spawnNode(`lifecycle-raw-${db}-${concurrency}`, [join(BENCH_DIR, 'lib', 'raw-lifecycle.mjs')], {
+    ipc: true,
+    env: {
+      DB: db,
+      PORT: String(port),
+      CONCURRENCY: String(concurrency),
+      PG_URL: schema?.plainUrl ?? '',
+      PG_SCHEMA: schema?.name ?? '',
+      REDIS_URL: redis?.plainUrl ?? '',
+      PREFIX: redis ? `${redis.prefix}:raw` : '',
+      SQLITE_FILE: join(tempDir('raw-sqlite'), 'raw.sqlite'),
+    },
+  });
+  await waitForLog(child, 'ready');
+  return { child, base: `http://127.0.0.1:${port}` };
+}
+
+async function rawLifecycle(raw, n) {
+  await ipc(raw.child, { cmd: 'reset' });
+  const start = nowMs();
+  await createRuns(raw.base, null, n);
+  const { lastDoneAt } = await ipc(raw.child, { cmd: 'wait', n });
+  return n / ((lastDoneAt - start) / 1000);
 }
 
 async function sectionLifecycle() {
@@ -576,19 +591,27 @@ async function sectionLifecycle() {
           await stopChild(server.child);
         }
       }
+      const raw = await startRawLifecycle(db, concurrency, schema, redis);
+      // One warm-up round each (JIT, connection pools), not counted.
+      const warm = Math.max(20, Math.round(opts.runs / 10));
+      if (server && !skippedOnward) await onwardLifecycle(server, token, warm);
+      await rawLifecycle(raw, warm);
       const o = [];
       const b = [];
       for (let rep = 0; rep < opts.reps; rep++) {
-        if (server && !skippedOnward) {
-          const r = await onwardLifecycle(server, token, opts.runs);
-          o.push(r.perSecond);
-          log(
-            `lifecycle ${db} c=${conc} rep ${rep + 1}: Onward ${round(r.perSecond)} runs/s${r.failed ? ` (${r.failed} failed)` : ''}`,
-          );
+        for (const which of rep % 2 ? ['limit', 'onward'] : ['onward', 'limit']) {
+          if (which === 'onward' && server && !skippedOnward) {
+            const r = await onwardLifecycle(server, token, opts.runs);
+            o.push(r.perSecond);
+            log(
+              `lifecycle ${db} c=${conc} rep ${rep + 1}: Onward ${round(r.perSecond)} runs/s${r.failed ? ` (${r.failed} failed)` : ''}`,
+            );
+          } else if (which === 'limit') {
+            const perSecond = await rawLifecycle(raw, opts.runs);
+            b.push(perSecond);
+            log(`lifecycle ${db} c=${conc} rep ${rep + 1}: limit ${round(perSecond)} runs/s`);
+          }
         }
-        const raw = await rawLifecycle(db, concurrency, opts.runs, schema, redis);
-        b.push(raw);
-        log(`lifecycle ${db} c=${conc} rep ${rep + 1}: limit ${round(raw)} runs/s`);
       }
       const label = db === 'sqlite' ? 'SQLite embedded' : 'PostgreSQL + BullMQ';
       row(
@@ -599,14 +622,47 @@ async function sectionLifecycle() {
         'runs/s',
         '≥ 0.5× limit',
         db === 'sqlite' && concurrency === opts.concurrency[0]
-          ? `${opts.runs} bench-noop runs per measurement, started over HTTP 20 at a time, completion seen on a socket; limit: raw driver (BullMQ Worker + pg / better-sqlite3) with insert + 2 updates per run`
+          ? `${opts.runs} bench-noop runs per measurement, created over HTTP 20 at a time, completion seen on a socket; limit: the same HTTP creates to a bare node:http route + raw drivers (BullMQ Queue/Worker + pg, or better-sqlite3 + an in-process pool), insert + 2 updates per run`
           : '',
       );
+      await stopChild(raw.child);
       if (server && !skippedOnward) await stopChild(server.child);
     }
   }
   results.sections.lifecycle = { cpu: meter.stop(), ...(skippedOnward ? { skipped: skippedOnward } : {}) };
 }
+
+// ------------------------------------------------------------------ (f) monitor rendering
+// ===== MONITOR SECTION: owned by the monitor/ui engineer (libs/ui + bench/lib/monitor-render.mjs) =====
+// bench/lib/monitor-render.mjs exports `async function benchMonitorRendering({ baseDir, reps, quick })`,
+// which resolves `{ rows, raw }`: `rows` are table rows ({ section?, metric | measure, unit, onward,
+// baseline?, target?, note? }, with onward/baseline either { median, min, max } or a plain number) and
+// `raw` goes into latest.json. Without the file this section is skipped with a note.
+async function sectionMonitor() {
+  const file = join(BENCH_DIR, 'lib', 'monitor-render.mjs');
+  if (!existsSync(file)) {
+    results.sections.monitor = { skipped: 'bench/lib/monitor-render.mjs is not there (yet)' };
+    return;
+  }
+  const meter = cpu.window();
+  const { benchMonitorRendering } = await import(pathToFileURL(file).href);
+  const { rows, raw } = await benchMonitorRendering({ baseDir: ROOT, reps: opts.reps, quick });
+  const figure = (v) =>
+    v === undefined || v === null ? null : typeof v === 'number' ? { median: v, min: v, max: v, reps: [v] } : v;
+  for (const r of rows ?? []) {
+    row(
+      'monitor',
+      r.metric ?? r.measure ?? '',
+      figure(r.onward) ?? agg([]),
+      figure(r.baseline),
+      r.unit ?? '',
+      r.target ?? '',
+      r.note ?? '',
+    );
+  }
+  results.sections.monitor = { cpu: meter.stop(), raw };
+}
+// ===== end of the monitor section =====
 
 // ------------------------------------------------------------------ main
 const SECTIONS = {
@@ -615,6 +671,7 @@ const SECTIONS = {
   cancel: sectionCancel,
   crash: sectionCrash,
   lifecycle: sectionLifecycle,
+  monitor: sectionMonitor, // bench/lib/monitor-render.mjs, when it exists (see above)
 };
 const began = Date.now();
 const overall = cpu.window();
