@@ -16,6 +16,7 @@ import { writeZip, ZipEntry } from '../results/zip-writer';
 import type { RunJob } from '../queue/run-queue.port';
 import { TaskFailure, type TaskContext } from '../tasks/task-handler';
 import { TaskRegistry } from '../tasks/task-registry.service';
+import { linkedController } from './linked-abort';
 import { ProgressReporter } from './progress-reporter';
 import type { RunEntity } from './run.entity';
 import { RunStore } from './run-store.service';
@@ -38,14 +39,6 @@ const now = (): string => new Date().toISOString();
 /** "Globex 2024": the display values of a run, for scheduler messages. */
 function label(run: RunEntity): string {
   return Object.values(run.display).join(' ');
-}
-
-/** `signal` or `parent` firing aborts the returned controller. */
-function linkedController(parent: AbortSignal): AbortController {
-  const controller = new AbortController();
-  if (parent.aborted) controller.abort(parent.reason);
-  else parent.addEventListener('abort', () => controller.abort(parent.reason), { once: true });
-  return controller;
 }
 
 /**
@@ -73,7 +66,7 @@ export class RunExecutor {
   /** Executes a queued run; `signal` fires when the process stops taking work. */
   async execute(job: RunJob, signal: AbortSignal): Promise<'done' | 'requeue'> {
     // Registered before the claim, so that a cancel arriving meanwhile still reaches the handler.
-    const controller = linkedController(signal);
+    const { controller, unlink } = linkedController(signal);
     this.active.set(job.runId, controller);
     try {
       // The common case in one statement: claim the run while it is still queued.
@@ -84,6 +77,7 @@ export class RunExecutor {
         : await this.executeSingle(run, controller.signal, null);
       return outcome === 'requeued' ? 'requeue' : 'done';
     } finally {
+      unlink();
       this.active.delete(job.runId);
     }
   }
@@ -256,7 +250,7 @@ export class RunExecutor {
       if (signal.aborted) break;
       const child = await this.repository.findById(listed.id);
       if (!child || child.status !== 'queued') continue; // cancelled alone, or finished before a restart
-      const controller = linkedController(signal);
+      const { controller, unlink } = linkedController(signal);
       this.active.set(child.id, controller);
       try {
         const started = await this.store.change(
@@ -280,6 +274,7 @@ export class RunExecutor {
         });
         if (outcome === 'requeued') break;
       } finally {
+        unlink();
         this.active.delete(child.id);
       }
       const counts = await this.counts(parent.id, total);
