@@ -83,6 +83,24 @@ describeEachDatabase('catalogue, health and docs', (db) => {
     );
   });
 
+  it('does not list the benchmark-only bench-noop task by default', async () => {
+    expect((await catalogue()).map((t) => t.id)).not.toContain('bench-noop');
+  });
+
+  describe('with ONWARD_BENCH_TASKS=true', () => {
+    const bench = useServer(db, { ONWARD_BENCH_TASKS: 'true' });
+
+    it('lists bench-noop, which completes with a null value and reports progress while it lasts', async () => {
+      const api = await Api.as(bench.url, 'bob');
+      const tasks = (await api.get('/api/tasks')).body as TaskDefinition[];
+      expect(tasks.find((t) => t.id === 'bench-noop')).toMatchObject({ kind: 'task', background: true });
+      const instant = await api.runToEnd({ task: 'bench-noop', parameters: {}, mode: 'background' });
+      expect(instant).toMatchObject({ status: 'completed', result: { type: 'value', value: null } });
+      const timed = await api.runToEnd({ task: 'bench-noop', parameters: { ms: 100 }, mode: 'background' });
+      expect(timed).toMatchObject({ status: 'completed', progress: { percent: 100 } });
+    });
+  });
+
   it('GET /health answers without a token', async () => {
     const res = await request(server.url).get('/health');
     expect(res.status).toBe(200);

@@ -9,6 +9,7 @@ import { GatewayModule } from './gateway/gateway.module';
 import { HealthController } from './health/health.controller';
 import { QueueModule } from './queue/queue.module';
 import { RunsModule } from './runs/runs.module';
+import { BenchTasksModule } from './tasks/bench/bench-tasks.module';
 import { TasksModule } from './tasks/tasks.module';
 
 @Module({})
@@ -26,6 +27,8 @@ export class AppModule {
         TasksModule,
         RunsModule,
         GatewayModule,
+        // Benchmark-only tasks (bench/), never in a user's catalogue unless asked for.
+        ...(config.benchTasks ? [BenchTasksModule] : []),
       ],
       controllers: [HealthController],
     };

@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       userConcurrency: 3,
       shutdownGraceMs: 10_000,
       demoUsers: true,
+      benchTasks: false,
     });
     // The generated signing key is kept, so tokens survive a restart.
     expect(readFileSync(join(dir, 'jwt-secret'), 'utf8')).toBe(config.jwtSecret);
@@ -45,6 +46,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ ONWARD_DATA_DIR: dataDir(), ONWARD_SHUTDOWN_GRACE_MS: '0' }).shutdownGraceMs).toBe(0);
   });
 
+  it('lists the benchmark-only tasks only when ONWARD_BENCH_TASKS=true', () => {
+    const dir = dataDir();
+    expect(loadConfig({ ONWARD_DATA_DIR: dir, ONWARD_BENCH_TASKS: 'true' }).benchTasks).toBe(true);
+    expect(loadConfig({ ONWARD_DATA_DIR: dir, ONWARD_BENCH_TASKS: 'TRUE' }).benchTasks).toBe(true);
+    expect(loadConfig({ ONWARD_DATA_DIR: dir, ONWARD_BENCH_TASKS: 'false' }).benchTasks).toBe(false);
+    expect(loadConfig({ ONWARD_DATA_DIR: dir, ONWARD_BENCH_TASKS: '' }).benchTasks).toBe(false);
+  });
+
   it.each([
     [{ ONWARD_CONCURRENCY: '-1' }, 'ONWARD_CONCURRENCY'],
     [{ ONWARD_USER_CONCURRENCY: 'many' }, 'ONWARD_USER_CONCURRENCY'],
@@ -60,6 +69,7 @@ describe('loadConfig', () => {
     [{ ONWARD_SHUTDOWN_GRACE_MS: '-5' }, 'ONWARD_SHUTDOWN_GRACE_MS'],
     [{ ONWARD_SHUTDOWN_GRACE_MS: '10s' }, 'ONWARD_SHUTDOWN_GRACE_MS'],
     [{ REDIS_URL: 'redis://127.0.0.1:6379', ONWARD_LOCK_MS: '500' }, 'ONWARD_LOCK_MS'],
+    [{ ONWARD_BENCH_TASKS: 'yes' }, 'ONWARD_BENCH_TASKS'],
   ])('stops on %j naming %s', (env, variable) => {
     let error: unknown;
     try {

@@ -32,6 +32,8 @@ export interface OnwardConfig {
   /** Folder of the built monitor app served at `/`; null when it is not built. */
   monitorDir: string | null;
   logLevels: LogLevel[];
+  /** `ONWARD_BENCH_TASKS=true`: the catalogue also lists the benchmark-only tasks (`bench-noop`). */
+  benchTasks: boolean;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
@@ -157,6 +159,10 @@ export function loadConfig(env: Environment): OnwardConfig {
   if (!['true', 'false'].includes(demo)) {
     throw new ConfigError('ONWARD_DEMO_USERS', `must be true or false, got "${env['ONWARD_DEMO_USERS']}"`);
   }
+  const bench = (env['ONWARD_BENCH_TASKS'] || 'false').toLowerCase();
+  if (!['true', 'false'].includes(bench)) {
+    throw new ConfigError('ONWARD_BENCH_TASKS', `must be true or false, got "${env['ONWARD_BENCH_TASKS']}"`);
+  }
   const dataDir = resolve(env['ONWARD_DATA_DIR'] || './data');
   try {
     mkdirSync(join(dataDir, 'results'), { recursive: true });
@@ -177,5 +183,6 @@ export function loadConfig(env: Environment): OnwardConfig {
     demoUsers: demo === 'true',
     monitorDir: monitorDir(env),
     logLevels: logLevels(env),
+    benchTasks: bench === 'true',
   };
 }

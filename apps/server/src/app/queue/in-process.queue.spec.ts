@@ -58,6 +58,18 @@ describe('InProcessQueue', () => {
     expect(h.started).toEqual(['a-1']);
   });
 
+  it('keeps FIFO order and the caps through a long one-user backlog, with removes', async () => {
+    const h = harness({ concurrency: 4, userConcurrency: 3 });
+    for (let i = 0; i < 20_000; i++) await h.queue.enqueue({ runId: `alice-${i}`, ownerId: 'alice' });
+    await h.queue.enqueue({ runId: 'bob-0', ownerId: 'bob' });
+    expect(h.started).toEqual(['alice-0', 'alice-1', 'alice-2', 'bob-0']);
+    await h.release('alice-0');
+    expect(h.started[4]).toBe('alice-3');
+    expect(await h.queue.remove('alice-5')).toBe(true);
+    for (const id of ['alice-1', 'alice-2', 'alice-3']) await h.release(id);
+    expect(h.started.slice(5)).toEqual(['alice-4', 'alice-6', 'alice-7']);
+  });
+
   describe('stop', () => {
     /** A job that ends after `ms`, or when its signal fires (then it asks to be queued again). */
     function timed(queue: InProcessQueue, ms: number, seen: { signalled: boolean; outcome?: string }) {

@@ -16,6 +16,7 @@ import { writeZip, ZipEntry } from '../results/zip-writer';
 import type { RunJob } from '../queue/run-queue.port';
 import { TaskFailure, type TaskContext } from '../tasks/task-handler';
 import { TaskRegistry } from '../tasks/task-registry.service';
+import { linkedController } from './linked-abort';
 import { PROGRESS_MESSAGE_MAX, ProgressReporter } from './progress-reporter';
 import type { RunEntity } from './run.entity';
 import { RunStore } from './run-store.service';
@@ -38,14 +39,6 @@ const now = (): string => new Date().toISOString();
 /** "Globex 2024": the display values of a run, for scheduler messages. */
 function label(run: RunEntity): string {
   return Object.values(run.display).join(' ');
-}
-
-/** `signal` or `parent` firing aborts the returned controller. */
-function linkedController(parent: AbortSignal): AbortController {
-  const controller = new AbortController();
-  if (parent.aborted) controller.abort(parent.reason);
-  else parent.addEventListener('abort', () => controller.abort(parent.reason), { once: true });
-  return controller;
 }
 
 /**
@@ -72,19 +65,12 @@ export class RunExecutor {
 
   /** Executes a queued run; `signal` fires when the process stops taking work. */
   async execute(job: RunJob, signal: AbortSignal): Promise<'done' | 'requeue'> {
-    let queued = await this.repository.findById(job.runId);
-    if (queued && (queued.status === 'running' || queued.status === 'cancelling')) {
-      queued = await this.redelivered(queued);
-    }
-    if (!queued || queued.status !== 'queued') return 'done'; // cancelled or deleted while waiting
-    const controller = linkedController(signal);
-    this.active.set(queued.id, controller);
+    // Registered before the claim, so that a cancel arriving meanwhile still reaches the handler.
+    const { controller, unlink } = linkedController(signal);
+    this.active.set(job.runId, controller);
     try {
-      const run = await this.store.change(
-        queued.id,
-        { startedAt: queued.startedAt ?? now(), attempts: queued.attempts + 1 },
-        'running',
-      );
+      // The common case in one statement: claim the run while it is still queued.
+      const run = (await this.store.claim(job.runId, now())) ?? (await this.claimAfterCheck(job.runId));
       if (!run) return 'done';
       this.logger.debug(`Run ${run.id} (${run.task}) of ${run.ownerUsername} started in process ${process.pid}`);
       const outcome = run.scheduler
@@ -93,8 +79,19 @@ export class RunExecutor {
       this.logger.debug(`Run ${run.id} (${run.task}) ended ${outcome}`);
       return outcome === 'requeued' ? 'requeue' : 'done';
     } finally {
-      this.active.delete(queued.id);
+      unlink();
+      this.active.delete(job.runId);
     }
+  }
+
+  /** The run was not queued: cancelled or deleted while waiting, or redelivered after a crash. */
+  private async claimAfterCheck(runId: string): Promise<RunEntity | null> {
+    let stored = await this.repository.findById(runId);
+    if (stored && (stored.status === 'running' || stored.status === 'cancelling')) {
+      stored = await this.redelivered(stored);
+    }
+    if (!stored || stored.status !== 'queued') return null;
+    return this.store.claim(stored.id, now());
   }
 
   /**
@@ -255,7 +252,7 @@ export class RunExecutor {
       if (signal.aborted) break;
       const child = await this.repository.findById(listed.id);
       if (!child || child.status !== 'queued') continue; // cancelled alone, or finished before a restart
-      const controller = linkedController(signal);
+      const { controller, unlink } = linkedController(signal);
       this.active.set(child.id, controller);
       try {
         const started = await this.store.change(
@@ -280,6 +277,7 @@ export class RunExecutor {
         });
         if (outcome === 'requeued') break;
       } finally {
+        unlink();
         this.active.delete(child.id);
       }
       const counts = await this.counts(parent.id, total);

@@ -20,10 +20,16 @@ export class RunStore {
    * run, or null when it no longer exists or the transition was not allowed.
    */
   async change(id: string, changes: RunChanges, to?: RunStatus, from?: RunStatus[]): Promise<RunEntity | null> {
-    if (!(await this.repository.update(id, changes, to, from))) return null;
-    const run = await this.repository.findById(id);
+    const run = await this.repository.update(id, changes, to, from);
     if (!run) return null;
     this.announce(run, to);
+    return run;
+  }
+
+  /** Moves a queued run to `running` (one more attempt) and announces it; null when it was not queued. */
+  async claim(id: string, startedAt: string): Promise<RunEntity | null> {
+    const run = await this.repository.claim(id, startedAt);
+    if (run) this.announce(run, 'running');
     return run;
   }
 

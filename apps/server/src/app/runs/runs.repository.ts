@@ -80,15 +80,55 @@ export class RunsRepository {
 
   /**
    * Applies `changes` and bumps `version`; with `to`, only if the state machine allows entering
-   * `to` from the stored status (narrowed to `from` when given). Returns whether a row changed.
+   * `to` from the stored status (narrowed to `from` when given). Returns the changed run, read back
+   * by the same statement (`RETURNING`, on PostgreSQL and SQLite ≥ 3.35), or null when no row changed.
    */
-  async update(id: string, changes: RunChanges, to?: RunStatus, from?: RunStatus[]): Promise<boolean> {
+  async update(id: string, changes: RunChanges, to?: RunStatus, from?: RunStatus[]): Promise<RunEntity | null> {
     const where = to ? { id, status: In(from ?? statusesLeadingTo(to)) } : { id };
-    const result = await this.runs.update(
-      where,
-      asPartial({ ...changes, ...(to ? { status: to } : {}), version: () => 'version + 1' }),
-    );
-    return (result.affected ?? 0) > 0;
+    const [sql, parameters] = this.runs
+      .createQueryBuilder()
+      .update()
+      .set(asPartial({ ...changes, ...(to ? { status: to } : {}), version: () => 'version + 1' }))
+      .where(where)
+      .getQueryAndParameters();
+    return this.returning(sql, parameters);
+  }
+
+  /**
+   * Queued → running in one statement: one more attempt, `startedAt` kept from an earlier attempt.
+   * Returns the claimed run, or null when it was not queued.
+   */
+  async claim(id: string, startedAt: string): Promise<RunEntity | null> {
+    const [sql, parameters] = this.runs
+      .createQueryBuilder()
+      .update()
+      .set({
+        status: 'running',
+        startedAt: () => 'COALESCE(started_at, :startedAt)',
+        attempts: () => 'attempts + 1',
+        version: () => 'version + 1',
+      })
+      .where({ id, status: 'queued' })
+      .setParameter('startedAt', startedAt)
+      .getQueryAndParameters();
+    return this.returning(sql, parameters);
+  }
+
+  private async returning(sql: string, parameters: unknown[]): Promise<RunEntity | null> {
+    // PostgreSQL's runner answers an UPDATE with [rows, count], better-sqlite3's with the rows.
+    const raw = (await this.runs.query(`${sql} RETURNING *`, parameters)) as unknown[];
+    const rows = (Array.isArray(raw[0]) ? raw[0] : raw) as Record<string, unknown>[];
+    return rows.length > 0 ? this.hydrate(rows[0]) : null;
+  }
+
+  /** A raw row (column names, stored values) as the entity TypeORM would have loaded. */
+  private hydrate(row: Record<string, unknown>): RunEntity {
+    const driver = this.runs.manager.connection.driver;
+    const run = new RunEntity();
+    for (const column of this.runs.metadata.columns) {
+      column.setEntityValue(run, driver.prepareHydratedValue(row[column.databaseName], column));
+    }
+    return run;
   }
 
   /** Moves every still-unfinished subtask of a scheduler to `cancelled`. */

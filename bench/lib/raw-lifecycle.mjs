@@ -1,0 +1,140 @@
+// The limit harness of the lifecycle section: no-op runs through the raw drivers, with the same
+// database writes per run as Onward (insert queued -> update running -> update completed), created
+// over the same kind of HTTP request as Onward's POST /api/runs (a bare node:http route).
+//   DB=pg:     raw BullMQ (Queue + Worker, concurrency C) + raw pg, in one process (like role "all").
+//   DB=sqlite: raw better-sqlite3 (WAL, synchronous=NORMAL) + an in-process pool of C async workers.
+// Env: DB, PORT, CONCURRENCY, PG_URL, PG_SCHEMA, REDIS_URL, PREFIX, SQLITE_FILE. Prints "ready".
+// IPC: { cmd: 'reset' } -> forget completions; { cmd: 'wait', n } -> { lastDoneAt } once n runs completed.
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+
+const env = process.env;
+const concurrency = Number(env.CONCURRENCY);
+const nowMs = () => performance.timeOrigin + performance.now();
+const nowIso = () => new Date().toISOString();
+const COLUMNS = `id varchar(36) primary key, task varchar(100), owner_id varchar(36), status varchar(12),
+  parameters text, display text, progress_percent real, result text, created_at varchar(24),
+  started_at varchar(24), finished_at varchar(24), version integer`;
+const RESULT = '{"type":"value","value":null}';
+
+let done = 0;
+let lastDoneAt = 0;
+let waiters = [];
+function completed() {
+  done++;
+  lastDoneAt = nowMs();
+  waiters = waiters.filter((w) => (done >= w.n ? (w.resolve({ lastDoneAt }), false) : true));
+}
+
+async function setupPg() {
+  const { default: pg } = await import('pg');
+  const { Queue, Worker } = await import('bullmq');
+  const { default: IORedis } = await import('ioredis');
+  const pool = new pg.Pool({ connectionString: env.PG_URL, max: 10, options: `-c search_path=${env.PG_SCHEMA}` });
+  await pool.query(`CREATE TABLE IF NOT EXISTS raw_runs (${COLUMNS})`);
+  const producerConn = new IORedis(env.REDIS_URL, { maxRetriesPerRequest: 1 });
+  const workerConn = new IORedis(env.REDIS_URL, { maxRetriesPerRequest: null });
+  const queue = new Queue('raw-runs', { connection: producerConn, prefix: env.PREFIX });
+  const worker = new Worker(
+    'raw-runs',
+    async (job) => {
+      await pool.query(`UPDATE raw_runs SET status = 'running', started_at = $2, version = version + 1 WHERE id = $1`, [
+        job.data.id,
+        nowIso(),
+      ]);
+      // the no-op handler
+      await pool.query(
+        `UPDATE raw_runs SET status = 'completed', progress_percent = 100, result = $3, finished_at = $2, version = version + 1 WHERE id = $1`,
+        [job.data.id, nowIso(), RESULT],
+      );
+    },
+    { connection: workerConn, prefix: env.PREFIX, concurrency },
+  );
+  worker.on('completed', completed);
+  await worker.waitUntilReady();
+  return async (id, parameters) => {
+    await pool.query(
+      `INSERT INTO raw_runs (id, task, owner_id, status, parameters, display, created_at, version)
+       VALUES ($1, 'noop', 'owner', 'queued', $2, '{}', $3, 1)`,
+      [id, parameters, nowIso()],
+    );
+    await queue.add('run', { id }, { jobId: id, removeOnComplete: true, removeOnFail: true });
+  };
+}
+
+async function setupSqlite() {
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(env.SQLITE_FILE);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec(`CREATE TABLE IF NOT EXISTS raw_runs (${COLUMNS})`);
+  const insert = db.prepare(
+    `INSERT INTO raw_runs (id, task, owner_id, status, parameters, display, created_at, version) VALUES (?, 'noop', 'owner', 'queued', ?, '{}', ?, 1)`,
+  );
+  const running = db.prepare(
+    `UPDATE raw_runs SET status = 'running', started_at = ?, version = version + 1 WHERE id = ?`,
+  );
+  const complete = db.prepare(
+    `UPDATE raw_runs SET status = 'completed', progress_percent = 100, result = ?, finished_at = ?, version = version + 1 WHERE id = ?`,
+  );
+  const waiting = [];
+  const idle = []; // resolvers of the workers waiting for a run
+  for (let i = 0; i < concurrency; i++) {
+    void (async () => {
+      for (;;) {
+        const id = waiting.shift();
+        if (id === undefined) {
+          await new Promise((resolve) => idle.push(resolve));
+          continue;
+        }
+        running.run(nowIso(), id);
+        await new Promise((r) => setImmediate(r)); // the no-op handler
+        complete.run(RESULT, nowIso(), id);
+        completed();
+      }
+    })();
+  }
+  return async (id, parameters) => {
+    insert.run(id, parameters, nowIso());
+    waiting.push(id);
+    idle.shift()?.();
+  };
+}
+
+const create = env.DB === 'sqlite' ? await setupSqlite() : await setupPg();
+
+const server = http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    let body;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString() || '{}');
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    const id = randomUUID();
+    create(id, JSON.stringify(body.parameters ?? {})).then(
+      () => {
+        const view = JSON.stringify({ id, task: body.task, status: 'queued', version: 1 });
+        res.writeHead(202, { 'content-type': 'application/json', location: `/api/runs/${id}` }).end(view);
+      },
+      (error) => res.writeHead(500).end(String(error)),
+    );
+  });
+});
+server.keepAliveTimeout = 60_000;
+server.listen(Number(env.PORT), '127.0.0.1', () => console.log('ready'));
+
+process.on('message', (m) => {
+  if (m.cmd === 'reset') {
+    done = 0;
+    process.send({ reply: m.id, data: null });
+  } else if (m.cmd === 'wait') {
+    new Promise((resolve) => (done >= m.n ? resolve({ lastDoneAt }) : waiters.push({ n: m.n, resolve }))).then((data) =>
+      process.send({ reply: m.id, data }),
+    );
+  }
+});
+for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => process.exit(0));
