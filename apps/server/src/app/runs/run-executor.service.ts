@@ -103,24 +103,47 @@ export class RunExecutor {
   private async redelivered(run: RunEntity): Promise<RunEntity | null> {
     const finishedAt = now();
     if (run.status === 'cancelling') {
-      await this.store.change(run.id, { finishedAt }, 'cancelled');
+      // Cancelled by its user before its worker died: it is cancelled, and so is every subtask left.
+      if (run.scheduler) {
+        const children = await this.repository.findChildren(run.id);
+        for (const child of children) {
+          if (child.status === 'running' || child.status === 'cancelling') await this.interrupt(child, false, true);
+        }
+        await this.repository.cancelPendingChildren(run.id, finishedAt);
+        await this.store.announceAll(children.filter((c) => c.status === 'queued').map((c) => c.id));
+        const counts = await this.counts(run.id, children.length);
+        await this.store.change(run.id, { scheduler: { ...counts, current: null }, finishedAt }, 'cancelled');
+      } else {
+        await this.store.change(run.id, { finishedAt }, 'cancelled');
+      }
       return null;
     }
     const retry = (run: RunEntity): boolean =>
       this.registry.get(run.task)?.options.retryOnCrash === true && run.attempts < 3;
     if (run.scheduler) {
       for (const child of await this.repository.findChildren(run.id)) {
-        if (child.status === 'running' || child.status === 'cancelling') await this.interrupt(child, retry(child));
+        if (child.status === 'running') await this.interrupt(child, retry(child));
+        // A subtask cancelled alone, whose worker died before it stopped.
+        else if (child.status === 'cancelling') await this.interrupt(child, false, true);
       }
     }
     const again = run.scheduler !== null || retry(run);
     return this.interrupt(run, again);
   }
 
-  private async interrupt(run: RunEntity, again: boolean): Promise<RunEntity | null> {
+  /**
+   * Ends a run whose worker died: queued again (`again`), cancelled (`cancelled`: its user had asked
+   * for that), or failed "Interrupted". Its partial result file goes either way.
+   */
+  private async interrupt(run: RunEntity, again: boolean, cancelled = false): Promise<RunEntity | null> {
+    await this.storage.remove(run.id);
     if (again) {
       this.logger.warn(`Run ${run.id} was interrupted by a stopped worker; running it again`);
       return this.store.change(run.id, { progressMessage: 'Resumed after a worker stopped' }, 'queued');
+    }
+    if (cancelled) {
+      await this.store.change(run.id, { finishedAt: now() }, 'cancelled');
+      return null;
     }
     await this.store.change(
       run.id,
@@ -224,12 +247,16 @@ export class RunExecutor {
         return (await this.store.change(run.id, { finishedAt }, 'cancelled')) ? 'cancelled' : 'failed';
       }
       case 'failed': {
+        // Only from running: a run cancelled while its handler was failing (the abort still on its way
+        // to this process) ends cancelled, as its user asked.
         const done = await this.store.change(
           run.id,
           { errorMessage: end.error ?? 'The task failed', errorDetails: end.details ?? null, finishedAt },
           'failed',
+          ['running'],
         );
-        return done ? 'failed' : 'cancelled';
+        if (done) return 'failed';
+        return (await this.store.change(run.id, { finishedAt }, 'cancelled', ['cancelling'])) ? 'cancelled' : 'failed';
       }
       case 'cancelled':
         await this.store.change(run.id, { finishedAt }, 'cancelled');
@@ -339,7 +366,8 @@ export class RunExecutor {
         ? { errorMessage: outcome.message, errorDetails: this.errorsText(children) }
         : {}),
     };
-    if (await this.store.change(parent.id, changes, outcome.status)) return outcome.status;
+    // Only from running: a scheduler cancelled while it was finishing ends cancelled.
+    if (await this.store.change(parent.id, changes, outcome.status, ['running'])) return outcome.status;
     await this.storage.remove(parent.id);
     await this.store.change(parent.id, { finishedAt }, 'cancelled');
     return 'cancelled';
