@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { getEventListeners } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -177,5 +178,19 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
     const stored = await statusOf(run.id);
     expect(stored.status).toBe('failed');
     expect(stored.errorMessage).toBe('Unknown customer "Nobody Ltd"');
+  });
+
+  it('leaves no listener on the worker signal once its runs are over', async () => {
+    // The signal that fires when the worker stops lives as long as the process; a listener left
+    // behind by every run (and every subtask) was a leak that grew with each run executed.
+    const stopping = new AbortController();
+    jest.spyOn(salesReport(), 'run').mockResolvedValue(undefined);
+    const runs = [row({}), row({}), ...scheduler('queued', ['queued', 'queued', 'queued'])];
+    await repository.insert(runs);
+    for (const run of runs.filter((r) => r.parentId === null)) {
+      expect(await executor.execute({ runId: run.id, ownerId }, stopping.signal)).toBe('done');
+      expect((await statusOf(run.id)).status).toBe('completed');
+    }
+    expect(getEventListeners(stopping.signal, 'abort')).toHaveLength(0);
   });
 });

@@ -40,12 +40,16 @@ function label(run: RunEntity): string {
   return Object.values(run.display).join(' ');
 }
 
-/** `signal` or `parent` firing aborts the returned controller. */
-function linkedController(parent: AbortSignal): AbortController {
+/**
+ * A controller that `parent` firing aborts too. `release()` unhooks it once its run is over: the
+ * parent (a worker's "stopping" signal) outlives every run, and each listener left on it is a leak.
+ */
+function linkedController(parent: AbortSignal): { controller: AbortController; release: () => void } {
   const controller = new AbortController();
+  const forward = (): void => controller.abort(parent.reason);
   if (parent.aborted) controller.abort(parent.reason);
-  else parent.addEventListener('abort', () => controller.abort(parent.reason), { once: true });
-  return controller;
+  else parent.addEventListener('abort', forward, { once: true });
+  return { controller, release: () => parent.removeEventListener('abort', forward) };
 }
 
 /**
@@ -77,7 +81,7 @@ export class RunExecutor {
       queued = await this.redelivered(queued);
     }
     if (!queued || queued.status !== 'queued') return 'done'; // cancelled or deleted while waiting
-    const controller = linkedController(signal);
+    const { controller, release } = linkedController(signal);
     this.active.set(queued.id, controller);
     try {
       const run = await this.store.change(
@@ -92,6 +96,7 @@ export class RunExecutor {
       return outcome === 'requeued' ? 'requeue' : 'done';
     } finally {
       this.active.delete(queued.id);
+      release();
     }
   }
 
@@ -180,13 +185,15 @@ export class RunExecutor {
         const stream = new PassThrough();
         const current = { fileName, contentType, path: '', stream };
         output.file = current;
-        pendingFile.push(
-          this.storage.create(run.id, fileName).then(({ path, stream: out }) => {
-            current.path = path;
-            // pipeline, not pipe: a handler that destroys its stream (cancel, error) ends the file too.
-            return pipeline(stream, out);
-          }),
-        );
+        const written = this.storage.create(run.id, fileName).then(({ path, stream: out }) => {
+          current.path = path;
+          // pipeline, not pipe: a handler that destroys its stream (cancel, error) ends the file too.
+          return pipeline(stream, out);
+        });
+        // Observed at once: a cancel fails the file while the handler may still be unwinding, and an
+        // unobserved rejection ends the whole worker process. It is still awaited (and judged) below.
+        written.catch(() => undefined);
+        pendingFile.push(written);
         return stream;
       },
     };
@@ -280,7 +287,7 @@ export class RunExecutor {
       if (signal.aborted) break;
       const child = await this.repository.findById(listed.id);
       if (!child || child.status !== 'queued') continue; // cancelled alone, or finished before a restart
-      const controller = linkedController(signal);
+      const { controller, release } = linkedController(signal);
       this.active.set(child.id, controller);
       try {
         const started = await this.store.change(
@@ -305,6 +312,7 @@ export class RunExecutor {
         if (outcome === 'requeued') break;
       } finally {
         this.active.delete(child.id);
+        release();
       }
       const counts = await this.counts(parent.id, total);
       await this.store.change(parent.id, {
