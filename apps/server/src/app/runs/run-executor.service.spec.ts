@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { createOnwardApp } from '../app.factory';
+import { sleep } from '../tasks/builtin/abortable-sleep';
 import { TaskFailure, type TaskHandler } from '../tasks/task-handler';
 import { TaskRegistry } from '../tasks/task-registry.service';
 import { RunEntity } from './run.entity';
@@ -193,4 +194,31 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
     }
     expect(getEventListeners(stopping.signal, 'abort')).toHaveLength(0);
   });
+  it.each(['single', 'scheduler'])(
+    'stops a %s run whose abort message never arrived, at its next progress write',
+    async (kind) => {
+      // Cancelled (or deleted) in another process while Redis was away: only the database knows.
+      let steps = 0;
+      jest.spyOn(salesReport(), 'run').mockImplementation(async (ctx) => {
+        for (; steps < 200; steps++) {
+          ctx.progress(steps / 2, `Step ${steps}`);
+          await sleep(20, ctx.signal);
+        }
+      });
+      const runs = kind === 'single' ? [row({})] : scheduler('queued', ['queued', 'queued']);
+      const [top] = runs as [RunEntity];
+      await repository.insert(runs);
+      const executing = executor.execute({ runId: top.id, ownerId }, new AbortController().signal);
+      while (steps < 10) await new Promise((resolve) => setTimeout(resolve, 10));
+      await repository.update(top.id, {}, 'cancelling');
+
+      expect(await executing).toBe('done');
+      expect(steps).toBeLessThan(200);
+      expect((await statusOf(top.id)).status).toBe('cancelled');
+      if (kind === 'scheduler') {
+        expect((await repository.findChildren(top.id)).map((c) => c.status)).toEqual(['cancelled', 'cancelled']);
+      }
+    },
+    30_000,
+  );
 });

@@ -74,6 +74,15 @@ export class RunExecutor {
     this.active.get(runId)?.abort(new CancelledByUser());
   }
 
+  /**
+   * Stops a run cancelled or deleted meanwhile (`stored`, its state read back after a write) whose
+   * abort message never reached this process: Redis was away, or the message came before this process
+   * held the run. Every progress write is such a read.
+   */
+  private stopIfCancelled(runId: string, stored: RunEntity | null): void {
+    if (!stored || stored.status === 'cancelling') this.abortLocal(runId);
+  }
+
   /** Executes a queued run; `signal` fires when the process stops taking work. */
   async execute(job: RunJob, signal: AbortSignal): Promise<'done' | 'requeue'> {
     let queued = await this.repository.findById(job.runId);
@@ -166,7 +175,11 @@ export class RunExecutor {
     const task = this.registry.get(run.task);
     if (!task) return this.finish(run, 'failed', { error: `The task "${run.task}" is no longer installed` });
     const reporter = new ProgressReporter(PROGRESS_INTERVAL_MS, async (progress) => {
-      await this.store.change(run.id, { progressPercent: progress.percent, progressMessage: progress.message });
+      const stored = await this.store.change(run.id, {
+        progressPercent: progress.percent,
+        progressMessage: progress.message,
+      });
+      this.stopIfCancelled(run.id, stored);
       await onProgress?.(progress);
     });
     const output: { file: { fileName: string; contentType: string; path: string; stream: Writable } | null } = {
@@ -299,12 +312,14 @@ export class RunExecutor {
         const counts = await this.counts(parent.id, total);
         const current = { id: child.id, title: child.title, display: child.display };
         const position = index + 1;
-        const updateParent = (progress: RunProgress): Promise<unknown> =>
-          this.store.change(parent.id, {
+        const updateParent = async (progress: RunProgress): Promise<void> => {
+          const stored = await this.store.change(parent.id, {
             progressPercent: schedulerPercent(total, index, progress.percent),
             progressMessage: schedulerMessage(position, total, label(child)),
             scheduler: { ...counts, current: { ...current, progress } },
           });
+          this.stopIfCancelled(parent.id, stored);
+        };
         await updateParent({ percent: 0, message: null });
         const outcome = await this.executeSingle(started, controller.signal, async (p) => {
           await updateParent(p);

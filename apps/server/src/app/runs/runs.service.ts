@@ -243,7 +243,11 @@ export class RunsService {
       }
     }
     const cancelling = await this.store.change(run.id, {}, 'cancelling');
-    await this.queue.abort(run.id);
+    // The cancel is recorded: a worker that misses the message (Redis away) sees `cancelling` at its
+    // next progress write. Failing the request now would misreport a change already made.
+    await this.queue.abort(run.id).catch((error: Error) => {
+      this.logger.warn(`Run ${run.id} is cancelling; its abort message could not be sent: ${error.message}`);
+    });
     return cancelling ?? (await this.repository.findById(run.id)) ?? run;
   }
 
