@@ -120,6 +120,19 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
     expect(existsSync(partial)).toBe(false);
   });
 
+  it('ends a single run cancelled before its worker died cancelled, without its partial file', async () => {
+    const run = row({ status: 'cancelling', startedAt: new Date().toISOString(), attempts: 1 });
+    await repository.insert([run]);
+    const partial = join(dataDir, 'results', run.id);
+    mkdirSync(partial, { recursive: true });
+    writeFileSync(join(partial, 'sales-report-Acme-2024.pdf'), '%PDF-1.7 half');
+
+    expect(await executor.execute({ runId: run.id, ownerId }, new AbortController().signal)).toBe('done');
+
+    expect((await statusOf(run.id)).status).toBe('cancelled');
+    expect(existsSync(partial)).toBe(false);
+  });
+
   it('cancels, not fails, a subtask that was cancelled alone when its worker died', async () => {
     const [parent, cancelling, waiting] = scheduler('running', ['cancelling', 'queued']) as [
       RunEntity,

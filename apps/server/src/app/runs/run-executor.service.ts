@@ -118,6 +118,7 @@ export class RunExecutor {
     const finishedAt = now();
     if (run.status === 'cancelling') {
       // Cancelled by its user before its worker died: it is cancelled, and so is every subtask left.
+      await this.storage.remove(run.id); // the dead worker's partial file
       if (run.scheduler) {
         const children = await this.repository.findChildren(run.id);
         for (const child of children) {
