@@ -234,7 +234,10 @@ export class RunsService {
   private async stop(run: RunEntity): Promise<RunEntity> {
     const finishedAt = now();
     if (run.status === 'queued') {
-      await this.queue.remove(run.id);
+      // Redis away: the job stays behind, and the worker that takes it skips a run no longer queued.
+      await this.queue.remove(run.id).catch((error: Error) => {
+        this.logger.warn(`Run ${run.id}: its job could not be removed: ${error.message}`);
+      });
       // Only while still queued: a worker may have started it meanwhile, and then it must be aborted.
       const cancelled = await this.store.change(run.id, { finishedAt }, 'cancelled', ['queued']);
       if (cancelled) {
