@@ -19,4 +19,6 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'html'],
   coverageDirectory: '../../coverage/apps/server',
   testTimeout: 30000,
+  // The load-and-fault soak runs in its own target (`nx run server:soak`, jest.soak.config.cts).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/soak/'],
 };

@@ -63,6 +63,15 @@ export class RunExecutor {
     this.active.get(runId)?.abort(new CancelledByUser());
   }
 
+  /**
+   * Stops a run cancelled or deleted meanwhile (`stored`, its state read back after a write) whose
+   * abort message never reached this process: Redis was away, or the message came before this process
+   * held the run. Every progress write is such a read.
+   */
+  private stopIfCancelled(runId: string, stored: RunEntity | null): void {
+    if (!stored || stored.status === 'cancelling') this.abortLocal(runId);
+  }
+
   /** Executes a queued run; `signal` fires when the process stops taking work. */
   async execute(job: RunJob, signal: AbortSignal): Promise<'done' | 'requeue'> {
     // Registered before the claim, so that a cancel arriving meanwhile still reaches the handler.
@@ -102,24 +111,48 @@ export class RunExecutor {
   private async redelivered(run: RunEntity): Promise<RunEntity | null> {
     const finishedAt = now();
     if (run.status === 'cancelling') {
-      await this.store.change(run.id, { finishedAt }, 'cancelled');
+      // Cancelled by its user before its worker died: it is cancelled, and so is every subtask left.
+      await this.storage.remove(run.id); // the dead worker's partial file
+      if (run.scheduler) {
+        const children = await this.repository.findChildren(run.id);
+        for (const child of children) {
+          if (child.status === 'running' || child.status === 'cancelling') await this.interrupt(child, false, true);
+        }
+        await this.repository.cancelPendingChildren(run.id, finishedAt);
+        await this.store.announceAll(children.filter((c) => c.status === 'queued').map((c) => c.id));
+        const counts = await this.counts(run.id, children.length);
+        await this.store.change(run.id, { scheduler: { ...counts, current: null }, finishedAt }, 'cancelled');
+      } else {
+        await this.store.change(run.id, { finishedAt }, 'cancelled');
+      }
       return null;
     }
     const retry = (run: RunEntity): boolean =>
       this.registry.get(run.task)?.options.retryOnCrash === true && run.attempts < 3;
     if (run.scheduler) {
       for (const child of await this.repository.findChildren(run.id)) {
-        if (child.status === 'running' || child.status === 'cancelling') await this.interrupt(child, retry(child));
+        if (child.status === 'running') await this.interrupt(child, retry(child));
+        // A subtask cancelled alone, whose worker died before it stopped.
+        else if (child.status === 'cancelling') await this.interrupt(child, false, true);
       }
     }
     const again = run.scheduler !== null || retry(run);
     return this.interrupt(run, again);
   }
 
-  private async interrupt(run: RunEntity, again: boolean): Promise<RunEntity | null> {
+  /**
+   * Ends a run whose worker died: queued again (`again`), cancelled (`cancelled`: its user had asked
+   * for that), or failed "Interrupted". Its partial result file goes either way.
+   */
+  private async interrupt(run: RunEntity, again: boolean, cancelled = false): Promise<RunEntity | null> {
+    await this.storage.remove(run.id);
     if (again) {
       this.logger.warn(`Run ${run.id} was interrupted by a stopped worker; running it again`);
       return this.store.change(run.id, { progressMessage: 'Resumed after a worker stopped' }, 'queued');
+    }
+    if (cancelled) {
+      await this.store.change(run.id, { finishedAt: now() }, 'cancelled');
+      return null;
     }
     await this.store.change(
       run.id,
@@ -137,7 +170,11 @@ export class RunExecutor {
     const task = this.registry.get(run.task);
     if (!task) return this.finish(run, 'failed', { error: `The task "${run.task}" is no longer installed` });
     const reporter = new ProgressReporter(PROGRESS_INTERVAL_MS, async (progress) => {
-      await this.store.change(run.id, { progressPercent: progress.percent, progressMessage: progress.message });
+      const stored = await this.store.change(run.id, {
+        progressPercent: progress.percent,
+        progressMessage: progress.message,
+      });
+      this.stopIfCancelled(run.id, stored);
       await onProgress?.(progress);
     });
     const output: { file: { fileName: string; contentType: string; path: string; stream: Writable } | null } = {
@@ -156,13 +193,15 @@ export class RunExecutor {
         const stream = new PassThrough();
         const current = { fileName, contentType, path: '', stream };
         output.file = current;
-        pendingFile.push(
-          this.storage.create(run.id, fileName).then(({ path, stream: out }) => {
-            current.path = path;
-            // pipeline, not pipe: a handler that destroys its stream (cancel, error) ends the file too.
-            return pipeline(stream, out);
-          }),
-        );
+        const written = this.storage.create(run.id, fileName).then(({ path, stream: out }) => {
+          current.path = path;
+          // pipeline, not pipe: a handler that destroys its stream (cancel, error) ends the file too.
+          return pipeline(stream, out);
+        });
+        // Observed at once: a cancel fails the file while the handler may still be unwinding, and an
+        // unobserved rejection ends the whole worker process. It is still awaited (and judged) below.
+        written.catch(() => undefined);
+        pendingFile.push(written);
         return stream;
       },
     };
@@ -223,12 +262,16 @@ export class RunExecutor {
         return (await this.store.change(run.id, { finishedAt }, 'cancelled')) ? 'cancelled' : 'failed';
       }
       case 'failed': {
+        // Only from running: a run cancelled while its handler was failing (the abort still on its way
+        // to this process) ends cancelled, as its user asked.
         const done = await this.store.change(
           run.id,
           { errorMessage: end.error ?? 'The task failed', errorDetails: end.details ?? null, finishedAt },
           'failed',
+          ['running'],
         );
-        return done ? 'failed' : 'cancelled';
+        if (done) return 'failed';
+        return (await this.store.change(run.id, { finishedAt }, 'cancelled', ['cancelling'])) ? 'cancelled' : 'failed';
       }
       case 'cancelled':
         await this.store.change(run.id, { finishedAt }, 'cancelled');
@@ -264,13 +307,15 @@ export class RunExecutor {
         const counts = await this.counts(parent.id, total);
         const current = { id: child.id, title: child.title, display: child.display };
         const position = index + 1;
-        const updateParent = (progress: RunProgress): Promise<unknown> =>
-          this.store.change(parent.id, {
+        const updateParent = async (progress: RunProgress): Promise<void> => {
+          const stored = await this.store.change(parent.id, {
             progressPercent: schedulerPercent(total, index, progress.percent),
             // The label holds the row's display values, up to 1000 characters each.
             progressMessage: schedulerMessage(position, total, label(child)).slice(0, PROGRESS_MESSAGE_MAX),
             scheduler: { ...counts, current: { ...current, progress } },
           });
+          this.stopIfCancelled(parent.id, stored);
+        };
         await updateParent({ percent: 0, message: null });
         const outcome = await this.executeSingle(started, controller.signal, async (p) => {
           await updateParent(p);
@@ -340,7 +385,8 @@ export class RunExecutor {
         ? { errorMessage: outcome.message, errorDetails: this.errorsText(children) }
         : {}),
     };
-    if (await this.store.change(parent.id, changes, outcome.status)) return outcome.status;
+    // Only from running: a scheduler cancelled while it was finishing ends cancelled.
+    if (await this.store.change(parent.id, changes, outcome.status, ['running'])) return outcome.status;
     await this.storage.remove(parent.id);
     await this.store.change(parent.id, { finishedAt }, 'cancelled');
     return 'cancelled';

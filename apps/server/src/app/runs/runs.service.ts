@@ -234,7 +234,10 @@ export class RunsService {
   private async stop(run: RunEntity): Promise<RunEntity> {
     const finishedAt = now();
     if (run.status === 'queued') {
-      await this.queue.remove(run.id);
+      // Redis away: the job stays behind, and the worker that takes it skips a run no longer queued.
+      await this.queue.remove(run.id).catch((error: Error) => {
+        this.logger.warn(`Run ${run.id}: its job could not be removed: ${error.message}`);
+      });
       // Only while still queued: a worker may have started it meanwhile, and then it must be aborted.
       const cancelled = await this.store.change(run.id, { finishedAt }, 'cancelled', ['queued']);
       if (cancelled) {
@@ -243,7 +246,11 @@ export class RunsService {
       }
     }
     const cancelling = await this.store.change(run.id, {}, 'cancelling');
-    await this.queue.abort(run.id);
+    // The cancel is recorded: a worker that misses the message (Redis away) sees `cancelling` at its
+    // next progress write. Failing the request now would misreport a change already made.
+    await this.queue.abort(run.id).catch((error: Error) => {
+      this.logger.warn(`Run ${run.id} is cancelling; its abort message could not be sent: ${error.message}`);
+    });
     return cancelling ?? (await this.repository.findById(run.id)) ?? run;
   }
 

@@ -1,0 +1,237 @@
+import type { INestApplication } from '@nestjs/common';
+import { getEventListeners } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { createOnwardApp } from '../app.factory';
+import { sleep } from '../tasks/builtin/abortable-sleep';
+import { TaskFailure, type TaskHandler } from '../tasks/task-handler';
+import { TaskRegistry } from '../tasks/task-registry.service';
+import { RunEntity } from './run.entity';
+import { RunExecutor } from './run-executor.service';
+import { RunsRepository } from './runs.repository';
+
+// Races the soak (apps/server/test/soak) found, replayed deterministically on the real engine and a
+// real SQLite database: the runs are written straight into the table, the way a dead worker or a
+// cancel arriving from another process leaves them.
+describe('RunExecutor: cancels that meet a dead worker or a failing handler', () => {
+  let dataDir: string;
+  let app: INestApplication;
+  let executor: RunExecutor;
+  let repository: RunsRepository;
+  let registry: TaskRegistry;
+  const ownerId = randomUUID();
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'onward-executor-'));
+    app = await createOnwardApp({ ONWARD_DATA_DIR: dataDir, ONWARD_LOG_LEVEL: 'fatal', ONWARD_DEMO_USERS: 'false' });
+    await app.init();
+    executor = app.get(RunExecutor);
+    repository = app.get(RunsRepository);
+    registry = app.get(TaskRegistry);
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  afterEach(() => jest.restoreAllMocks());
+
+  function row(changes: Partial<RunEntity>): RunEntity {
+    return Object.assign(new RunEntity(), {
+      id: randomUUID(),
+      task: 'sales-report',
+      title: 'Sales report',
+      kind: 'report',
+      ownerId,
+      ownerUsername: 'alice',
+      mode: 'background',
+      status: 'queued',
+      parameters: { customer: 'Acme', year: 2024 },
+      display: { customer: 'Acme', year: 2024 },
+      progressPercent: null,
+      progressMessage: null,
+      result: null,
+      errorMessage: null,
+      errorDetails: null,
+      parentId: null,
+      position: null,
+      scheduler: null,
+      createdAt: new Date().toISOString(),
+      startedAt: null,
+      finishedAt: null,
+      version: 1,
+      attempts: 0,
+      ...changes,
+    });
+  }
+
+  function scheduler(status: RunEntity['status'], children: RunEntity['status'][]): RunEntity[] {
+    const parent = row({
+      status,
+      display: {},
+      parameters: {},
+      scheduler: { total: children.length, completed: 0, failed: 0, cancelled: 0, current: null },
+      startedAt: status === 'queued' ? null : new Date().toISOString(),
+      attempts: status === 'queued' ? 0 : 1,
+    });
+    return [
+      parent,
+      ...children.map((childStatus, position) =>
+        row({ status: childStatus, parentId: parent.id, position, attempts: childStatus === 'queued' ? 0 : 1 }),
+      ),
+    ];
+  }
+
+  function salesReport(): TaskHandler {
+    const task = registry.get('sales-report');
+    if (!task) throw new Error('sales-report is not registered');
+    return task.handler;
+  }
+
+  const statusOf = async (id: string): Promise<RunEntity> => (await repository.findById(id)) as RunEntity;
+
+  it('ends a scheduler cancelled before its worker died cancelled, with every unfinished subtask', async () => {
+    const [parent, done, interrupted, waiting] = scheduler('cancelling', ['completed', 'running', 'queued']) as [
+      RunEntity,
+      RunEntity,
+      RunEntity,
+      RunEntity,
+    ];
+    await repository.insert([parent, done, interrupted, waiting]);
+    // The dead worker's half-written PDF.
+    const partial = join(dataDir, 'results', interrupted.id);
+    mkdirSync(partial, { recursive: true });
+    writeFileSync(join(partial, 'sales-report-Acme-2024.pdf'), '%PDF-1.7 half');
+
+    // BullMQ's stalled-job check hands the job to a live worker.
+    expect(await executor.execute({ runId: parent.id, ownerId }, new AbortController().signal)).toBe('done');
+
+    const stored = await statusOf(parent.id);
+    expect(stored.status).toBe('cancelled');
+    expect(stored.finishedAt).not.toBeNull();
+    expect(stored.scheduler).toEqual({ total: 3, completed: 1, failed: 0, cancelled: 2, current: null });
+    const children = await repository.findChildren(parent.id);
+    expect(children.map((c) => c.status)).toEqual(['completed', 'cancelled', 'cancelled']);
+    expect(children.filter((c) => c.status === 'cancelled').every((c) => c.finishedAt !== null)).toBe(true);
+    expect(existsSync(partial)).toBe(false);
+  });
+
+  it('ends a single run cancelled before its worker died cancelled, without its partial file', async () => {
+    const run = row({ status: 'cancelling', startedAt: new Date().toISOString(), attempts: 1 });
+    await repository.insert([run]);
+    const partial = join(dataDir, 'results', run.id);
+    mkdirSync(partial, { recursive: true });
+    writeFileSync(join(partial, 'sales-report-Acme-2024.pdf'), '%PDF-1.7 half');
+
+    expect(await executor.execute({ runId: run.id, ownerId }, new AbortController().signal)).toBe('done');
+
+    expect((await statusOf(run.id)).status).toBe('cancelled');
+    expect(existsSync(partial)).toBe(false);
+  });
+
+  it('cancels, not fails, a subtask that was cancelled alone when its worker died', async () => {
+    const [parent, cancelling, waiting] = scheduler('running', ['cancelling', 'queued']) as [
+      RunEntity,
+      RunEntity,
+      RunEntity,
+    ];
+    await repository.insert([parent, cancelling, waiting]);
+    jest.spyOn(salesReport(), 'run').mockResolvedValue(undefined);
+
+    expect(await executor.execute({ runId: parent.id, ownerId }, new AbortController().signal)).toBe('done');
+
+    expect((await statusOf(cancelling.id)).status).toBe('cancelled');
+    expect((await statusOf(waiting.id)).status).toBe('completed');
+  });
+
+  it('ends a run cancelled while its handler was failing cancelled, as its user asked', async () => {
+    const run = row({});
+    await repository.insert([run]);
+    // The cancel lands (another process sets `cancelling`) just before the handler fails, and the
+    // abort message has not reached this process yet.
+    jest.spyOn(salesReport(), 'run').mockImplementation(async (ctx) => {
+      await repository.update(ctx.runId, {}, 'cancelling');
+      throw new TaskFailure('Unknown customer "Nobody Ltd"');
+    });
+
+    expect(await executor.execute({ runId: run.id, ownerId }, new AbortController().signal)).toBe('done');
+
+    const stored = await statusOf(run.id);
+    expect(stored.status).toBe('cancelled');
+    expect(stored.errorMessage).toBeNull();
+    expect(stored.finishedAt).not.toBeNull();
+  });
+
+  it('ends a scheduler cancelled while it was finishing cancelled, not failed', async () => {
+    const [parent, only] = scheduler('queued', ['queued']) as [RunEntity, RunEntity];
+    await repository.insert([parent, only]);
+    jest.spyOn(salesReport(), 'run').mockImplementation(async () => {
+      await repository.update(parent.id, {}, 'cancelling');
+      throw new TaskFailure('Unknown customer "Nobody Ltd"');
+    });
+
+    expect(await executor.execute({ runId: parent.id, ownerId }, new AbortController().signal)).toBe('done');
+
+    expect((await statusOf(only.id)).status).toBe('failed');
+    const stored = await statusOf(parent.id);
+    expect(stored.status).toBe('cancelled');
+    expect(stored.result).toBeNull();
+  });
+
+  it('still fails a run whose handler fails when nobody cancelled it', async () => {
+    const run = row({});
+    await repository.insert([run]);
+    jest.spyOn(salesReport(), 'run').mockRejectedValue(new TaskFailure('Unknown customer "Nobody Ltd"'));
+
+    await executor.execute({ runId: run.id, ownerId }, new AbortController().signal);
+
+    const stored = await statusOf(run.id);
+    expect(stored.status).toBe('failed');
+    expect(stored.errorMessage).toBe('Unknown customer "Nobody Ltd"');
+  });
+
+  it('leaves no listener on the worker signal once its runs are over', async () => {
+    // The signal that fires when the worker stops lives as long as the process; a listener left
+    // behind by every run (and every subtask) was a leak that grew with each run executed.
+    const stopping = new AbortController();
+    jest.spyOn(salesReport(), 'run').mockResolvedValue(undefined);
+    const runs = [row({}), row({}), ...scheduler('queued', ['queued', 'queued', 'queued'])];
+    await repository.insert(runs);
+    for (const run of runs.filter((r) => r.parentId === null)) {
+      expect(await executor.execute({ runId: run.id, ownerId }, stopping.signal)).toBe('done');
+      expect((await statusOf(run.id)).status).toBe('completed');
+    }
+    expect(getEventListeners(stopping.signal, 'abort')).toHaveLength(0);
+  });
+  it.each(['single', 'scheduler'])(
+    'stops a %s run whose abort message never arrived, at its next progress write',
+    async (kind) => {
+      // Cancelled (or deleted) in another process while Redis was away: only the database knows.
+      let steps = 0;
+      jest.spyOn(salesReport(), 'run').mockImplementation(async (ctx) => {
+        for (; steps < 200; steps++) {
+          ctx.progress(steps / 2, `Step ${steps}`);
+          await sleep(20, ctx.signal);
+        }
+      });
+      const runs = kind === 'single' ? [row({})] : scheduler('queued', ['queued', 'queued']);
+      const [top] = runs as [RunEntity];
+      await repository.insert(runs);
+      const executing = executor.execute({ runId: top.id, ownerId }, new AbortController().signal);
+      while (steps < 10) await new Promise((resolve) => setTimeout(resolve, 10));
+      await repository.update(top.id, {}, 'cancelling');
+
+      expect(await executing).toBe('done');
+      expect(steps).toBeLessThan(200);
+      expect((await statusOf(top.id)).status).toBe('cancelled');
+      if (kind === 'scheduler') {
+        expect((await repository.findChildren(top.id)).map((c) => c.status)).toEqual(['cancelled', 'cancelled']);
+      }
+    },
+    30_000,
+  );
+});
