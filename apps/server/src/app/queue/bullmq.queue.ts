@@ -19,6 +19,13 @@ if redis.call('ZSCORE', KEYS[1], ARGV[1]) or redis.call('ZCARD', KEYS[1]) < tonu
 end
 return 0`;
 
+// Renews the lease of a run that executes already: never refused, so that after Redis lost its data
+// a live run shows again (the reconciler takes a run without a job and without a lease for orphaned).
+const RENEW_SLOT = `
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1`;
+
 /**
  * The Redis driver: BullMQ (through `@nestjs/bullmq`) executes runs across processes. BullMQ holds the
  * order, durability, the per-process concurrency and stalled-job recovery; a Lua-guarded slot set caps
@@ -116,7 +123,7 @@ export class BullMqQueue extends RunQueue {
     }
     // A failed renewal (Redis away) is harmless: the lease outlives a short outage, and the run goes on.
     const renew = setInterval(
-      () => void this.acquireSlot(slot, job.data.runId).catch(() => undefined),
+      () => void this.renewSlot(slot, job.data.runId).catch(() => undefined),
       this.settings.lockDurationMs / 2,
     );
     try {
@@ -146,6 +153,11 @@ export class BullMqQueue extends RunQueue {
       String(lease * 2),
     );
     return granted === 1;
+  }
+
+  private async renewSlot(key: string, runId: string): Promise<void> {
+    const lease = this.settings.lockDurationMs * 3;
+    await this.commands.eval(RENEW_SLOT, 1, key, runId, String(Date.now() + lease), String(lease * 2));
   }
 
   async stop(graceMs: number): Promise<void> {

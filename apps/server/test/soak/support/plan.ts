@@ -3,11 +3,10 @@
  * 600 in `npm run test:soak`), a worker SIGKILLed and restarted every `killEvery` seconds, Redis
  * restarted once: half-way on a whole period in a long soak, half a period before the end in a short one.
  *
- * No kill falls within 15 s before or `redisQuietSeconds` (30) after the Redis restart: a killed
- * worker's runs are handed on by BullMQ's stalled-job check, which needs their jobs, and the restart
- * empties Redis; a run that started before the restart keeps executing without a job, and if its
- * worker is killed then, it stays `running` until the workers reconcile running runs without a job
- * (not there yet). `ONWARD_SOAK_REDIS_QUIET_SECONDS=0` (kills at any time) reproduces that.
+ * By default a kill falls on the Redis restart itself: the restart empties Redis, so the killed worker's
+ * runs have no job for BullMQ's stalled-job check to hand on, and the workers' reconciler must adopt
+ * them (running runs with neither a job nor a live lease). `ONWARD_SOAK_REDIS_QUIET_SECONDS=N` keeps
+ * kills 15 s before and N s after the restart instead.
  */
 export interface SoakPlan {
   /** Seconds of mixed load after the warm-up. */
@@ -45,7 +44,7 @@ export function soakPlan(env: NodeJS.ProcessEnv = process.env): SoakPlan {
   const killEvery = positive(env, 'ONWARD_SOAK_KILL_SECONDS', seconds >= 300 ? 60 : 20);
   const redisRestartAt =
     seconds >= 300 ? Math.round(seconds / 2 / killEvery) * killEvery : Math.max(1, seconds - killEvery / 2);
-  const redisQuietSeconds = positiveOrZero(env, 'ONWARD_SOAK_REDIS_QUIET_SECONDS', 30);
+  const redisQuietSeconds = positiveOrZero(env, 'ONWARD_SOAK_REDIS_QUIET_SECONDS', 0);
   const quietBefore = redisQuietSeconds === 0 ? 0 : 15;
   const killsAt: number[] = [];
   for (let at = killEvery / 2; at < seconds; at += killEvery) {
