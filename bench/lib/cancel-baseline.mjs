@@ -10,7 +10,10 @@ import { Server } from 'socket.io';
 
 const { ROLE, PORT, REDIS_URL, PREFIX, PG_URL, PG_SCHEMA } = process.env;
 const pub = new IORedis(REDIS_URL);
-const sub = new IORedis(REDIS_URL);
+// Connected before SUBSCRIBE: a subscribe sent before the ready check ends in ioredis'
+// "Connection in subscriber mode" error, and the baseline then never hears an abort.
+const sub = new IORedis(REDIS_URL, { lazyConnect: true });
+await sub.connect();
 
 if (ROLE === 'api') {
   const server = http.createServer((req, res) => {
