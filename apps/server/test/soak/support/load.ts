@@ -10,6 +10,7 @@ import type { Response } from 'supertest';
 
 import { Api, type DemoUser, type StartRunBody, binaryParser } from '../../support/api';
 import type { RunPage, RunResult, RunView } from '../../support/contract';
+import { SeededRandom } from '../../../src/app/demo/seeded-random';
 import { readZip } from '../../support/zip';
 
 export const USERS: readonly DemoUser[] = ['alice', 'bob', 'admin'];
@@ -19,22 +20,8 @@ const YEARS = [2024, 2025] as const;
 /** A customer the demo data does not know: its reports fail, naming it. */
 export const UNKNOWN_CUSTOMER = 'Nobody Ltd';
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same mix of actions. */
-export class Random {
-  constructor(private state: number) {}
-
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) | 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-
+/** The demo data's seeded PRNG, with the picks the load needs: the same seed gives the same mix of actions. */
+export class Random extends SeededRandom {
   pick<T>(list: readonly T[]): T {
     return list[Math.floor(this.next() * list.length)] as T;
   }
