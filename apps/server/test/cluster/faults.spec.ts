@@ -1,11 +1,9 @@
 import { Api, recalc, salesReport } from '../support/api';
 import { type RunView, isFinished } from '../support/contract';
 import { type RunsSocket, connectRuns } from '../support/sockets';
-import { Cluster, type OnwardProcess, describeCluster, prepareCluster } from './support/cluster';
+import { Cluster, FAULT_TEST_WORKER_ENV, type OnwardProcess, describeCluster, prepareCluster } from './support/cluster';
 
-// Processes dying with SIGKILL. Workers take a 2 s lock, so that a dead one is noticed in seconds,
-// and run one job at a time (so that runs queue up behind a busy worker).
-const WORKER_ENV = { ONWARD_LOCK_MS: '2000', ONWARD_CONCURRENCY: '1', ONWARD_USER_CONCURRENCY: '3' };
+// Processes dying with SIGKILL, with FAULT_TEST_WORKER_ENV workers (a 2 s lock, one job at a time).
 
 describeCluster('cluster faults: SIGKILL of a worker or an API process', () => {
   let cluster: Cluster;
@@ -29,7 +27,8 @@ describeCluster('cluster faults: SIGKILL of a worker or an API process', () => {
     await cluster?.teardown();
   }, 60_000);
 
-  const startWorker = (): Promise<OnwardProcess> => cluster.start(`worker-${++workerCount}`, 'worker', WORKER_ENV);
+  const startWorker = (): Promise<OnwardProcess> =>
+    cluster.start(`worker-${++workerCount}`, 'worker', FAULT_TEST_WORKER_ENV);
 
   it('ends a run failed ("Interrupted") within seconds when the worker executing it is killed', async () => {
     // The only worker takes the run; a second one joins once the run is under way.

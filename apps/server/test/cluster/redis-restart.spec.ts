@@ -2,21 +2,14 @@ import request from 'supertest';
 
 import { Api, pollUntil, recalc, salesReport } from '../support/api';
 import type { RunView } from '../support/contract';
-import { inCi } from '../support/databases';
 import { type RunsSocket, connectRuns } from '../support/sockets';
-import { Cluster, type OnwardProcess, describeCluster, prepareCluster } from './support/cluster';
-import { RedisServer, redisServerAvailable } from './support/redis-server';
+import { Cluster, type OnwardProcess, prepareCluster } from './support/cluster';
+import { RedisServer, describeWithRedisServer } from './support/redis-server';
 
 // A private redis-server (no persistence) on a free loopback port, stopped mid-run and started again
 // on the same port: everything it held is gone, and the runs are still all carried out, because
 // PostgreSQL is the record of runs.
-let suite = describeCluster;
-if (!inCi() && !redisServerAvailable()) {
-  console.warn('\n⚠ redis-server is not installed: skipping the Redis restart suite. In CI this fails.\n');
-  suite = (title: string) => describe.skip(title, () => undefined);
-}
-
-suite('cluster: Redis restarted mid-run', () => {
+describeWithRedisServer('cluster: Redis restarted mid-run', () => {
   let redis: RedisServer;
   let cluster: Cluster;
   let api: OnwardProcess;

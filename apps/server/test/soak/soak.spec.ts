@@ -5,9 +5,9 @@ import request from 'supertest';
 
 import { Api, type DemoUser } from '../support/api';
 import { type RunPage, type RunResult, type RunView, isFinished } from '../support/contract';
-import { inCi, postgresQuery } from '../support/databases';
-import { Cluster, type OnwardProcess, describeCluster, prepareCluster } from '../cluster/support/cluster';
-import { RedisServer, redisServerAvailable } from '../cluster/support/redis-server';
+import { postgresQuery } from '../support/databases';
+import { Cluster, type OnwardProcess, prepareCluster } from '../cluster/support/cluster';
+import { RedisServer, describeWithRedisServer } from '../cluster/support/redis-server';
 import { type LedgerEntry, Random, SoakLoad, USERS, download, fileProblem } from './support/load';
 import { MemorySampler } from './support/memory';
 import { soakPlan } from './support/plan';
@@ -27,12 +27,6 @@ const MEMORY_FACTOR = 3;
 const MEMORY_PLUS_MB = 300;
 /** How long Redis stays away in its restart. */
 const REDIS_AWAY_MS = 3_000;
-
-let suite = describeCluster;
-if (!inCi() && !redisServerAvailable()) {
-  console.warn('\n⚠ redis-server is not installed: skipping the soak. In CI this fails.\n');
-  suite = (title: string) => describe.skip(title, () => undefined);
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const progress = (text: string): boolean => process.stderr.write(`[soak] ${text}\n`);
@@ -96,7 +90,7 @@ function failureKind(run: RunView): string {
   return `other: ${message}`;
 }
 
-suite(`soak: ${plan.seconds} s of mixed load with worker kills and a Redis restart`, () => {
+describeWithRedisServer(`soak: ${plan.seconds} s of mixed load with worker kills and a Redis restart`, () => {
   let redis: RedisServer;
   let cluster: Cluster;
   let apis: OnwardProcess[] = [];

@@ -27,6 +27,8 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
   ) {}
 
   private reconciler: NodeJS.Timeout | null = null;
+  /** A pass still running when the next tick comes is not overlapped. */
+  private reconciling = false;
   /** Running runs without a job nor a live executor, by id, with when that was first seen. */
   private readonly orphans = new Map<string, number>();
 
@@ -51,8 +53,6 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     this.reconciler = null;
     await this.queue.stop(this.config.shutdownGraceMs);
   }
-
-  private reconciling = false;
 
   private async reconcile(): Promise<void> {
     if (this.reconciling) return;

@@ -24,6 +24,12 @@ import { BUILT_MAIN, WORKSPACE, ensureBuiltServer, freePort } from '../../suppor
 import { REDIS_URL, redisReachable } from '../../support/redis';
 
 export type Role = 'all' | 'api' | 'worker';
+
+/**
+ * Workers for fault tests: a 2 s lock, so that a dead one is noticed in seconds, and one job at a time,
+ * so that runs queue up behind a busy worker.
+ */
+export const FAULT_TEST_WORKER_ENV = { ONWARD_LOCK_MS: '2000', ONWARD_CONCURRENCY: '1', ONWARD_USER_CONCURRENCY: '3' };
 export type Env = Record<string, string>;
 
 /** `onward_c_<pid>_<hex>`: the schema name and the Redis key prefix of one test file. */

@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import IORedis from 'ioredis';
 
+import { inCi } from '../../support/databases';
 import { freePort } from '../../support/process';
+import { describeCluster } from './cluster';
 
 export const REDIS_SERVER_BINARY = process.env['ONWARD_TEST_REDIS_SERVER'] ?? 'redis-server';
 
@@ -85,4 +87,17 @@ export class RedisServer {
     await this.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * `describeCluster` for suites that also start their own `redis-server`: without the binary they are
+ * skipped with a warning, except in CI (CI=true), where they run and fail.
+ */
+export function describeWithRedisServer(title: string, body: () => void): void {
+  if (!inCi() && !redisServerAvailable()) {
+    console.warn(`\n⚠ redis-server is not installed: skipping "${title}". In CI this fails.\n`);
+    describe.skip(title, () => undefined);
+    return;
+  }
+  describeCluster(title, body);
 }

@@ -1,11 +1,17 @@
 import { Api, recalc } from '../support/api';
 import { type RunView, isFinished } from '../support/contract';
 import { type RunsSocket, connectRuns } from '../support/sockets';
-import { Cluster, type OnwardProcess, deleteRedisKeys, describeCluster, prepareCluster } from './support/cluster';
+import {
+  Cluster,
+  FAULT_TEST_WORKER_ENV,
+  type OnwardProcess,
+  deleteRedisKeys,
+  describeCluster,
+  prepareCluster,
+} from './support/cluster';
 
 // Workers leaving: SIGTERM (finish within ONWARD_SHUTDOWN_GRACE_MS, else hand the run back), and a
 // worker dying while Redis loses the run's job too (the reconciler adopts the orphaned run).
-const WORKER_ENV = { ONWARD_LOCK_MS: '2000', ONWARD_CONCURRENCY: '1', ONWARD_USER_CONCURRENCY: '3' };
 
 const chunk = (r: RunView): number => Number(/^Chunk (\d+) of \d+$/.exec(r.progress.message ?? '')?.[1] ?? 0);
 
@@ -30,7 +36,7 @@ describeCluster('cluster: workers leaving (SIGTERM, lost jobs)', () => {
   }, 60_000);
 
   const startWorker = (env: Record<string, string> = {}): Promise<OnwardProcess> =>
-    cluster.start(`worker-${++workerCount}`, 'worker', { ...WORKER_ENV, ...env });
+    cluster.start(`worker-${++workerCount}`, 'worker', { ...FAULT_TEST_WORKER_ENV, ...env });
 
   it('lets a worker stopped with SIGTERM finish its running run within the grace, then exit', async () => {
     const worker = await startWorker({ ONWARD_SHUTDOWN_GRACE_MS: '30000' });
