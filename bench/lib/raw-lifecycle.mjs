@@ -1,5 +1,5 @@
 // The limit harness of the lifecycle section: no-op runs through the raw drivers, with the same
-// database writes per run as Onward (insert queued -> update running -> update completed), created
+// database writes per run as Onward (insert queued -> claim running -> complete, to the same table shape), created
 // over the same kind of HTTP request as Onward's POST /api/runs (a bare node:http route).
 //   DB=pg:     raw BullMQ (Queue + Worker, concurrency C) + raw pg, in one process (like role "all").
 //   DB=sqlite: raw better-sqlite3 (WAL, synchronous=NORMAL) + an in-process pool of C async workers.
@@ -12,9 +12,36 @@ const env = process.env;
 const concurrency = Number(env.CONCURRENCY);
 const nowMs = () => performance.timeOrigin + performance.now();
 const nowIso = () => new Date().toISOString();
-const COLUMNS = `id varchar(36) primary key, task varchar(100), owner_id varchar(36), status varchar(12),
-  parameters text, display text, progress_percent real, result text, created_at varchar(24),
-  started_at varchar(24), finished_at varchar(24), version integer`;
+// The runs table of Onward's migration (apps/server/src/app/database/migrations), with its four
+// indexes: the limit harness writes the same rows to the same table shape, so each write maintains
+// the same B-trees as Onward's.
+const COLUMNS = `id varchar(36) primary key, task varchar(100) not null, title varchar(200) not null,
+  kind varchar(10) not null, owner_id varchar(36) not null, owner_username varchar(100) not null,
+  mode varchar(12) not null, status varchar(12) not null, parameters text not null, display text not null,
+  progress_percent real, progress_message varchar(500), result text, error_message text,
+  error_details text, parent_id varchar(36), position integer, scheduler text,
+  created_at varchar(24) not null, started_at varchar(24), finished_at varchar(24),
+  version integer not null, attempts integer not null default 0`;
+const INDEXES = [
+  'CREATE INDEX IF NOT EXISTS raw_runs_owner_list ON raw_runs (owner_id, parent_id, created_at)',
+  'CREATE INDEX IF NOT EXISTS raw_runs_list ON raw_runs (parent_id, created_at)',
+  'CREATE INDEX IF NOT EXISTS raw_runs_status ON raw_runs (status)',
+  'CREATE INDEX IF NOT EXISTS raw_runs_parent_position ON raw_runs (parent_id, position)',
+];
+// The three statements of a run, as Onward issues them (placeholders ? or $n by driver).
+const OWNER = '00000000-0000-4000-8000-000000000001';
+const INSERT = `INSERT INTO raw_runs (id, task, title, kind, owner_id, owner_username, mode, status, parameters,
+  display, created_at, version, attempts) VALUES (?, 'bench-noop', 'Benchmark no-op', 'task', '${OWNER}', 'alice',
+  'background', 'queued', ?, '{}', ?, 1, 0)`;
+const CLAIM = `UPDATE raw_runs SET status = 'running', started_at = COALESCE(started_at, ?), attempts = attempts + 1,
+  version = version + 1 WHERE id = ? AND status = 'queued' RETURNING *`;
+const COMPLETE = `UPDATE raw_runs SET result = ?, progress_percent = 100, finished_at = ?, status = 'completed',
+  version = version + 1 WHERE id = ? AND status IN ('running') RETURNING *`;
+/** `?` placeholders as PostgreSQL's `$1, $2, …`. */
+const numbered = (sql) => {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+};
 const RESULT = '{"type":"value","value":null}';
 
 let done = 0;
@@ -32,32 +59,24 @@ async function setupPg() {
   const { default: IORedis } = await import('ioredis');
   const pool = new pg.Pool({ connectionString: env.PG_URL, max: 10, options: `-c search_path=${env.PG_SCHEMA}` });
   await pool.query(`CREATE TABLE IF NOT EXISTS raw_runs (${COLUMNS})`);
+  for (const index of INDEXES) await pool.query(index);
+  const [insert, claim, complete] = [INSERT, CLAIM, COMPLETE].map(numbered);
   const producerConn = new IORedis(env.REDIS_URL, { maxRetriesPerRequest: 1 });
   const workerConn = new IORedis(env.REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue('raw-runs', { connection: producerConn, prefix: env.PREFIX });
   const worker = new Worker(
     'raw-runs',
     async (job) => {
-      await pool.query(`UPDATE raw_runs SET status = 'running', started_at = $2, version = version + 1 WHERE id = $1`, [
-        job.data.id,
-        nowIso(),
-      ]);
+      await pool.query(claim, [nowIso(), job.data.id]);
       // the no-op handler
-      await pool.query(
-        `UPDATE raw_runs SET status = 'completed', progress_percent = 100, result = $3, finished_at = $2, version = version + 1 WHERE id = $1`,
-        [job.data.id, nowIso(), RESULT],
-      );
+      await pool.query(complete, [RESULT, nowIso(), job.data.id]);
     },
     { connection: workerConn, prefix: env.PREFIX, concurrency },
   );
   worker.on('completed', completed);
   await worker.waitUntilReady();
   return async (id, parameters) => {
-    await pool.query(
-      `INSERT INTO raw_runs (id, task, owner_id, status, parameters, display, created_at, version)
-       VALUES ($1, 'noop', 'owner', 'queued', $2, '{}', $3, 1)`,
-      [id, parameters, nowIso()],
-    );
+    await pool.query(insert, [id, parameters, nowIso()]);
     await queue.add('run', { id }, { jobId: id, removeOnComplete: true, removeOnFail: true });
   };
 }
@@ -68,15 +87,10 @@ async function setupSqlite() {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.exec(`CREATE TABLE IF NOT EXISTS raw_runs (${COLUMNS})`);
-  const insert = db.prepare(
-    `INSERT INTO raw_runs (id, task, owner_id, status, parameters, display, created_at, version) VALUES (?, 'noop', 'owner', 'queued', ?, '{}', ?, 1)`,
-  );
-  const running = db.prepare(
-    `UPDATE raw_runs SET status = 'running', started_at = ?, version = version + 1 WHERE id = ?`,
-  );
-  const complete = db.prepare(
-    `UPDATE raw_runs SET status = 'completed', progress_percent = 100, result = ?, finished_at = ?, version = version + 1 WHERE id = ?`,
-  );
+  for (const index of INDEXES) db.exec(index);
+  const insert = db.prepare(INSERT);
+  const claim = db.prepare(CLAIM);
+  const complete = db.prepare(COMPLETE);
   const waiting = [];
   const idle = []; // resolvers of the workers waiting for a run
   for (let i = 0; i < concurrency; i++) {
@@ -87,9 +101,9 @@ async function setupSqlite() {
           await new Promise((resolve) => idle.push(resolve));
           continue;
         }
-        running.run(nowIso(), id);
+        claim.get(nowIso(), id);
         await new Promise((r) => setImmediate(r)); // the no-op handler
-        complete.run(RESULT, nowIso(), id);
+        complete.get(RESULT, nowIso(), id);
         completed();
       }
     })();

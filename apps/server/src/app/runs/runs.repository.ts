@@ -2,15 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { RunStatus, statusesLeadingTo } from '@onward/task-domain';
 import { Brackets, In, IsNull, Repository } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 
 import { RunEntity } from './run.entity';
+import { RunStatements } from './run-statements';
 
 /** Columns to change; `version` is always bumped by the repository. */
 export type RunChanges = Partial<Omit<RunEntity, 'id' | 'version'>>;
-
-// TypeORM's deep-partial type cannot express `unknown` JSON values (a run's value result).
-const asPartial = (changes: object): QueryDeepPartialEntity<RunEntity> => changes as QueryDeepPartialEntity<RunEntity>;
 
 export interface RunListQuery {
   ownerId?: string;
@@ -24,18 +21,21 @@ export interface RunListQuery {
 /** TypeORM access to the runs table; no logic beyond the queries. */
 @Injectable()
 export class RunsRepository {
-  constructor(@InjectRepository(RunEntity) private readonly runs: Repository<RunEntity>) {}
+  /** The SQL of the per-run hot path (insert, claim, update), built once per shape. */
+  private readonly sql: RunStatements;
 
+  constructor(@InjectRepository(RunEntity) private readonly runs: Repository<RunEntity>) {
+    this.sql = new RunStatements(runs);
+  }
+
+  /** Stores new runs, 100 rows per INSERT (SQLite caps the bound variables of one statement). */
   async insert(runs: RunEntity[]): Promise<void> {
-    // Chunked: SQLite caps the number of bound variables per statement.
-    // updateEntity(false): TypeORM's read-back after a multi-row insert on SQLite mixes up the ids.
     for (let i = 0; i < runs.length; i += 100) {
-      await this.runs
-        .createQueryBuilder()
-        .insert()
-        .values(runs.slice(i, i + 100).map(asPartial))
-        .updateEntity(false)
-        .execute();
+      const chunk = runs.slice(i, i + 100);
+      await this.runs.query(
+        this.sql.insert(chunk.length),
+        chunk.flatMap((run) => this.sql.rowValues(run)),
+      );
     }
   }
 
@@ -84,13 +84,15 @@ export class RunsRepository {
    * by the same statement (`RETURNING`, on PostgreSQL and SQLite ≥ 3.35), or null when no row changed.
    */
   async update(id: string, changes: RunChanges, to?: RunStatus, from?: RunStatus[]): Promise<RunEntity | null> {
-    const where = to ? { id, status: In(from ?? statusesLeadingTo(to)) } : { id };
-    const [sql, parameters] = this.runs
-      .createQueryBuilder()
-      .update()
-      .set(asPartial({ ...changes, ...(to ? { status: to } : {}), version: () => 'version + 1' }))
-      .where(where)
-      .getQueryAndParameters();
+    const properties = (Object.keys(changes) as (keyof RunChanges)[]).filter((p) => changes[p] !== undefined);
+    const guard = to ? (from ?? statusesLeadingTo(to)) : [];
+    const sql = this.sql.update(properties, to !== undefined, guard.length);
+    const parameters = [
+      ...properties.map((property) => this.sql.toStored(property, changes[property])),
+      ...(to ? [to] : []),
+      id,
+      ...guard,
+    ];
     return this.returning(sql, parameters);
   }
 
@@ -99,36 +101,14 @@ export class RunsRepository {
    * Returns the claimed run, or null when it was not queued.
    */
   async claim(id: string, startedAt: string): Promise<RunEntity | null> {
-    const [sql, parameters] = this.runs
-      .createQueryBuilder()
-      .update()
-      .set({
-        status: 'running',
-        startedAt: () => 'COALESCE(started_at, :startedAt)',
-        attempts: () => 'attempts + 1',
-        version: () => 'version + 1',
-      })
-      .where({ id, status: 'queued' })
-      .setParameter('startedAt', startedAt)
-      .getQueryAndParameters();
-    return this.returning(sql, parameters);
+    return this.returning(this.sql.claim, [startedAt, id]);
   }
 
   private async returning(sql: string, parameters: unknown[]): Promise<RunEntity | null> {
     // PostgreSQL's runner answers an UPDATE with [rows, count], better-sqlite3's with the rows.
-    const raw = (await this.runs.query(`${sql} RETURNING *`, parameters)) as unknown[];
+    const raw = (await this.runs.query(sql, parameters)) as unknown[];
     const rows = (Array.isArray(raw[0]) ? raw[0] : raw) as Record<string, unknown>[];
-    return rows.length > 0 ? this.hydrate(rows[0]) : null;
-  }
-
-  /** A raw row (column names, stored values) as the entity TypeORM would have loaded. */
-  private hydrate(row: Record<string, unknown>): RunEntity {
-    const driver = this.runs.manager.connection.driver;
-    const run = new RunEntity();
-    for (const column of this.runs.metadata.columns) {
-      column.setEntityValue(run, driver.prepareHydratedValue(row[column.databaseName], column));
-    }
-    return run;
+    return rows.length > 0 ? this.sql.hydrate(rows[0]) : null;
   }
 
   /** Moves every still-unfinished subtask of a scheduler to `cancelled`. */

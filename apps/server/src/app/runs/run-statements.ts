@@ -1,0 +1,119 @@
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import type { Repository } from 'typeorm';
+
+import { RunEntity } from './run.entity';
+
+/**
+ * The SQL of a run's hot path (insert, claim, update), written once per shape from the entity's
+ * TypeORM metadata and cached: every run goes through these three statements, and building them with
+ * the query builder each time cost more CPU than the database spent executing them (issue 5's
+ * lifecycle benchmark). Values still go through the driver's conversions and the column transformers.
+ */
+export class RunStatements {
+  private readonly columns: ColumnMetadata[];
+  private readonly byProperty = new Map<string, ColumnMetadata>();
+  private readonly table: string;
+  private readonly postgres: boolean;
+  private readonly updates = new Map<string, string>();
+  private readonly inserts = new Map<number, string>();
+  /** Queued → running: one more attempt, the first start time kept. Parameters: startedAt, id. */
+  readonly claim: string;
+
+  constructor(private readonly runs: Repository<RunEntity>) {
+    const driver = runs.manager.connection.driver;
+    this.postgres = driver.options.type === 'postgres';
+    this.columns = runs.metadata.columns;
+    for (const column of this.columns) this.byProperty.set(column.propertyName, column);
+    this.table = runs.metadata.tablePath
+      .split('.')
+      .map((part) => driver.escape(part))
+      .join('.');
+    const [status, startedAt, attempts, version, id] = ['status', 'startedAt', 'attempts', 'version', 'id'].map(
+      (property) => this.name(property),
+    );
+    this.claim =
+      `UPDATE ${this.table} SET ${status} = 'running', ${startedAt} = COALESCE(${startedAt}, ${this.placeholder(1)}), ` +
+      `${attempts} = ${attempts} + 1, ${version} = ${version} + 1 ` +
+      `WHERE ${id} = ${this.placeholder(2)} AND ${status} = 'queued' RETURNING *`;
+  }
+
+  /** `INSERT` of `rows` runs; its parameters are `rowValues` of each run, in order. */
+  insert(rows: number): string {
+    let sql = this.inserts.get(rows);
+    if (!sql) {
+      const width = this.columns.length;
+      const values = Array.from(
+        { length: rows },
+        (_, row) => `(${this.columns.map((_, i) => this.placeholder(row * width + i + 1)).join(', ')})`,
+      );
+      sql = `INSERT INTO ${this.table} (${this.columns.map((c) => this.escape(c.databaseName)).join(', ')}) VALUES ${values.join(', ')}`;
+      this.inserts.set(rows, sql);
+    }
+    return sql;
+  }
+
+  rowValues(run: RunEntity): unknown[] {
+    return this.columns.map((column) => this.stored(column, column.getEntityValue(run)));
+  }
+
+  /**
+   * `UPDATE … RETURNING *` of the given properties, bumping `version`. Parameters: the properties'
+   * stored values in order, then the new status (when `setsStatus`), the id, and `guard` statuses the
+   * stored one must be among.
+   */
+  update(properties: string[], setsStatus: boolean, guard: number): string {
+    const key = `${properties.join(',')}|${setsStatus}|${guard}`;
+    let sql = this.updates.get(key);
+    if (!sql) {
+      let n = 0;
+      const assignments = properties.map((property) => `${this.name(property)} = ${this.placeholder(++n)}`);
+      if (setsStatus) assignments.push(`${this.name('status')} = ${this.placeholder(++n)}`);
+      const version = this.name('version');
+      assignments.push(`${version} = ${version} + 1`);
+      let where = `${this.name('id')} = ${this.placeholder(++n)}`;
+      if (guard > 0) {
+        where += ` AND ${this.name('status')} IN (${Array.from({ length: guard }, () => this.placeholder(++n)).join(', ')})`;
+      }
+      sql = `UPDATE ${this.table} SET ${assignments.join(', ')} WHERE ${where} RETURNING *`;
+      this.updates.set(key, sql);
+    }
+    return sql;
+  }
+
+  /** A property's value as the database stores it (JSON columns as text). */
+  toStored(property: string, value: unknown): unknown {
+    return this.stored(this.column(property), value);
+  }
+
+  /** A raw row (column names, stored values) as the entity TypeORM would have loaded. */
+  hydrate(row: Record<string, unknown>): RunEntity {
+    const driver = this.runs.manager.connection.driver;
+    const run = new RunEntity();
+    for (const column of this.columns) {
+      column.setEntityValue(run, driver.prepareHydratedValue(row[column.databaseName], column));
+    }
+    return run;
+  }
+
+  private stored(column: ColumnMetadata, value: unknown): unknown {
+    return this.runs.manager.connection.driver.preparePersistentValue(value, column);
+  }
+
+  private column(property: string): ColumnMetadata {
+    const column = this.byProperty.get(property);
+    if (!column) throw new Error(`A run has no property "${property}"`);
+    return column;
+  }
+
+  private name(property: string): string {
+    return this.escape(this.column(property).databaseName);
+  }
+
+  private escape(name: string): string {
+    return this.runs.manager.connection.driver.escape(name);
+  }
+
+  private placeholder(n: number): string {
+    return this.postgres ? `$${n}` : '?';
+  }
+}
