@@ -53,6 +53,7 @@ const { values: flags } = parseArgs({
     kills: { type: 'string' },
     runs: { type: 'string' },
     concurrency: { type: 'string' },
+    databases: { type: 'string', default: 'sqlite,pg' },
     'max-minutes': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -70,6 +71,7 @@ if (flags.help) {
   --kills n               worker kills per lock setting and repetition (default 1)
   --runs n                runs per lifecycle measurement (default 1000; --quick 200)
   --concurrency list      lifecycle worker concurrencies (default 1,10,50)
+  --databases list        lifecycle databases: sqlite,pg (default both)
   --max-minutes m         hard stop (default 40)`);
   process.exit(0);
 }
@@ -569,7 +571,8 @@ async function rawLifecycle(raw, n) {
 async function sectionLifecycle() {
   const meter = cpu.window();
   let skippedOnward = null;
-  for (const db of ['sqlite', 'pg']) {
+  for (const db of flags.databases.split(',').map((d) => d.trim())) {
+    if (!['sqlite', 'pg'].includes(db)) throw new Error(`--databases: unknown database "${db}"`);
     for (const concurrency of opts.concurrency) {
       const conc = String(concurrency);
       let schema = null;

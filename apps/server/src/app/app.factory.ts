@@ -96,6 +96,9 @@ export async function createOnwardApp(env: Environment): Promise<NestExpressAppl
     logger: config.logLevels,
   });
   app.disable('x-powered-by');
+  // Run views change with every step: an ETag (a hash of every JSON body) would rarely match.
+  // Static files of the monitor keep theirs (serve-static sets them itself).
+  app.set('etag', false);
   answerParserErrorsInJson(app.getHttpServer() as Server);
   if (config.redis) app.useWebSocketAdapter(new RedisIoAdapter(app, config.redis));
   useJsonBodies(app);

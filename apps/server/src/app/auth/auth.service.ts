@@ -28,12 +28,17 @@ function toAuthUser(user: UserEntity): AuthUser {
   return { id: user.id, username: user.username, displayName: user.displayName, roles: user.roles };
 }
 
+/** Verified tokens remembered at most; the memory is cleared when full. */
+const VERIFIED_TOKENS_MAX = 10_000;
+
 /** Logins, access tokens and the demo users. */
 @Injectable()
 export class AuthService implements OnModuleInit {
   private readonly logger = new Logger(AuthService.name);
   // Compared against when the user does not exist, so that timing does not reveal usernames.
   private readonly dummyHash = hashPassword(randomUUID());
+  /** Tokens whose signature was checked, with their user and expiry. */
+  private readonly verified = new Map<string, { user: AuthUser; expiresAt: number }>();
 
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
@@ -63,10 +68,24 @@ export class AuthService implements OnModuleInit {
 
   /** The user of a valid access token; throws UnauthorizedError otherwise. */
   verify(token: string): AuthUser {
+    // A token is checked once; its later requests only re-check the expiry (every request of a
+    // monitor or script carries the same token).
+    const known = this.verified.get(token);
+    if (known && known.expiresAt > Date.now()) return known.user;
     try {
-      const claims = this.jwt.verify<TokenClaims>(token);
+      const claims = this.jwt.verify<TokenClaims & { exp?: number }>(token);
       if (typeof claims.sub !== 'string' || !Array.isArray(claims.roles)) throw new Error('bad claims');
-      return { id: claims.sub, username: claims.username, displayName: claims.name, roles: claims.roles };
+      const user: AuthUser = Object.freeze({
+        id: claims.sub,
+        username: claims.username,
+        displayName: claims.name,
+        roles: Object.freeze([...claims.roles]) as Role[],
+      });
+      if (typeof claims.exp === 'number') {
+        if (this.verified.size >= VERIFIED_TOKENS_MAX) this.verified.clear();
+        this.verified.set(token, { user, expiresAt: claims.exp * 1000 });
+      }
+      return user;
     } catch {
       throw new UnauthorizedError('Invalid or expired access token');
     }

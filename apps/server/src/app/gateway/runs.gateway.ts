@@ -12,7 +12,7 @@ import type { Namespace, Socket } from 'socket.io';
 
 import { type AuthUser, isAdmin } from '../auth/auth-user';
 import { AuthService } from '../auth/auth.service';
-import { RunEvents } from '../runs/run-events';
+import { type RunEvent, RunEvents } from '../runs/run-events';
 
 type RunsSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { user: AuthUser }>;
 type RunsNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { user: AuthUser }>;
@@ -26,6 +26,8 @@ const ALL_RUNS = 'all-runs';
 export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RunsGateway.name);
   private subscription: Subscription | null = null;
+  private readonly pending: RunEvent[] = [];
+  private flushing: NodeJS.Immediate | null = null;
 
   @WebSocketServer()
   private namespace!: RunsNamespace;
@@ -68,8 +70,26 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModule
   }
 
   onModuleInit(): void {
-    this.subscription = this.events.events$.subscribe((event) => {
-      if (!this.namespace) return;
+    this.subscription = this.events.events$.subscribe((event) => this.enqueue(event));
+    this.logger.log(`Socket.IO namespace ${RUNS_NAMESPACE} ready`);
+  }
+
+  /**
+   * Events reach sockets in order, on the next turn of the event loop rather than inside the change
+   * that caused them: the engine goes on with its next statement first, and the events of one turn
+   * leave together (one pipelined write to Redis with the adapter).
+   */
+  private enqueue(event: RunEvent): void {
+    this.pending.push(event);
+    if (!this.flushing) this.flushing = setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    if (this.flushing) clearImmediate(this.flushing);
+    this.flushing = null;
+    const events = this.pending.splice(0);
+    if (!this.namespace) return;
+    for (const event of events) {
       switch (event.type) {
         case 'updated':
           this.namespace.to(userRoom(event.run.owner.id)).to(ALL_RUNS).emit('run.updated', event.run);
@@ -81,12 +101,12 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModule
           this.namespace.to(userRoom(event.ownerId)).emit('run.notification', event.notification);
           break;
       }
-    });
-    this.logger.log(`Socket.IO namespace ${RUNS_NAMESPACE} ready`);
+    }
   }
 
   /** After `beforeApplicationShutdown`: a stopping worker's last updates (runs handed back) still go out. */
   onApplicationShutdown(): void {
     this.subscription?.unsubscribe();
+    this.flush();
   }
 }

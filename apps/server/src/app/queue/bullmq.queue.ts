@@ -26,6 +26,12 @@ redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1`;
 
+/** The commands connection, with the slot scripts defined on it. */
+type SlotCommands = IORedis & {
+  acquireSlot(key: string, runId: string, cap: string, now: string, expiry: string, ttl: string): Promise<number>;
+  renewSlot(key: string, runId: string, expiry: string, ttl: string): Promise<number>;
+};
+
 /**
  * The Redis driver: BullMQ (through `@nestjs/bullmq`) executes runs across processes. BullMQ holds the
  * order, durability, the per-process concurrency and stalled-job recovery; a Lua-guarded slot set caps
@@ -38,7 +44,7 @@ export class BullMqQueue extends RunQueue {
   private readonly logger = new Logger(BullMqQueue.name);
   private readonly settings: RedisConfig;
   /** Slots, abort messages and health: fails fast while Redis is away (BullMQ's production guide). */
-  private readonly commands: IORedis;
+  private readonly commands: SlotCommands;
   private readonly subscriber: IORedis;
   private readonly abortListeners: AbortListener[] = [];
   private readonly stopping = new AbortController();
@@ -55,7 +61,10 @@ export class BullMqQueue extends RunQueue {
     this.queue.on('error', (error) => this.logger.warn(`Queue: ${error.message}`));
     this.commands = new IORedis(
       redisOptions(this.settings.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }),
-    );
+    ) as SlotCommands;
+    // Sent as EVALSHA (the script text once per connection), not the whole script on every call.
+    this.commands.defineCommand('acquireSlot', { numberOfKeys: 1, lua: ACQUIRE_SLOT });
+    this.commands.defineCommand('renewSlot', { numberOfKeys: 1, lua: RENEW_SLOT });
     this.subscriber = new IORedis(redisOptions(this.settings.url, { maxRetriesPerRequest: null }));
     for (const client of [this.commands, this.subscriber]) {
       client.on('error', (error: Error) => this.logger.debug(`Redis: ${error.message}`));
@@ -135,16 +144,16 @@ export class BullMqQueue extends RunQueue {
       }
     } finally {
       clearInterval(renew);
-      await this.commands.zrem(slot, job.data.runId).catch(() => undefined);
+      // Not awaited: the release is sent before BullMQ's moveToFinished and fetches no answer the next
+      // job needs. Should it fail (Redis away), the lease lapses by itself.
+      this.commands.zrem(slot, job.data.runId).catch(() => undefined);
     }
   }
 
   private async acquireSlot(key: string, runId: string): Promise<boolean> {
     const now = Date.now();
     const lease = this.settings.lockDurationMs * 3;
-    const granted = await this.commands.eval(
-      ACQUIRE_SLOT,
-      1,
+    const granted = await this.commands.acquireSlot(
       key,
       runId,
       String(this.config.userConcurrency),
@@ -157,7 +166,7 @@ export class BullMqQueue extends RunQueue {
 
   private async renewSlot(key: string, runId: string): Promise<void> {
     const lease = this.settings.lockDurationMs * 3;
-    await this.commands.eval(RENEW_SLOT, 1, key, runId, String(Date.now() + lease), String(lease * 2));
+    await this.commands.renewSlot(key, runId, String(Date.now() + lease), String(lease * 2));
   }
 
   async stop(graceMs: number): Promise<void> {
