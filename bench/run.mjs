@@ -541,18 +541,20 @@ async function onwardLifecycle(server, token, n) {
   return { perSecond: n / ((last - start) / 1000), failed };
 }
 
-async function startRawLifecycle(db, concurrency, schema, redis) {
+async function startRawLifecycle(db, concurrency, schema, redis, httpStack = 'node') {
   const port = await freePort();
-  const child = spawnNode(`lifecycle-raw-${db}-${concurrency}`, [join(BENCH_DIR, 'lib', 'raw-lifecycle.mjs')], {
+  const name = `lifecycle-${httpStack === 'nest' ? 'floor' : 'raw'}-${db}-${concurrency}`;
+  const child = spawnNode(name, [join(BENCH_DIR, 'lib', 'raw-lifecycle.mjs')], {
     ipc: true,
     env: {
       DB: db,
+      HTTP: httpStack,
       PORT: String(port),
       CONCURRENCY: String(concurrency),
       PG_URL: schema?.plainUrl ?? '',
       PG_SCHEMA: schema?.name ?? '',
       REDIS_URL: redis?.plainUrl ?? '',
-      PREFIX: redis ? `${redis.prefix}:raw` : '',
+      PREFIX: redis ? `${redis.prefix}:${httpStack === 'nest' ? 'floor' : 'raw'}` : '',
       SQLITE_FILE: join(tempDir('raw-sqlite'), 'raw.sqlite'),
     },
   });
@@ -595,14 +597,17 @@ async function sectionLifecycle() {
         }
       }
       const raw = await startRawLifecycle(db, concurrency, schema, redis);
+      const floor = await startRawLifecycle(db, concurrency, schema, redis, 'nest');
       // One warm-up round each (JIT, connection pools), not counted.
       const warm = Math.max(20, Math.round(opts.runs / 10));
       if (server && !skippedOnward) await onwardLifecycle(server, token, warm);
       await rawLifecycle(raw, warm);
+      await rawLifecycle(floor, warm);
       const o = [];
       const b = [];
+      const f = [];
       for (let rep = 0; rep < opts.reps; rep++) {
-        for (const which of rep % 2 ? ['limit', 'onward'] : ['onward', 'limit']) {
+        for (const which of rep % 2 ? ['limit', 'floor', 'onward'] : ['onward', 'floor', 'limit']) {
           if (which === 'onward' && server && !skippedOnward) {
             const r = await onwardLifecycle(server, token, opts.runs);
             o.push(r.perSecond);
@@ -613,6 +618,10 @@ async function sectionLifecycle() {
             const perSecond = await rawLifecycle(raw, opts.runs);
             b.push(perSecond);
             log(`lifecycle ${db} c=${conc} rep ${rep + 1}: limit ${round(perSecond)} runs/s`);
+          } else if (which === 'floor') {
+            const perSecond = await rawLifecycle(floor, opts.runs);
+            f.push(perSecond);
+            log(`lifecycle ${db} c=${conc} rep ${rep + 1}: NestJS floor ${round(perSecond)} runs/s`);
           }
         }
       }
@@ -628,7 +637,19 @@ async function sectionLifecycle() {
           ? `${opts.runs} bench-noop runs per measurement, created over HTTP 20 at a time, completion seen on a socket; limit: the same HTTP creates to a bare node:http route + raw drivers (BullMQ Queue/Worker + pg, or better-sqlite3 + an in-process pool), insert + 2 updates per run`
           : '',
       );
+      row(
+        'lifecycle',
+        `${label}, concurrency ${conc}, vs NestJS floor`,
+        agg(o),
+        agg(f),
+        'runs/s',
+        'context',
+        db === 'sqlite' && concurrency === opts.concurrency[0]
+          ? 'NestJS floor: the limit harness with its route in a bare NestJS (Express) app instead of node:http; the gap between floor and limit is the framework HTTP stack alone'
+          : '',
+      );
       await stopChild(raw.child);
+      await stopChild(floor.child);
       if (server && !skippedOnward) await stopChild(server.child);
     }
   }

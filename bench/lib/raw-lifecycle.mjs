@@ -3,7 +3,8 @@
 // over the same kind of HTTP request as Onward's POST /api/runs (a bare node:http route).
 //   DB=pg:     raw BullMQ (Queue + Worker, concurrency C) + raw pg, in one process (like role "all").
 //   DB=sqlite: raw better-sqlite3 (WAL, synchronous=NORMAL) + an in-process pool of C async workers.
-// Env: DB, PORT, CONCURRENCY, PG_URL, PG_SCHEMA, REDIS_URL, PREFIX, SQLITE_FILE. Prints "ready".
+// HTTP=nest serves the same route from a bare NestJS app instead (the framework floor).
+// Env: DB, HTTP, PORT, CONCURRENCY, PG_URL, PG_SCHEMA, REDIS_URL, PREFIX, SQLITE_FILE. Prints "ready".
 // IPC: { cmd: 'reset' } -> forget completions; { cmd: 'wait', n } -> { lastDoneAt } once n runs completed.
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -117,29 +118,65 @@ async function setupSqlite() {
 
 const create = env.DB === 'sqlite' ? await setupSqlite() : await setupPg();
 
-const server = http.createServer((req, res) => {
-  const chunks = [];
-  req.on('data', (c) => chunks.push(c));
-  req.on('end', () => {
-    let body;
-    try {
-      body = JSON.parse(Buffer.concat(chunks).toString() || '{}');
-    } catch {
-      res.writeHead(400).end();
-      return;
-    }
-    const id = randomUUID();
-    create(id, JSON.stringify(body.parameters ?? {})).then(
-      () => {
-        const view = JSON.stringify({ id, task: body.task, status: 'queued', version: 1 });
-        res.writeHead(202, { 'content-type': 'application/json', location: `/api/runs/${id}` }).end(view);
-      },
-      (error) => res.writeHead(500).end(String(error)),
-    );
+/** The bare node:http route (the limit). */
+function listenNodeHttp(port) {
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      let body;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString() || '{}');
+      } catch {
+        res.writeHead(400).end();
+        return;
+      }
+      const id = randomUUID();
+      create(id, JSON.stringify(body.parameters ?? {})).then(
+        () => {
+          const view = JSON.stringify({ id, task: body.task, status: 'queued', version: 1 });
+          res.writeHead(202, { 'content-type': 'application/json', location: `/api/runs/${id}` }).end(view);
+        },
+        (error) => res.writeHead(500).end(String(error)),
+      );
+    });
   });
-});
-server.keepAliveTimeout = 60_000;
-server.listen(Number(env.PORT), '127.0.0.1', () => console.log('ready'));
+  server.keepAliveTimeout = 60_000;
+  return new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+}
+
+/**
+ * The same route in a bare NestJS app (Express, Nest's JSON body parser, no guard, pipe or Socket.IO):
+ * the framework floor, which shows how much of the gap to the limit is NestJS's HTTP stack itself.
+ */
+async function listenNest(port) {
+  await import('reflect-metadata');
+  const { Body, Controller, HttpCode, Module, Post, Res } = await import('@nestjs/common');
+  const { NestFactory } = await import('@nestjs/core');
+  class RawRunsController {
+    async create(body, res) {
+      const id = randomUUID();
+      await create(id, JSON.stringify(body?.parameters ?? {}));
+      res.location(`/api/runs/${id}`);
+      return { id, task: body?.task ?? null, status: 'queued', version: 1 };
+    }
+  }
+  Reflect.defineMetadata('design:paramtypes', [Object, Object], RawRunsController.prototype, 'create');
+  const descriptor = Object.getOwnPropertyDescriptor(RawRunsController.prototype, 'create');
+  Body()(RawRunsController.prototype, 'create', 0);
+  Res({ passthrough: true })(RawRunsController.prototype, 'create', 1);
+  HttpCode(202)(RawRunsController.prototype, 'create', descriptor);
+  Post('runs')(RawRunsController.prototype, 'create', descriptor);
+  Controller('api')(RawRunsController);
+  class RawModule {}
+  Module({ controllers: [RawRunsController] })(RawModule);
+  const app = await NestFactory.create(RawModule, { logger: ['error'] });
+  app.getHttpServer().keepAliveTimeout = 60_000;
+  await app.listen(port, '127.0.0.1');
+}
+
+await (env.HTTP === 'nest' ? listenNest : listenNodeHttp)(Number(env.PORT));
+console.log('ready');
 
 process.on('message', (m) => {
   if (m.cmd === 'reset') {
