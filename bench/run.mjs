@@ -31,7 +31,6 @@ import {
   stopChild,
   summary,
   tempDir,
-  waitForHttp,
   waitForLog,
   BENCH_DIR,
   ROOT,
