@@ -1,4 +1,4 @@
-import { Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import {
   OnGatewayConnection,
   OnGatewayInit,
@@ -23,11 +23,14 @@ const ALL_RUNS = 'all-runs';
 
 /** Live run updates: a room per user, plus every run for admins who subscribe. */
 @WebSocketGateway({ namespace: RUNS_NAMESPACE, cors: { origin: true, credentials: true } })
-export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModuleInit, OnApplicationShutdown {
+export class RunsGateway
+  implements OnGatewayInit, OnGatewayConnection, OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger = new Logger(RunsGateway.name);
   private subscription: Subscription | null = null;
   private readonly pending: RunEvent[] = [];
   private flushing: NodeJS.Immediate | null = null;
+  private stopping = false;
 
   @WebSocketServer()
   private namespace!: RunsNamespace;
@@ -81,7 +84,8 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModule
    */
   private enqueue(event: RunEvent): void {
     this.pending.push(event);
-    if (!this.flushing) this.flushing = setImmediate(() => this.flush());
+    if (this.stopping) this.flush();
+    else if (!this.flushing) this.flushing = setImmediate(() => this.flush());
   }
 
   private flush(): void {
@@ -102,6 +106,15 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModule
           break;
       }
     }
+  }
+
+  /**
+   * From here on events go out at once: the server closes the sockets right after the shutdown hooks,
+   * and the last updates of a stopping worker (runs finished or handed back) must not wait for a turn.
+   */
+  beforeApplicationShutdown(): void {
+    this.stopping = true;
+    this.flush();
   }
 
   /** After `beforeApplicationShutdown`: a stopping worker's last updates (runs handed back) still go out. */
