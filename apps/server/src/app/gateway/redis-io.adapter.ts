@@ -22,9 +22,8 @@ export class RedisIoAdapter extends IoAdapter {
 
   override createIOServer(port: number, options?: ServerOptions): Server {
     const server = super.createIOServer(port, options) as Server;
-    // Auto-pipelining: the events the gateway flushes in one turn go to Redis in one write.
-    const pub = new IORedis(this.redis.url, { maxRetriesPerRequest: null, enableAutoPipelining: true });
-    const sub = new IORedis(this.redis.url, { maxRetriesPerRequest: null });
+    const pub = new IORedis(this.redis.url, { maxRetriesPerRequest: null });
+    const sub = pub.duplicate();
     this.clients.push(pub, sub);
     // ioredis reconnects by itself; without a listener every attempt is an "Unhandled error event".
     for (const client of [pub, sub]) client.on('error', () => undefined);

@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import {
   OnGatewayConnection,
   OnGatewayInit,
@@ -12,7 +12,7 @@ import type { Namespace, Socket } from 'socket.io';
 
 import { type AuthUser, isAdmin } from '../auth/auth-user';
 import { AuthService } from '../auth/auth.service';
-import { type RunEvent, RunEvents } from '../runs/run-events';
+import { RunEvents } from '../runs/run-events';
 
 type RunsSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { user: AuthUser }>;
 type RunsNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { user: AuthUser }>;
@@ -23,14 +23,9 @@ const ALL_RUNS = 'all-runs';
 
 /** Live run updates: a room per user, plus every run for admins who subscribe. */
 @WebSocketGateway({ namespace: RUNS_NAMESPACE, cors: { origin: true, credentials: true } })
-export class RunsGateway
-  implements OnGatewayInit, OnGatewayConnection, OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown
-{
+export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RunsGateway.name);
   private subscription: Subscription | null = null;
-  private readonly pending: RunEvent[] = [];
-  private flushing: NodeJS.Immediate | null = null;
-  private stopping = false;
 
   @WebSocketServer()
   private namespace!: RunsNamespace;
@@ -73,27 +68,8 @@ export class RunsGateway
   }
 
   onModuleInit(): void {
-    this.subscription = this.events.events$.subscribe((event) => this.enqueue(event));
-    this.logger.log(`Socket.IO namespace ${RUNS_NAMESPACE} ready`);
-  }
-
-  /**
-   * Events reach sockets in order, on the next turn of the event loop rather than inside the change
-   * that caused them: the engine goes on with its next statement first, and the events of one turn
-   * leave together (one pipelined write to Redis with the adapter).
-   */
-  private enqueue(event: RunEvent): void {
-    this.pending.push(event);
-    if (this.stopping) this.flush();
-    else if (!this.flushing) this.flushing = setImmediate(() => this.flush());
-  }
-
-  private flush(): void {
-    if (this.flushing) clearImmediate(this.flushing);
-    this.flushing = null;
-    const events = this.pending.splice(0);
-    if (!this.namespace) return;
-    for (const event of events) {
+    this.subscription = this.events.events$.subscribe((event) => {
+      if (!this.namespace) return;
       switch (event.type) {
         case 'updated':
           this.namespace.to(userRoom(event.run.owner.id)).to(ALL_RUNS).emit('run.updated', event.run);
@@ -105,21 +81,12 @@ export class RunsGateway
           this.namespace.to(userRoom(event.ownerId)).emit('run.notification', event.notification);
           break;
       }
-    }
-  }
-
-  /**
-   * From here on events go out at once: the server closes the sockets right after the shutdown hooks,
-   * and the last updates of a stopping worker (runs finished or handed back) must not wait for a turn.
-   */
-  beforeApplicationShutdown(): void {
-    this.stopping = true;
-    this.flush();
+    });
+    this.logger.log(`Socket.IO namespace ${RUNS_NAMESPACE} ready`);
   }
 
   /** After `beforeApplicationShutdown`: a stopping worker's last updates (runs handed back) still go out. */
   onApplicationShutdown(): void {
     this.subscription?.unsubscribe();
-    this.flush();
   }
 }
