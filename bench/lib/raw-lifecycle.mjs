@@ -150,29 +150,13 @@ function listenNodeHttp(port) {
  * the framework floor, which shows how much of the gap to the limit is NestJS's HTTP stack itself.
  */
 async function listenNest(port) {
-  await import('reflect-metadata');
-  const { Body, Controller, HttpCode, Module, Post, Res } = await import('@nestjs/common');
-  const { NestFactory } = await import('@nestjs/core');
-  class RawRunsController {
-    async create(body, res) {
-      const id = randomUUID();
-      await create(id, JSON.stringify(body?.parameters ?? {}));
-      res.location(`/api/runs/${id}`);
-      return { id, task: body?.task ?? null, status: 'queued', version: 1 };
-    }
-  }
-  Reflect.defineMetadata('design:paramtypes', [Object, Object], RawRunsController.prototype, 'create');
-  const descriptor = Object.getOwnPropertyDescriptor(RawRunsController.prototype, 'create');
-  Body()(RawRunsController.prototype, 'create', 0);
-  Res({ passthrough: true })(RawRunsController.prototype, 'create', 1);
-  HttpCode(202)(RawRunsController.prototype, 'create', descriptor);
-  Post('runs')(RawRunsController.prototype, 'create', descriptor);
-  Controller('api')(RawRunsController);
-  class RawModule {}
-  Module({ controllers: [RawRunsController] })(RawModule);
-  const app = await NestFactory.create(RawModule, { logger: ['error'] });
-  app.getHttpServer().keepAliveTimeout = 60_000;
-  await app.listen(port, '127.0.0.1');
+  const { listenBareNest } = await import('./bare-nest-app.mjs');
+  await listenBareNest(port, async (body, response) => {
+    const id = randomUUID();
+    await create(id, JSON.stringify(body?.parameters ?? {}));
+    response.location(`/api/runs/${id}`);
+    return { id, task: body?.task ?? null, status: 'queued', version: 1 };
+  });
 }
 
 await (env.HTTP === 'nest' ? listenNest : listenNodeHttp)(Number(env.PORT));
