@@ -198,6 +198,8 @@ describeEachDatabase('runs', (db) => {
     const rows = Array.from({ length: 1000 }, () => ({ category: 'Software', seconds: 0.5 }));
     const run = await bob.startRun({ task: 'recalculate-prices', rows });
     expect(run.scheduler?.total).toBe(1000);
+    const stored = await bob.getRun(run.id);
+    expect(stored.children).toHaveLength(1000);
     expect((await bob.delete(`/api/runs/${run.id}`)).status).toBe(204);
   }, 60_000);
 

@@ -3,6 +3,9 @@ import type { Repository } from 'typeorm';
 
 import { RunEntity } from './run.entity';
 
+/** The lower of the two databases' limits on the parameters of one statement (SQLite's). */
+const MAX_BOUND_PARAMETERS = 32_766;
+
 /**
  * The SQL of a run's hot path (insert, claim, update), written once per shape from the entity's
  * TypeORM metadata and cached: every run goes through these three statements, and building them with
@@ -37,6 +40,11 @@ export class RunStatements {
       `WHERE ${id} = ${this.placeholder(2)} AND ${status} = 'queued' RETURNING *`;
   }
 
+  /** Rows one INSERT may carry: SQLite binds at most 32,766 parameters, PostgreSQL 65,535. */
+  get maxInsertRows(): number {
+    return Math.floor(MAX_BOUND_PARAMETERS / this.columns.length);
+  }
+
   /** `INSERT` of `rows` runs; its parameters are `rowValues` of each run, in order. */
   insert(rows: number): string {
     let sql = this.inserts.get(rows);
@@ -47,7 +55,8 @@ export class RunStatements {
         (_, row) => `(${this.columns.map((_, i) => this.placeholder(row * width + i + 1)).join(', ')})`,
       );
       sql = `INSERT INTO ${this.table} (${this.columns.map((c) => this.escape(c.databaseName)).join(', ')}) VALUES ${values.join(', ')}`;
-      this.inserts.set(rows, sql);
+      // Single runs are the hot path; a scheduler's long statement is built when needed.
+      if (rows === 1) this.inserts.set(rows, sql);
     }
     return sql;
   }

@@ -28,10 +28,14 @@ export class RunsRepository {
     this.sql = new RunStatements(runs);
   }
 
-  /** Stores new runs, 100 rows per INSERT (SQLite caps the bound variables of one statement). */
+  /**
+   * Stores new runs in one INSERT, so that a scheduler and all its subtasks (up to 1000 rows) appear
+   * together or not at all. Only a selection beyond the bound-parameter limit would take several.
+   */
   async insert(runs: RunEntity[]): Promise<void> {
-    for (let i = 0; i < runs.length; i += 100) {
-      const chunk = runs.slice(i, i + 100);
+    const perStatement = this.sql.maxInsertRows;
+    for (let i = 0; i < runs.length; i += perStatement) {
+      const chunk = runs.slice(i, i + perStatement);
       await this.runs.query(
         this.sql.insert(chunk.length),
         chunk.flatMap((run) => this.sql.rowValues(run)),
