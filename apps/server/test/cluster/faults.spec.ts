@@ -1,7 +1,7 @@
 import { Api, recalc, salesReport } from '../support/api';
 import { type RunView, isFinished } from '../support/contract';
 import { type RunsSocket, connectRuns } from '../support/sockets';
-import { Cluster, FAULT_TEST_WORKER_ENV, type OnwardProcess, describeCluster, prepareCluster } from './support/cluster';
+import { Cluster, type OnwardProcess, describeCluster, prepareCluster } from './support/cluster';
 
 // Processes dying with SIGKILL, with FAULT_TEST_WORKER_ENV workers (a 2 s lock, one job at a time).
 
@@ -11,7 +11,6 @@ describeCluster('cluster faults: SIGKILL of a worker or an API process', () => {
   let apiC: OnwardProcess;
   let aliceOnC: Api;
   let socketOnC: RunsSocket;
-  let workerCount = 0;
 
   beforeAll(async () => {
     await prepareCluster();
@@ -27,16 +26,13 @@ describeCluster('cluster faults: SIGKILL of a worker or an API process', () => {
     await cluster?.teardown();
   }, 60_000);
 
-  const startWorker = (): Promise<OnwardProcess> =>
-    cluster.start(`worker-${++workerCount}`, 'worker', FAULT_TEST_WORKER_ENV);
-
   it('ends a run failed ("Interrupted") within seconds when the worker executing it is killed', async () => {
     // The only worker takes the run; a second one joins once the run is under way.
-    const first = await startWorker();
+    const first = await cluster.startFaultWorker();
     const run = await aliceOnC.startRun(recalc(60, 'Hardware'));
     const chunk = (r: RunView): number => Number(/^Chunk (\d+) of 60$/.exec(r.progress.message ?? '')?.[1] ?? 0);
     await socketOnC.waitForRun(run.id, (r) => r.status === 'running' && chunk(r) >= 2, 20_000);
-    await startWorker();
+    await cluster.startFaultWorker();
     expect((await aliceOnC.getRun(run.id)).status).toBe('running');
 
     const killedAt = Date.now();
@@ -57,7 +53,7 @@ describeCluster('cluster faults: SIGKILL of a worker or an API process', () => {
   }, 120_000);
 
   it('brings a scheduler whose worker is killed mid-chain to a final status, every subtask final', async () => {
-    await startWorker(); // two live workers: the one left from the test above and this one
+    await cluster.startFaultWorker(); // two live workers: the one left from the test above and this one
     expect(cluster.workers).toHaveLength(2);
     const rows = [
       { customer: 'Acme', year: 2024 },

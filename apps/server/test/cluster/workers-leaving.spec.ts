@@ -1,14 +1,7 @@
 import { Api, recalc } from '../support/api';
 import { type RunView, isFinished } from '../support/contract';
 import { type RunsSocket, connectRuns } from '../support/sockets';
-import {
-  Cluster,
-  FAULT_TEST_WORKER_ENV,
-  type OnwardProcess,
-  deleteRedisKeys,
-  describeCluster,
-  prepareCluster,
-} from './support/cluster';
+import { Cluster, type OnwardProcess, deleteRedisKeys, describeCluster, prepareCluster } from './support/cluster';
 
 // Workers leaving: SIGTERM (finish within ONWARD_SHUTDOWN_GRACE_MS, else hand the run back), and a
 // worker dying while Redis loses the run's job too (the reconciler adopts the orphaned run).
@@ -20,7 +13,6 @@ describeCluster('cluster: workers leaving (SIGTERM, lost jobs)', () => {
   let api: OnwardProcess;
   let alice: Api;
   let socket: RunsSocket;
-  let workerCount = 0;
 
   beforeAll(async () => {
     await prepareCluster();
@@ -35,11 +27,8 @@ describeCluster('cluster: workers leaving (SIGTERM, lost jobs)', () => {
     await cluster?.teardown();
   }, 60_000);
 
-  const startWorker = (env: Record<string, string> = {}): Promise<OnwardProcess> =>
-    cluster.start(`worker-${++workerCount}`, 'worker', { ...FAULT_TEST_WORKER_ENV, ...env });
-
   it('lets a worker stopped with SIGTERM finish its running run within the grace, then exit', async () => {
-    const worker = await startWorker({ ONWARD_SHUTDOWN_GRACE_MS: '30000' });
+    const worker = await cluster.startFaultWorker({ ONWARD_SHUTDOWN_GRACE_MS: '30000' });
     const run = await alice.startRun(recalc(3, 'Hardware'));
     await socket.waitForRun(run.id, (r) => r.status === 'running' && chunk(r) >= 1, 20_000);
 
@@ -59,10 +48,10 @@ describeCluster('cluster: workers leaving (SIGTERM, lost jobs)', () => {
   }, 90_000);
 
   it('hands a run that outlasts the grace back to the queue, and another worker completes it', async () => {
-    const leaving = await startWorker({ ONWARD_SHUTDOWN_GRACE_MS: '1000' });
+    const leaving = await cluster.startFaultWorker({ ONWARD_SHUTDOWN_GRACE_MS: '1000' });
     const run = await alice.startRun(recalc(8, 'Services'));
     const running = await socket.waitForRun(run.id, (r) => r.status === 'running' && chunk(r) >= 1, 20_000);
-    const staying = await startWorker();
+    const staying = await cluster.startFaultWorker();
 
     const stoppedAt = Date.now();
     await leaving.stop(30_000);
@@ -82,10 +71,10 @@ describeCluster('cluster: workers leaving (SIGTERM, lost jobs)', () => {
 
   it('adopts a running run whose worker died and whose job Redis lost: it ends failed (interrupted)', async () => {
     for (const worker of cluster.workers) await worker.stop(30_000);
-    const first = await startWorker();
+    const first = await cluster.startFaultWorker();
     const run = await alice.startRun(recalc(60, 'Hardware'));
     await socket.waitForRun(run.id, (r) => r.status === 'running' && chunk(r) >= 2, 20_000);
-    await startWorker();
+    await cluster.startFaultWorker();
 
     const killedAt = Date.now();
     await first.kill();
@@ -105,7 +94,7 @@ describeCluster('cluster: workers leaving (SIGTERM, lost jobs)', () => {
   }, 120_000);
 
   it('runs a task declared retryOnCrash again on another worker when its worker is killed', async () => {
-    while (cluster.workers.length < 2) await startWorker();
+    while (cluster.workers.length < 2) await cluster.startFaultWorker();
     const run = await alice.startRun({ task: 'print-preview', parameters: { customer: 'Globex' } });
     const executor = await cluster.waitForExecutor(run.id, 30_000);
     const running = (await alice.getRun(run.id)).version;

@@ -1,11 +1,9 @@
-import type { INestApplication } from '@nestjs/common';
 import { getEventListeners } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { createOnwardApp } from '../app.factory';
+import { type EmbeddedApp, startEmbeddedApp } from '../app.testing';
 import { sleep } from '../tasks/builtin/abortable-sleep';
 import { TaskFailure, type TaskHandler } from '../tasks/task-handler';
 import { TaskRegistry } from '../tasks/task-registry.service';
@@ -17,25 +15,21 @@ import { RunsRepository } from './runs.repository';
 // real SQLite database: the runs are written straight into the table, the way a dead worker or a
 // cancel arriving from another process leaves them.
 describe('RunExecutor: cancels that meet a dead worker or a failing handler', () => {
-  let dataDir: string;
-  let app: INestApplication;
+  let embedded: EmbeddedApp;
   let executor: RunExecutor;
   let repository: RunsRepository;
   let registry: TaskRegistry;
   const ownerId = randomUUID();
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'onward-executor-'));
-    app = await createOnwardApp({ ONWARD_DATA_DIR: dataDir, ONWARD_LOG_LEVEL: 'fatal', ONWARD_DEMO_USERS: 'false' });
-    await app.init();
-    executor = app.get(RunExecutor);
-    repository = app.get(RunsRepository);
-    registry = app.get(TaskRegistry);
+    embedded = await startEmbeddedApp('executor');
+    executor = embedded.app.get(RunExecutor);
+    repository = embedded.app.get(RunsRepository);
+    registry = embedded.app.get(TaskRegistry);
   }, 60_000);
 
   afterAll(async () => {
-    await app?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await embedded?.close();
   });
 
   afterEach(() => jest.restoreAllMocks());
@@ -103,7 +97,7 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
     ];
     await repository.insert([parent, done, interrupted, waiting]);
     // The dead worker's half-written PDF.
-    const partial = join(dataDir, 'results', interrupted.id);
+    const partial = join(embedded.dataDir, 'results', interrupted.id);
     mkdirSync(partial, { recursive: true });
     writeFileSync(join(partial, 'sales-report-Acme-2024.pdf'), '%PDF-1.7 half');
 
@@ -123,7 +117,7 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
   it('ends a single run cancelled before its worker died cancelled, without its partial file', async () => {
     const run = row({ status: 'cancelling', startedAt: new Date().toISOString(), attempts: 1 });
     await repository.insert([run]);
-    const partial = join(dataDir, 'results', run.id);
+    const partial = join(embedded.dataDir, 'results', run.id);
     mkdirSync(partial, { recursive: true });
     writeFileSync(join(partial, 'sales-report-Acme-2024.pdf'), '%PDF-1.7 half');
 

@@ -118,8 +118,7 @@ export class RunExecutor {
         for (const child of children) {
           if (child.status === 'running' || child.status === 'cancelling') await this.interrupt(child, false, true);
         }
-        await this.repository.cancelPendingChildren(run.id, finishedAt);
-        await this.store.announceAll(children.filter((c) => c.status === 'queued').map((c) => c.id));
+        await this.store.cancelQueuedChildren(run.id, finishedAt);
         const counts = await this.counts(run.id, children.length);
         await this.store.change(run.id, { scheduler: { ...counts, current: null }, finishedAt }, 'cancelled');
       } else {
@@ -355,8 +354,7 @@ export class RunExecutor {
       }
     }
     if (signal.aborted) {
-      await this.repository.cancelPendingChildren(parent.id, finishedAt);
-      await this.store.announceAll(listed.map((c) => c.id));
+      await this.store.cancelQueuedChildren(parent.id, finishedAt);
       const counts = await this.counts(parent.id, listed.length);
       await this.store.change(parent.id, { scheduler: { ...counts, current: null }, finishedAt }, 'cancelled');
       return 'cancelled';

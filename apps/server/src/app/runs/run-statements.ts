@@ -7,7 +7,7 @@ import { RunEntity } from './run.entity';
 const MAX_BOUND_PARAMETERS = 32_766;
 
 /**
- * The SQL of a run's hot path (insert, claim, update), written once per shape from the entity's
+ * The SQL of a run's hot path (insert, claim, update, and a scheduler's cancel), written once per shape from the entity's
  * TypeORM metadata and cached: every run goes through these three statements, and building them with
  * the query builder each time cost more CPU than the database spent executing them (issue 5's
  * lifecycle benchmark). Values still go through the driver's conversions and the column transformers.
@@ -21,6 +21,8 @@ export class RunStatements {
   private readonly inserts = new Map<number, string>();
   /** Queued → running: one more attempt, the first start time kept. Parameters: startedAt, id. */
   readonly claim: string;
+  /** A scheduler's queued subtasks → cancelled. Parameters: finishedAt, parentId. */
+  readonly cancelQueuedChildren: string;
 
   constructor(private readonly runs: Repository<RunEntity>) {
     const driver = runs.manager.connection.driver;
@@ -31,13 +33,22 @@ export class RunStatements {
       .split('.')
       .map((part) => driver.escape(part))
       .join('.');
-    const [status, startedAt, attempts, version, id] = ['status', 'startedAt', 'attempts', 'version', 'id'].map(
-      (property) => this.name(property),
-    );
+    const [status, startedAt, attempts, version, id, finishedAt, parentId] = [
+      'status',
+      'startedAt',
+      'attempts',
+      'version',
+      'id',
+      'finishedAt',
+      'parentId',
+    ].map((property) => this.name(property));
     this.claim =
       `UPDATE ${this.table} SET ${status} = 'running', ${startedAt} = COALESCE(${startedAt}, ${this.placeholder(1)}), ` +
       `${attempts} = ${attempts} + 1, ${version} = ${version} + 1 ` +
       `WHERE ${id} = ${this.placeholder(2)} AND ${status} = 'queued' RETURNING *`;
+    this.cancelQueuedChildren =
+      `UPDATE ${this.table} SET ${status} = 'cancelled', ${finishedAt} = ${this.placeholder(1)}, ` +
+      `${version} = ${version} + 1 WHERE ${parentId} = ${this.placeholder(2)} AND ${status} = 'queued' RETURNING *`;
   }
 
   /** Rows one INSERT may carry: SQLite binds at most 32,766 parameters, PostgreSQL 65,535. */

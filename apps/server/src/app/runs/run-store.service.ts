@@ -33,12 +33,11 @@ export class RunStore {
     return run;
   }
 
-  /** Emits the current view of runs changed in bulk. */
-  async announceAll(ids: string[]): Promise<void> {
-    for (const id of ids) {
-      const run = await this.repository.findById(id);
-      if (run) this.announce(run, run.status);
-    }
+  /** Cancels a scheduler's subtasks still queued and announces each; returns them. */
+  async cancelQueuedChildren(parentId: string, finishedAt: string): Promise<RunEntity[]> {
+    const cancelled = await this.repository.cancelQueuedChildren(parentId, finishedAt);
+    for (const child of cancelled) this.announce(child, 'cancelled');
+    return cancelled;
   }
 
   announceDeleted(run: RunEntity): void {

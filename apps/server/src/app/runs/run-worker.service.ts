@@ -120,9 +120,7 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
           'failed',
         );
       }
-      if (run.scheduler) {
-        await this.repository.cancelPendingChildren(run.id, finishedAt);
-      }
+      if (run.scheduler) await this.store.cancelQueuedChildren(run.id, finishedAt);
     }
     const queued = await this.repository.findTopLevelByStatus(['queued']);
     for (const run of queued) await this.queue.enqueue({ runId: run.id, ownerId: run.ownerId });

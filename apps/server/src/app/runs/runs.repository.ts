@@ -108,19 +108,20 @@ export class RunsRepository {
     return this.returning(this.sql.claim, [startedAt, id]);
   }
 
+  /** Moves every subtask of a scheduler still queued to `cancelled`; returns them as changed. */
+  cancelQueuedChildren(parentId: string, finishedAt: string): Promise<RunEntity[]> {
+    return this.returningAll(this.sql.cancelQueuedChildren, [finishedAt, parentId]);
+  }
+
   private async returning(sql: string, parameters: unknown[]): Promise<RunEntity | null> {
+    return (await this.returningAll(sql, parameters))[0] ?? null;
+  }
+
+  private async returningAll(sql: string, parameters: unknown[]): Promise<RunEntity[]> {
     // PostgreSQL's runner answers an UPDATE with [rows, count], better-sqlite3's with the rows.
     const raw = (await this.runs.query(sql, parameters)) as unknown[];
     const rows = (Array.isArray(raw[0]) ? raw[0] : raw) as Record<string, unknown>[];
-    return rows.length > 0 ? this.sql.hydrate(rows[0]) : null;
-  }
-
-  /** Moves every still-unfinished subtask of a scheduler to `cancelled`. */
-  async cancelPendingChildren(parentId: string, finishedAt: string): Promise<void> {
-    await this.runs.update(
-      { parentId, status: In(['queued']) },
-      { status: 'cancelled', finishedAt, version: () => 'version + 1' },
-    );
+    return rows.map((row) => this.sql.hydrate(row));
   }
 
   async delete(ids: string[]): Promise<void> {

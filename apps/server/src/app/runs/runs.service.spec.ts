@@ -1,9 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-import { createOnwardApp } from '../app.factory';
+import { type EmbeddedApp, startEmbeddedApp } from '../app.testing';
 import type { AuthUser } from '../auth/auth-user';
 import { RunQueue } from '../queue/run-queue.port';
 import { RunsRepository } from './runs.repository';
@@ -12,23 +7,19 @@ import { RunsService } from './runs.service';
 // Found by the soak: while Redis was away, cancelling or deleting a queued run answered 503, because
 // removing its job failed, although the database alone can cancel it.
 describe('RunsService: cancels and deletes while the queue is unreachable', () => {
-  let dataDir: string;
-  let app: INestApplication;
+  let embedded: EmbeddedApp;
   let service: RunsService;
   let queue: RunQueue;
   const alice: AuthUser = { id: 'alice-id', username: 'alice', displayName: 'Alice', roles: ['user'] };
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'onward-service-'));
-    app = await createOnwardApp({ ONWARD_DATA_DIR: dataDir, ONWARD_LOG_LEVEL: 'fatal', ONWARD_DEMO_USERS: 'false' });
-    await app.init();
-    service = app.get(RunsService);
-    queue = app.get(RunQueue);
+    embedded = await startEmbeddedApp('service');
+    service = embedded.app.get(RunsService);
+    queue = embedded.app.get(RunQueue);
   }, 60_000);
 
   afterAll(async () => {
-    await app?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await embedded?.close();
   });
 
   afterEach(() => jest.restoreAllMocks());
@@ -45,12 +36,12 @@ describe('RunsService: cancels and deletes while the queue is unreachable', () =
     const id = await queuedRun();
     const view = await service.cancel(alice, id);
     expect(view.status).toBe('cancelled');
-    expect((await app.get(RunsRepository).findById(id))?.status).toBe('cancelled');
+    expect((await embedded.app.get(RunsRepository).findById(id))?.status).toBe('cancelled');
   });
 
   it('deletes a queued run', async () => {
     const id = await queuedRun();
     await service.delete(alice, id);
-    expect(await app.get(RunsRepository).findById(id)).toBeNull();
+    expect(await embedded.app.get(RunsRepository).findById(id)).toBeNull();
   });
 });

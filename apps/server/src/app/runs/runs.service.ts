@@ -255,9 +255,8 @@ export class RunsService {
   }
 
   private async cancelChildren(parentId: string, finishedAt: string): Promise<void> {
-    await this.repository.cancelPendingChildren(parentId, finishedAt);
+    await this.store.cancelQueuedChildren(parentId, finishedAt);
     const children = await this.repository.findChildren(parentId);
-    await this.store.announceAll(children.map((c) => c.id));
     const counts = {
       total: children.length,
       completed: children.filter((c) => c.status === 'completed').length,

@@ -193,6 +193,7 @@ export class Cluster {
   private readonly databaseUrl: string;
   private readonly env: Env;
   private readonly disposableRedis: boolean;
+  private faultWorkers = 0;
 
   constructor(options: ClusterOptions = {}) {
     this.redisUrl = options.redisUrl ?? REDIS_URL;
@@ -242,6 +243,11 @@ export class Cluster {
     const proc = await this.spawn(name, role, extra);
     await proc.waitReady();
     return proc;
+  }
+
+  /** One more worker `worker-<n>` with FAULT_TEST_WORKER_ENV (and `extra` on top). */
+  startFaultWorker(extra: Env = {}): Promise<OnwardProcess> {
+    return this.start(`worker-${++this.faultWorkers}`, 'worker', { ...FAULT_TEST_WORKER_ENV, ...extra });
   }
 
   get workers(): OnwardProcess[] {
