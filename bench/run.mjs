@@ -644,7 +644,7 @@ async function sectionLifecycle() {
         'runs/s',
         'context',
         db === 'sqlite' && concurrency === opts.concurrency[0]
-          ? 'NestJS floor: the limit harness with its route in a bare NestJS (Express) app instead of node:http; the gap between floor and limit is the framework HTTP stack alone'
+          ? 'NestJS floor: the limit harness with its route in a bare NestJS (Fastify) app instead of node:http; the gap between floor and limit is the framework HTTP stack alone'
           : '',
       );
       await stopChild(raw.child);

@@ -1,4 +1,4 @@
-// Baseline of the start-latency section: a bare NestJS (Express) app whose POST /api/runs does
+// Baseline of the start-latency section: a bare NestJS app (Fastify, as Onward) whose POST /api/runs does
 // nothing but answer 202 with a small JSON body. PORT from the environment; prints "ready".
 import { listenBareNest } from './bare-nest-app.mjs';
 

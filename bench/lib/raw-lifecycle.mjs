@@ -146,7 +146,7 @@ function listenNodeHttp(port) {
 }
 
 /**
- * The same route in a bare NestJS app (Express, Nest's JSON body parser, no guard, pipe or Socket.IO):
+ * The same route in a bare NestJS app (Fastify, as Onward; Fastify's JSON body parser, no guard, pipe or Socket.IO):
  * the framework floor, which shows how much of the gap to the limit is NestJS's HTTP stack itself.
  */
 async function listenNest(port) {
@@ -154,7 +154,7 @@ async function listenNest(port) {
   await listenBareNest(port, async (body, response) => {
     const id = randomUUID();
     await create(id, JSON.stringify(body?.parameters ?? {}));
-    response.location(`/api/runs/${id}`);
+    response.header('Location', `/api/runs/${id}`);
     return { id, task: body?.task ?? null, status: 'queued', version: 1 };
   });
 }

@@ -1,8 +1,21 @@
-import { Logger } from '@nestjs/common';
+import { type INestApplication, Logger } from '@nestjs/common';
 
 import { createOnwardApp } from './app/app.factory';
 import { ONWARD_CONFIG } from './app/config/config.module';
 import { ConfigError, type OnwardConfig } from './app/config/onward-config';
+
+/**
+ * Every interface, as Node's own default: IPv6 and IPv4 (dual stack), or IPv4 alone where the
+ * kernel has no IPv6 (Fastify would listen on localhost only).
+ */
+async function listenOnEveryInterface(app: INestApplication, port: number): Promise<void> {
+  try {
+    await app.listen(port, '::');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EAFNOSUPPORT') throw error;
+    await app.listen(port, '0.0.0.0');
+  }
+}
 
 async function bootstrap(): Promise<void> {
   const app = await createOnwardApp(process.env);
@@ -11,7 +24,7 @@ async function bootstrap(): Promise<void> {
   app.enableShutdownHooks();
   // Workers execute runs only; their updates reach browsers through the API processes (Redis adapter).
   if (config.role === 'worker') await app.init();
-  else await app.listen(config.port);
+  else await listenOnEveryInterface(app, config.port);
   const where =
     config.role === 'worker' ? 'Onward worker is running' : `Onward is listening on http://localhost:${config.port}`;
   Logger.log(

@@ -1,11 +1,12 @@
-import { HttpStatus } from '@nestjs/common';
+import { BadRequestException, HttpStatus, UnsupportedMediaTypeException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import express, { NextFunction, Request, Response } from 'express';
-import { type Server, STATUS_CODES } from 'node:http';
+// Types only: reply.sendFile, which @fastify/static (registered by useStaticAssets) adds.
+import type {} from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import { join } from 'node:path';
 
 import { AppModule } from './app.module';
 import { errorBody, HttpExceptionFilter } from './common/http-exception.filter';
@@ -13,20 +14,44 @@ import { createValidationPipe } from './common/validation.pipe';
 import { RedisIoAdapter } from './gateway/redis-io.adapter';
 import { Environment, loadConfig, OnwardConfig } from './config/onward-config';
 
-/** Body parsing with the contract's limits and error shape (Nest's own parser answers in HTML). */
-function useJsonBodies(app: NestExpressApplication): void {
-  app.use(express.json({ limit: '1mb' }));
-  app.use((error: Error & { type?: string; status?: number }, _req: Request, res: Response, next: NextFunction) => {
-    if (error.type === 'entity.too.large') {
-      res.status(HttpStatus.PAYLOAD_TOO_LARGE).json(errorBody(413, 'The request body is larger than 1 MiB'));
-    } else if (error.type === 'entity.parse.failed') {
-      res.status(HttpStatus.BAD_REQUEST).json(errorBody(400, 'The request body is not valid JSON'));
-    } else if (error.status && error.status >= 400 && error.status < 500) {
-      res.status(error.status).json(errorBody(error.status, error.message));
-    } else {
-      next(error);
-    }
-  });
+const NOT_JSON = 'The request body is not valid JSON';
+
+/** The contract's body limit: 1 MiB. */
+const BODY_LIMIT = 1024 * 1024;
+
+/**
+ * JSON bodies as the contract wants them: UTF-8 only, objects or arrays at the top (no bare
+ * scalars), an empty body as `{}`, no Content-Encoding. Other media types answer 415. Keys such as
+ * `__proto__` are kept as plain own properties, so validation can name them (JSON.parse never
+ * assigns a prototype).
+ */
+function useJsonBodies(fastify: FastifyInstance): void {
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer', bodyLimit: BODY_LIMIT },
+    (request: FastifyRequest, body: Buffer, done: (error: Error | null, body?: unknown) => void) => {
+      const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1];
+      if (charset && !/^utf-?8$/i.test(charset)) {
+        return done(new UnsupportedMediaTypeException(`Unsupported charset "${charset}"; JSON bodies are UTF-8`));
+      }
+      const encoding = request.headers['content-encoding'];
+      if (encoding && encoding.trim().toLowerCase() !== 'identity') {
+        return done(
+          new UnsupportedMediaTypeException(`Unsupported Content-Encoding "${encoding}"; send the body as is`),
+        );
+      }
+      const text = body.toString('utf8');
+      const first = /\S/.exec(text)?.[0];
+      if (first === undefined) return done(null, {});
+      if (first !== '{' && first !== '[') return done(new BadRequestException(NOT_JSON));
+      try {
+        done(null, JSON.parse(text));
+      } catch {
+        done(new BadRequestException(NOT_JSON));
+      }
+    },
+  );
 }
 
 // Node's HTTP parser errors by code; any other one is a malformed request (400).
@@ -36,42 +61,58 @@ const PARSER_ERRORS: Record<string, [number, string]> = {
 };
 
 /**
- * Requests that Node's HTTP parser refuses before Express sees them (headers or URL over 16 KiB,
+ * Requests that Node's HTTP parser refuses before Fastify sees them (headers or URL over 16 KiB,
  * malformed request lines) get the contract's JSON error instead of Node's bodiless answer.
  */
-function answerParserErrorsInJson(server: Server): void {
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
-    // As Node's default handler does: answer only if nothing was written on this connection yet.
-    if (!socket.writable || socket.bytesWritten > 0) {
-      socket.destroy();
-      return;
-    }
-    const [status, message] = PARSER_ERRORS[error.code ?? ''] ?? [
-      HttpStatus.BAD_REQUEST,
-      'The request is not valid HTTP',
-    ];
-    const body = JSON.stringify(errorBody(status, message));
-    const head =
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`;
-    socket.end(head + body, () => socket.destroy());
-  });
+function answerParserErrorInJson(error: NodeJS.ErrnoException, socket: Socket): void {
+  // As Node's default handler does: answer only if nothing was written on this connection yet.
+  if (!socket.writable || socket.bytesWritten > 0) {
+    socket.destroy();
+    return;
+  }
+  const [status, message] = PARSER_ERRORS[error.code ?? ''] ?? [
+    HttpStatus.BAD_REQUEST,
+    'The request is not valid HTTP',
+  ];
+  const body = JSON.stringify(errorBody(status, message));
+  const head =
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`;
+  socket.end(head + body, () => socket.destroy());
 }
+
+/**
+ * A path Fastify cannot decode (a stray `%`) names no route: 404 in the contract's shape, as for
+ * any unknown route (Fastify would answer its own 400 body).
+ */
+function answerUndecodablePathWith404(_error: Error, request: FastifyRequest, reply: FastifyReply): void {
+  void reply
+    .code(HttpStatus.NOT_FOUND)
+    .send(errorBody(HttpStatus.NOT_FOUND, `Cannot ${request.method} ${request.url}`));
+}
+
+const NOT_THE_MONITOR = /^\/(api|health|socket\.io)(\/|$)/;
 
 /** The built monitor app at `/`, with deep links falling back to its index.html. */
-function serveMonitor(app: NestExpressApplication, config: OnwardConfig): void {
-  const dir = config.monitorDir;
-  if (!dir) return;
-  app.useStaticAssets(dir, { index: 'index.html', maxAge: '1h' });
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    if (req.method !== 'GET' || /^\/(api|health|socket\.io)(\/|$)/.test(req.path) || !req.accepts('html'))
-      return next();
-    res.setHeader('Cache-Control', 'no-cache');
-    res.sendFile(join(dir, 'index.html'));
-  });
+function serveMonitor(app: NestFastifyApplication, config: OnwardConfig): void {
+  const root = config.monitorDir;
+  if (!root) return;
+  // One route per file of the build (no wildcard): an unknown path falls through to the route below.
+  app.useStaticAssets({ root, wildcard: false, index: 'index.html', maxAge: '1h' });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .get('/*', (request: FastifyRequest, reply: FastifyReply) => {
+      const path = request.url.split('?', 1)[0];
+      const accept = request.headers.accept;
+      if (NOT_THE_MONITOR.test(path) || (accept && !/text\/html|text\/\*|\*\/\*/.test(accept))) {
+        return reply.callNotFound();
+      }
+      return reply.header('Cache-Control', 'no-cache').sendFile('index.html', root, { cacheControl: false });
+    });
 }
 
-function serveOpenApi(app: NestExpressApplication): void {
+function serveOpenApi(app: NestFastifyApplication): void {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -88,22 +129,25 @@ function serveOpenApi(app: NestExpressApplication): void {
  * Creates the whole Onward server for `env` (which is all the configuration it reads), not yet
  * listening. Throws a ConfigError naming the variable for a bad value.
  */
-export async function createOnwardApp(env: Environment): Promise<NestExpressApplication> {
+export async function createOnwardApp(env: Environment): Promise<NestFastifyApplication> {
   const config = loadConfig(env);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT,
+    clientErrorHandler: answerParserErrorInJson,
+    frameworkErrors: answerUndecodablePathWith404,
+    routerOptions: { ignoreTrailingSlash: true },
+    // No Express-style middleware is used; Nest's middie layer would cost every request a hook.
+    skipMiddie: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bodyParser: false,
     abortOnError: false,
     logger: config.logLevels,
   });
-  app.disable('x-powered-by');
-  // Run views change with every step: an ETag (a hash of every JSON body) would rarely match.
-  // Static files of the monitor keep theirs (serve-static sets them itself).
-  app.set('etag', false);
-  answerParserErrorsInJson(app.getHttpServer() as Server);
   if (config.redis) app.useWebSocketAdapter(new RedisIoAdapter(app, config.redis));
-  useJsonBodies(app);
+  useJsonBodies(app.getHttpAdapter().getInstance());
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new HttpExceptionFilter());
+  app.useGlobalFilters(new HttpExceptionFilter(app.getHttpAdapter()));
   serveOpenApi(app);
   serveMonitor(app, config);
   return app;

@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 
 import type { AuthUser } from './auth-user';
 
@@ -15,5 +15,5 @@ export const AdminOnly = (): MethodDecorator & ClassDecorator => SetMetadata(ADM
 /** The caller of an authenticated route. */
 export const CurrentUser = createParamDecorator(
   (_: unknown, context: ExecutionContext): AuthUser =>
-    context.switchToHttp().getRequest<Request & { user: AuthUser }>().user,
+    context.switchToHttp().getRequest<FastifyRequest & { user: AuthUser }>().user,
 );

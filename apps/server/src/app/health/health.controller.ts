@@ -1,6 +1,6 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 
 import { Public } from '../auth/auth.decorators';
@@ -24,7 +24,7 @@ export class HealthController {
   @Public()
   @Get()
   @ApiOperation({ summary: 'Liveness and the state of the database and the queue' })
-  async health(@Res({ passthrough: true }) response: Response): Promise<Health> {
+  async health(@Res({ passthrough: true }) response: FastifyReply): Promise<Health> {
     const database = await this.dataSource
       .query('SELECT 1')
       .then(() => 'ok' as const)

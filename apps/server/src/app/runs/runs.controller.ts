@@ -14,7 +14,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { RunPage, RunView } from '@onward/task-domain';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/auth.decorators';
@@ -39,10 +39,10 @@ export class RunsController {
   async create(
     @CurrentUser() user: AuthUser,
     @Body() body: CreateRunDto,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<RunView> {
     const run = await this.runs.create(user, body);
-    response.location(`/api/runs/${run.id}`);
+    response.header('Location', `/api/runs/${run.id}`);
     return run;
   }
 
@@ -83,11 +83,11 @@ export class RunsController {
   async result(
     @CurrentUser() user: AuthUser,
     @Param('id', RunId) id: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<StreamableFile | unknown> {
     const result = await this.runs.result(user, id);
     if (result.type === 'value') {
-      response.type('application/json');
+      response.type('application/json; charset=utf-8');
       return JSON.stringify(result.value);
     }
     return new StreamableFile(result.stream, {
