@@ -5,7 +5,7 @@ import { nowMs } from './util.mjs';
 
 export class RunWatcher {
   runs = new Map(); // id -> { status, version, at: { status: t } }
-  waiters = new Set();
+  waiters = new Map(); // id -> Set of checks: an update wakes only the waiters of its run
 
   static async connect(base, token) {
     const watcher = new RunWatcher();
@@ -35,7 +35,7 @@ export class RunWatcher {
     run.status = view.status;
     run.at[view.status] ??= t;
     run.history.push([view.status, t]);
-    for (const waiter of this.waiters) waiter();
+    for (const waiter of this.waiters.get(view.id) ?? []) waiter();
   }
 
   /** Resolves with the first time, not before `after`, at which `id` was seen in one of `statuses`. */
@@ -54,9 +54,12 @@ export class RunWatcher {
       }, timeoutMs);
       const done = () => {
         clearTimeout(timer);
-        this.waiters.delete(check);
+        const checks = this.waiters.get(id);
+        checks?.delete(check);
+        if (checks?.size === 0) this.waiters.delete(id);
       };
-      this.waiters.add(check);
+      if (!this.waiters.has(id)) this.waiters.set(id, new Set());
+      this.waiters.get(id).add(check);
       check();
     });
   }
