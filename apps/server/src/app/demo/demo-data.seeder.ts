@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 
+import { transaction } from '../database/transaction';
 import { Customer } from './customer.entity';
 import { DEMO_CUSTOMERS, DEMO_PRODUCTS } from './demo-data.catalogue';
 import { generateDemoOrders } from './demo-data.generator';
@@ -63,7 +64,7 @@ async function insertAll(manager: EntityManager): Promise<number> {
  */
 export async function seedDemoData(dataSource: DataSource): Promise<void> {
   try {
-    const inserted = await dataSource.transaction(async (manager) => {
+    const inserted = await transaction(dataSource.manager, async (manager) => {
       // The loser waits for the winner's commit, then finds the customers there.
       if (dataSource.options.type === 'postgres')
         await manager.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK_KEY]);

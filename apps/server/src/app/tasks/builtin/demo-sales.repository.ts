@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 
+import { transaction } from '../../database/transaction';
 import { Customer } from '../../demo/customer.entity';
 import { Order } from '../../demo/order.entity';
 import { Product } from '../../demo/product.entity';
@@ -37,7 +38,7 @@ export class DemoSalesRepository {
 
   /** Runs `work` in one transaction, with a repository whose queries take part in it. */
   transaction<T>(work: (repository: DemoSalesRepository) => Promise<T>): Promise<T> {
-    return this.customers.manager.transaction((manager) =>
+    return transaction(this.customers.manager, (manager) =>
       work(
         new DemoSalesRepository(
           manager.getRepository(Customer),
