@@ -90,6 +90,13 @@ describeWithRedisServer('cluster: Redis restarted mid-run', () => {
       during.push(res.body as RunView);
     }
     for (const run of during) expect((await alice.getRun(run.id)).status).toBe('queued');
+    // Cancelling and deleting queued runs work too: the database decides, the queue catches up later.
+    const [toCancel, toDelete] = await Promise.all([alice.startRun(recalc(1)), alice.startRun(recalc(1))]);
+    const cancel = await alice.post(`/api/runs/${toCancel.id}/cancel`).timeout(10_000);
+    expect(cancel.status).toBe(202);
+    expect((cancel.body as RunView).status).toBe('cancelled');
+    expect((await alice.delete(`/api/runs/${toDelete.id}`).timeout(10_000)).status).toBe(204);
+    expect((await alice.get(`/api/runs/${toDelete.id}`)).status).toBe(404);
 
     await redis.start();
     const restartedAt = Date.now();
@@ -107,6 +114,10 @@ describeWithRedisServer('cluster: Redis restarted mid-run', () => {
       'recalculate-prices completed',
       'sales-report completed',
     ]);
+    // The cancelled run never ran, and the deleted one did not come back.
+    const cancelled = await alice.getRun(toCancel.id);
+    expect([cancelled.status, cancelled.startedAt]).toEqual(['cancelled', null]);
+    expect((await alice.get(`/api/runs/${toDelete.id}`)).status).toBe(404);
     // Live updates made by the worker after the restart still reach a socket connected before it.
     for (const run of during) await socket.waitForRun(run.id, (r) => r.status === 'completed', 20_000);
     console.log(

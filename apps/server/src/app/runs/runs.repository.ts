@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { RunStatus, statusesLeadingTo } from '@onward/task-domain';
 import { Brackets, In, IsNull, Repository } from 'typeorm';
 
 import { RunEntity } from './run.entity';
 import { RunStatements } from './run-statements';
+import { SqliteGroupCommit } from './sqlite-group-commit';
 
 /** Columns to change; `version` is always bumped by the repository. */
 export type RunChanges = Partial<Omit<RunEntity, 'id' | 'version'>>;
@@ -20,12 +21,21 @@ export interface RunListQuery {
 
 /** TypeORM access to the runs table; no logic beyond the queries. */
 @Injectable()
-export class RunsRepository {
+export class RunsRepository implements OnApplicationShutdown {
   /** The SQL of the per-run hot path (insert, claim, update), built once per shape. */
   private readonly sql: RunStatements;
+  /** On SQLite, the hot path's writes of one event-loop turn share a commit. */
+  private readonly groupCommit: SqliteGroupCommit | null;
 
   constructor(@InjectRepository(RunEntity) private readonly runs: Repository<RunEntity>) {
     this.sql = new RunStatements(runs);
+    const dataSource = runs.manager.connection;
+    this.groupCommit = dataSource.options.type === 'better-sqlite3' ? new SqliteGroupCommit(dataSource) : null;
+  }
+
+  /** Before TypeORM closes the connection (its own shutdown hook runs after this module's). */
+  onApplicationShutdown(): void {
+    this.groupCommit?.flush();
   }
 
   /**
@@ -36,9 +46,11 @@ export class RunsRepository {
     const perStatement = this.sql.maxInsertRows;
     for (let i = 0; i < runs.length; i += perStatement) {
       const chunk = runs.slice(i, i + perStatement);
-      await this.runs.query(
+      await this.write(
         this.sql.insert(chunk.length),
         chunk.flatMap((run) => this.sql.rowValues(run)),
+        // Only a single run's INSERT is kept prepared; a scheduler's is one-off.
+        chunk.length === 1,
       );
     }
   }
@@ -119,9 +131,14 @@ export class RunsRepository {
 
   private async returningAll(sql: string, parameters: unknown[]): Promise<RunEntity[]> {
     // PostgreSQL's runner answers an UPDATE with [rows, count], better-sqlite3's with the rows.
-    const raw = (await this.runs.query(sql, parameters)) as unknown[];
+    const raw = (await this.write(sql, parameters)) as unknown[];
     const rows = (Array.isArray(raw[0]) ? raw[0] : raw) as Record<string, unknown>[];
     return rows.map((row) => this.sql.hydrate(row));
+  }
+
+  /** One hot-path statement: through the group commit on SQLite, as a plain query on PostgreSQL. */
+  private write(sql: string, parameters: unknown[], prepareOnce = true): Promise<unknown> {
+    return this.groupCommit ? this.groupCommit.execute(sql, parameters, prepareOnce) : this.runs.query(sql, parameters);
   }
 
   async delete(ids: string[]): Promise<void> {
