@@ -138,7 +138,7 @@ async function openLoop({ url, rate, seconds, body, token }) {
     if (wait > 1) await sleep(wait);
     // From when it was due (a request sent late counts its wait), or from when it left if the timer's
     // 1 ms grain sent it early (else a fast answer would count negative).
-    const from = Math.max(due, nowMs());
+    const from = Math.min(due, nowMs());
     pending.push(
       request('POST', url, { body, token, timeoutMs: 10_000 }).then(
         (res) => {

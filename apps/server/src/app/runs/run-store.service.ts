@@ -26,10 +26,18 @@ export class RunStore {
     return run;
   }
 
-  /** Moves a queued run to `running` (one more attempt) and announces it; null when it was not queued. */
+  /**
+   * Moves a queued run to `running` (one more attempt); null when it was not queued. Returns as soon
+   * as the row is claimed; `running` is announced once the claim is committed (at once on
+   * PostgreSQL, with the turn's other writes on SQLite), never for a claim that did not last.
+   */
   async claim(id: string, startedAt: string): Promise<RunEntity | null> {
-    const run = await this.repository.claim(id, startedAt);
-    if (run) this.announce(run, 'running');
+    const { run, committed } = await this.repository.claim(id, startedAt);
+    if (run)
+      committed.then(
+        () => this.announce(run, 'running'),
+        () => undefined,
+      );
     return run;
   }
 

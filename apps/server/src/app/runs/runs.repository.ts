@@ -114,10 +114,17 @@ export class RunsRepository implements OnApplicationShutdown {
 
   /**
    * Queued → running in one statement: one more attempt, `startedAt` kept from an earlier attempt.
-   * Returns the claimed run, or null when it was not queued.
+   * Returns the claimed run (null when it was not queued) as soon as the statement has run, and
+   * `committed`, which settles once it is durable: on SQLite the commit of the turn's writes comes
+   * after, so that a quick run's claim and completion share one commit.
    */
-  async claim(id: string, startedAt: string): Promise<RunEntity | null> {
-    return this.returning(this.sql.claim, [startedAt, id]);
+  async claim(id: string, startedAt: string): Promise<{ run: RunEntity | null; committed: Promise<void> }> {
+    const parameters = [startedAt, id];
+    if (!this.groupCommit)
+      return { run: await this.returning(this.sql.claim, parameters), committed: Promise.resolve() };
+    const { rows, committed } = await this.groupCommit.executeEarly(this.sql.claim, parameters);
+    const row = rows[0] as Record<string, unknown> | undefined;
+    return { run: row ? this.sql.hydrate(row) : null, committed };
   }
 
   /** Moves every subtask of a scheduler still queued to `cancelled`; returns them as changed. */

@@ -49,6 +49,18 @@ describe('SqliteGroupCommit (a real SQLite file, through TypeORM)', () => {
     ]);
   });
 
+  it('executeEarly answers once the statement ran, and tells the commit apart', async () => {
+    await writes.execute(INSERT, [1, 'a']);
+    const early = await writes.executeEarly('UPDATE t SET v = ? WHERE id = ? RETURNING *', ['b', 1]);
+    expect(early.rows).toEqual([{ id: 1, v: 'b' }]);
+    expect(reader.prepare('SELECT v FROM t WHERE id = 1').get()).toEqual({ v: 'a' }); // not committed yet
+    const later = writes.execute(INSERT, [2, 'shares the commit']);
+    await early.committed;
+    expect(reader.prepare('SELECT v FROM t WHERE id = 1').get()).toEqual({ v: 'b' });
+    await later;
+    expect(committed()).toEqual([1, 2]);
+  });
+
   it('returns the rows of RETURNING statements', async () => {
     await writes.execute(INSERT, [1, 'a']);
     await expect(writes.execute('UPDATE t SET v = ? WHERE id = ? RETURNING *', ['b', 1])).resolves.toEqual([

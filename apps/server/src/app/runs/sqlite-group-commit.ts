@@ -2,12 +2,22 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { DataSource, EntitySubscriberInterface } from 'typeorm';
 import { QueryFailedError } from 'typeorm';
 
+/** A statement that has run, and the commit of its transaction, still to come. */
+export interface ExecutedWrite {
+  rows: unknown[];
+  committed: Promise<void>;
+}
+
 interface Write {
   sql: string;
   parameters: unknown[];
   prepareOnce: boolean;
-  resolve(rows: unknown[]): void;
-  reject(error: unknown): void;
+  /** The statement ran, with these rows. */
+  executed(rows: unknown[]): void;
+  /** Its transaction committed. */
+  committed(): void;
+  /** It failed, or its transaction did. */
+  failed(error: unknown): void;
 }
 
 /**
@@ -25,8 +35,8 @@ interface Write {
  */
 export class SqliteGroupCommit implements EntitySubscriberInterface {
   private readonly statements = new Map<string, Statement>();
-  /** The open transaction's writes, with their rows, waiting for COMMIT; null when none is open. */
-  private batch: { rows: unknown[]; write: Write }[] | null = null;
+  /** The open transaction's writes, waiting for COMMIT; null when none is open. */
+  private batch: Write[] | null = null;
   /** Writes waiting for TypeORM to be done with the connection. */
   private readonly waiting: Write[] = [];
   private typeOrmStatementsInFlight = 0;
@@ -41,9 +51,47 @@ export class SqliteGroupCommit implements EntitySubscriberInterface {
    */
   execute(sql: string, parameters: unknown[], prepareOnce = true): Promise<unknown[]> {
     return new Promise((resolve, reject) => {
-      const write = { sql, parameters, prepareOnce, resolve, reject };
-      if (this.connectionIsOurs()) this.run(write);
-      else this.waiting.push(write);
+      let rows: unknown[] = [];
+      this.submit({
+        sql,
+        parameters,
+        prepareOnce,
+        executed: (result) => (rows = result),
+        committed: () => resolve(rows),
+        failed: reject,
+      });
+    });
+  }
+
+  /**
+   * Runs one statement; resolves with its rows as soon as it has run, before the commit, which
+   * `committed` tells. For a step whose caller may go on before the write is durable (a run's claim:
+   * its handler starts, and its 'running' is announced only once committed). A crash before the
+   * commit leaves the row as it was: the run is still queued, and runs at the next start.
+   */
+  executeEarly(sql: string, parameters: unknown[]): Promise<ExecutedWrite> {
+    return new Promise((resolve, reject) => {
+      let ran = false;
+      let commit: { resolve(): void; reject(error: unknown): void } = {
+        resolve: () => undefined,
+        reject: () => undefined,
+      };
+      const committed = new Promise<void>((resolveCommit, rejectCommit) => {
+        commit = { resolve: resolveCommit, reject: rejectCommit };
+      });
+      // A caller that never looks at `committed` must not leave an unhandled rejection behind.
+      committed.catch(() => undefined);
+      this.submit({
+        sql,
+        parameters,
+        prepareOnce: true,
+        executed: (rows) => {
+          ran = true;
+          resolve({ rows, committed });
+        },
+        committed: () => commit.resolve(),
+        failed: (error) => (ran ? commit.reject(error) : reject(error)),
+      });
     });
   }
 
@@ -57,10 +105,10 @@ export class SqliteGroupCommit implements EntitySubscriberInterface {
       this.statement('COMMIT').run();
     } catch (error) {
       if (db.open && db.inTransaction) this.statement('ROLLBACK').run();
-      for (const { write } of batch) write.reject(this.failed('COMMIT', [], error));
+      for (const write of batch) write.failed(this.failed('COMMIT', [], error));
       return;
     }
-    for (const { rows, write } of batch) write.resolve(rows);
+    for (const write of batch) write.committed();
   }
 
   beforeQuery(): void {
@@ -78,6 +126,11 @@ export class SqliteGroupCommit implements EntitySubscriberInterface {
     return (this.dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection;
   }
 
+  private submit(write: Write): void {
+    if (this.connectionIsOurs()) this.run(write);
+    else this.waiting.push(write);
+  }
+
   private connectionIsOurs(): boolean {
     return this.typeOrmStatementsInFlight === 0 && (this.batch !== null || !this.connection.inTransaction);
   }
@@ -88,7 +141,7 @@ export class SqliteGroupCommit implements EntitySubscriberInterface {
       try {
         this.statement('BEGIN IMMEDIATE').run();
       } catch (error) {
-        write.reject(this.failed('BEGIN IMMEDIATE', [], error));
+        write.failed(this.failed('BEGIN IMMEDIATE', [], error));
         return;
       }
       this.batch = [];
@@ -97,14 +150,15 @@ export class SqliteGroupCommit implements EntitySubscriberInterface {
     try {
       const statement = write.prepareOnce ? this.statement(write.sql) : db.prepare(write.sql);
       const rows = statement.reader ? statement.all(...write.parameters) : (statement.run(...write.parameters), []);
-      this.batch.push({ rows, write });
+      this.batch.push(write);
+      write.executed(rows);
     } catch (error) {
-      write.reject(this.failed(write.sql, write.parameters, error));
+      write.failed(this.failed(write.sql, write.parameters, error));
       // A failed statement undoes itself; only some errors (disk full, I/O) end the whole transaction.
       if (!db.inTransaction) {
         const lost = this.batch;
         this.batch = null;
-        for (const { write: other } of lost) other.reject(this.failed(other.sql, other.parameters, error));
+        for (const other of lost) other.failed(this.failed(other.sql, other.parameters, error));
       }
     }
   }
