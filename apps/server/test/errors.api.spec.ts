@@ -23,7 +23,30 @@ describeEachDatabase('errors', (db) => {
       parameters: { customer: 'x'.repeat(1024 * 1024 + 16), year: 2024 },
     });
     expect(Buffer.byteLength(big)).toBeGreaterThan(1024 * 1024);
-    await expectRejectedWithoutChange(alice, async () => postRaw(big), 413);
+    const res = await expectRejectedWithoutChange(alice, async () => postRaw(big), 413);
+    expect(res.body.message).toBe('The request body is larger than 1 MiB');
+  });
+
+  it.each([
+    ['another media type', 'text/plain', null, 'Unsupported Content-Type "text/plain"; send application/json'],
+    [
+      'another charset',
+      'application/json; charset=latin1',
+      null,
+      'Unsupported charset "latin1"; JSON bodies are UTF-8',
+    ],
+    ['a Content-Encoding', 'application/json', 'gzip', 'Unsupported Content-Encoding "gzip"; send the body as is'],
+  ])('415 with a JSON error naming it for %s', async (_name, contentType, encoding, message) => {
+    const res = await expectRejectedWithoutChange(
+      alice,
+      async () => {
+        const call = alice.post('/api/runs').set('Content-Type', contentType);
+        if (encoding) call.set('Content-Encoding', encoding);
+        return call.send(JSON.stringify({ task: 'sales-report', parameters: { customer: 'Acme', year: 2024 } }));
+      },
+      415,
+    );
+    expect(res.body.message).toBe(message);
   });
 
   it('accepts a body just under 1 MiB as far as size goes', async () => {

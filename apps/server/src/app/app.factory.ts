@@ -52,6 +52,17 @@ function useJsonBodies(fastify: FastifyInstance): void {
       }
     },
   );
+  // Any other media type (and a body without one): 415, naming it.
+  fastify.addContentTypeParser('*', (request: FastifyRequest, _body: unknown, done: (error: Error) => void) => {
+    const type = request.headers['content-type'];
+    done(
+      new UnsupportedMediaTypeException(
+        type
+          ? `Unsupported Content-Type "${type}"; send application/json`
+          : 'A body needs Content-Type: application/json',
+      ),
+    );
+  });
 }
 
 // Node's HTTP parser errors by code; any other one is a malformed request (400).

@@ -49,24 +49,6 @@ const UNAVAILABLE_MESSAGES = [
   /Connection is closed/i,
 ];
 
-/** What Fastify itself refuses before a route runs (body limit, media type, bad URL), in the contract's words. */
-const FASTIFY_MESSAGES: Record<string, (error: Error) => string> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: () => 'The request body is larger than 1 MiB',
-  // Fastify's message is "Unsupported Media Type: <the request's Content-Type>".
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: (error) =>
-    `Unsupported Content-Type "${error.message.replace(/^[^:]*:\s*/, '')}"; send application/json`,
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => 'The Content-Length header does not match the body',
-};
-
-/** A client error raised by Fastify (its errors carry a `FST_…` code and a 4xx `statusCode`). */
-function fastifyClientError(exception: unknown): ErrorBody | null {
-  const { code, statusCode } = (exception ?? {}) as { code?: unknown; statusCode?: unknown };
-  if (typeof code !== 'string' || !code.startsWith('FST_')) return null;
-  if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return null;
-  const message = FASTIFY_MESSAGES[code]?.(exception as Error) ?? (exception as Error).message;
-  return errorBody(statusCode, message);
-}
-
 /** Builds the contract's error body. */
 export function errorBody(statusCode: number, message: string, details?: ErrorBody['details']): ErrorBody {
   const body: ErrorBody = { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
@@ -101,6 +83,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
+      // Fastify's body limit, the only 413 here (Nest hands it over as "Request body is too large").
+      if (status === HttpStatus.PAYLOAD_TOO_LARGE) return errorBody(status, 'The request body is larger than 1 MiB');
       const response = exception.getResponse();
       const message =
         typeof response === 'string'
@@ -110,8 +94,6 @@ export class HttpExceptionFilter implements ExceptionFilter {
             : String((response as { message?: unknown }).message ?? exception.message);
       return errorBody(status, message);
     }
-    const fastifyError = fastifyClientError(exception);
-    if (fastifyError) return fastifyError;
     if (isUnavailable(exception) || (exception instanceof QueryFailedError && isUnavailable(exception.driverError))) {
       this.logger.warn(`Service unavailable: ${(exception as Error).message}`);
       return errorBody(HttpStatus.SERVICE_UNAVAILABLE, 'A backing service is unavailable; try again shortly');
