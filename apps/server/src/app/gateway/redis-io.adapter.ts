@@ -22,13 +22,11 @@ export class RedisIoAdapter extends IoAdapter {
 
   override createIOServer(port: number, options?: ServerOptions): Server {
     const server = super.createIOServer(port, options) as Server;
-    // Auto-pipelining: the PUBLISHes of one event-loop turn (a run's update and its notification,
-    // other runs' updates) leave in one write instead of one each. Writes to Redis were half of the
-    // write calls per run (issue 5's lifecycle bench, PostgreSQL + BullMQ at concurrency 10: 0.46× of
-    // the limit without it, 0.58× with it); the cost is up to one turn's wait (cross-process cancel
-    // p50 6.1 → 8.3 ms, p99 11 → 12.6 ms, target 50 ms).
-    const pub = new IORedis(this.redis.url, { maxRetriesPerRequest: null, enableAutoPipelining: true });
-    const sub = pub.duplicate({ enableAutoPipelining: false });
+    // Not auto-pipelined: that sends a turn's PUBLISHes together a turn later, and a worker killed
+    // in between loses the update of a run it has already stored (the soak caught a final
+    // `completed` that no socket ever got), for a throughput gain within the benchmark's noise.
+    const pub = new IORedis(this.redis.url, { maxRetriesPerRequest: null });
+    const sub = pub.duplicate();
     this.clients.push(pub, sub);
     // ioredis reconnects by itself; without a listener every attempt is an "Unhandled error event".
     for (const client of [pub, sub]) client.on('error', () => undefined);
