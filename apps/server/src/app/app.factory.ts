@@ -29,7 +29,7 @@ function useJsonBodies(fastify: FastifyInstance): void {
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser(
     'application/json',
-    { parseAs: 'buffer', bodyLimit: BODY_LIMIT },
+    { parseAs: 'buffer' }, // the server's bodyLimit (BODY_LIMIT) applies
     (request: FastifyRequest, body: Buffer, done: (error: Error | null, body?: unknown) => void) => {
       const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1];
       if (charset && !/^utf-?8$/i.test(charset)) {

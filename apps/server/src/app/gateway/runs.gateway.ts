@@ -85,7 +85,7 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     this.logger.log(`Socket.IO namespace ${RUNS_NAMESPACE} ready`);
   }
 
-  /** After `beforeApplicationShutdown`: a stopping worker's last updates (runs handed back) still go out. */
+  /** The last of the shutdown hooks: a stopping worker's last updates (runs handed back) still go out. */
   onApplicationShutdown(): void {
     this.subscription?.unsubscribe();
   }

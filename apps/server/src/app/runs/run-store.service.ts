@@ -34,7 +34,7 @@ export class RunStore {
   async claim(id: string, startedAt: string): Promise<RunEntity | null> {
     const { run, committed } = await this.repository.claim(id, startedAt);
     if (run)
-      committed.then(
+      void committed.then(
         () => this.announce(run, 'running'),
         () => undefined,
       );

@@ -123,8 +123,7 @@ export class RunsRepository implements OnApplicationShutdown {
     if (!this.groupCommit)
       return { run: await this.returning(this.sql.claim, parameters), committed: Promise.resolve() };
     const { rows, committed } = await this.groupCommit.executeEarly(this.sql.claim, parameters);
-    const row = rows[0] as Record<string, unknown> | undefined;
-    return { run: row ? this.sql.hydrate(row) : null, committed };
+    return { run: this.toRuns(rows)[0] ?? null, committed };
   }
 
   /** Moves every subtask of a scheduler still queued to `cancelled`; returns them as changed. */
@@ -137,8 +136,11 @@ export class RunsRepository implements OnApplicationShutdown {
   }
 
   private async returningAll(sql: string, parameters: unknown[]): Promise<RunEntity[]> {
-    // PostgreSQL's runner answers an UPDATE with [rows, count], better-sqlite3's with the rows.
-    const raw = (await this.write(sql, parameters)) as unknown[];
+    return this.toRuns((await this.write(sql, parameters)) as unknown[]);
+  }
+
+  /** Rows a statement returned, as entities; PostgreSQL's runner answers an UPDATE with [rows, count]. */
+  private toRuns(raw: unknown[]): RunEntity[] {
     const rows = (Array.isArray(raw[0]) ? raw[0] : raw) as Record<string, unknown>[];
     return rows.map((row) => this.sql.hydrate(row));
   }

@@ -107,8 +107,11 @@ describe('SqliteGroupCommit (a real SQLite file, through TypeORM)', () => {
 
   it('waits for a TypeORM statement in flight before writing', async () => {
     const typeorm = dataSource.query(INSERT, [1, 'typeorm']);
-    const ours = writes.execute(INSERT, [2, 'ours']);
-    await Promise.all([typeorm, ours]);
+    await Promise.resolve(); // TypeORM has announced its statement (beforeQuery), not yet run it
+    // Copies row 1: finds it only if it runs after TypeORM's INSERT.
+    const ours = writes.execute('INSERT INTO t (id, v) SELECT 2, v FROM t WHERE id = 1 RETURNING *', []);
+    await typeorm;
+    await expect(ours).resolves.toEqual([{ id: 2, v: 'typeorm' }]);
     expect(committed()).toEqual([1, 2]);
   });
 
