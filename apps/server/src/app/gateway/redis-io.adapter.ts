@@ -22,9 +22,10 @@ export class RedisIoAdapter extends IoAdapter {
 
   override createIOServer(port: number, options?: ServerOptions): Server {
     const server = super.createIOServer(port, options) as Server;
-    // Not auto-pipelined: that sends a turn's PUBLISHes together a turn later, and a worker killed
-    // in between loses the update of a run it has already stored (the soak caught a final
-    // `completed` that no socket ever got), for a throughput gain within the benchmark's noise.
+    // Not auto-pipelined: that sends a turn's PUBLISHes together a turn later, so a worker killed
+    // in between would lose the update of a run it has already stored. (With it, the soak once lost
+    // a run's final update to every socket; it has also done so once without it, so that failure is
+    // not proven to be this window. See issue 5's notes.)
     const pub = new IORedis(this.redis.url, { maxRetriesPerRequest: null });
     const sub = pub.duplicate();
     this.clients.push(pub, sub);
