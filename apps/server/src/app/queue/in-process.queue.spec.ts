@@ -70,6 +70,29 @@ describe('InProcessQueue', () => {
     expect(h.started.slice(5)).toEqual(['alice-4', 'alice-6', 'alice-7']);
   });
 
+  it('starts the oldest job among users below their cap, and puts a job removed and enqueued again last', async () => {
+    const h = harness({ concurrency: 1, userConcurrency: 1 });
+    await h.queue.enqueue({ runId: 'alice-0', ownerId: 'alice' });
+    for (const id of ['bob-1', 'alice-2', 'carol-3', 'bob-4']) {
+      await h.queue.enqueue({ runId: id, ownerId: id.split('-')[0] as string });
+    }
+    expect(await h.queue.remove('bob-1')).toBe(true);
+    await h.queue.enqueue({ runId: 'bob-1', ownerId: 'bob' });
+    for (const id of ['alice-0', 'alice-2', 'carol-3', 'bob-4']) await h.release(id);
+    expect(h.started).toEqual(['alice-0', 'alice-2', 'carol-3', 'bob-4', 'bob-1']);
+  });
+
+  it('skips thousands of removed jobs and keeps the order of the rest', async () => {
+    const h = harness({ concurrency: 1, userConcurrency: 1 });
+    await h.queue.enqueue({ runId: 'alice-first', ownerId: 'alice' });
+    for (let i = 0; i < 5_000; i++) await h.queue.enqueue({ runId: `alice-${i}`, ownerId: 'alice' });
+    for (let i = 0; i < 5_000; i++) if (i % 1_000 !== 999) expect(await h.queue.remove(`alice-${i}`)).toBe(true);
+    expect(await h.queue.remove('alice-0')).toBe(false);
+    for (const id of ['alice-first', 'alice-999', 'alice-1999', 'alice-2999', 'alice-3999']) await h.release(id);
+    expect(h.started).toEqual(['alice-first', 'alice-999', 'alice-1999', 'alice-2999', 'alice-3999', 'alice-4999']);
+    expect(await h.queue.holds({ runId: 'alice-4998', ownerId: 'alice' })).toBe(false);
+  });
+
   describe('stop', () => {
     /** A job that ends after `ms`, or when its signal fires (then it asks to be queued again). */
     function timed(queue: InProcessQueue, ms: number, seen: { signalled: boolean; outcome?: string }) {

@@ -7,41 +7,75 @@ export interface ConcurrencyLimits {
   userConcurrency: number;
 }
 
+/** A job waiting, with its place in the global FIFO order. */
+interface Waiting {
+  job: RunJob;
+  seq: number;
+}
+
+/** A FIFO with O(1) push and shift: an array read from a moving head, compacted now and then. */
+class Fifo<T> {
+  private items: T[] = [];
+  private head = 0;
+
+  push(item: T): void {
+    this.items.push(item);
+  }
+
+  peek(): T | undefined {
+    return this.items[this.head];
+  }
+
+  shift(): T | undefined {
+    const item = this.items[this.head];
+    this.items[this.head++] = undefined as T;
+    if (this.head >= 1024 && this.head * 2 >= this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+}
+
 /**
  * The embedded driver: a FIFO in memory. A waiting job starts when fewer than `concurrency` jobs
  * run and its owner has fewer than `userConcurrency` running; others may overtake it meanwhile.
  * Durability comes from the database: queued runs are enqueued again at start-up.
+ *
+ * Jobs wait in one FIFO per owner; the next to start is the oldest head among owners below their
+ * cap, so starting a job costs O(owners), not O(backlog). A removed job stays in its owner's FIFO
+ * until it reaches the head, where it is skipped.
  */
 export class InProcessQueue extends RunQueue {
   readonly name = 'in-process';
   private readonly logger = new Logger(InProcessQueue.name);
-  private readonly waiting: RunJob[] = [];
-  private readonly waitingIds = new Set<string>();
-  /** Per owner: jobs waiting and jobs running, so that a pump need not scan a long backlog. */
-  private readonly waitingByOwner = new Map<string, number>();
+  /** Jobs waiting, by run id: the one record of what waits (FIFO entries not in it were removed). */
+  private readonly waiting = new Map<string, Waiting>();
+  private readonly waitingByOwner = new Map<string, Fifo<Waiting>>();
   private readonly runningByOwner = new Map<string, number>();
   private readonly running = new Map<string, { job: RunJob; done: Promise<void> }>();
   private readonly abortListeners: AbortListener[] = [];
   private readonly stopping = new AbortController();
   private processor: RunProcessor | null = null;
   private closed = false;
+  private seq = 0;
 
   constructor(private readonly limits: ConcurrencyLimits) {
     super();
   }
 
   async enqueue(job: RunJob): Promise<void> {
-    if (this.running.has(job.runId) || this.waitingIds.has(job.runId)) return;
-    this.waiting.push(job);
-    this.waitingIds.add(job.runId);
-    count(this.waitingByOwner, job.ownerId, 1);
+    if (this.running.has(job.runId) || this.waiting.has(job.runId)) return;
+    const entry = { job, seq: this.seq++ };
+    this.waiting.set(job.runId, entry);
+    let fifo = this.waitingByOwner.get(job.ownerId);
+    if (!fifo) this.waitingByOwner.set(job.ownerId, (fifo = new Fifo()));
+    fifo.push(entry);
     this.pump();
   }
 
   async remove(runId: string): Promise<boolean> {
-    if (!this.waitingIds.has(runId)) return false;
-    this.take(this.waiting.findIndex((job) => job.runId === runId));
-    return true;
+    return this.waiting.delete(runId);
   }
 
   async abort(runId: string): Promise<void> {
@@ -58,14 +92,13 @@ export class InProcessQueue extends RunQueue {
   }
 
   async holds(job: RunJob): Promise<boolean> {
-    return this.running.has(job.runId) || this.waitingIds.has(job.runId);
+    return this.running.has(job.runId) || this.waiting.has(job.runId);
   }
 
   async stop(graceMs: number): Promise<void> {
     this.closed = true;
     // Queued in the database: they run at the next start.
-    this.waiting.length = 0;
-    this.waitingIds.clear();
+    this.waiting.clear();
     this.waitingByOwner.clear();
     const all = Promise.allSettled([...this.running.values()].map((r) => r.done)).then(() => true);
     if (await Promise.race([all, delay(graceMs).then(() => false)])) return;
@@ -81,22 +114,36 @@ export class InProcessQueue extends RunQueue {
     return (this.runningByOwner.get(ownerId) ?? 0) < this.limits.userConcurrency;
   }
 
-  private take(index: number): RunJob {
-    const [job] = this.waiting.splice(index, 1);
-    this.waitingIds.delete(job.runId);
-    count(this.waitingByOwner, job.ownerId, -1);
-    return job;
+  /** The owner's oldest job still waiting; drops removed jobs from the head, and the FIFO once empty. */
+  private headOf(ownerId: string, fifo: Fifo<Waiting>): Waiting | undefined {
+    for (let entry = fifo.peek(); entry; entry = fifo.peek()) {
+      if (this.waiting.get(entry.job.runId) === entry) return entry;
+      fifo.shift();
+    }
+    this.waitingByOwner.delete(ownerId);
+    return undefined;
+  }
+
+  /** The oldest waiting job whose owner is below their cap. */
+  private next(): Waiting | undefined {
+    let next: Waiting | undefined;
+    for (const [ownerId, fifo] of this.waitingByOwner) {
+      if (!this.mayStart(ownerId)) continue;
+      const head = this.headOf(ownerId, fifo);
+      if (head && (!next || head.seq < next.seq)) next = head;
+    }
+    return next;
   }
 
   private pump(): void {
     const processor = this.processor;
     if (!processor || this.closed) return;
     while (this.running.size < this.limits.concurrency) {
-      // Every owner with waiting jobs at their cap (one user's long backlog): nothing to scan for.
-      if (![...this.waitingByOwner.keys()].some((owner) => this.mayStart(owner))) return;
-      const index = this.waiting.findIndex((job) => this.mayStart(job.ownerId));
-      if (index < 0) return;
-      const job = this.take(index);
+      const entry = this.next();
+      if (!entry) return;
+      const { job } = entry;
+      this.waitingByOwner.get(job.ownerId)?.shift();
+      this.waiting.delete(job.runId);
       count(this.runningByOwner, job.ownerId, 1);
       // 'requeue' happens only while stopping: the run is queued in the database and runs at the next start.
       const done = processor(job, this.stopping.signal)
