@@ -8,7 +8,7 @@ import { type RunPage, type RunResult, type RunView, isFinished } from '../suppo
 import { postgresQuery } from '../support/databases';
 import { Cluster, type OnwardProcess, prepareCluster } from '../cluster/support/cluster';
 import { RedisServer, describeWithRedisServer } from '../cluster/support/redis-server';
-import { type LedgerEntry, Random, SoakLoad, USERS, download, fileProblem } from './support/load';
+import { type LedgerEntry, OUTAGE_MARGIN_MS, Random, SoakLoad, USERS, download, fileProblem } from './support/load';
 import { MemorySampler } from './support/memory';
 import { soakPlan } from './support/plan';
 import { SocketSwarm } from './support/swarm';
@@ -21,7 +21,10 @@ import { formatTable } from './support/table';
 // accounted for. `ONWARD_SOAK_SECONDS` sets the length: 60 in `npm test`, 600 in `npm run test:soak`.
 const plan = soakPlan();
 const seed = Number(process.env['ONWARD_SOAK_SEED'] ?? Date.now() % 1_000_000);
-const WORKER_ENV = { ONWARD_CONCURRENCY: '4', ONWARD_USER_CONCURRENCY: '3' };
+// Workers log each run's start and end (debug), API processes their Redis reconnections (log), so that
+// a socket problem can be traced in their logs.
+const WORKER_ENV = { ONWARD_CONCURRENCY: '4', ONWARD_USER_CONCURRENCY: '3', ONWARD_LOG_LEVEL: 'debug' };
+const API_ENV = { ONWARD_LOG_LEVEL: 'log' };
 /** Memory bound: a process fails the soak only when it outgrows both 3× its baseline and +300 MB. */
 const MEMORY_FACTOR = 3;
 const MEMORY_PLUS_MB = 300;
@@ -30,6 +33,8 @@ const REDIS_AWAY_MS = 3_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const progress = (text: string): boolean => process.stderr.write(`[soak] ${text}\n`);
+/** A time of day with milliseconds (UTC), as the cluster's process logs stamp their lines. */
+const clock = (at: number): string => new Date(at).toISOString().slice(11, 23);
 
 interface Kill {
   at: number;
@@ -105,9 +110,9 @@ describeWithRedisServer(`soak: ${plan.seconds} s of mixed load with worker kills
     await prepareCluster(redis.url);
     cluster = new Cluster({ redisUrl: redis.url, disposableRedis: true });
     // The first process migrates and seeds; the others start together.
-    const apiA = await cluster.start('api-A', 'api');
+    const apiA = await cluster.start('api-A', 'api', API_ENV);
     const [apiB, workerA, workerB] = await Promise.all([
-      cluster.start('api-B', 'api'),
+      cluster.start('api-B', 'api', API_ENV),
       cluster.start('worker-A', 'worker', WORKER_ENV),
       cluster.start('worker-B#1', 'worker', WORKER_ENV),
     ]);
@@ -178,12 +183,14 @@ describeWithRedisServer(`soak: ${plan.seconds} s of mixed load with worker kills
           await sleep(loadStarted + killAt * 1000 - Date.now());
           const killed = victim;
           const at = elapsed();
+          const killedAt = Date.now();
           await killed.kill();
           const t0 = Date.now();
           victim = await cluster.start(`worker-B#${++victimGeneration}`, 'worker', WORKER_ENV);
           kills.push({ at, process: killed.name, pid: killed.pid, restartMs: Date.now() - t0 });
           progress(
-            `t=${at} s: SIGKILLed ${killed.name} (pid ${killed.pid}); ${victim.name} was up at t=${elapsed()} s`,
+            `t=${at} s (${clock(killedAt)}): SIGKILLed ${killed.name} (pid ${killed.pid}); ${victim.name} was up ` +
+              `at t=${elapsed()} s (${clock(Date.now())})`,
           );
         }
       };
@@ -199,13 +206,17 @@ describeWithRedisServer(`soak: ${plan.seconds} s of mixed load with worker kills
         // Away for a few seconds, as a real restart is: longer than a lock renewal, with load going on.
         await sleep(REDIS_AWAY_MS - (Date.now() - stopped));
         await redis.start();
-        const downMs = Date.now() - stopped;
+        const back = Date.now();
+        const downMs = back - stopped;
         const healthyMs = await until('both API processes to report healthy again', 60_000, async () =>
           (await Promise.all(apis.map((p) => health(p.url)))).every((h) => h.status === 200),
         );
         load.outageEnded();
         redisFault = { at, downMs, healthyMs };
-        progress(`t=${at} s: Redis stopped (away ${downMs} ms, both APIs healthy ${healthyMs} ms after it was back)`);
+        progress(
+          `t=${at} s: Redis stopped at ${clock(stopped)}, back at ${clock(back)}, both APIs healthy at ` +
+            `${clock(back + healthyMs)}; changes until ${clock(back + healthyMs + OUTAGE_MARGIN_MS)} may miss other processes' sockets`,
+        );
       };
       const faults = (): Promise<unknown> => Promise.all([killChain(), redisRestart()]);
       const ticker = setInterval(() => {
@@ -337,6 +348,7 @@ describeWithRedisServer(`soak: ${plan.seconds} s of mixed load with worker kills
           version: run.version,
           status: run.status,
           duringOutage: load.duringOutage(lastChange(run)),
+          lastChange: lastChange(run),
         });
         if (entry.rows) {
           const children = run.children ?? [];
@@ -349,6 +361,7 @@ describeWithRedisServer(`soak: ${plan.seconds} s of mixed load with worker kills
               version: child.version,
               status: child.status,
               duringOutage: load.duringOutage(lastChange(child)),
+              lastChange: lastChange(child),
             });
             if (!isFinished(child.status)) {
               problems.push(

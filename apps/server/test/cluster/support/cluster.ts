@@ -96,8 +96,16 @@ export class OnwardProcess {
     /** Base URL; a worker does not listen on it. */
     readonly url: string,
   ) {
-    child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    for (const stream of [child.stdout, child.stderr]) {
+      // Each line stamped with the time it arrived (ms): logs of several processes can be lined up.
+      let atLineStart = true;
+      stream?.on('data', (chunk: Buffer) => {
+        const stamp = `[${new Date().toISOString().slice(11, 23)}] `;
+        const text = chunk.toString();
+        this.output += (atLineStart ? stamp : '') + text.replace(/\n(?=.)/gs, `\n${stamp}`);
+        atLineStart = text.endsWith('\n');
+      });
+    }
     this.exited = new Promise((resolve) =>
       child.once('exit', (code) => {
         this.exitCode = code;

@@ -128,6 +128,9 @@ interface Cached<T> {
   at: number;
 }
 
+/** After Redis is back and both APIs are healthy, how long a change may still miss other processes' sockets. */
+export const OUTAGE_MARGIN_MS = 5_000;
+
 export class SoakLoad {
   readonly ledger = new Map<string, LedgerEntry>();
   /** `action → status` counts of every request made. */
@@ -172,7 +175,7 @@ export class SoakLoad {
    */
   duringOutage(at: number): boolean {
     if (!this.outage) return false;
-    return at >= this.outage.from - 1_000 && at <= (this.outage.to ?? Date.now()) + 5_000;
+    return at >= this.outage.from - 1_000 && at <= (this.outage.to ?? Date.now()) + OUTAGE_MARGIN_MS;
   }
 
   /** Runs `actorsPerUser` actors for every user for `seconds`. */

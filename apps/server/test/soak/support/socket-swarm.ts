@@ -23,7 +23,8 @@ interface View {
 }
 
 class RecordingSocket {
-  readonly latest = new Map<string, { version: number; status: string }>();
+  /** The newest view of each run, with when it arrived (ms since the epoch). */
+  readonly latest = new Map<string, { version: number; status: string; at: number }>();
   readonly deleted = new Set<string>();
   readonly updatedAfterDelete = new Set<string>();
   connected = false;
@@ -72,7 +73,7 @@ class RecordingSocket {
         if (held.version > view.version) this.outOfOrder++;
         return;
       }
-      this.latest.set(view.id, { version: view.version, status: view.status });
+      this.latest.set(view.id, { version: view.version, status: view.status, at: Date.now() });
     });
     this.socket.on('run.deleted', ({ id }: { id: string }) => {
       this.deletes++;
@@ -86,6 +87,9 @@ class RecordingSocket {
 }
 
 let sockets: RecordingSocket[] = [];
+
+/** A time of day with milliseconds (UTC), as the cluster's process logs stamp their lines. */
+const clock = (at: number): string => new Date(at).toISOString().slice(11, 23);
 
 function stats(): SwarmStats {
   const sum = (f: (s: RecordingSocket) => number): number => sockets.reduce((n, s) => n + f(s), 0);
@@ -140,15 +144,17 @@ function check(expected: ExpectedRun[], deleted: DeletedRun[]): SwarmCheck {
       result.checked++;
       const held = socket.latest.get(run.id);
       const where = `socket ${socket.index} (${socket.user}${socket.all ? ', all' : ''} on ${socket.url})`;
+      const last = run.lastChange ? `, last changed ${clock(run.lastChange)}` : '';
       if (run.duringOutage && (!held || held.version < run.version)) {
         result.lostInOutage++;
       } else if (!held) {
         result.missing++;
-        example(`${where} never heard of run ${run.id} (${run.status} v${run.version})`);
+        example(`${where} never heard of run ${run.id} (${run.status} v${run.version}${last})`);
       } else if (held.version < run.version) {
         result.stale++;
         example(
-          `${where} holds run ${run.id} at ${held.status} v${held.version}; stored ${run.status} v${run.version}`,
+          `${where} holds run ${run.id} at ${held.status} v${held.version} (got ${clock(held.at)}); ` +
+            `stored ${run.status} v${run.version}${last}`,
         );
       } else if (held.version > run.version) {
         result.ahead++;

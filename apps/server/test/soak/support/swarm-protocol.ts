@@ -22,6 +22,8 @@ export interface ExpectedRun {
   status: string;
   /** It finished while Redis was away (or just after): its last update may not cross processes. */
   duringOutage: boolean;
+  /** When it last changed (finishedAt, ms since the epoch), to line up with the process logs. */
+  lastChange?: number;
 }
 
 export interface DeletedRun {
