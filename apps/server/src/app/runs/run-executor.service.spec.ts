@@ -7,6 +7,7 @@ import { type EmbeddedApp, startEmbeddedApp } from '../app.testing';
 import { sleep } from '../tasks/builtin/abortable-sleep';
 import { TaskFailure, type TaskHandler } from '../tasks/task-handler';
 import { TaskRegistry } from '../tasks/task-registry.service';
+import { type RunEvent, RunEvents } from './run-events';
 import { RunEntity } from './run.entity';
 import { RunExecutor } from './run-executor.service';
 import { RunsRepository } from './runs.repository';
@@ -125,6 +126,32 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
 
     expect((await statusOf(run.id)).status).toBe('cancelled');
     expect(existsSync(partial)).toBe(false);
+  });
+
+  it('announces again, without a second notification, a run whose worker died between storing its end and announcing it', async () => {
+    const run = row({
+      status: 'completed',
+      startedAt: new Date().toISOString(),
+      finishedAt: new Date().toISOString(),
+      result: { type: 'value', value: 42 },
+      progressPercent: 100,
+      attempts: 1,
+      version: 3,
+    });
+    await repository.insert([run]);
+    const events: RunEvent[] = [];
+    const subscription = embedded.app.get(RunEvents).events$.subscribe((event) => events.push(event));
+    try {
+      // BullMQ's stalled-job check hands the finished run's job to a live worker.
+      expect(await executor.execute({ runId: run.id, ownerId }, new AbortController().signal)).toBe('done');
+    } finally {
+      subscription.unsubscribe();
+    }
+
+    expect(events).toEqual([
+      { type: 'updated', run: expect.objectContaining({ id: run.id, status: 'completed', version: 3 }) },
+    ]);
+    expect(await statusOf(run.id)).toMatchObject({ status: 'completed', version: 3, attempts: 1 });
   });
 
   it('cancels, not fails, a subtask that was cancelled alone when its worker died', async () => {

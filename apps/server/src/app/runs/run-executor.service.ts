@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
+  isFinalStatus,
   RunProgress,
   RunResult,
   RunStatus,
@@ -96,6 +97,13 @@ export class RunExecutor {
   /** The run was not queued: cancelled or deleted while waiting, or redelivered after a crash. */
   private async claimAfterCheck(runId: string): Promise<RunEntity | null> {
     let stored = await this.repository.findById(runId);
+    if (stored && isFinalStatus(stored.status)) {
+      // Its worker may have died between storing the end and announcing it, and the job came back
+      // (BullMQ's stalled-job check): announced again, so that the monitors learn it. Sockets keep the
+      // newest version, so a repeat changes nothing; no second notification.
+      this.store.announce(stored);
+      return null;
+    }
     if (stored && (stored.status === 'running' || stored.status === 'cancelling')) {
       stored = await this.redelivered(stored);
     }
