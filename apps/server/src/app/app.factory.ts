@@ -12,6 +12,7 @@ import { AppModule } from './app.module';
 import { errorBody, HttpExceptionFilter } from './common/http-exception.filter';
 import { createValidationPipe } from './common/validation.pipe';
 import { RedisIoAdapter } from './gateway/redis-io.adapter';
+import { RunsGateway } from './gateway/runs.gateway';
 import { Environment, loadConfig, OnwardConfig } from './config/onward-config';
 
 const NOT_JSON = 'The request body is not valid JSON';
@@ -155,7 +156,11 @@ export async function createOnwardApp(env: Environment): Promise<NestFastifyAppl
     abortOnError: false,
     logger: config.logLevels,
   });
-  if (config.redis) app.useWebSocketAdapter(new RedisIoAdapter(app, config.redis));
+  if (config.redis) {
+    // After a Redis outage, this process's sockets get again what the outage kept from them.
+    const resync = (lostAt: number): void => void app.get(RunsGateway).resync(lostAt);
+    app.useWebSocketAdapter(new RedisIoAdapter(app, config.redis, resync));
+  }
   useJsonBodies(app.getHttpAdapter().getInstance());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter(app.getHttpAdapter()));

@@ -9,10 +9,13 @@ import { RedisServer, describeWithRedisServer } from './support/redis-server';
 // A private redis-server (no persistence) on a free loopback port, stopped mid-run and started again
 // on the same port: everything it held is gone, and the runs are still all carried out, because
 // PostgreSQL is the record of runs.
+const WORKER_ENV = { ONWARD_CONCURRENCY: '4', ONWARD_USER_CONCURRENCY: '2' };
+
 describeWithRedisServer('cluster: Redis restarted mid-run', () => {
   let redis: RedisServer;
   let cluster: Cluster;
   let api: OnwardProcess;
+  let worker: OnwardProcess;
   let socket: RunsSocket | undefined;
 
   beforeAll(async () => {
@@ -20,7 +23,7 @@ describeWithRedisServer('cluster: Redis restarted mid-run', () => {
     await prepareCluster(redis.url);
     cluster = new Cluster({ redisUrl: redis.url, disposableRedis: true });
     api = await cluster.start('api', 'api');
-    await cluster.start('worker', 'worker', { ONWARD_CONCURRENCY: '4', ONWARD_USER_CONCURRENCY: '2' });
+    worker = await cluster.start('worker', 'worker', WORKER_ENV);
   }, 360_000);
 
   afterAll(async () => {
@@ -125,4 +128,29 @@ describeWithRedisServer('cluster: Redis restarted mid-run', () => {
         `while it was; /health 200 ${healthyMs} ms and every run finished ${doneMs} ms after it came back`,
     );
   }, 150_000);
+
+  it('brings a socket up to date with a run that finished while Redis was away, on a worker killed before it could say so', async () => {
+    const alice = await Api.as(api.url, 'alice');
+    const watcher = await connectRuns(api.url, alice.token as string);
+    try {
+      const run = await alice.startRun(recalc(4, 'Services'));
+      await watcher.waitForRun(run.id, (r) => r.status === 'running', 20_000);
+
+      await redis.stop();
+      // The run finishes without Redis (stored in PostgreSQL); its worker's updates wait for Redis
+      // in the worker's memory, and die with it.
+      const finished = await alice.waitFinished(run.id, 30_000);
+      expect(finished.status).toBe('completed');
+      await worker.kill();
+      expect(watcher.updates((r) => r.id === run.id && r.status === 'completed')).toEqual([]);
+
+      await redis.start();
+      // The API process, subscribed again, sends what may have changed meanwhile from the database.
+      const seen = await watcher.waitForRun(run.id, (r) => r.version === finished.version, 30_000);
+      expect(seen).toEqual(finished);
+    } finally {
+      watcher.close();
+      worker = await cluster.start('worker-2', 'worker', WORKER_ENV);
+    }
+  }, 120_000);
 });

@@ -347,7 +347,6 @@ describeWithRedisServer(`soak: ${plan.seconds} s of mixed load with worker kills
           owner: entry.owner,
           version: run.version,
           status: run.status,
-          duringOutage: load.duringOutage(lastChange(run)),
           lastChange: lastChange(run),
         });
         if (entry.rows) {
@@ -360,7 +359,6 @@ describeWithRedisServer(`soak: ${plan.seconds} s of mixed load with worker kills
               owner: entry.owner,
               version: child.version,
               status: child.status,
-              duringOutage: load.duringOutage(lastChange(child)),
               lastChange: lastChange(child),
             });
             if (!isFinished(child.status)) {

@@ -1,41 +1,82 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import { type INestApplicationContext, Logger } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import IORedis from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 
 import type { RedisConfig } from '../config/onward-config';
+import { tickBatchedPublisher } from './tick-batched-publisher';
 
 /**
  * Socket.IO over the Redis adapter: an update emitted in any process (a worker's progress) reaches
  * the sockets connected to every other one.
  */
 export class RedisIoAdapter extends IoAdapter {
+  private readonly logger = new Logger('SocketIoRedisAdapter');
   private readonly clients: IORedis[] = [];
+  private closing = false;
 
   constructor(
     app: INestApplicationContext,
     private readonly redis: RedisConfig,
+    /** Called once the subscriber is subscribed again after a lost connection, with when it was lost. */
+    private readonly onResubscribed: (lostAt: number) => void = () => undefined,
   ) {
     super(app);
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
     const server = super.createIOServer(port, options) as Server;
-    // Not auto-pipelined: that sends a turn's PUBLISHes together a turn later, so a worker killed
-    // in between would lose the update of a run it has already stored. (With it, the soak once lost
-    // a run's final update to every socket; it has also done so once without it, so that failure is
-    // not proven to be this window. See issue 5's notes.)
     const pub = new IORedis(this.redis.url, { maxRetriesPerRequest: null });
     const sub = pub.duplicate();
     this.clients.push(pub, sub);
-    // ioredis reconnects by itself; without a listener every attempt is an "Unhandled error event".
-    for (const client of [pub, sub]) client.on('error', () => undefined);
-    server.adapter(createAdapter(pub, sub, { key: `${this.redis.prefix}:socket.io` }));
+    this.watch(pub, 'publisher');
+    this.watch(sub, 'subscriber');
+    // One write per tick for the PUBLISHes of a run's change (run.updated and run.notification), or
+    // of several runs' changes resolved together; see tickBatchedPublisher for why not auto-pipelining.
+    server.adapter(createAdapter(tickBatchedPublisher(pub), sub, { key: `${this.redis.prefix}:socket.io` }));
     return server;
   }
 
+  /**
+   * ioredis reconnects by itself (and the subscriber subscribes again); without an error listener
+   * every attempt would be an "Unhandled error event". A lost connection is logged once, and its return.
+   * Meanwhile the other processes' updates to this one's sockets are lost (Redis pub/sub keeps nothing),
+   * and so are those published just before Redis went: once the subscriptions hold again,
+   * `onResubscribed` gets when the subscriber lost its connection.
+   */
+  private watch(client: IORedis, role: 'publisher' | 'subscriber'): void {
+    let lostAt: number | null = null;
+    client.on('error', () => undefined);
+    client.on('close', () => {
+      if (this.closing || lostAt !== null) return;
+      lostAt = Date.now();
+      this.logger.warn(`Redis ${role} connection lost: updates between processes are dropped until it is back`);
+    });
+    client.on('ready', () => {
+      const since = lostAt;
+      if (since === null) return;
+      const back = (): void => {
+        lostAt = null;
+        this.logger.log(`Redis ${role} connection is back after ${Date.now() - since} ms`);
+      };
+      if (role === 'publisher') return back();
+      // ioredis sends the subscriptions again before it announces 'ready'; a PING queued behind them
+      // answers once they hold. If the connection drops again first, the next 'ready' tries again,
+      // still from the first loss.
+      client.ping().then(
+        () => {
+          if (lostAt !== since) return;
+          back();
+          this.onResubscribed(since);
+        },
+        () => undefined,
+      );
+    });
+  }
+
   override async close(server: Server): Promise<void> {
+    this.closing = true;
     await super.close(server);
     for (const client of this.clients.splice(0)) client.disconnect();
   }

@@ -13,6 +13,8 @@ import type { Namespace, Socket } from 'socket.io';
 import { type AuthUser, isAdmin } from '../auth/auth-user';
 import { AuthService } from '../auth/auth.service';
 import { RunEvents } from '../runs/run-events';
+import { toRunView } from '../runs/run-view.mapper';
+import { RunsRepository } from '../runs/runs.repository';
 
 type RunsSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { user: AuthUser }>;
 type RunsNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { user: AuthUser }>;
@@ -20,6 +22,12 @@ type RunsNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Recor
 const userRoom = (userId: string): string => `user:${userId}`;
 /** Sockets of admins who asked for every user's runs. */
 const ALL_RUNS = 'all-runs';
+/**
+ * After a Redis outage, runs changed since this long before the connection was lost are sent again:
+ * an update is published after its run's timestamps are taken and its write committed, which can take
+ * seconds under load, and Redis drops what it had not yet passed on.
+ */
+export const RESYNC_MARGIN_MS = 10_000;
 
 /** Live run updates: a room per user, plus every run for admins who subscribe. */
 @WebSocketGateway({ namespace: RUNS_NAMESPACE, cors: { origin: true, credentials: true } })
@@ -33,6 +41,7 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModule
   constructor(
     private readonly auth: AuthService,
     private readonly events: RunEvents,
+    private readonly repository: RunsRepository,
   ) {}
 
   afterInit(namespace: RunsNamespace): void {
@@ -83,6 +92,25 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModule
       }
     });
     this.logger.log(`Socket.IO namespace ${RUNS_NAMESPACE} ready`);
+  }
+
+  /**
+   * Called when this process's Socket.IO adapter is subscribed to Redis again after losing it at
+   * `lostAt`: the other processes' updates of the outage never reached this one's sockets, so every
+   * run that may have changed is sent to them again, from the database. A socket ignores a view it
+   * already holds (same version); a deletion in the outage is not repeated (the row is gone).
+   */
+  async resync(lostAt: number): Promise<void> {
+    if (!this.namespace || this.namespace.sockets.size === 0) return;
+    try {
+      const runs = await this.repository.findChangedSince(new Date(lostAt - RESYNC_MARGIN_MS).toISOString());
+      for (const run of runs) {
+        this.namespace.local.to(userRoom(run.ownerId)).to(ALL_RUNS).emit('run.updated', toRunView(run));
+      }
+      this.logger.log(`Sent ${runs.length} runs that changed around the Redis outage to this process's sockets again`);
+    } catch (error) {
+      this.logger.warn(`Could not send the runs changed around the Redis outage again: ${(error as Error).message}`);
+    }
   }
 
   /** The last of the shutdown hooks: a stopping worker's last updates (runs handed back) still go out. */

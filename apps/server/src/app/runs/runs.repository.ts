@@ -74,6 +74,21 @@ export class RunsRepository implements OnApplicationShutdown {
     return this.runs.find({ where: { status: In(statuses) } });
   }
 
+  /**
+   * Runs (subtasks included) that may have changed since `since` (an ISO time): created, started or
+   * finished since then, or running or cancelling now. Read after a Redis outage, to send sockets
+   * again what may not have crossed it; a full scan, as rare as such outages.
+   */
+  findChangedSince(since: string): Promise<RunEntity[]> {
+    return this.runs
+      .createQueryBuilder('run')
+      .where('run.status IN (:...active)', { active: ['running', 'cancelling'] satisfies RunStatus[] })
+      .orWhere('run.created_at >= :since', { since })
+      .orWhere('run.started_at >= :since', { since })
+      .orWhere('run.finished_at >= :since', { since })
+      .getMany();
+  }
+
   /** Top-level runs, newest first, keyset-paged on (createdAt, id). */
   list(query: RunListQuery): Promise<RunEntity[]> {
     const qb = this.runs.createQueryBuilder('run').where('run.parent_id IS NULL');

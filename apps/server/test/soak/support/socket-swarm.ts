@@ -145,9 +145,7 @@ function check(expected: ExpectedRun[], deleted: DeletedRun[]): SwarmCheck {
       const held = socket.latest.get(run.id);
       const where = `socket ${socket.index} (${socket.user}${socket.all ? ', all' : ''} on ${socket.url})`;
       const last = run.lastChange ? `, last changed ${clock(run.lastChange)}` : '';
-      if (run.duringOutage && (!held || held.version < run.version)) {
-        result.lostInOutage++;
-      } else if (!held) {
+      if (!held) {
         result.missing++;
         example(`${where} never heard of run ${run.id} (${run.status} v${run.version}${last})`);
       } else if (held.version < run.version) {

@@ -20,8 +20,6 @@ export interface ExpectedRun {
   owner: string;
   version: number;
   status: string;
-  /** It finished while Redis was away (or just after): its last update may not cross processes. */
-  duringOutage: boolean;
   /** When it last changed (finishedAt, ms since the epoch), to line up with the process logs. */
   lastChange?: number;
 }
@@ -57,7 +55,11 @@ export interface SwarmCheck {
   ahead: number;
   /** Deleted runs whose run.deleted a socket of the owner did not receive. */
   deletesMissing: number;
-  /** Of the runs that finished or were deleted while Redis was away: sockets without their last event. */
+  /**
+   * Of the runs deleted while Redis was away (or just after): sockets without their run.deleted. Their
+   * last run.updated is never excused: after an outage, each API process sends its sockets again the
+   * runs that may have changed.
+   */
   lostInOutage: number;
   /**
    * A run.updated that arrived after the run's run.deleted (from another process, through Redis):

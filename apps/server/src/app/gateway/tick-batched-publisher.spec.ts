@@ -1,0 +1,102 @@
+import IORedis from 'ioredis';
+
+import { inCi, REDIS_URL, redisReachable, uniqueRedisPrefix } from '../../../test/support/redis';
+import { tickBatchedPublisher } from './tick-batched-publisher';
+
+let suite: jest.Describe = describe;
+if (!inCi() && !redisReachable()) {
+  console.warn(`\n⚠ Redis at ${REDIS_URL} is unreachable: skipping the publisher tests. In CI this fails.\n`);
+  suite = describe.skip;
+}
+
+// On the real Redis: what a subscriber receives, and how many socket writes the publisher makes.
+suite('tickBatchedPublisher', () => {
+  const channel = `${uniqueRedisPrefix()}:channel`;
+  let client: IORedis;
+  let subscriber: IORedis;
+  const received: string[] = [];
+
+  beforeAll(async () => {
+    client = new IORedis(REDIS_URL, { maxRetriesPerRequest: null });
+    subscriber = client.duplicate();
+    subscriber.on('message', (_channel: string, message: string) => received.push(message));
+    await subscriber.subscribe(channel);
+    await client.ping();
+  });
+
+  afterAll(async () => {
+    await Promise.all([client?.quit(), subscriber?.quit()]);
+  });
+
+  beforeEach(() => {
+    received.length = 0;
+  });
+
+  async function receivedCount(n: number): Promise<string[]> {
+    for (let i = 0; i < 200 && received.length < n; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    return [...received];
+  }
+
+  /** Runs `work`, waits for `n` messages, and counts the writes to the client's socket meanwhile. */
+  async function publishing(work: () => unknown, n: number): Promise<{ writes: number; messages: string[] }> {
+    const stream = (client as unknown as { stream: { write: (...args: unknown[]) => boolean } }).stream;
+    const write = stream.write;
+    let writes = 0;
+    stream.write = (...args: unknown[]) => {
+      writes++;
+      return write.apply(stream, args);
+    };
+    try {
+      await work();
+      const messages = await receivedCount(n);
+      return { writes, messages };
+    } finally {
+      stream.write = write;
+    }
+  }
+
+  it('sends the publishes of one tick in one write, in order', async () => {
+    const publisher = tickBatchedPublisher(client);
+    const sent = await publishing(() => {
+      for (let i = 0; i < 5; i++) void publisher.publish(channel, `m${i}`);
+    }, 5);
+    expect(sent).toEqual({ writes: 1, messages: ['m0', 'm1', 'm2', 'm3', 'm4'] });
+  });
+
+  it('takes in the publishes of promise continuations resolved together', async () => {
+    const publisher = tickBatchedPublisher(client);
+    const sent = await publishing(() => {
+      // Three database answers arriving in one socket read: their continuations run in one burst.
+      for (let i = 0; i < 3; i++) void Promise.resolve().then(() => publisher.publish(channel, `run${i}`));
+    }, 3);
+    expect(sent).toEqual({ writes: 1, messages: ['run0', 'run1', 'run2'] });
+  });
+
+  it("sends a later tick's publishes in a write of their own, after the earlier ones", async () => {
+    const publisher = tickBatchedPublisher(client);
+    const sent = await publishing(async () => {
+      void publisher.publish(channel, 'a1');
+      void publisher.publish(channel, 'a2');
+      await new Promise((resolve) => setImmediate(resolve));
+      void publisher.publish(channel, 'b1');
+    }, 3);
+    expect(sent).toEqual({ writes: 2, messages: ['a1', 'a2', 'b1'] });
+  });
+
+  it('leaves everything else to the client', async () => {
+    const publisher = tickBatchedPublisher(client);
+    expect(await publisher.ping()).toBe('PONG');
+    expect(publisher.status).toBe('ready');
+    const listener = (): void => undefined;
+    publisher.on('error', listener);
+    expect(client.listeners('error')).toContain(listener);
+    publisher.off('error', listener);
+  });
+
+  it('keeps what is published while Redis is unreachable until the connection is back', async () => {
+    const publisher = tickBatchedPublisher(client);
+    client.disconnect(true); // reconnects at once; the publish waits in the offline queue meanwhile
+    void publisher.publish(channel, 'offline');
+    expect(await receivedCount(1)).toEqual(['offline']);
+  });
+});
