@@ -13,6 +13,7 @@ import { errorBody, HttpExceptionFilter } from './common/http-exception.filter';
 import { createValidationPipe } from './common/validation.pipe';
 import { RedisIoAdapter } from './gateway/redis-io.adapter';
 import { RunsGateway } from './gateway/runs.gateway';
+import { RunEvents } from './runs/run-events';
 import { Environment, loadConfig, OnwardConfig } from './config/onward-config';
 
 const NOT_JSON = 'The request body is not valid JSON';
@@ -159,7 +160,10 @@ export async function createOnwardApp(env: Environment): Promise<NestFastifyAppl
   if (config.redis) {
     // After a Redis outage, this process's sockets get again what the outage kept from them.
     const resync = (lostAt: number): void => void app.get(RunsGateway).resync(lostAt);
-    app.useWebSocketAdapter(new RedisIoAdapter(app, config.redis, resync));
+    const ioAdapter = new RedisIoAdapter(app, config.redis, resync);
+    app.useWebSocketAdapter(ioAdapter);
+    // A worker hands a finished run's job back to BullMQ only once Redis has its last update.
+    app.get(RunEvents).addAsyncSink(() => ioAdapter.published());
   }
   useJsonBodies(app.getHttpAdapter().getInstance());
   app.useGlobalPipes(createValidationPipe());

@@ -5,7 +5,7 @@ import IORedis from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 
 import type { RedisConfig } from '../config/onward-config';
-import { tickBatchedPublisher } from './tick-batched-publisher';
+import { type TickBatchedPublisher, tickBatchedPublisher } from './tick-batched-publisher';
 
 /**
  * Socket.IO over the Redis adapter: an update emitted in any process (a worker's progress) reaches
@@ -14,6 +14,7 @@ import { tickBatchedPublisher } from './tick-batched-publisher';
 export class RedisIoAdapter extends IoAdapter {
   private readonly logger = new Logger('SocketIoRedisAdapter');
   private readonly clients: IORedis[] = [];
+  private readonly publishers: TickBatchedPublisher[] = [];
   private closing = false;
 
   constructor(
@@ -34,8 +35,15 @@ export class RedisIoAdapter extends IoAdapter {
     this.watch(sub, 'subscriber');
     // One write per tick for the PUBLISHes of a run's change (run.updated and run.notification), or
     // of several runs' changes resolved together; see tickBatchedPublisher for why not auto-pipelining.
-    server.adapter(createAdapter(tickBatchedPublisher(pub), sub, { key: `${this.redis.prefix}:socket.io` }));
+    const publisher = tickBatchedPublisher(pub);
+    this.publishers.push(publisher);
+    server.adapter(createAdapter(publisher, sub, { key: `${this.redis.prefix}:socket.io` }));
     return server;
+  }
+
+  /** Resolves once Redis has taken every update this process has published so far. */
+  async published(): Promise<void> {
+    await Promise.all(this.publishers.map((publisher) => publisher.settled()));
   }
 
   /**

@@ -1,5 +1,6 @@
 import IORedis from 'ioredis';
 
+import { RedisServer, describeWithRedisServer } from '../../../test/cluster/support/redis-server';
 import { inCi, REDIS_URL, redisReachable, uniqueRedisPrefix } from '../../../test/support/redis';
 import { tickBatchedPublisher } from './tick-batched-publisher';
 
@@ -98,5 +99,41 @@ suite('tickBatchedPublisher', () => {
     client.disconnect(true); // reconnects at once; the publish waits in the offline queue meanwhile
     void publisher.publish(channel, 'offline');
     expect(await receivedCount(1)).toEqual(['offline']);
+  });
+});
+
+// A private redis-server, stopped and started again: `settled()` waits for Redis to take the publishes.
+describeWithRedisServer('tickBatchedPublisher while Redis is away', () => {
+  let redis: RedisServer;
+  let client: IORedis;
+
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    client = new IORedis(redis.url, { maxRetriesPerRequest: null, retryStrategy: () => 50 });
+    client.on('error', () => undefined);
+    await client.ping();
+  }, 30_000);
+
+  afterAll(async () => {
+    await client?.quit();
+    await redis?.dispose();
+  });
+
+  it('settles only once Redis is back and has answered what was published meanwhile', async () => {
+    const publisher = tickBatchedPublisher(client);
+    await redis.stop();
+    void publisher.publish('onward-test', 'while away');
+    let settled = false;
+    const settling = publisher.settled().then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(settled).toBe(false);
+
+    await redis.start();
+    await settling;
+    expect(settled).toBe(true);
+  }, 30_000);
+
+  it('settles at once when nothing was published', async () => {
+    await expect(tickBatchedPublisher(client).settled()).resolves.toBeUndefined();
   });
 });

@@ -12,20 +12,29 @@ import type IORedis from 'ioredis';
  *
  * Everything but `publish` goes to the client itself (the adapter's `on`, `off`, PUBSUB, …).
  */
-export function tickBatchedPublisher(client: IORedis): IORedis {
+export type TickBatchedPublisher = IORedis & {
+  /**
+   * Resolves once Redis has answered every PUBLISH issued so far (it has passed them on to the
+   * subscribers). While Redis is away, not before it is back.
+   */
+  settled(): Promise<void>;
+};
+
+export function tickBatchedPublisher(client: IORedis): TickBatchedPublisher {
   let pending: [channel: string, message: string | Buffer][] = [];
+  /** The last batch sent; replies come in order on one connection, so it answers after the others. */
+  let last: Promise<void> = Promise.resolve();
   const flush = (): void => {
     const batch = pending;
     pending = [];
-    if (batch.length === 1) {
-      const [channel, message] = batch[0] as [string, string | Buffer];
-      client.publish(channel, message).catch(() => undefined);
-    } else {
-      client
-        .pipeline(batch.map(([channel, message]) => ['publish', channel, message]))
-        .exec()
-        .catch(() => undefined);
-    }
+    const sent =
+      batch.length === 1
+        ? client.publish(...(batch[0] as [string, string | Buffer]))
+        : client.pipeline(batch.map(([channel, message]) => ['publish', channel, message])).exec();
+    last = sent.then(
+      () => undefined,
+      () => undefined,
+    );
   };
   const publish = (channel: string, message: string | Buffer): Promise<number> => {
     if (pending.length === 0) process.nextTick(flush);
@@ -33,11 +42,15 @@ export function tickBatchedPublisher(client: IORedis): IORedis {
     // The adapter never reads the count of receivers.
     return Promise.resolve(0);
   };
+  // A batch still waiting for its tick is sent before a tick queued now.
+  const settled = (): Promise<void> =>
+    pending.length === 0 ? last : new Promise((resolve) => process.nextTick(() => resolve(last)));
   return new Proxy(client, {
     get(target, property) {
       if (property === 'publish') return publish;
+      if (property === 'settled') return settled;
       const value: unknown = Reflect.get(target, property, target);
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
-  });
+  }) as TickBatchedPublisher;
 }

@@ -14,7 +14,27 @@ export class RunEvents {
   private readonly subject = new Subject<RunEvent>();
   readonly events$: Observable<RunEvent> = this.subject.asObservable();
 
+  /** Sinks that pass events on asynchronously (to Redis), each with how to wait until they have. */
+  private readonly sinks: (() => Promise<void>)[] = [];
+
   emit(event: RunEvent): void {
     this.subject.next(event);
+  }
+
+  /**
+   * Registers how to wait for a sink that passes events on asynchronously (the Redis adapter);
+   * returns how to unregister it.
+   */
+  addAsyncSink(settled: () => Promise<void>): () => void {
+    this.sinks.push(settled);
+    return () => {
+      const index = this.sinks.indexOf(settled);
+      if (index >= 0) this.sinks.splice(index, 1);
+    };
+  }
+
+  /** Resolves once every event emitted so far has left this process (at once without Redis). */
+  async delivered(): Promise<void> {
+    await Promise.all(this.sinks.map((settled) => settled()));
   }
 }

@@ -89,6 +89,13 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
 
   const statusOf = async (id: string): Promise<RunEntity> => (await repository.findById(id)) as RunEntity;
 
+  async function pollUntilStored(id: string, status: RunEntity['status']): Promise<void> {
+    for (let i = 0; i < 200 && (await statusOf(id)).status !== status; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect((await statusOf(id)).status).toBe(status);
+  }
+
   it('ends a scheduler cancelled before its worker died cancelled, with every unfinished subtask', async () => {
     const [parent, done, interrupted, waiting] = scheduler('cancelling', ['completed', 'running', 'queued']) as [
       RunEntity,
@@ -152,6 +159,54 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
       { type: 'updated', run: expect.objectContaining({ id: run.id, status: 'completed', version: 3 }) },
     ]);
     expect(await statusOf(run.id)).toMatchObject({ status: 'completed', version: 3, attempts: 1 });
+  });
+
+  it('hands a finished run back to the queue only once its last update has left the process', async () => {
+    const run = row({});
+    await repository.insert([run]);
+    jest.spyOn(salesReport(), 'run').mockResolvedValue(undefined);
+    let release = (): void => undefined;
+    const published = new Promise<void>((resolve) => (release = resolve));
+    // A sink such as the Redis adapter, whose publishes Redis has not answered yet.
+    const unregister = embedded.app.get(RunEvents).addAsyncSink(() => published);
+    try {
+      let returned = false;
+      const executing = executor.execute({ runId: run.id, ownerId }, new AbortController().signal).then((outcome) => {
+        returned = true;
+        return outcome;
+      });
+      await pollUntilStored(run.id, 'completed');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(returned).toBe(false);
+      release();
+      expect(await executing).toBe('done');
+    } finally {
+      unregister();
+    }
+  });
+
+  it('announces again the subtasks a dead worker finished, when their scheduler comes back', async () => {
+    const [parent, done, failed, waiting] = scheduler('running', ['completed', 'failed', 'queued']) as [
+      RunEntity,
+      RunEntity,
+      RunEntity,
+      RunEntity,
+    ];
+    await repository.insert([parent, { ...done, version: 3 }, { ...failed, version: 3 }, waiting]);
+    jest.spyOn(salesReport(), 'run').mockResolvedValue(undefined);
+    const events: RunEvent[] = [];
+    const subscription = embedded.app.get(RunEvents).events$.subscribe((event) => events.push(event));
+    try {
+      expect(await executor.execute({ runId: parent.id, ownerId }, new AbortController().signal)).toBe('done');
+    } finally {
+      subscription.unsubscribe();
+    }
+
+    const updates = (id: string): unknown[] =>
+      events.flatMap((e) => (e.type === 'updated' && e.run.id === id ? [[e.run.status, e.run.version]] : []));
+    expect(updates(done.id)).toEqual([['completed', 3]]);
+    expect(updates(failed.id)).toEqual([['failed', 3]]);
+    expect((await statusOf(waiting.id)).status).toBe('completed');
   });
 
   it('cancels, not fails, a subtask that was cancelled alone when its worker died', async () => {

@@ -36,6 +36,8 @@ export class CancelledByUser extends Error {
 type Outcome = 'completed' | 'failed' | 'cancelled' | 'requeued';
 
 const now = (): string => new Date().toISOString();
+/** How long a finished run's job waits for Redis to take the run's last update. */
+const ANNOUNCE_WAIT_MS = 10_000;
 
 /** "Globex 2024": the display values of a run, for scheduler messages. */
 function label(run: RunEntity): string {
@@ -91,6 +93,23 @@ export class RunExecutor {
     } finally {
       unlink();
       this.active.delete(job.runId);
+      await this.untilAnnounced();
+    }
+  }
+
+  /**
+   * The queue finishes a job once `execute` returns. Before that, Redis must have the run's last
+   * update: a worker killed in between would otherwise leave every monitor showing the run unfinished,
+   * while a job left unfinished is handed to another worker, which announces the stored run again.
+   * Bounded, for a Redis that stays away.
+   */
+  private async untilAnnounced(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, ANNOUNCE_WAIT_MS)));
+    try {
+      await Promise.race([this.store.announced(), bound]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -101,6 +120,7 @@ export class RunExecutor {
       // Its worker may have died between storing the end and announcing it, and the job came back
       // (BullMQ's stalled-job check): announced again, so that the monitors learn it. Sockets keep the
       // newest version, so a repeat changes nothing; no second notification.
+      this.logger.debug(`Run ${runId} came back ${stored.status}; announced again`);
       this.store.announce(stored);
       return null;
     }
@@ -125,6 +145,8 @@ export class RunExecutor {
         const children = await this.repository.findChildren(run.id);
         for (const child of children) {
           if (child.status === 'running' || child.status === 'cancelling') await this.interrupt(child, false, true);
+          // Announced again: its worker may have died before it announced this subtask.
+          else if (isFinalStatus(child.status)) this.store.announce(child);
         }
         await this.store.cancelQueuedChildren(run.id, finishedAt);
         const counts = await this.counts(run.id, children.length);
@@ -141,6 +163,9 @@ export class RunExecutor {
         if (child.status === 'running') await this.interrupt(child, retry(child));
         // A subtask cancelled alone, whose worker died before it stopped.
         else if (child.status === 'cancelling') await this.interrupt(child, false, true);
+        // The dead worker may have stored a subtask's end without announcing it: announced again
+        // (a socket ignores a version it holds).
+        else if (isFinalStatus(child.status)) this.store.announce(child);
       }
     }
     const again = run.scheduler !== null || retry(run);

@@ -48,6 +48,11 @@ export class RunStore {
     return cancelled;
   }
 
+  /** Resolves once every change announced so far has left this process (see RunEvents.delivered). */
+  announced(): Promise<void> {
+    return this.events.delivered();
+  }
+
   announceDeleted(run: RunEntity): void {
     this.events.emit({ type: 'deleted', id: run.id, ownerId: run.ownerId });
   }

@@ -42,6 +42,7 @@ export class RedisServer {
   /** Starts redis-server on this port and waits until it answers PING. */
   async start(withinMs = 10_000): Promise<void> {
     if (this.child) throw new Error('redis-server is already running');
+    const outputBefore = this.output.length;
     const child = spawn(
       REDIS_SERVER_BINARY,
       ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir],
@@ -60,6 +61,11 @@ export class RedisServer {
     const deadline = Date.now() + withinMs;
     while (Date.now() < deadline) {
       if (!this.child) throw new Error(`redis-server exited at start:\n${this.output}`);
+      // Connection attempts before it listens would leave ioredis timers behind.
+      if (!/Ready to accept connections/.test(this.output.slice(outputBefore))) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        continue;
+      }
       const redis = new IORedis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
       try {
         await redis.connect();
@@ -78,9 +84,10 @@ export class RedisServer {
   async stop(): Promise<void> {
     const child = this.child;
     if (!child) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
+    // 'close', not 'exit': its output pipes are closed too, so no handle outlives the test.
+    const closed = new Promise((resolve) => child.once('close', resolve));
     child.kill('SIGKILL');
-    await exited;
+    await closed;
   }
 
   async dispose(): Promise<void> {
