@@ -27,7 +27,7 @@ const ALL_RUNS = 'all-runs';
  * an update is published after its run's timestamps are taken and its write committed, which can take
  * seconds under load, and Redis drops what it had not yet passed on.
  */
-export const RESYNC_MARGIN_MS = 10_000;
+const RESYNC_MARGIN_MS = 10_000;
 
 /** Live run updates: a room per user, plus every run for admins who subscribe. */
 @WebSocketGateway({ namespace: RUNS_NAMESPACE, cors: { origin: true, credentials: true } })

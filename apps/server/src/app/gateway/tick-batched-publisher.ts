@@ -24,6 +24,8 @@ export function tickBatchedPublisher(client: IORedis): TickBatchedPublisher {
   let pending: [channel: string, message: string | Buffer][] = [];
   /** The last batch sent; replies come in order on one connection, so it answers after the others. */
   let last: Promise<void> = Promise.resolve();
+  /** Callers of `settled` while a batch waits to be sent: they wait for that batch. */
+  const waiting: ((sent: Promise<void>) => void)[] = [];
   const flush = (): void => {
     const batch = pending;
     pending = [];
@@ -35,6 +37,7 @@ export function tickBatchedPublisher(client: IORedis): TickBatchedPublisher {
       () => undefined,
       () => undefined,
     );
+    for (const resolve of waiting.splice(0)) resolve(last);
   };
   const publish = (channel: string, message: string | Buffer): Promise<number> => {
     if (pending.length === 0) process.nextTick(flush);
@@ -42,9 +45,7 @@ export function tickBatchedPublisher(client: IORedis): TickBatchedPublisher {
     // The adapter never reads the count of receivers.
     return Promise.resolve(0);
   };
-  // A batch still waiting for its tick is sent before a tick queued now.
-  const settled = (): Promise<void> =>
-    pending.length === 0 ? last : new Promise((resolve) => process.nextTick(() => resolve(last)));
+  const settled = (): Promise<void> => (pending.length === 0 ? last : new Promise((resolve) => waiting.push(resolve)));
   return new Proxy(client, {
     get(target, property) {
       if (property === 'publish') return publish;
