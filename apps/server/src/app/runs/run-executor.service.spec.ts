@@ -89,6 +89,18 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
 
   const statusOf = async (id: string): Promise<RunEntity> => (await repository.findById(id)) as RunEntity;
 
+  /** Executes the run's job (it must end 'done') and returns the run events emitted meanwhile. */
+  async function executeRecordingEvents(runId: string): Promise<RunEvent[]> {
+    const events: RunEvent[] = [];
+    const subscription = embedded.app.get(RunEvents).events$.subscribe((event) => events.push(event));
+    try {
+      expect(await executor.execute({ runId, ownerId }, new AbortController().signal)).toBe('done');
+    } finally {
+      subscription.unsubscribe();
+    }
+    return events;
+  }
+
   async function pollUntilStored(id: string, status: RunEntity['status']): Promise<void> {
     for (let i = 0; i < 200 && (await statusOf(id)).status !== status; i++) {
       await new Promise((resolve) => setTimeout(resolve, 10));
@@ -146,14 +158,8 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
       version: 3,
     });
     await repository.insert([run]);
-    const events: RunEvent[] = [];
-    const subscription = embedded.app.get(RunEvents).events$.subscribe((event) => events.push(event));
-    try {
-      // BullMQ's stalled-job check hands the finished run's job to a live worker.
-      expect(await executor.execute({ runId: run.id, ownerId }, new AbortController().signal)).toBe('done');
-    } finally {
-      subscription.unsubscribe();
-    }
+    // BullMQ's stalled-job check hands the finished run's job to a live worker.
+    const events = await executeRecordingEvents(run.id);
 
     expect(events).toEqual([
       { type: 'updated', run: expect.objectContaining({ id: run.id, status: 'completed', version: 3 }) },
@@ -194,13 +200,7 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
     ];
     await repository.insert([parent, { ...done, version: 3 }, { ...failed, version: 3 }, waiting]);
     jest.spyOn(salesReport(), 'run').mockResolvedValue(undefined);
-    const events: RunEvent[] = [];
-    const subscription = embedded.app.get(RunEvents).events$.subscribe((event) => events.push(event));
-    try {
-      expect(await executor.execute({ runId: parent.id, ownerId }, new AbortController().signal)).toBe('done');
-    } finally {
-      subscription.unsubscribe();
-    }
+    const events = await executeRecordingEvents(parent.id);
 
     const updates = (id: string): unknown[] =>
       events.flatMap((e) => (e.type === 'updated' && e.run.id === id ? [[e.run.status, e.run.version]] : []));
