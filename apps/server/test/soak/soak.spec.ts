@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 
 import { Api, type DemoUser } from '../support/api';
+import { timeOfDay } from '../support/clock';
 import { type RunPage, type RunResult, type RunView, isFinished } from '../support/contract';
 import { postgresQuery } from '../support/databases';
 import { Cluster, type OnwardProcess, prepareCluster } from '../cluster/support/cluster';
@@ -33,8 +34,6 @@ const REDIS_AWAY_MS = 3_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const progress = (text: string): boolean => process.stderr.write(`[soak] ${text}\n`);
-/** A time of day with milliseconds (UTC), as the cluster's process logs stamp their lines. */
-const clock = (at: number): string => new Date(at).toISOString().slice(11, 23);
 
 interface Kill {
   at: number;
@@ -189,8 +188,8 @@ describeWithRedisServer(`soak: ${plan.seconds} s of mixed load with worker kills
           victim = await cluster.start(`worker-B#${++victimGeneration}`, 'worker', WORKER_ENV);
           kills.push({ at, process: killed.name, pid: killed.pid, restartMs: Date.now() - t0 });
           progress(
-            `t=${at} s (${clock(killedAt)}): SIGKILLed ${killed.name} (pid ${killed.pid}); ${victim.name} was up ` +
-              `at t=${elapsed()} s (${clock(Date.now())})`,
+            `t=${at} s (${timeOfDay(killedAt)}): SIGKILLed ${killed.name} (pid ${killed.pid}); ${victim.name} was up ` +
+              `at t=${elapsed()} s (${timeOfDay(Date.now())})`,
           );
         }
       };
@@ -214,8 +213,8 @@ describeWithRedisServer(`soak: ${plan.seconds} s of mixed load with worker kills
         load.outageEnded();
         redisFault = { at, downMs, healthyMs };
         progress(
-          `t=${at} s: Redis stopped at ${clock(stopped)}, back at ${clock(back)}, both APIs healthy at ` +
-            `${clock(back + healthyMs)}; changes until ${clock(back + healthyMs + OUTAGE_MARGIN_MS)} may miss other processes' sockets`,
+          `t=${at} s: Redis stopped at ${timeOfDay(stopped)}, back at ${timeOfDay(back)}, both APIs healthy at ` +
+            `${timeOfDay(back + healthyMs)}; changes until ${timeOfDay(back + healthyMs + OUTAGE_MARGIN_MS)} may miss other processes' sockets (deletions only)`,
         );
       };
       const faults = (): Promise<unknown> => Promise.all([killChain(), redisRestart()]);

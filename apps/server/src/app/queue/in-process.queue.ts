@@ -53,7 +53,8 @@ export class InProcessQueue extends RunQueue {
   private readonly waiting = new Map<string, Waiting>();
   private readonly waitingByOwner = new Map<string, Fifo<Waiting>>();
   private readonly runningByOwner = new Map<string, number>();
-  private readonly running = new Map<string, { job: RunJob; done: Promise<void> }>();
+  /** Jobs running, by run id: settles when the job is done. */
+  private readonly running = new Map<string, Promise<void>>();
   private readonly abortListeners: AbortListener[] = [];
   private readonly stopping = new AbortController();
   private processor: RunProcessor | null = null;
@@ -100,7 +101,7 @@ export class InProcessQueue extends RunQueue {
     // Queued in the database: they run at the next start.
     this.waiting.clear();
     this.waitingByOwner.clear();
-    const all = Promise.allSettled([...this.running.values()].map((r) => r.done)).then(() => true);
+    const all = Promise.allSettled(this.running.values()).then(() => true);
     if (await Promise.race([all, delay(graceMs).then(() => false)])) return;
     this.stopping.abort(new Error('The server is shutting down'));
     await Promise.race([all, delay(HAND_BACK_MS)]);
@@ -154,7 +155,7 @@ export class InProcessQueue extends RunQueue {
           count(this.runningByOwner, job.ownerId, -1);
           this.pump();
         });
-      this.running.set(job.runId, { job, done });
+      this.running.set(job.runId, done);
     }
   }
 }

@@ -33,8 +33,18 @@ export class RunEvents {
     };
   }
 
-  /** Resolves once every event emitted so far has left this process (at once without Redis). */
-  async delivered(): Promise<void> {
-    await Promise.all(this.sinks.map((settled) => settled()));
+  /**
+   * Resolves once every event emitted so far has left this process, or after `withinMs` (a Redis
+   * that stays away); at once when no sink is asynchronous (no Redis), without a timer.
+   */
+  async delivered(withinMs: number): Promise<void> {
+    if (this.sinks.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, withinMs)));
+    try {
+      await Promise.race([Promise.all(this.sinks.map((settled) => settled())), bound]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }

@@ -93,23 +93,11 @@ export class RunExecutor {
     } finally {
       unlink();
       this.active.delete(job.runId);
-      await this.untilAnnounced();
-    }
-  }
-
-  /**
-   * The queue finishes a job once `execute` returns. Before that, Redis must have the run's last
-   * update: a worker killed in between would otherwise leave every monitor showing the run unfinished,
-   * while a job left unfinished is handed to another worker, which announces the stored run again.
-   * Bounded, for a Redis that stays away.
-   */
-  private async untilAnnounced(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, ANNOUNCE_WAIT_MS)));
-    try {
-      await Promise.race([this.store.announced(), bound]);
-    } finally {
-      clearTimeout(timer);
+      // The queue finishes the job once this returns. Before that, Redis must have the run's last
+      // update: a worker killed in between would otherwise leave every monitor showing the run
+      // unfinished, while a job left unfinished is handed to another worker, which announces the
+      // stored run again.
+      await this.store.announced(ANNOUNCE_WAIT_MS);
     }
   }
 

@@ -48,9 +48,9 @@ export class RunStore {
     return cancelled;
   }
 
-  /** Resolves once every change announced so far has left this process (see RunEvents.delivered). */
-  announced(): Promise<void> {
-    return this.events.delivered();
+  /** Resolves once every change announced so far has left this process, or after `withinMs`. */
+  announced(withinMs: number): Promise<void> {
+    return this.events.delivered(withinMs);
   }
 
   announceDeleted(run: RunEntity): void {

@@ -71,11 +71,7 @@ export class SqliteGroupCommit implements EntitySubscriberInterface {
    */
   executeEarly(sql: string, parameters: unknown[]): Promise<ExecutedWrite> {
     return new Promise((resolve, reject) => {
-      let ran = false;
-      let commit: { resolve(): void; reject(error: unknown): void } = {
-        resolve: () => undefined,
-        reject: () => undefined,
-      };
+      let commit!: { resolve(): void; reject(error: unknown): void };
       const committed = new Promise<void>((resolveCommit, rejectCommit) => {
         commit = { resolve: resolveCommit, reject: rejectCommit };
       });
@@ -85,12 +81,13 @@ export class SqliteGroupCommit implements EntitySubscriberInterface {
         sql,
         parameters,
         prepareOnce: true,
-        executed: (rows) => {
-          ran = true;
-          resolve({ rows, committed });
-        },
+        executed: (rows) => resolve({ rows, committed }),
         committed: () => commit.resolve(),
-        failed: (error) => (ran ? commit.reject(error) : reject(error)),
+        // Before the statement ran, the first rejects; after, the second (the first is settled).
+        failed: (error) => {
+          reject(error);
+          commit.reject(error);
+        },
       });
     });
   }

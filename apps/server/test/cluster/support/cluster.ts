@@ -20,6 +20,7 @@ import {
   postgresReachable,
   postgresUrlWithSchema,
 } from '../../support/databases';
+import { timeOfDay } from '../../support/clock';
 import { BUILT_MAIN, WORKSPACE, ensureBuiltServer, freePort } from '../../support/process';
 import { REDIS_URL, redisReachable } from '../../support/redis';
 
@@ -100,7 +101,7 @@ export class OnwardProcess {
       // Each line stamped with the time it arrived (ms): logs of several processes can be lined up.
       let atLineStart = true;
       stream?.on('data', (chunk: Buffer) => {
-        const stamp = `[${new Date().toISOString().slice(11, 23)}] `;
+        const stamp = `[${timeOfDay()}] `;
         const text = chunk.toString();
         this.output += (atLineStart ? stamp : '') + text.replace(/\n(?=.)/gs, `\n${stamp}`);
         atLineStart = text.endsWith('\n');

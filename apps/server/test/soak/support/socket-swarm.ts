@@ -6,6 +6,8 @@
  */
 import { io, type Socket } from 'socket.io-client';
 
+import { timeOfDay } from '../../support/clock';
+
 import type {
   DeletedRun,
   ExpectedRun,
@@ -88,9 +90,6 @@ class RecordingSocket {
 
 let sockets: RecordingSocket[] = [];
 
-/** A time of day with milliseconds (UTC), as the cluster's process logs stamp their lines. */
-const clock = (at: number): string => new Date(at).toISOString().slice(11, 23);
-
 function stats(): SwarmStats {
   const sum = (f: (s: RecordingSocket) => number): number => sockets.reduce((n, s) => n + f(s), 0);
   return {
@@ -144,14 +143,14 @@ function check(expected: ExpectedRun[], deleted: DeletedRun[]): SwarmCheck {
       result.checked++;
       const held = socket.latest.get(run.id);
       const where = `socket ${socket.index} (${socket.user}${socket.all ? ', all' : ''} on ${socket.url})`;
-      const last = run.lastChange ? `, last changed ${clock(run.lastChange)}` : '';
+      const last = `, last changed ${timeOfDay(run.lastChange)}`;
       if (!held) {
         result.missing++;
         example(`${where} never heard of run ${run.id} (${run.status} v${run.version}${last})`);
       } else if (held.version < run.version) {
         result.stale++;
         example(
-          `${where} holds run ${run.id} at ${held.status} v${held.version} (got ${clock(held.at)}); ` +
+          `${where} holds run ${run.id} at ${held.status} v${held.version} (got ${timeOfDay(held.at)}); ` +
             `stored ${run.status} v${run.version}${last}`,
         );
       } else if (held.version > run.version) {

@@ -21,7 +21,7 @@ export interface ExpectedRun {
   version: number;
   status: string;
   /** When it last changed (finishedAt, ms since the epoch), to line up with the process logs. */
-  lastChange?: number;
+  lastChange: number;
 }
 
 export interface DeletedRun {
