@@ -153,4 +153,29 @@ describeWithRedisServer('cluster: Redis restarted mid-run', () => {
       worker = await cluster.start('worker-2', 'worker', WORKER_ENV);
     }
   }, 120_000);
+
+  it('tells a socket of a run deleted on another API process while Redis was away', async () => {
+    const other = await cluster.start('api-2', 'api');
+    const alice = await Api.as(api.url, 'alice');
+    const aliceElsewhere = await Api.as(other.url, 'alice');
+    const watcher = await connectRuns(api.url, alice.token as string);
+    try {
+      const run = await alice.startRun(recalc(1, 'Software'));
+      await watcher.waitForRun(run.id, (r) => r.status === 'completed', 30_000);
+
+      await redis.stop();
+      expect((await aliceElsewhere.delete(`/api/runs/${run.id}`).timeout(10_000)).status).toBe(204);
+      // The deletion was published to no one: Redis is away.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(watcher.payloads('run.deleted')).toEqual([]);
+
+      await redis.start();
+      // Subscribed again, the socket's API process reads the deletions of the outage from the database.
+      await expect(watcher.waitFor('run.deleted', (e: { id: string }) => e.id === run.id, 30_000)).resolves.toEqual({
+        id: run.id,
+      });
+    } finally {
+      watcher.close();
+    }
+  }, 120_000);
 });

@@ -97,17 +97,27 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModule
   /**
    * Called when this process's Socket.IO adapter is subscribed to Redis again after losing it at
    * `lostAt`: the other processes' updates of the outage never reached this one's sockets, so every
-   * run that may have changed is sent to them again, from the database. A socket ignores a view it
-   * already holds (same version); a deletion in the outage is not repeated (the row is gone).
+   * run that may have changed is sent to them again from the database, and every run deleted since
+   * (remembered in `run_deletions`). A socket ignores a view it already holds (same version), and a
+   * deletion of a run it does not hold.
    */
   async resync(lostAt: number): Promise<void> {
     if (!this.namespace || this.namespace.sockets.size === 0) return;
     try {
-      const runs = await this.repository.findChangedSince(new Date(lostAt - RESYNC_MARGIN_MS).toISOString());
+      const since = new Date(lostAt - RESYNC_MARGIN_MS).toISOString();
+      const [runs, deletions] = await Promise.all([
+        this.repository.findChangedSince(since),
+        this.repository.findDeletedSince(since),
+      ]);
       for (const run of runs) {
         this.namespace.local.to(userRoom(run.ownerId)).to(ALL_RUNS).emit('run.updated', toRunView(run));
       }
-      this.logger.log(`Sent ${runs.length} runs that changed around the Redis outage to this process's sockets again`);
+      for (const { id, ownerId } of deletions) {
+        this.namespace.local.to(userRoom(ownerId)).to(ALL_RUNS).emit('run.deleted', { id });
+      }
+      this.logger.log(
+        `Sent ${runs.length} runs that changed and ${deletions.length} deleted around the Redis outage to this process's sockets again`,
+      );
     } catch (error) {
       this.logger.warn(`Could not send the runs changed around the Redis outage again: ${(error as Error).message}`);
     }

@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ResultsModule } from '../results/results.module';
 import { AdminRunsController } from './admin-runs.controller';
 import { RunEvents } from './run-events';
+import { RunDeletionEntity } from './run-deletion.entity';
 import { RunExecutor } from './run-executor.service';
 import { RunStore } from './run-store.service';
 import { RunWorker } from './run-worker.service';
@@ -13,7 +14,7 @@ import { RunsRepository } from './runs.repository';
 import { RunsService } from './runs.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([RunEntity]), ResultsModule],
+  imports: [TypeOrmModule.forFeature([RunEntity, RunDeletionEntity]), ResultsModule],
   controllers: [RunsController, AdminRunsController],
   providers: [RunsRepository, RunEvents, RunStore, RunsService, RunExecutor, RunWorker],
   exports: [RunEvents, RunsRepository],

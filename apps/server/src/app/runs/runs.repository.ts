@@ -1,14 +1,24 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { RunStatus, statusesLeadingTo } from '@onward/task-domain';
-import { Brackets, In, IsNull, Repository } from 'typeorm';
+import { Brackets, In, IsNull, LessThan, MoreThanOrEqual, Repository } from 'typeorm';
 
+import { transaction } from '../database/transaction';
+import { RunDeletionEntity } from './run-deletion.entity';
 import { RunEntity } from './run.entity';
 import { RunStatements } from './run-statements';
 import { SqliteGroupCommit } from './sqlite-group-commit';
 
 /** Columns to change; `version` is always bumped by the repository. */
 export type RunChanges = Partial<Omit<RunEntity, 'id' | 'version'>>;
+
+/**
+ * How long a deleted run is remembered for API processes that lost Redis meanwhile (`findDeletedSince`):
+ * an outage longer than this would miss the deletions of its start.
+ */
+export const DELETION_RETENTION_MS = 24 * 60 * 60_000;
+/** Forgetting deletions older than the retention is done at most this often per process, by a delete. */
+const DELETION_PRUNE_EVERY_MS = 10 * 60_000;
 
 export interface RunListQuery {
   ownerId?: string;
@@ -27,7 +37,13 @@ export class RunsRepository implements OnApplicationShutdown {
   /** On SQLite, the hot path's writes of one event-loop turn share a commit. */
   private readonly groupCommit: SqliteGroupCommit | null;
 
-  constructor(@InjectRepository(RunEntity) private readonly runs: Repository<RunEntity>) {
+  /** When this process last forgot old deletions; 0 = not yet, so the first delete after a start does. */
+  private prunedAt = 0;
+
+  constructor(
+    @InjectRepository(RunEntity) private readonly runs: Repository<RunEntity>,
+    @InjectRepository(RunDeletionEntity) private readonly deletions: Repository<RunDeletionEntity>,
+  ) {
     this.sql = new RunStatements(runs);
     const dataSource = runs.manager.connection;
     this.groupCommit = dataSource.options.type === 'better-sqlite3' ? new SqliteGroupCommit(dataSource) : null;
@@ -170,8 +186,27 @@ export class RunsRepository implements OnApplicationShutdown {
     await this.runs.delete({ id: In(ids) });
   }
 
-  async deleteWithChildren(id: string): Promise<void> {
-    await this.runs.delete({ parentId: id });
-    await this.runs.delete({ id });
+  /**
+   * Deletes a top-level run and its subtasks, and remembers the deletion (`findDeletedSince`), in one
+   * transaction; now and then also forgets deletions older than `DELETION_RETENTION_MS`.
+   */
+  async deleteWithChildren(run: RunEntity, deletedAt: string): Promise<void> {
+    const now = Date.parse(deletedAt);
+    const prune = now - this.prunedAt >= DELETION_PRUNE_EVERY_MS;
+    await transaction(this.runs.manager, async (manager) => {
+      await manager.delete(RunEntity, { parentId: run.id });
+      await manager.delete(RunEntity, { id: run.id });
+      await manager.upsert(RunDeletionEntity, { id: run.id, ownerId: run.ownerId, deletedAt }, ['id']);
+      if (prune) {
+        const before = new Date(now - DELETION_RETENTION_MS).toISOString();
+        await manager.delete(RunDeletionEntity, { deletedAt: LessThan(before) });
+      }
+    });
+    if (prune) this.prunedAt = now;
+  }
+
+  /** Top-level runs deleted since `since` (an ISO time), within the retention. */
+  findDeletedSince(since: string): Promise<RunDeletionEntity[]> {
+    return this.deletions.find({ where: { deletedAt: MoreThanOrEqual(since) } });
   }
 }

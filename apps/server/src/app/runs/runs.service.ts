@@ -281,7 +281,7 @@ export class RunsService {
     if (run.parentId) throw new ConflictError('A subtask goes with its scheduler: delete the scheduler run instead');
     if (!isFinalStatus(run.status)) await this.stop(run);
     const children = run.scheduler ? await this.repository.findChildren(run.id) : [];
-    await this.repository.deleteWithChildren(run.id);
+    await this.repository.deleteWithChildren(run, new Date().toISOString());
     await Promise.all([run, ...children].map((r) => this.storage.remove(r.id)));
     this.store.announceDeleted(run);
   }

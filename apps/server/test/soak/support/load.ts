@@ -43,8 +43,6 @@ export interface LedgerEntry {
   cancelAccepted: boolean;
   /** DELETE answered 204: the run must answer 404 and be in no list. */
   deleted: boolean;
-  /** When the DELETE was answered (ms since the epoch). */
-  deletedAt: number | null;
 }
 
 type Action =
@@ -128,9 +126,6 @@ interface Cached<T> {
   at: number;
 }
 
-/** After Redis is back and both APIs are healthy, how long a change may still miss other processes' sockets. */
-export const OUTAGE_MARGIN_MS = 5_000;
-
 export class SoakLoad {
   readonly ledger = new Map<string, LedgerEntry>();
   /** `action → status` counts of every request made. */
@@ -167,15 +162,6 @@ export class SoakLoad {
   private inOutage(): boolean {
     if (!this.outage) return false;
     return this.outage.to === null || Date.now() < this.outage.to + 15_000;
-  }
-
-  /**
-   * Whether `at` (ms since the epoch) fell in the Redis outage or the few seconds after it, when
-   * Socket.IO's Redis adapter may drop a message between processes (its pub/sub keeps nothing).
-   */
-  duringOutage(at: number): boolean {
-    if (!this.outage) return false;
-    return at >= this.outage.from - 1_000 && at <= (this.outage.to ?? Date.now()) + OUTAGE_MARGIN_MS;
   }
 
   /** Runs `actorsPerUser` actors for every user for `seconds`. */
@@ -314,7 +300,6 @@ export class SoakLoad {
       unknownCustomer: customer === UNKNOWN_CUSTOMER ? UNKNOWN_CUSTOMER : null,
       cancelAccepted: false,
       deleted: false,
-      deletedAt: null,
     });
     this.byUser.get(user)?.push(view.id);
   }
@@ -365,10 +350,7 @@ export class SoakLoad {
     if (!id) return;
     const res = await this.call('delete', api.delete(`/api/runs/${id}`).timeout(30_000), `${who} delete ${id}`);
     const entry = this.ledger.get(id);
-    if (res?.status === 204 && entry) {
-      entry.deleted = true;
-      entry.deletedAt = Date.now();
-    }
+    if (res?.status === 204 && entry) entry.deleted = true;
   }
 
   private async downloadOne(user: DemoUser): Promise<void> {

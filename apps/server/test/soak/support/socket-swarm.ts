@@ -130,7 +130,6 @@ function check(expected: ExpectedRun[], deleted: DeletedRun[]): SwarmCheck {
     mismatched: 0,
     ahead: 0,
     deletesMissing: 0,
-    lostInOutage: 0,
     updatedAfterDelete: 0,
     examples: [],
   };
@@ -165,9 +164,7 @@ function check(expected: ExpectedRun[], deleted: DeletedRun[]): SwarmCheck {
   for (const run of deleted) {
     for (const socket of sockets) {
       if (!socket.sees(run.owner)) continue;
-      if (!socket.deleted.has(run.id) && run.duringOutage) {
-        result.lostInOutage++;
-      } else if (!socket.deleted.has(run.id)) {
+      if (!socket.deleted.has(run.id)) {
         result.deletesMissing++;
         example(`socket ${socket.index} (${socket.user}) got no run.deleted for ${run.id}`);
       }

@@ -27,8 +27,6 @@ export interface ExpectedRun {
 export interface DeletedRun {
   id: string;
   owner: string;
-  /** Deleted while Redis was away (or just after). */
-  duringOutage: boolean;
 }
 
 export interface SwarmStats {
@@ -53,14 +51,12 @@ export interface SwarmCheck {
   mismatched: number;
   /** The socket holds a version newer than the stored one (should be impossible). */
   ahead: number;
-  /** Deleted runs whose run.deleted a socket of the owner did not receive. */
-  deletesMissing: number;
   /**
-   * Of the runs deleted while Redis was away (or just after): sockets without their run.deleted. Their
-   * last run.updated is never excused: after an outage, each API process sends its sockets again the
-   * runs that may have changed.
+   * Deleted runs whose run.deleted a socket of the owner did not receive. None is excused, not even in
+   * the Redis outage: after it, each API process sends its sockets again the runs that may have changed
+   * and those deleted (from `run_deletions`).
    */
-  lostInOutage: number;
+  deletesMissing: number;
   /**
    * A run.updated that arrived after the run's run.deleted (from another process, through Redis):
    * ignored, as the monitor does, but counted.
