@@ -13,13 +13,17 @@ export interface EmbeddedApp {
   close(): Promise<void>;
 }
 
-/** Starts an embedded app without demo users, quiet, for specs that drive the engine directly. */
-export async function startEmbeddedApp(prefix: string): Promise<EmbeddedApp> {
+/**
+ * Starts an embedded app without demo users, quiet, for specs that drive the engine directly; `env`
+ * adds to its configuration (DATABASE_URL and REDIS_URL for Redis mode, say).
+ */
+export async function startEmbeddedApp(prefix: string, env: Record<string, string> = {}): Promise<EmbeddedApp> {
   const dataDir = mkdtempSync(join(tmpdir(), `onward-${prefix}-`));
   const app = await createOnwardApp({
     ONWARD_DATA_DIR: dataDir,
     ONWARD_LOG_LEVEL: 'fatal',
     ONWARD_DEMO_USERS: 'false',
+    ...env,
   });
   await app.init();
   return {

@@ -26,6 +26,9 @@ redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1`;
 
+/** Job keys looked up per round trip by `missing`. */
+const EXISTS_PER_PIPELINE = 1_000;
+
 /** The commands connection, with the slot scripts defined on it. */
 type SlotCommands = IORedis & {
   acquireSlot(key: string, runId: string, cap: string, now: string, expiry: string, ttl: string): Promise<number>;
@@ -105,6 +108,22 @@ export class BullMqQueue extends RunQueue {
 
   onAbort(listener: AbortListener): void {
     this.abortListeners.push(listener);
+  }
+
+  async missing(jobs: RunJob[]): Promise<RunJob[]> {
+    // A job's hash exists from its add until it finishes (removeOnComplete/removeOnFail): one EXISTS
+    // each, pipelined, instead of a script per job.
+    const missing: RunJob[] = [];
+    for (let i = 0; i < jobs.length; i += EXISTS_PER_PIPELINE) {
+      const chunk = jobs.slice(i, i + EXISTS_PER_PIPELINE);
+      const answers = await this.commands.pipeline(chunk.map((job) => ['exists', this.queue.toKey(job.runId)])).exec();
+      chunk.forEach((job, n) => {
+        const [error, exists] = answers?.[n] ?? [new Error('no answer'), null];
+        if (error) throw error;
+        if (exists === 0) missing.push(job);
+      });
+    }
+    return missing;
   }
 
   async holds(job: RunJob): Promise<boolean> {

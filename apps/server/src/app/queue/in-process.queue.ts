@@ -96,6 +96,10 @@ export class InProcessQueue extends RunQueue {
     return this.running.has(job.runId) || this.waiting.has(job.runId);
   }
 
+  async missing(jobs: RunJob[]): Promise<RunJob[]> {
+    return jobs.filter((job) => !this.running.has(job.runId) && !this.waiting.has(job.runId));
+  }
+
   async stop(graceMs: number): Promise<void> {
     this.closed = true;
     // Queued in the database: they run at the next start.

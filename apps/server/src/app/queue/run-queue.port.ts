@@ -44,6 +44,11 @@ export abstract class RunQueue {
    */
   abstract holds(job: RunJob): Promise<boolean>;
   /**
+   * Of `jobs`, those the queue has no job for (neither waiting nor executing): what the reconciler
+   * must enqueue again. Rejects when the backing service does not answer.
+   */
+  abstract missing(jobs: RunJob[]): Promise<RunJob[]>;
+  /**
    * Stops taking work. Running jobs may finish within `graceMs`; then their signal fires and the
    * engine hands them back (queued again, for another process or the next start). Resolves when
    * every job has returned, or a short while after the signal when a handler ignores it.

@@ -4,6 +4,7 @@ import { RunStatus, statusesLeadingTo } from '@onward/task-domain';
 import { Brackets, In, IsNull, LessThan, MoreThanOrEqual, Repository } from 'typeorm';
 
 import { transaction } from '../database/transaction';
+import type { RunJob } from '../queue/run-queue.port';
 import { RunDeletionEntity } from './run-deletion.entity';
 import { RunEntity } from './run.entity';
 import { RunStatements } from './run-statements';
@@ -17,6 +18,8 @@ export type RunChanges = Partial<Omit<RunEntity, 'id' | 'version'>>;
  * an outage longer than this would miss the deletions of its start.
  */
 export const DELETION_RETENTION_MS = 24 * 60 * 60_000;
+/** Ids bound in one `IN (…)`, well under both databases' limits on parameters. */
+const IDS_PER_QUERY = 1_000;
 /** Forgetting deletions older than the retention is done at most this often per process, by a delete. */
 const DELETION_PRUNE_EVERY_MS = 10 * 60_000;
 
@@ -84,6 +87,30 @@ export class RunsRepository implements OnApplicationShutdown {
       where: { status: In(statuses), parentId: IsNull() },
       order: { createdAt: 'ASC', id: 'ASC' },
     });
+  }
+
+  /**
+   * The jobs of the top-level runs queued now, oldest first (of those among `ids`, when given): what a
+   * queue must hold. Only the two columns a job needs.
+   */
+  async findQueuedJobs(ids?: string[]): Promise<RunJob[]> {
+    const chunks = ids
+      ? Array.from({ length: Math.ceil(ids.length / IDS_PER_QUERY) }, (_, i) =>
+          ids.slice(i * IDS_PER_QUERY, (i + 1) * IDS_PER_QUERY),
+        )
+      : [null];
+    const jobs: RunJob[] = [];
+    for (const chunk of chunks) {
+      const qb = this.runs
+        .createQueryBuilder('run')
+        .select(['run.id', 'run.ownerId'])
+        .where('run.status = :queued', { queued: 'queued' satisfies RunStatus })
+        .andWhere('run.parent_id IS NULL');
+      if (chunk) qb.andWhere('run.id IN (:...ids)', { ids: chunk });
+      const runs = await qb.orderBy('run.created_at', 'ASC').addOrderBy('run.id', 'ASC').getMany();
+      jobs.push(...runs.map((run) => ({ runId: run.id, ownerId: run.ownerId })));
+    }
+    return jobs;
   }
 
   findByStatus(statuses: RunStatus[]): Promise<RunEntity[]> {

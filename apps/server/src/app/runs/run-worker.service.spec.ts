@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+
+import {
+  dropSchema,
+  postgresReachable,
+  postgresUrlWithSchema,
+  uniqueSchemaName,
+} from '../../../test/support/databases';
+import {
+  deleteRedisPrefix,
+  inCi,
+  REDIS_URL,
+  redisReachable,
+  redisUrlWithPrefix,
+  uniqueRedisPrefix,
+} from '../../../test/support/redis';
+import { type EmbeddedApp, startEmbeddedApp } from '../app.testing';
+import { RunQueue } from '../queue/run-queue.port';
+import { RunEntity } from './run.entity';
+import { RunWorker } from './run-worker.service';
+import { RunsRepository } from './runs.repository';
+
+let suite: jest.Describe = describe;
+if (!inCi() && !(redisReachable() && postgresReachable())) {
+  console.warn(
+    `\n⚠ Redis at ${REDIS_URL} or PostgreSQL is unreachable: skipping the reconciler tests. In CI this fails.\n`,
+  );
+  suite = describe.skip;
+}
+
+// Redis mode on the real BullMQ queue and PostgreSQL, in an API process (no worker executes the runs,
+// so what the queue holds stays put); one reconciler pass is called directly.
+suite('RunWorker.reconcile: queued runs without a job', () => {
+  const schema = uniqueSchemaName();
+  const prefix = uniqueRedisPrefix();
+  let embedded: EmbeddedApp;
+  let repository: RunsRepository;
+  let queue: RunQueue;
+  let worker: RunWorker;
+  const ownerId = randomUUID();
+
+  beforeAll(async () => {
+    embedded = await startEmbeddedApp('reconcile', {
+      DATABASE_URL: postgresUrlWithSchema(schema),
+      REDIS_URL: redisUrlWithPrefix(prefix),
+      ONWARD_ROLE: 'api',
+    });
+    repository = embedded.app.get(RunsRepository);
+    queue = embedded.app.get(RunQueue);
+    worker = embedded.app.get(RunWorker);
+  }, 60_000);
+
+  afterAll(async () => {
+    await embedded?.close();
+    await dropSchema(schema);
+    await deleteRedisPrefix(prefix);
+  });
+
+  afterEach(() => jest.restoreAllMocks());
+
+  function run(status: RunEntity['status']): RunEntity {
+    return Object.assign(new RunEntity(), {
+      id: randomUUID(),
+      task: 'sales-report',
+      title: 'Sales report',
+      kind: 'report',
+      ownerId,
+      ownerUsername: 'alice',
+      mode: 'background',
+      status,
+      parameters: {},
+      display: {},
+      progressPercent: null,
+      progressMessage: null,
+      result: null,
+      errorMessage: null,
+      errorDetails: null,
+      parentId: null,
+      position: null,
+      scheduler: null,
+      createdAt: new Date().toISOString(),
+      startedAt: null,
+      finishedAt: null,
+      version: 1,
+      attempts: 0,
+    });
+  }
+  const job = (r: RunEntity): { runId: string; ownerId: string } => ({ runId: r.id, ownerId: r.ownerId });
+
+  it('enqueues the queued runs that have no job, and only those', async () => {
+    const [lost, held, done] = [run('queued'), run('queued'), run('completed')];
+    await repository.insert([lost, held, done]);
+    await queue.enqueue(job(held));
+    expect(await queue.missing([lost, held, done].map(job))).toEqual([job(lost), job(done)]);
+
+    await worker.reconcile();
+    expect(await queue.missing([lost, held, done].map(job))).toEqual([job(done)]);
+  });
+
+  it('does not enqueue a run whose job finished while the pass was reading (it would execute twice)', async () => {
+    const finished = run('completed');
+    await repository.insert([finished]);
+    // The pass read the run while it was still queued; by the time it looks, its job has finished
+    // and left the queue.
+    const read = jest.spyOn(repository, 'findQueuedJobs').mockResolvedValueOnce([job(finished)]);
+
+    await worker.reconcile();
+    expect(read).toHaveBeenCalledTimes(2);
+    expect(await queue.missing([job(finished)])).toEqual([job(finished)]);
+  });
+});
