@@ -54,7 +54,7 @@ describe('RunsRepository: deletions are remembered for API processes that lost R
     const now = Date.now();
     const at = (ms: number): string => new Date(now + ms).toISOString();
     const old = row();
-    const scheduler = row({ kind: 'scheduler' });
+    const scheduler = row({ scheduler: { total: 2, completed: 2, failed: 0, cancelled: 0, current: null } });
     const children = [0, 1].map((position) => row({ parentId: scheduler.id, position }));
     const later = row();
     await repository.insert([old, scheduler, ...children, later]);
