@@ -162,7 +162,7 @@ export async function createOnwardApp(env: Environment): Promise<NestFastifyAppl
     const resync = (lostAt: number): void => void app.get(RunsGateway).resync(lostAt);
     const ioAdapter = new RedisIoAdapter(app, config.redis, resync);
     app.useWebSocketAdapter(ioAdapter);
-    // A worker hands a finished run's job back to BullMQ only once its last update has left the process.
+    // A worker hands a finished run's job back to BullMQ only once Redis has its last update.
     app.get(RunEvents).addAsyncSink(() => ioAdapter.published());
   }
   useJsonBodies(app.getHttpAdapter().getInstance());

@@ -41,7 +41,7 @@ export class RedisIoAdapter extends IoAdapter {
     return server;
   }
 
-  /** Resolves once every update this process has published so far has left it (see `settled`). */
+  /** Resolves once Redis has taken every update this process has published so far. */
   async published(): Promise<void> {
     await Promise.all(this.publishers.map((publisher) => publisher.settled()));
   }

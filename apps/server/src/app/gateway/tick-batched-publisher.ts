@@ -14,25 +14,15 @@ import type IORedis from 'ioredis';
  */
 export type TickBatchedPublisher = IORedis & {
   /**
-   * Resolves once every PUBLISH issued so far has left this process: written whole to the connected
-   * socket, whose bytes the kernel delivers even if the process is killed the next moment, or, when the
-   * socket could not take them at once (Redis away, a full socket buffer), answered by Redis. So a
-   * command written after it (a job's completion) never reaches Redis without them.
+   * Resolves once Redis has answered every PUBLISH issued so far (it has passed them on to the
+   * subscribers). While Redis is away, not before it is back.
    */
   settled(): Promise<void>;
 };
 
-/** Whether everything written to the client's connection so far is in the kernel, none of it queued in this process. */
-function handedOver(client: IORedis): boolean {
-  return client.status === 'ready' && client.stream?.writableLength === 0;
-}
-
 export function tickBatchedPublisher(client: IORedis): TickBatchedPublisher {
   let pending: [channel: string, message: string | Buffer][] = [];
-  /**
-   * Settles once the last batch sent, and with it every earlier one, has left this process: at once
-   * when the socket took it whole, else with its reply (replies come in order on one connection).
-   */
+  /** The last batch sent; replies come in order on one connection, so it answers after the others. */
   let last: Promise<void> = Promise.resolve();
   /** Callers of `settled` while a batch waits to be sent: they wait for that batch. */
   const waiting: ((sent: Promise<void>) => void)[] = [];
@@ -43,11 +33,10 @@ export function tickBatchedPublisher(client: IORedis): TickBatchedPublisher {
       batch.length === 1
         ? client.publish(...(batch[0] as [string, string | Buffer]))
         : client.pipeline(batch.map(([channel, message]) => ['publish', channel, message])).exec();
-    const answered = sent.then(
+    last = sent.then(
       () => undefined,
       () => undefined,
     );
-    last = handedOver(client) ? Promise.resolve() : answered;
     for (const resolve of waiting.splice(0)) resolve(last);
   };
   const publish = (channel: string, message: string | Buffer): Promise<number> => {

@@ -173,7 +173,7 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
     jest.spyOn(salesReport(), 'run').mockResolvedValue(undefined);
     let release = (): void => undefined;
     const published = new Promise<void>((resolve) => (release = resolve));
-    // A sink such as the Redis adapter, whose publishes have not left the process yet.
+    // A sink such as the Redis adapter, whose publishes Redis has not answered yet.
     const unregister = embedded.app.get(RunEvents).addAsyncSink(() => published);
     try {
       let returned = false;

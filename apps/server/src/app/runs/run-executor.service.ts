@@ -93,10 +93,10 @@ export class RunExecutor {
     } finally {
       unlink();
       this.active.delete(job.runId);
-      // The queue finishes the job once this returns. Before that, the run's last update must have
-      // left this process (on its way to Redis): a worker killed in between would otherwise leave
-      // every monitor showing the run unfinished, while a job left unfinished is handed to another
-      // worker, which announces the stored run again.
+      // The queue finishes the job once this returns. Before that, Redis must have the run's last
+      // update: a worker killed in between would otherwise leave every monitor showing the run
+      // unfinished, while a job left unfinished is handed to another worker, which announces the
+      // stored run again.
       await this.store.announced(ANNOUNCE_WAIT_MS);
     }
   }
