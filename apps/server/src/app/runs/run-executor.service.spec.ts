@@ -10,6 +10,7 @@ import { TaskRegistry } from '../tasks/task-registry.service';
 import { type RunEvent, RunEvents } from './run-events';
 import { RunEntity } from './run.entity';
 import { RunExecutor } from './run-executor.service';
+import { runRow } from './run-row.testing';
 import { RunsRepository } from './runs.repository';
 
 // Races the soak (apps/server/test/soak) found, replayed deterministically on the real engine and a
@@ -35,34 +36,7 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
 
   afterEach(() => jest.restoreAllMocks());
 
-  function row(changes: Partial<RunEntity>): RunEntity {
-    return Object.assign(new RunEntity(), {
-      id: randomUUID(),
-      task: 'sales-report',
-      title: 'Sales report',
-      kind: 'report',
-      ownerId,
-      ownerUsername: 'alice',
-      mode: 'background',
-      status: 'queued',
-      parameters: { customer: 'Acme', year: 2024 },
-      display: { customer: 'Acme', year: 2024 },
-      progressPercent: null,
-      progressMessage: null,
-      result: null,
-      errorMessage: null,
-      errorDetails: null,
-      parentId: null,
-      position: null,
-      scheduler: null,
-      createdAt: new Date().toISOString(),
-      startedAt: null,
-      finishedAt: null,
-      version: 1,
-      attempts: 0,
-      ...changes,
-    });
-  }
+  const row = (changes: Partial<RunEntity>): RunEntity => runRow(ownerId, changes);
 
   function scheduler(status: RunEntity['status'], children: RunEntity['status'][]): RunEntity[] {
     const parent = row({

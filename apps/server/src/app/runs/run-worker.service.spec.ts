@@ -17,6 +17,7 @@ import {
 import { type EmbeddedApp, startEmbeddedApp } from '../app.testing';
 import { RunQueue } from '../queue/run-queue.port';
 import { RunEntity } from './run.entity';
+import { runRow } from './run-row.testing';
 import { RunWorker } from './run-worker.service';
 import { RunsRepository } from './runs.repository';
 
@@ -58,33 +59,7 @@ suite('RunWorker.reconcile: queued runs without a job', () => {
 
   afterEach(() => jest.restoreAllMocks());
 
-  function run(status: RunEntity['status']): RunEntity {
-    return Object.assign(new RunEntity(), {
-      id: randomUUID(),
-      task: 'sales-report',
-      title: 'Sales report',
-      kind: 'report',
-      ownerId,
-      ownerUsername: 'alice',
-      mode: 'background',
-      status,
-      parameters: {},
-      display: {},
-      progressPercent: null,
-      progressMessage: null,
-      result: null,
-      errorMessage: null,
-      errorDetails: null,
-      parentId: null,
-      position: null,
-      scheduler: null,
-      createdAt: new Date().toISOString(),
-      startedAt: null,
-      finishedAt: null,
-      version: 1,
-      attempts: 0,
-    });
-  }
+  const run = (status: RunEntity['status']): RunEntity => runRow(ownerId, { status });
   const job = (r: RunEntity): { runId: string; ownerId: string } => ({ runId: r.id, ownerId: r.ownerId });
 
   it('enqueues the queued runs that have no job, and only those', async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { type EmbeddedApp, startEmbeddedApp } from '../app.testing';
 import { RunEntity } from './run.entity';
+import { runRow } from './run-row.testing';
 import { DELETION_RETENTION_MS, RunsRepository } from './runs.repository';
 
 const DAY = 24 * 60 * 60_000;
@@ -20,34 +21,8 @@ describe('RunsRepository: deletions are remembered for API processes that lost R
     await embedded?.close();
   });
 
-  function row(changes: Partial<RunEntity> = {}): RunEntity {
-    return Object.assign(new RunEntity(), {
-      id: randomUUID(),
-      task: 'sales-report',
-      title: 'Sales report',
-      kind: 'report',
-      ownerId,
-      ownerUsername: 'alice',
-      mode: 'background',
-      status: 'completed',
-      parameters: {},
-      display: {},
-      progressPercent: 100,
-      progressMessage: null,
-      result: null,
-      errorMessage: null,
-      errorDetails: null,
-      parentId: null,
-      position: null,
-      scheduler: null,
-      createdAt: new Date().toISOString(),
-      startedAt: null,
-      finishedAt: null,
-      version: 3,
-      attempts: 1,
-      ...changes,
-    });
-  }
+  const row = (changes: Partial<RunEntity> = {}): RunEntity =>
+    runRow(ownerId, { status: 'completed', version: 3, ...changes });
 
   it('deletes a run with its subtasks and remembers it; forgets deletions older than the retention', async () => {
     expect(DELETION_RETENTION_MS).toBe(DAY);
