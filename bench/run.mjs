@@ -13,6 +13,7 @@ import {
   agg,
   cleanupAll,
   cpu,
+  cpuPerRun,
   freePort,
   killChild,
   login,
@@ -534,13 +535,15 @@ async function createRuns(base, token, n) {
 
 async function onwardLifecycle(server, token, n) {
   const watcher = await RunWatcher.connect(server.base, token);
+  const cpuUsed = cpuPerRun(server.child.pid);
   const start = nowMs();
   const ids = await createRuns(server.base, token, n);
   const ends = await Promise.all(ids.map((id) => watcher.waitFor(id, ['completed', 'failed'], 120_000)));
   const last = Math.max(...ends.map((e) => e.t));
   const failed = ends.filter((e) => e.status === 'failed').length;
+  const cpu = cpuUsed(n);
   watcher.close();
-  return { perSecond: n / ((last - start) / 1000), failed };
+  return { perSecond: n / ((last - start) / 1000), failed, cpu };
 }
 
 async function startRawLifecycle(db, concurrency, schema, redis, httpStack = 'node') {
@@ -566,10 +569,11 @@ async function startRawLifecycle(db, concurrency, schema, redis, httpStack = 'no
 
 async function rawLifecycle(raw, n) {
   await ipc(raw.child, { cmd: 'reset' });
+  const cpuUsed = cpuPerRun(raw.child.pid);
   const start = nowMs();
   await createRuns(raw.base, null, n);
   const { lastDoneAt } = await ipc(raw.child, { cmd: 'wait', n });
-  return n / ((lastDoneAt - start) / 1000);
+  return { perSecond: n / ((lastDoneAt - start) / 1000), cpu: cpuUsed(n) };
 }
 
 async function sectionLifecycle() {
@@ -608,20 +612,31 @@ async function sectionLifecycle() {
       const o = [];
       const b = [];
       const f = [];
+      // CPU per run (µs): in the server process, and in PostgreSQL + Redis; Onward's and the limit's.
+      const cpuO = { process: [], services: [] };
+      const cpuB = { process: [], services: [] };
+      const keep = (into, cpu) => {
+        into.process.push(cpu.process);
+        into.services.push(cpu.services);
+      };
       for (let rep = 0; rep < opts.reps; rep++) {
         for (const which of rep % 2 ? ['limit', 'floor', 'onward'] : ['onward', 'floor', 'limit']) {
           if (which === 'onward' && server && !skippedOnward) {
             const r = await onwardLifecycle(server, token, opts.runs);
             o.push(r.perSecond);
+            keep(cpuO, r.cpu);
             log(
-              `lifecycle ${db} c=${conc} rep ${rep + 1}: Onward ${round(r.perSecond)} runs/s${r.failed ? ` (${r.failed} failed)` : ''}`,
+              `lifecycle ${db} c=${conc} rep ${rep + 1}: Onward ${round(r.perSecond)} runs/s${r.failed ? ` (${r.failed} failed)` : ''}, CPU per run ${r.cpu.process} µs in its process, ${r.cpu.services} µs in PostgreSQL + Redis`,
             );
           } else if (which === 'limit') {
-            const perSecond = await rawLifecycle(raw, opts.runs);
+            const { perSecond, cpu } = await rawLifecycle(raw, opts.runs);
             b.push(perSecond);
-            log(`lifecycle ${db} c=${conc} rep ${rep + 1}: limit ${round(perSecond)} runs/s`);
+            keep(cpuB, cpu);
+            log(
+              `lifecycle ${db} c=${conc} rep ${rep + 1}: limit ${round(perSecond)} runs/s, CPU per run ${cpu.process} µs in its process, ${cpu.services} µs in PostgreSQL + Redis`,
+            );
           } else if (which === 'floor') {
-            const perSecond = await rawLifecycle(floor, opts.runs);
+            const { perSecond } = await rawLifecycle(floor, opts.runs);
             f.push(perSecond);
             log(`lifecycle ${db} c=${conc} rep ${rep + 1}: NestJS floor ${round(perSecond)} runs/s`);
           }
@@ -650,6 +665,30 @@ async function sectionLifecycle() {
           ? 'NestJS floor: the limit harness with its route in a bare NestJS (Fastify) app instead of node:http; the gap between floor and limit is the framework HTTP stack alone'
           : '',
       );
+      row(
+        'lifecycle',
+        `${label}, concurrency ${conc}, CPU per run in its process`,
+        agg(cpuO.process),
+        agg(cpuB.process),
+        'µs',
+        'context',
+        db === 'sqlite' && concurrency === opts.concurrency[0]
+          ? "CPU per run: user + system time of the server process (Onward's, or the limit harness's) over the measurement, divided by its runs; the bench's own client is not counted"
+          : '',
+      );
+      if (db === 'pg') {
+        row(
+          'lifecycle',
+          `${label}, concurrency ${conc}, CPU per run in PostgreSQL + Redis`,
+          agg(cpuO.services),
+          agg(cpuB.services),
+          'µs',
+          'context',
+          concurrency === opts.concurrency[0]
+            ? 'every postgres and redis-server process of the machine, by command name: load of others on them counts too'
+            : '',
+        );
+      }
       await stopChild(raw.child);
       await stopChild(floor.child);
       if (server && !skippedOnward) await stopChild(server.child);

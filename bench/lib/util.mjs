@@ -1,6 +1,6 @@
 // Shared helpers of the benchmark: processes, ports, HTTP, statistics, CPU accounting, cleanup.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync, mkdirSync, closeSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, readdirSync, rmSync, mkdirSync, closeSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -375,6 +375,40 @@ export function processCpu(pid) {
     const ticks = readPidTicks(pid);
     const seconds = (Date.now() - start.t) / 1000;
     return ticks === null || start.ticks === null ? NaN : round((ticks - start.ticks) / TICK / seconds, 2);
+  };
+}
+
+/** Processes of the machine's database and Redis services, by command name (shared: other load on them counts too). */
+const SERVICE_COMMANDS = ['postgres', 'redis-server'];
+
+function serviceTicks() {
+  let sum = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let command;
+    try {
+      command = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+    } catch {
+      continue; // gone meanwhile
+    }
+    if (SERVICE_COMMANDS.some((name) => command.startsWith(name))) sum += readPidTicks(entry) ?? 0;
+  }
+  return sum;
+}
+
+/**
+ * CPU a measurement cost per run: in the server process `pid` and in PostgreSQL and Redis. Call the
+ * result with the number of runs once the measurement is over; µs per run.
+ */
+export function cpuPerRun(pid) {
+  const start = { own: readPidTicks(pid), services: serviceTicks() };
+  return (runs) => {
+    const perRun = (ticks) => round(((ticks / TICK) * 1e6) / runs, 0);
+    const own = readPidTicks(pid);
+    return {
+      process: own === null || start.own === null ? NaN : perRun(own - start.own),
+      services: perRun(serviceTicks() - start.services),
+    };
   };
 }
 
