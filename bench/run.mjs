@@ -604,8 +604,10 @@ async function sectionLifecycle() {
       }
       const raw = await startRawLifecycle(db, concurrency, schema, redis);
       const floor = await startRawLifecycle(db, concurrency, schema, redis, 'nest');
-      // One warm-up round each (JIT, connection pools), not counted.
-      const warm = Math.max(20, Math.round(opts.runs / 10));
+      // One warm-up round each (JIT, connection pools), not counted, as long as a measurement: with a
+      // tenth of one, every contender's first repetition still ran slow (Onward's most: 1,467 runs/s
+      // against 2,458 and 1,912 in the next two, SQLite at concurrency 1).
+      const warm = opts.runs;
       if (server && !skippedOnward) await onwardLifecycle(server, token, warm);
       await rawLifecycle(raw, warm);
       await rawLifecycle(floor, warm);
