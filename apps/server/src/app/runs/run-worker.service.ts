@@ -129,8 +129,8 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
       }
       if (run.scheduler) await this.store.cancelQueuedChildren(run.id, finishedAt);
     }
-    const queued = await this.repository.findTopLevelByStatus(['queued']);
-    for (const run of queued) await this.queue.enqueue({ runId: run.id, ownerId: run.ownerId });
+    const queued = await this.repository.findQueuedJobs();
+    for (const job of queued) await this.queue.enqueue(job);
     if (interrupted.length + queued.length > 0) {
       this.logger.log(`Recovered after restart: ${interrupted.length} interrupted, ${queued.length} queued again`);
     }

@@ -94,11 +94,8 @@ export class RunsRepository implements OnApplicationShutdown {
    * queue must hold. Only the two columns a job needs.
    */
   async findQueuedJobs(ids?: string[]): Promise<RunJob[]> {
-    const chunks = ids
-      ? Array.from({ length: Math.ceil(ids.length / IDS_PER_QUERY) }, (_, i) =>
-          ids.slice(i * IDS_PER_QUERY, (i + 1) * IDS_PER_QUERY),
-        )
-      : [null];
+    const chunks: (string[] | null)[] = ids ? [] : [null];
+    for (let i = 0; ids && i < ids.length; i += IDS_PER_QUERY) chunks.push(ids.slice(i, i + IDS_PER_QUERY));
     const jobs: RunJob[] = [];
     for (const chunk of chunks) {
       const qb = this.runs
@@ -206,11 +203,6 @@ export class RunsRepository implements OnApplicationShutdown {
   /** One hot-path statement: through the group commit on SQLite, as a plain query on PostgreSQL. */
   private write(sql: string, parameters: unknown[], prepareOnce = true): Promise<unknown> {
     return this.groupCommit ? this.groupCommit.execute(sql, parameters, prepareOnce) : this.runs.query(sql, parameters);
-  }
-
-  async delete(ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.runs.delete({ id: In(ids) });
   }
 
   /**
