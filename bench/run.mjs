@@ -621,6 +621,9 @@ async function sectionLifecycle() {
         into.process.push(cpu.process);
         into.services.push(cpu.services);
       };
+      const cpuText = (cpu) =>
+        `, CPU per run ${cpu.process} µs in its process` +
+        (db === 'pg' ? `, ${cpu.services} µs in PostgreSQL + Redis` : '');
       for (let rep = 0; rep < opts.reps; rep++) {
         for (const which of rep % 2 ? ['limit', 'floor', 'onward'] : ['onward', 'floor', 'limit']) {
           if (which === 'onward' && server && !skippedOnward) {
@@ -628,15 +631,13 @@ async function sectionLifecycle() {
             o.push(r.perSecond);
             keep(cpuO, r.cpu);
             log(
-              `lifecycle ${db} c=${conc} rep ${rep + 1}: Onward ${round(r.perSecond)} runs/s${r.failed ? ` (${r.failed} failed)` : ''}, CPU per run ${r.cpu.process} µs in its process, ${r.cpu.services} µs in PostgreSQL + Redis`,
+              `lifecycle ${db} c=${conc} rep ${rep + 1}: Onward ${round(r.perSecond)} runs/s${r.failed ? ` (${r.failed} failed)` : ''}${cpuText(r.cpu)}`,
             );
           } else if (which === 'limit') {
             const { perSecond, cpu } = await rawLifecycle(raw, opts.runs);
             b.push(perSecond);
             keep(cpuB, cpu);
-            log(
-              `lifecycle ${db} c=${conc} rep ${rep + 1}: limit ${round(perSecond)} runs/s, CPU per run ${cpu.process} µs in its process, ${cpu.services} µs in PostgreSQL + Redis`,
-            );
+            log(`lifecycle ${db} c=${conc} rep ${rep + 1}: limit ${round(perSecond)} runs/s${cpuText(cpu)}`);
           } else if (which === 'floor') {
             const { perSecond } = await rawLifecycle(floor, opts.runs);
             f.push(perSecond);
