@@ -15,6 +15,7 @@ import { AuthService } from '../auth/auth.service';
 import { RunEvents } from '../runs/run-events';
 import { toRunView } from '../runs/run-view.mapper';
 import { RunsRepository } from '../runs/runs.repository';
+import { coalesceFlushedFrames } from './coalesced-writes';
 
 type RunsSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { user: AuthUser }>;
 type RunsNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { user: AuthUser }>;
@@ -64,6 +65,7 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModule
       socket.disconnect(true);
       return;
     }
+    coalesceFlushedFrames(socket.conn);
     void socket.join(userRoom(user.id));
   }
 
