@@ -38,21 +38,30 @@ suite('tickBatchedPublisher', () => {
     return [...received];
   }
 
-  /** Runs `work`, waits for `n` messages, and counts the writes to the client's socket meanwhile. */
+  /**
+   * Runs `work`, waits for `n` messages, and counts the writes to the client's socket meanwhile: the
+   * socket's own `_write` and `_writev`, one system call each (a corked socket writes its chunks at once).
+   */
   async function publishing(work: () => unknown, n: number): Promise<{ writes: number; messages: string[] }> {
-    const stream = (client as unknown as { stream: { write: (...args: unknown[]) => boolean } }).stream;
-    const write = stream.write;
+    type Writes = { _write: (...args: unknown[]) => unknown; _writev: (...args: unknown[]) => unknown };
+    const stream = client.stream as unknown as Writes;
+    const { _write: write, _writev: writev } = stream;
     let writes = 0;
-    stream.write = (...args: unknown[]) => {
+    stream._write = (...args: unknown[]) => {
       writes++;
       return write.apply(stream, args);
+    };
+    stream._writev = (...args: unknown[]) => {
+      writes++;
+      return writev.apply(stream, args);
     };
     try {
       await work();
       const messages = await receivedCount(n);
       return { writes, messages };
     } finally {
-      stream.write = write;
+      stream._write = write;
+      stream._writev = writev;
     }
   }
 
