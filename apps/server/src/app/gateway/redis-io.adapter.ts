@@ -5,7 +5,7 @@ import IORedis from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 
 import type { RedisConfig } from '../config/onward-config';
-import { type TickBatchedPublisher, tickBatchedPublisher } from './tick-batched-publisher';
+import { type TurnBatchedPublisher, turnBatchedPublisher } from './turn-batched-publisher';
 
 /**
  * Socket.IO over the Redis adapter: an update emitted in any process (a worker's progress) reaches
@@ -14,7 +14,7 @@ import { type TickBatchedPublisher, tickBatchedPublisher } from './tick-batched-
 export class RedisIoAdapter extends IoAdapter {
   private readonly logger = new Logger('SocketIoRedisAdapter');
   private readonly clients: IORedis[] = [];
-  private readonly publishers: TickBatchedPublisher[] = [];
+  private readonly publishers: TurnBatchedPublisher[] = [];
   private closing = false;
 
   constructor(
@@ -33,9 +33,9 @@ export class RedisIoAdapter extends IoAdapter {
     this.clients.push(pub, sub);
     this.watch(pub, 'publisher');
     this.watch(sub, 'subscriber');
-    // One write per tick for the PUBLISHes of a run's change (run.updated and run.notification), or
-    // of several runs' changes resolved together; see tickBatchedPublisher for why not auto-pipelining.
-    const publisher = tickBatchedPublisher(pub);
+    // One write per event-loop turn for the PUBLISHes of the runs' changes made in it (run.updated and
+    // run.notification); see turnBatchedPublisher for why it is safe and why not an ioredis pipeline.
+    const publisher = turnBatchedPublisher(pub);
     this.publishers.push(publisher);
     server.adapter(createAdapter(publisher, sub, { key: `${this.redis.prefix}:socket.io` }));
     return server;

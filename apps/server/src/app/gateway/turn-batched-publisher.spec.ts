@@ -2,7 +2,7 @@ import IORedis from 'ioredis';
 
 import { RedisServer, describeWithRedisServer } from '../../../test/cluster/support/redis-server';
 import { inCi, REDIS_URL, redisReachable, uniqueRedisPrefix } from '../../../test/support/redis';
-import { tickBatchedPublisher } from './tick-batched-publisher';
+import { turnBatchedPublisher } from './turn-batched-publisher';
 
 let suite: jest.Describe = describe;
 if (!inCi() && !redisReachable()) {
@@ -11,7 +11,7 @@ if (!inCi() && !redisReachable()) {
 }
 
 // On the real Redis: what a subscriber receives, and how many socket writes the publisher makes.
-suite('tickBatchedPublisher', () => {
+suite('turnBatchedPublisher', () => {
   const channel = `${uniqueRedisPrefix()}:channel`;
   let client: IORedis;
   let subscriber: IORedis;
@@ -65,8 +65,8 @@ suite('tickBatchedPublisher', () => {
     }
   }
 
-  it('sends the publishes of one tick in one write, in order', async () => {
-    const publisher = tickBatchedPublisher(client);
+  it('sends the publishes of one turn in one write, in order', async () => {
+    const publisher = turnBatchedPublisher(client);
     const sent = await publishing(() => {
       for (let i = 0; i < 5; i++) void publisher.publish(channel, `m${i}`);
     }, 5);
@@ -74,7 +74,7 @@ suite('tickBatchedPublisher', () => {
   });
 
   it('takes in the publishes of promise continuations resolved together', async () => {
-    const publisher = tickBatchedPublisher(client);
+    const publisher = turnBatchedPublisher(client);
     const sent = await publishing(() => {
       // Three database answers arriving in one socket read: their continuations run in one burst.
       for (let i = 0; i < 3; i++) void Promise.resolve().then(() => publisher.publish(channel, `run${i}`));
@@ -82,8 +82,18 @@ suite('tickBatchedPublisher', () => {
     expect(sent).toEqual({ writes: 1, messages: ['run0', 'run1', 'run2'] });
   });
 
-  it("sends a later tick's publishes in a write of their own, after the earlier ones", async () => {
-    const publisher = tickBatchedPublisher(client);
+  it('takes in the publishes of later ticks of the same turn (I/O callbacks of one poll phase)', async () => {
+    const publisher = turnBatchedPublisher(client);
+    const sent = await publishing(() => {
+      void publisher.publish(channel, 't1');
+      process.nextTick(() => void publisher.publish(channel, 't2'));
+      queueMicrotask(() => process.nextTick(() => void publisher.publish(channel, 't3')));
+    }, 3);
+    expect(sent).toEqual({ writes: 1, messages: ['t1', 't2', 't3'] });
+  });
+
+  it("sends a later turn's publishes in a write of their own, after the earlier ones", async () => {
+    const publisher = turnBatchedPublisher(client);
     const sent = await publishing(async () => {
       void publisher.publish(channel, 'a1');
       void publisher.publish(channel, 'a2');
@@ -94,7 +104,7 @@ suite('tickBatchedPublisher', () => {
   });
 
   it('leaves everything else to the client', async () => {
-    const publisher = tickBatchedPublisher(client);
+    const publisher = turnBatchedPublisher(client);
     expect(await publisher.ping()).toBe('PONG');
     expect(publisher.status).toBe('ready');
     const listener = (): void => undefined;
@@ -104,7 +114,7 @@ suite('tickBatchedPublisher', () => {
   });
 
   it('keeps what is published while Redis is unreachable until the connection is back', async () => {
-    const publisher = tickBatchedPublisher(client);
+    const publisher = turnBatchedPublisher(client);
     client.disconnect(true); // reconnects at once; the publish waits in the offline queue meanwhile
     void publisher.publish(channel, 'offline');
     expect(await receivedCount(1)).toEqual(['offline']);
@@ -112,7 +122,7 @@ suite('tickBatchedPublisher', () => {
 });
 
 // A private redis-server, stopped and started again: `settled()` waits for Redis to take the publishes.
-describeWithRedisServer('tickBatchedPublisher while Redis is away', () => {
+describeWithRedisServer('turnBatchedPublisher while Redis is away', () => {
   let redis: RedisServer;
   let client: IORedis;
 
@@ -129,7 +139,7 @@ describeWithRedisServer('tickBatchedPublisher while Redis is away', () => {
   });
 
   it('settles only once Redis is back and has answered what was published meanwhile', async () => {
-    const publisher = tickBatchedPublisher(client);
+    const publisher = turnBatchedPublisher(client);
     await redis.stop();
     void publisher.publish('onward-test', 'while away');
     let settled = false;
@@ -143,6 +153,6 @@ describeWithRedisServer('tickBatchedPublisher while Redis is away', () => {
   }, 30_000);
 
   it('settles at once when nothing was published', async () => {
-    await expect(tickBatchedPublisher(client).settled()).resolves.toBeUndefined();
+    await expect(turnBatchedPublisher(client).settled()).resolves.toBeUndefined();
   });
 });

@@ -1,0 +1,81 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server, type Socket } from 'socket.io';
+import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
+
+import { coalesceFlushedFrames } from './coalesced-writes';
+
+type Writes = { _write: (...args: unknown[]) => unknown; _writev: (...args: unknown[]) => unknown };
+
+/** The server-side TCP socket of a Socket.IO connection (the same private path the helper takes). */
+function tcpSocket(socket: Socket): Writes {
+  return (socket.conn.transport as unknown as { socket: { _socket: Writes } }).socket._socket;
+}
+
+/** Counts the system-call writes (`_write`, `_writev`) of `tcp` while `work` runs and `n` events arrive. */
+async function countWrites(tcp: Writes, work: () => void, arrived: () => Promise<void>): Promise<number> {
+  const { _write: write, _writev: writev } = tcp;
+  let writes = 0;
+  tcp._write = (...args: unknown[]) => (writes++, write.apply(tcp, args));
+  tcp._writev = (...args: unknown[]) => (writes++, writev.apply(tcp, args));
+  try {
+    work();
+    await arrived();
+    return writes;
+  } finally {
+    tcp._write = write;
+    tcp._writev = writev;
+  }
+}
+
+// A real Socket.IO server and client over loopback TCP (WebSocket transport).
+describe.each([
+  ['with coalesceFlushedFrames', true, 2],
+  ['without it (the control)', false, 4],
+])('Socket.IO frames of one tick, %s', (_name, coalesce, expectedWrites) => {
+  let http: HttpServer;
+  let server: Server;
+  let client: ClientSocket;
+  let serverSocket: Socket;
+
+  beforeAll(async () => {
+    http = createServer();
+    server = new Server(http);
+    const connected = new Promise<Socket>((resolve) =>
+      server.on('connection', (socket) => {
+        if (coalesce) coalesceFlushedFrames(socket.conn);
+        resolve(socket);
+      }),
+    );
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const { port } = http.address() as AddressInfo;
+    client = connect(`http://127.0.0.1:${port}`, { transports: ['websocket'] });
+    serverSocket = await connected;
+  });
+
+  afterAll(async () => {
+    client?.close();
+    await server?.close();
+  });
+
+  it(`sends four events of one tick in ${expectedWrites} socket writes, all received in order`, async () => {
+    const received: number[] = [];
+    const writes = await countWrites(
+      tcpSocket(serverSocket),
+      () => {
+        // As a quick run's claim and completion committed together: update, notification, update, notification.
+        for (let i = 1; i <= 4; i++) serverSocket.emit('event', i);
+      },
+      () =>
+        new Promise<void>((resolve) =>
+          client.on('event', (i: number) => {
+            received.push(i);
+            if (received.length === 4) resolve();
+          }),
+        ),
+    );
+    expect(received).toEqual([1, 2, 3, 4]);
+    // engine.io writes the first event at once and the rest together once that write is done.
+    expect(writes).toBe(expectedWrites);
+  });
+});
