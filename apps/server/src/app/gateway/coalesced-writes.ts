@@ -16,20 +16,28 @@ function tcpSocketOf(conn: EngineSocket): Writable | null {
 }
 
 /**
- * Sends the frames that engine.io flushes at once in one write to the connection's TCP socket.
+ * Sends the frames that engine.io flushes in one event-loop turn in one write to the connection's
+ * TCP socket.
  *
- * engine.io sends a socket's first event at once and buffers the next ones until that write is done;
+ * engine.io writes a socket's first event at once and buffers the next ones until that write is done;
  * then it flushes them together, but ws writes each frame on its own, one system call a frame. A
- * run's start and end each send two events (`run.updated`, `run.notification`), and on SQLite a quick
- * run's claim and completion are committed, and announced, together. Corked from engine.io's `flush`
- * to the next tick, a flush leaves in one write (issue 5's lifecycle bench). Nothing waits longer than
- * that tick; where the transport is not a WebSocket this does nothing.
+ * run's start and end each send two events (`run.updated`, `run.notification`), and under load the
+ * changes of many runs are announced in one turn. Corked from engine.io's `flush` until
+ * `setImmediate`, a connection takes two writes a turn however many events it is sent (issue 5's
+ * lifecycle bench). Nothing waits longer than the turn; where the transport is not a WebSocket this
+ * does nothing.
  */
 export function coalesceFlushedFrames(conn: EngineSocket): void {
+  let corked = false;
   conn.on('flush', () => {
+    if (corked) return;
     const tcp = tcpSocketOf(conn);
     if (!tcp) return;
+    corked = true;
     tcp.cork();
-    process.nextTick(() => tcp.uncork());
+    setImmediate(() => {
+      corked = false;
+      tcp.uncork();
+    });
   });
 }
