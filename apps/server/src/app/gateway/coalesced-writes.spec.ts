@@ -3,36 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { Server, type Socket } from 'socket.io';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
 
-import { coalesceFlushedFrames } from './coalesced-writes';
-
-type Writes = { _write: (...args: unknown[]) => unknown; _writev: (...args: unknown[]) => unknown };
-
-/** The server-side TCP socket of a Socket.IO connection (the same private path the helper takes). */
-function tcpSocket(socket: Socket): Writes {
-  return (socket.conn.transport as unknown as { socket: { _socket: Writes } }).socket._socket;
-}
-
-/** Counts the system-call writes (`_write`, `_writev`) of `tcp` while `work` runs and `n` events arrive. */
-async function countWrites(tcp: Writes, work: () => void, arrived: () => Promise<void>): Promise<number> {
-  const { _write: write, _writev: writev } = tcp;
-  let writes = 0;
-  tcp._write = (...args: unknown[]) => (writes++, write.apply(tcp, args));
-  tcp._writev = (...args: unknown[]) => (writes++, writev.apply(tcp, args));
-  try {
-    work();
-    await arrived();
-    return writes;
-  } finally {
-    tcp._write = write;
-    tcp._writev = writev;
-  }
-}
+import { countSocketWrites } from '../../../test/support/socket-writes';
+import { coalesceFlushedFrames, tcpSocketOf } from './coalesced-writes';
 
 // A real Socket.IO server and client over loopback TCP (WebSocket transport).
 describe.each([
   ['with coalesceFlushedFrames', true, 2],
   ['without it (the control)', false, 4],
-])('Socket.IO frames of one tick, %s', (_name, coalesce, expectedWrites) => {
+])('Socket.IO frames of one turn, %s', (_name, coalesce, expectedWrites) => {
   let http: HttpServer;
   let server: Server;
   let client: ClientSocket;
@@ -58,7 +36,7 @@ describe.each([
     await server?.close();
   });
 
-  const arrived = (received: number[]) => () =>
+  const arrived = (received: number[]): Promise<void> =>
     new Promise<void>((resolve) => {
       const on = (i: number): void => {
         received.push(i);
@@ -71,14 +49,12 @@ describe.each([
 
   it(`sends four events of one tick in ${expectedWrites} socket writes, all received in order`, async () => {
     const received: number[] = [];
-    const writes = await countWrites(
-      tcpSocket(serverSocket),
-      () => {
-        // As a quick run's claim and completion committed together: update, notification, update, notification.
-        for (let i = 1; i <= 4; i++) serverSocket.emit('event', i);
-      },
-      arrived(received),
-    );
+    const writes = await countSocketWrites(tcpSocketOf(serverSocket.conn), async () => {
+      const all = arrived(received);
+      // As a quick run's claim and completion committed together: update, notification, update, notification.
+      for (let i = 1; i <= 4; i++) serverSocket.emit('event', i);
+      await all;
+    });
     expect(received).toEqual([1, 2, 3, 4]);
     // engine.io writes the first event at once and the rest together once that write is done.
     expect(writes).toBe(expectedWrites);
@@ -86,18 +62,16 @@ describe.each([
 
   it(`sends four events of four ticks of one turn in ${expectedWrites} socket writes, in order`, async () => {
     const received: number[] = [];
-    const writes = await countWrites(
-      tcpSocket(serverSocket),
-      () => {
-        // As the database answers of several runs arriving in one turn, each continuing in its own tick.
-        const emitIn = (i: number): void => {
-          serverSocket.emit('event', i);
-          if (i < 4) process.nextTick(() => queueMicrotask(() => emitIn(i + 1)));
-        };
-        emitIn(1);
-      },
-      arrived(received),
-    );
+    const writes = await countSocketWrites(tcpSocketOf(serverSocket.conn), async () => {
+      const all = arrived(received);
+      // As the database answers of several runs arriving in one turn, each continuing in its own tick.
+      const emitIn = (i: number): void => {
+        serverSocket.emit('event', i);
+        if (i < 4) process.nextTick(() => queueMicrotask(() => emitIn(i + 1)));
+      };
+      emitIn(1);
+      await all;
+    });
     expect(received).toEqual([1, 2, 3, 4]);
     expect(writes).toBe(expectedWrites);
   });

@@ -1,6 +1,8 @@
 import type { Writable } from 'node:stream';
 import type { Socket } from 'socket.io';
 
+import { turnCork } from './turn-cork';
+
 /** engine.io's connection under a Socket.IO socket. */
 type EngineSocket = Socket['conn'];
 
@@ -8,7 +10,7 @@ type EngineSocket = Socket['conn'];
  * The TCP socket under an engine.io connection's WebSocket transport, or null (long-polling, or a
  * transport whose inside is not the one of engine.io 6 on ws 8).
  */
-function tcpSocketOf(conn: EngineSocket): Writable | null {
+export function tcpSocketOf(conn: EngineSocket): Writable | null {
   if (conn.transport.name !== 'websocket') return null;
   // engine.io keeps the ws WebSocket in `socket`, ws keeps the net.Socket in `_socket`: both private.
   const tcp = (conn.transport as unknown as { socket?: { _socket?: unknown } }).socket?._socket;
@@ -28,16 +30,9 @@ function tcpSocketOf(conn: EngineSocket): Writable | null {
  * does nothing.
  */
 export function coalesceFlushedFrames(conn: EngineSocket): void {
-  let corked = false;
+  const cork = turnCork();
   conn.on('flush', () => {
-    if (corked) return;
     const tcp = tcpSocketOf(conn);
-    if (!tcp) return;
-    corked = true;
-    tcp.cork();
-    setImmediate(() => {
-      corked = false;
-      tcp.uncork();
-    });
+    if (tcp) cork(tcp);
   });
 }

@@ -2,6 +2,7 @@ import IORedis from 'ioredis';
 
 import { RedisServer, describeWithRedisServer } from '../../../test/cluster/support/redis-server';
 import { inCi, REDIS_URL, redisReachable, uniqueRedisPrefix } from '../../../test/support/redis';
+import { countSocketWrites } from '../../../test/support/socket-writes';
 import { turnBatchedPublisher } from './turn-batched-publisher';
 
 let suite: jest.Describe = describe;
@@ -38,31 +39,14 @@ suite('turnBatchedPublisher', () => {
     return [...received];
   }
 
-  /**
-   * Runs `work`, waits for `n` messages, and counts the writes to the client's socket meanwhile: the
-   * socket's own `_write` and `_writev`, one system call each (a corked socket writes its chunks at once).
-   */
+  /** Runs `work`, waits for `n` messages, and counts the system-call writes of the client's socket meanwhile. */
   async function publishing(work: () => unknown, n: number): Promise<{ writes: number; messages: string[] }> {
-    type Writes = { _write: (...args: unknown[]) => unknown; _writev: (...args: unknown[]) => unknown };
-    const stream = client.stream as unknown as Writes;
-    const { _write: write, _writev: writev } = stream;
-    let writes = 0;
-    stream._write = (...args: unknown[]) => {
-      writes++;
-      return write.apply(stream, args);
-    };
-    stream._writev = (...args: unknown[]) => {
-      writes++;
-      return writev.apply(stream, args);
-    };
-    try {
+    let messages: string[] = [];
+    const writes = await countSocketWrites(client.stream, async () => {
       await work();
-      const messages = await receivedCount(n);
-      return { writes, messages };
-    } finally {
-      stream._write = write;
-      stream._writev = writev;
-    }
+      messages = await receivedCount(n);
+    });
+    return { writes, messages };
   }
 
   it('sends the publishes of one turn in one write, in order', async () => {

@@ -1,5 +1,7 @@
 import type IORedis from 'ioredis';
 
+import { turnCork } from './turn-cork';
+
 /**
  * The Socket.IO adapter's publisher, with the PUBLISHes of one event-loop turn sent in one socket
  * write: a run's `run.updated` and `run.notification`, and those of every run whose database answer
@@ -29,18 +31,10 @@ const ignore = (): undefined => undefined;
 export function turnBatchedPublisher(client: IORedis): TurnBatchedPublisher {
   /** The last PUBLISH's answer; answers come in order on one connection, so it settles after the others. */
   let last: Promise<void> = Promise.resolve();
-  let corked = false;
+  const cork = turnCork();
   const publish = (channel: string, message: string | Buffer): Promise<number> => {
     // While the connection is down, commands wait in ioredis's offline queue and are sent in order later.
-    if (!corked && client.status === 'ready') {
-      const stream = client.stream;
-      corked = true;
-      stream.cork();
-      setImmediate(() => {
-        corked = false;
-        stream.uncork();
-      });
-    }
+    if (client.status === 'ready') cork(client.stream);
     const answered = client.publish(channel, message);
     // Also observes a rejection (a connection closed for good), which would otherwise go unhandled.
     last = answered.then(ignore, ignore);
