@@ -3,6 +3,8 @@ module.exports = {
   displayName: 'server',
   preset: '../../jest.preset.js',
   testEnvironment: 'node',
+  // jose ships ES modules only; SWC turns them into CommonJS for jest (webpack bundles them as they are).
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   transform: {
     '^.+\\.[tj]s$': [
       '@swc/jest',

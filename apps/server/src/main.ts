@@ -24,6 +24,9 @@ async function bootstrap(): Promise<void> {
   app.enableShutdownHooks();
   // Workers execute runs only; their updates reach browsers through the API processes (Redis adapter).
   if (config.role === 'worker') await app.init();
+  else if (config.host) await app.listen(config.port, config.host);
+  // Outside production (demo users with known passwords) only this machine may connect.
+  else if (!config.production) await app.listen(config.port, 'localhost');
   else await listenOnEveryInterface(app, config.port);
   const where =
     config.role === 'worker' ? 'Onward worker is running' : `Onward is listening on http://localhost:${config.port}`;

@@ -2,7 +2,14 @@ import type { FieldError } from '@onward/task-domain';
 
 /** Base of the errors the domain throws; the exception filter maps `code` to an HTTP status. */
 export abstract class DomainError extends Error {
-  abstract readonly code: 'not_found' | 'conflict' | 'validation_failed' | 'forbidden' | 'unauthorized';
+  abstract readonly code:
+    | 'not_found'
+    | 'conflict'
+    | 'validation_failed'
+    | 'forbidden'
+    | 'unauthorized'
+    | 'too_many_requests'
+    | 'payload_too_large';
 }
 
 export class NotFoundError extends DomainError {
@@ -29,4 +36,19 @@ export class ValidationError extends DomainError {
   ) {
     super(message);
   }
+}
+
+/** A limit was reached (429); `retryAfterSeconds` becomes the `Retry-After` header. */
+export class TooManyRequestsError extends DomainError {
+  readonly code = 'too_many_requests';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+export class PayloadTooLargeError extends DomainError {
+  readonly code = 'payload_too_large';
 }

@@ -8,10 +8,11 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { ErrorBody } from '@onward/task-domain';
+import { randomBytes } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { QueryFailedError } from 'typeorm';
 
-import { DomainError, ValidationError } from './domain-errors';
+import { DomainError, TooManyRequestsError, ValidationError } from './domain-errors';
 
 const DOMAIN_STATUS: Record<DomainError['code'], number> = {
   not_found: HttpStatus.NOT_FOUND,
@@ -19,6 +20,8 @@ const DOMAIN_STATUS: Record<DomainError['code'], number> = {
   validation_failed: HttpStatus.BAD_REQUEST,
   forbidden: HttpStatus.FORBIDDEN,
   unauthorized: HttpStatus.UNAUTHORIZED,
+  too_many_requests: HttpStatus.TOO_MANY_REQUESTS,
+  payload_too_large: HttpStatus.PAYLOAD_TOO_LARGE,
 };
 
 /** Connection-level failures of the database or Redis: the request may succeed later. */
@@ -49,6 +52,11 @@ const UNAVAILABLE_MESSAGES = [
   /Connection is closed/i,
 ];
 
+/** A short id that ties what a client was shown to the server's log line. */
+export function errorReference(): string {
+  return randomBytes(6).toString('hex');
+}
+
 /** Builds the contract's error body. */
 export function errorBody(statusCode: number, message: string, details?: ErrorBody['details']): ErrorBody {
   const body: ErrorBody = { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
@@ -70,6 +78,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (this.http.isHeadersSent(response)) {
       this.http.end(response);
       return;
+    }
+    if (exception instanceof TooManyRequestsError) {
+      this.http.setHeader(response, 'Retry-After', String(Math.max(1, Math.ceil(exception.retryAfterSeconds))));
     }
     this.http.reply(response, body, body.statusCode);
   }
@@ -98,7 +109,12 @@ export class HttpExceptionFilter implements ExceptionFilter {
       this.logger.warn(`Service unavailable: ${(exception as Error).message}`);
       return errorBody(HttpStatus.SERVICE_UNAVAILABLE, 'A backing service is unavailable; try again shortly');
     }
-    this.logger.error((exception as Error)?.stack ?? String(exception));
-    return errorBody(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error');
+    // The client gets a reference to quote; the stack, which may tell an attacker about the server, stays in the log.
+    const reference = errorReference();
+    this.logger.error(`[reference ${reference}] ${(exception as Error)?.stack ?? String(exception)}`);
+    return errorBody(
+      HttpStatus.INTERNAL_SERVER_ERROR,
+      `Internal server error; quote reference ${reference} to the administrator`,
+    );
   }
 }

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -21,6 +22,13 @@ describe('loadConfig', () => {
       shutdownGraceMs: 10_000,
       demoUsers: true,
       benchTasks: false,
+      production: false,
+      host: null,
+      auth: { mode: 'local' },
+      bootstrapAdmin: null,
+      limits: { queuedPerUser: 1000, socketsPerUser: 20, waitsPerUser: 10 },
+      retentionMs: 30 * 86_400_000,
+      corsOrigins: [],
     });
     // The generated signing key is kept, so tokens survive a restart.
     expect(readFileSync(join(dir, 'jwt-secret'), 'utf8')).toBe(config.jwtSecret);
@@ -54,7 +62,119 @@ describe('loadConfig', () => {
     expect(loadConfig({ ONWARD_DATA_DIR: dir, ONWARD_BENCH_TASKS: '' }).benchTasks).toBe(false);
   });
 
+  it('turns the demo users off in production, and reads the deployment settings', () => {
+    const config = loadConfig({
+      ONWARD_DATA_DIR: dataDir(),
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      ONWARD_BOOTSTRAP_ADMIN: 'root:correct horse battery',
+      ONWARD_RETENTION: '12h',
+      ONWARD_CORS_ORIGINS: 'https://erp.example.com, http://localhost:4200',
+      ONWARD_MAX_QUEUED_PER_USER: '5',
+      ONWARD_MAX_SOCKETS_PER_USER: '2',
+      ONWARD_MAX_WAITS_PER_USER: '3',
+    });
+    expect(config).toMatchObject({
+      production: true,
+      demoUsers: false,
+      host: '127.0.0.1',
+      bootstrapAdmin: { username: 'root', password: 'correct horse battery' },
+      retentionMs: 12 * 3_600_000,
+      corsOrigins: ['https://erp.example.com', 'http://localhost:4200'],
+      limits: { queuedPerUser: 5, socketsPerUser: 2, waitsPerUser: 3 },
+    });
+    expect(loadConfig({ ONWARD_DATA_DIR: dataDir(), ONWARD_RETENTION: '0' }).retentionMs).toBe(0);
+    expect(loadConfig({ ONWARD_DATA_DIR: dataDir(), ONWARD_RETENTION: '45s' }).retentionMs).toBe(45_000);
+  });
+
+  it('reads the host application identity (jwt mode) with its defaults', () => {
+    const config = loadConfig({
+      ONWARD_DATA_DIR: dataDir(),
+      ONWARD_AUTH: 'jwt',
+      ONWARD_JWT_JWKS_URL: 'https://idp.example.com/.well-known/jwks.json',
+      ONWARD_JWT_ISSUER: 'https://idp.example.com/',
+      ONWARD_JWT_AUDIENCE: 'onward',
+    });
+    expect(config.auth).toEqual({
+      mode: 'jwt',
+      jwksUrl: 'https://idp.example.com/.well-known/jwks.json',
+      publicKeyPem: null,
+      issuer: 'https://idp.example.com/',
+      audience: 'onward',
+      algorithms: ['RS256', 'ES256'],
+      adminRole: 'onward-admin',
+      claims: { id: 'sub', name: 'name', username: 'preferred_username', roles: 'roles' },
+    });
+    // The host owns the users: no demo accounts in jwt mode.
+    expect(config.demoUsers).toBe(false);
+  });
+
+  it('makes one signing key for processes that start together on one data folder', async () => {
+    const dir = dataDir();
+    // Each process loads this module through ts-node, waits for the same instant, then races the others.
+    const startAt = Date.now() + 4000;
+    const probe = `
+      require('ts-node').register({ transpileOnly: true, compilerOptions: { module: 'commonjs' } });
+      const { loadConfig } = require(${JSON.stringify(join(__dirname, 'onward-config.ts'))});
+      while (Date.now() < ${startAt});
+      process.stdout.write(loadConfig({ ONWARD_DATA_DIR: process.argv[1] }).jwtSecret);`;
+    const keys = await Promise.all(
+      Array.from(
+        { length: 4 },
+        () =>
+          new Promise<string>((resolve, reject) => {
+            const child = spawn(process.execPath, ['-e', probe, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+            let out = '';
+            child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+            child.on('error', reject);
+            child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}`))));
+          }),
+      ),
+    );
+    expect(new Set(keys).size).toBe(1);
+    expect(keys[0].length).toBeGreaterThanOrEqual(32);
+    expect(readdirSync(dir).filter((name) => name.startsWith('jwt-secret'))).toEqual(['jwt-secret']);
+  }, 20_000);
+
   it.each([
+    ['empty', ''],
+    ['short', 'too-short-a-key'],
+  ])('refuses a key file that is %s', (_case, content) => {
+    const dir = dataDir();
+    writeFileSync(join(dir, 'jwt-secret'), content);
+    expect(() => loadConfig({ ONWARD_DATA_DIR: dir })).toThrow(/jwt-secret/);
+  });
+
+  it.each([
+    [{ NODE_ENV: 'production', ONWARD_DEMO_USERS: 'true' }, 'ONWARD_DEMO_USERS'],
+    [{ ONWARD_AUTH: 'ldap' }, 'ONWARD_AUTH'],
+    [{ ONWARD_AUTH: 'jwt', ONWARD_JWT_ISSUER: 'i', ONWARD_JWT_AUDIENCE: 'a' }, 'ONWARD_JWT_JWKS_URL'],
+    [{ ONWARD_AUTH: 'jwt', ONWARD_JWT_JWKS_URL: 'https://x/jwks', ONWARD_JWT_AUDIENCE: 'a' }, 'ONWARD_JWT_ISSUER'],
+    [{ ONWARD_AUTH: 'jwt', ONWARD_JWT_JWKS_URL: 'https://x/jwks', ONWARD_JWT_ISSUER: 'i' }, 'ONWARD_JWT_AUDIENCE'],
+    [
+      { ONWARD_AUTH: 'jwt', ONWARD_JWT_PUBLIC_KEY: 'not a pem', ONWARD_JWT_ISSUER: 'i', ONWARD_JWT_AUDIENCE: 'a' },
+      'ONWARD_JWT_PUBLIC_KEY',
+    ],
+    [
+      {
+        ONWARD_AUTH: 'jwt',
+        ONWARD_JWT_JWKS_URL: 'https://x/jwks',
+        ONWARD_JWT_ISSUER: 'i',
+        ONWARD_JWT_AUDIENCE: 'a',
+        ONWARD_JWT_ALGORITHMS: 'RS256,HS256',
+      },
+      'ONWARD_JWT_ALGORITHMS',
+    ],
+    [{ ONWARD_BOOTSTRAP_ADMIN: 'root' }, 'ONWARD_BOOTSTRAP_ADMIN'],
+    [{ ONWARD_BOOTSTRAP_ADMIN: 'root:short' }, 'ONWARD_BOOTSTRAP_ADMIN'],
+    [{ ONWARD_RETENTION: '30 days' }, 'ONWARD_RETENTION'],
+    [{ ONWARD_RETENTION: '-1d' }, 'ONWARD_RETENTION'],
+    [{ ONWARD_CORS_ORIGINS: 'erp.example.com' }, 'ONWARD_CORS_ORIGINS'],
+    [{ ONWARD_CORS_ORIGINS: 'https://erp.example.com/app' }, 'ONWARD_CORS_ORIGINS'],
+    [{ ONWARD_MAX_QUEUED_PER_USER: '0' }, 'ONWARD_MAX_QUEUED_PER_USER'],
+    [{ ONWARD_MAX_SOCKETS_PER_USER: 'lots' }, 'ONWARD_MAX_SOCKETS_PER_USER'],
+    [{ ONWARD_MAX_WAITS_PER_USER: '-2' }, 'ONWARD_MAX_WAITS_PER_USER'],
+    [{ HOST: 'every interface' }, 'HOST'],
     [{ ONWARD_CONCURRENCY: '-1' }, 'ONWARD_CONCURRENCY'],
     [{ ONWARD_USER_CONCURRENCY: 'many' }, 'ONWARD_USER_CONCURRENCY'],
     [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL'],

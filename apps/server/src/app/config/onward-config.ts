@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 
 export type OnwardRole = 'all' | 'api' | 'worker';
@@ -14,8 +15,65 @@ export interface RedisConfig {
 export type DatabaseConfig =
   { type: 'sqlite'; file: string } | { type: 'postgres'; url: string; schema: string | null };
 
+/** The claims of a host token that Onward reads (`ONWARD_JWT_*_CLAIM`). */
+export interface JwtClaimNames {
+  /** The user's stable id (default `sub`). */
+  id: string;
+  /** The display name (default `name`, else the username claim). */
+  name: string;
+  /** The login name (default `preferred_username`, else the id). */
+  username: string;
+  /** An array of role names (default `roles`). */
+  roles: string;
+}
+
+export type JwtAlgorithm =
+  'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA';
+const JWT_ALGORITHMS: JwtAlgorithm[] = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+];
+
+/** Who the callers are: Onward's own users, or the host application's tokens. */
+export type AuthConfig =
+  | { mode: 'local' }
+  | {
+      mode: 'jwt';
+      /** Exactly one of `jwksUrl` and `publicKeyPem` is set. */
+      jwksUrl: string | null;
+      publicKeyPem: string | null;
+      issuer: string;
+      audience: string;
+      /** Asymmetric algorithms only: never `none` or an HMAC. */
+      algorithms: JwtAlgorithm[];
+      adminRole: string;
+      claims: JwtClaimNames;
+    };
+
+/** The per-user limits; each answers a clear 4xx when reached. */
+export interface LimitsConfig {
+  /** Runs of one user waiting `queued` (`ONWARD_MAX_QUEUED_PER_USER`); a start beyond → 429. */
+  queuedPerUser: number;
+  /** Socket.IO connections of one user at once (`ONWARD_MAX_SOCKETS_PER_USER`). */
+  socketsPerUser: number;
+  /** `GET /api/runs/:id/wait` calls of one user at once (`ONWARD_MAX_WAITS_PER_USER`). */
+  waitsPerUser: number;
+}
+
 /** The whole configuration of one Onward process, validated once at boot. */
 export interface OnwardConfig {
+  /** `NODE_ENV=production`: demo conveniences are off and refused. */
+  production: boolean;
+  /** Address to listen on (`HOST`); null = every interface. */
+  host: string | null;
   port: number;
   dataDir: string;
   resultsDir: string;
@@ -28,7 +86,16 @@ export interface OnwardConfig {
   /** On SIGTERM, how long running runs may take to finish before they are handed back (queued again). */
   shutdownGraceMs: number;
   jwtSecret: string;
+  auth: AuthConfig;
+  /** Seed the demo users alice, bob and admin into an empty user table. */
   demoUsers: boolean;
+  /** `ONWARD_BOOTSTRAP_ADMIN=name:password`: created at start when no admin exists (local mode). */
+  bootstrapAdmin: { username: string; password: string } | null;
+  limits: LimitsConfig;
+  /** Finished runs older than this are deleted (`ONWARD_RETENTION`); 0 keeps everything. */
+  retentionMs: number;
+  /** Browser origins allowed to call the API and open sockets (`ONWARD_CORS_ORIGINS`); empty = same origin only. */
+  corsOrigins: string[];
   /** Folder of the built monitor app served at `/`; null when it is not built. */
   monitorDir: string | null;
   logLevels: LogLevel[];
@@ -118,18 +185,172 @@ function parseRedis(url: URL, env: Environment): RedisConfig {
   return { url: url.toString(), prefix, lockDurationMs: lock };
 }
 
-/** Reads the key from the environment, else from (or into) a file in the data folder. */
+/** The shortest signing key accepted: 256 bits, as HS256 wants. */
+const MIN_SECRET_BYTES = 32;
+
+/**
+ * Reads the key from the environment, else from (or into) `jwt-secret` in the data folder. The file
+ * is written whole under a temporary name and then linked into place, which fails if it exists: of
+ * processes that start together on one data folder, one creates it and every other reads that one.
+ */
 function jwtSecret(env: Environment, dataDir: string): string {
   const raw = env['ONWARD_JWT_SECRET'];
   if (raw !== undefined && raw !== '') {
-    if (raw.length < 16) throw new ConfigError('ONWARD_JWT_SECRET', 'must be at least 16 characters long');
+    if (Buffer.byteLength(raw) < MIN_SECRET_BYTES) {
+      throw new ConfigError('ONWARD_JWT_SECRET', `must be at least ${MIN_SECRET_BYTES} bytes long`);
+    }
     return raw;
   }
   const file = join(dataDir, 'jwt-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const secret = randomBytes(48).toString('base64url');
-  writeFileSync(file, secret, { mode: 0o600 });
+  if (!existsSync(file)) {
+    const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    const fd = openSync(temporary, 'wx', 0o600);
+    try {
+      writeSync(fd, randomBytes(48).toString('base64url'));
+    } finally {
+      closeSync(fd);
+    }
+    try {
+      linkSync(temporary, file); // atomic, and refuses to replace a file another process made first
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      rmSync(temporary, { force: true });
+    }
+  }
+  const secret = readFileSync(file, 'utf8').trim();
+  if (Buffer.byteLength(secret) < MIN_SECRET_BYTES) {
+    throw new ConfigError(
+      'ONWARD_JWT_SECRET',
+      `is unset and ${file} holds ${secret ? 'a key shorter than' : 'no key, not even'} ${MIN_SECRET_BYTES} bytes: delete the file to have a new key made, or set ONWARD_JWT_SECRET`,
+    );
+  }
   return secret;
+}
+
+function bool(env: Environment, name: string, fallback: boolean): boolean {
+  const raw = (env[name] ?? '').trim().toLowerCase();
+  if (raw === '') return fallback;
+  if (raw !== 'true' && raw !== 'false') throw new ConfigError(name, `must be true or false, got "${env[name]}"`);
+  return raw === 'true';
+}
+
+const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `30d`, `12h`, `10m`, `45s` or `0` (forever), in milliseconds. */
+function duration(env: Environment, name: string, fallback: number): number {
+  const raw = (env[name] ?? '').trim();
+  if (raw === '') return fallback;
+  if (raw === '0') return 0;
+  const match = /^(\d{1,6})([smhd])$/.exec(raw);
+  if (!match || Number(match[1]) === 0) {
+    throw new ConfigError(
+      name,
+      `must be a duration such as 30d, 12h, 10m or 45s, or 0 to keep everything; got "${raw}"`,
+    );
+  }
+  return Number(match[1]) * DURATION_UNITS[match[2]];
+}
+
+function required(env: Environment, name: string, why: string): string {
+  const raw = (env[name] ?? '').trim();
+  if (raw === '') throw new ConfigError(name, `must be set ${why}`);
+  return raw;
+}
+
+function claimName(env: Environment, name: string, fallback: string): string {
+  const raw = (env[name] ?? '').trim();
+  if (raw === '') return fallback;
+  if (!/^[A-Za-z0-9_:/.-]{1,200}$/.test(raw)) throw new ConfigError(name, `must be a claim name, got "${raw}"`);
+  return raw;
+}
+
+function parseAuth(env: Environment): AuthConfig {
+  const mode = (env['ONWARD_AUTH'] ?? '').trim() || 'local';
+  if (mode === 'local') return { mode };
+  if (mode !== 'jwt') throw new ConfigError('ONWARD_AUTH', `must be local or jwt, got "${mode}"`);
+  const jwksUrl = parseUrl(env, 'ONWARD_JWT_JWKS_URL', ['https:', 'http:']);
+  const pem = (env['ONWARD_JWT_PUBLIC_KEY'] ?? '').trim().replace(/\\n/g, '\n');
+  if (!jwksUrl === !pem) {
+    throw new ConfigError(
+      jwksUrl ? 'ONWARD_JWT_PUBLIC_KEY' : 'ONWARD_JWT_JWKS_URL',
+      'or ONWARD_JWT_PUBLIC_KEY: exactly one must be set with ONWARD_AUTH=jwt',
+    );
+  }
+  if (pem && !/^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----$/.test(pem)) {
+    throw new ConfigError('ONWARD_JWT_PUBLIC_KEY', 'must be a PEM public key (-----BEGIN PUBLIC KEY----- …)');
+  }
+  const algorithms = (env['ONWARD_JWT_ALGORITHMS'] ?? 'RS256,ES256')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  const unknown = algorithms.find((a) => !JWT_ALGORITHMS.includes(a as JwtAlgorithm));
+  if (unknown !== undefined || algorithms.length === 0) {
+    throw new ConfigError(
+      'ONWARD_JWT_ALGORITHMS',
+      `must list asymmetric algorithms among ${JWT_ALGORITHMS.join(', ')}; got "${unknown ?? ''}"`,
+    );
+  }
+  return {
+    mode,
+    jwksUrl: jwksUrl?.toString() ?? null,
+    publicKeyPem: pem || null,
+    issuer: required(env, 'ONWARD_JWT_ISSUER', "with ONWARD_AUTH=jwt (the iss of the host's tokens)"),
+    audience: required(env, 'ONWARD_JWT_AUDIENCE', "with ONWARD_AUTH=jwt (the aud of the host's tokens)"),
+    algorithms: algorithms as JwtAlgorithm[],
+    adminRole: (env['ONWARD_JWT_ADMIN_ROLE'] ?? '').trim() || 'onward-admin',
+    claims: {
+      id: claimName(env, 'ONWARD_JWT_ID_CLAIM', 'sub'),
+      name: claimName(env, 'ONWARD_JWT_NAME_CLAIM', 'name'),
+      username: claimName(env, 'ONWARD_JWT_USERNAME_CLAIM', 'preferred_username'),
+      roles: claimName(env, 'ONWARD_JWT_ROLES_CLAIM', 'roles'),
+    },
+  };
+}
+
+function parseBootstrapAdmin(env: Environment): { username: string; password: string } | null {
+  const raw = env['ONWARD_BOOTSTRAP_ADMIN'];
+  if (raw === undefined || raw === '') return null;
+  const colon = raw.indexOf(':');
+  const username = colon > 0 ? raw.slice(0, colon) : '';
+  const password = colon > 0 ? raw.slice(colon + 1) : '';
+  if (!/^[A-Za-z0-9_.@-]{1,100}$/.test(username) || password.length < 8) {
+    throw new ConfigError(
+      'ONWARD_BOOTSTRAP_ADMIN',
+      'must be name:password (a name of letters, digits, _ . @ -, a password of at least 8 characters)',
+    );
+  }
+  return { username, password };
+}
+
+function parseCorsOrigins(env: Environment): string[] {
+  const raw = (env['ONWARD_CORS_ORIGINS'] ?? '').trim();
+  if (raw === '') return [];
+  return raw.split(',').map((entry) => {
+    const origin = entry.trim();
+    let url: URL | null = null;
+    try {
+      url = new URL(origin);
+    } catch {
+      // named below
+    }
+    if (!url || !['http:', 'https:'].includes(url.protocol) || url.origin !== origin) {
+      throw new ConfigError(
+        'ONWARD_CORS_ORIGINS',
+        `must list origins such as https://erp.example.com, got "${origin}"`,
+      );
+    }
+    return origin;
+  });
+}
+
+function parseHost(env: Environment): string | null {
+  const raw = (env['HOST'] ?? '').trim();
+  if (raw === '') return null;
+  if (raw !== 'localhost' && isIP(raw) === 0) {
+    throw new ConfigError('HOST', `must be an IP address or localhost, got "${raw}"`);
+  }
+  return raw;
 }
 
 function monitorDir(env: Environment): string | null {
@@ -155,14 +376,16 @@ export function loadConfig(env: Environment): OnwardConfig {
   if (role !== 'all' && !redis) {
     throw new ConfigError('ONWARD_ROLE', `"${role}" needs REDIS_URL: without it one process must do both`);
   }
-  const demo = (env['ONWARD_DEMO_USERS'] ?? 'true').toLowerCase();
-  if (!['true', 'false'].includes(demo)) {
-    throw new ConfigError('ONWARD_DEMO_USERS', `must be true or false, got "${env['ONWARD_DEMO_USERS']}"`);
+  const production = (env['NODE_ENV'] ?? '').trim() === 'production';
+  const demoUsers = bool(env, 'ONWARD_DEMO_USERS', !production);
+  if (production && demoUsers) {
+    throw new ConfigError(
+      'ONWARD_DEMO_USERS',
+      'is true under NODE_ENV=production: the demo users have known passwords; use ONWARD_BOOTSTRAP_ADMIN for a first admin',
+    );
   }
-  const bench = (env['ONWARD_BENCH_TASKS'] || 'false').toLowerCase();
-  if (!['true', 'false'].includes(bench)) {
-    throw new ConfigError('ONWARD_BENCH_TASKS', `must be true or false, got "${env['ONWARD_BENCH_TASKS']}"`);
-  }
+  const benchTasks = bool(env, 'ONWARD_BENCH_TASKS', false);
+  const auth = parseAuth(env);
   const dataDir = resolve(env['ONWARD_DATA_DIR'] || './data');
   try {
     mkdirSync(join(dataDir, 'results'), { recursive: true });
@@ -170,6 +393,8 @@ export function loadConfig(env: Environment): OnwardConfig {
     throw new ConfigError('ONWARD_DATA_DIR', `cannot be created: ${(error as Error).message}`);
   }
   return {
+    production,
+    host: parseHost(env),
     port,
     dataDir,
     resultsDir: join(dataDir, 'results'),
@@ -180,9 +405,19 @@ export function loadConfig(env: Environment): OnwardConfig {
     userConcurrency: positiveInt(env, 'ONWARD_USER_CONCURRENCY', 3, 1000),
     shutdownGraceMs: milliseconds(env, 'ONWARD_SHUTDOWN_GRACE_MS', 10_000, 3_600_000),
     jwtSecret: jwtSecret(env, dataDir),
-    demoUsers: demo === 'true',
+    auth,
+    // The host application owns the users in jwt mode: no demo accounts, no local admin.
+    demoUsers: auth.mode === 'local' && demoUsers,
+    bootstrapAdmin: parseBootstrapAdmin(env),
+    limits: {
+      queuedPerUser: positiveInt(env, 'ONWARD_MAX_QUEUED_PER_USER', 1000, 1_000_000),
+      socketsPerUser: positiveInt(env, 'ONWARD_MAX_SOCKETS_PER_USER', 20, 10_000),
+      waitsPerUser: positiveInt(env, 'ONWARD_MAX_WAITS_PER_USER', 10, 10_000),
+    },
+    retentionMs: duration(env, 'ONWARD_RETENTION', 30 * DURATION_UNITS.d),
+    corsOrigins: parseCorsOrigins(env),
     monitorDir: monitorDir(env),
     logLevels: logLevels(env),
-    benchTasks: bench === 'true',
+    benchTasks,
   };
 }

@@ -1,3 +1,4 @@
+import { errorReference } from '../common/http-exception.filter';
 import { Injectable, Logger } from '@nestjs/common';
 import {
   isFinalStatus,
@@ -250,8 +251,18 @@ export class RunExecutor {
       if (signal.aborted) return this.finishAborted(run, signal);
       await this.storage.remove(run.id); // a partial file is no result
       const failure = error instanceof Error ? error : new Error(String(error));
-      const details = failure instanceof TaskFailure ? failure.details : (failure.stack ?? null);
-      this.logger.warn(`Run ${run.id} (${run.task}) failed: ${failure.message}`);
+      // A TaskFailure's details are the task's words for the user; any other error's stack stays in the log.
+      let details: string | null;
+      if (failure instanceof TaskFailure) {
+        details = failure.details;
+        this.logger.warn(`Run ${run.id} (${run.task}) failed: ${failure.message}`);
+      } else {
+        const reference = errorReference();
+        details = `An unexpected error; quote reference ${reference} to the administrator.`;
+        this.logger.warn(
+          `Run ${run.id} (${run.task}) failed [reference ${reference}]: ${failure.stack ?? failure.message}`,
+        );
+      }
       return this.finish(run, 'failed', { error: failure.message || 'The task failed', details });
     }
   }

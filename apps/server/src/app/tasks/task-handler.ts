@@ -36,7 +36,8 @@ export interface TaskContext<P extends Parameters = Parameters> {
 /**
  * A task handler: a provider class decorated with `@OnwardTask(...)`. Return a JSON-serialisable
  * value (the run's value result), or write a file through `ctx.openResultFile` and return nothing.
- * Throw to fail the run: the error's message is shown to the user, its stack is the details.
+ * Throw to fail the run: the error's message is shown to the user; its stack goes to the log, and the
+ * details name a reference to it.
  */
 export interface TaskHandler<P extends Parameters = Parameters> {
   run(ctx: TaskContext<P>): Promise<unknown>;
@@ -44,7 +45,7 @@ export interface TaskHandler<P extends Parameters = Parameters> {
 
 /**
  * Throw this from a handler to fail the run with a message meant for the user; `details` (or,
- * when omitted, nothing) is what "Error details" shows. Any other error shows its stack as details.
+ * when omitted, nothing) is what "Error details" shows. Any other error's stack goes only to the log.
  */
 export class TaskFailure extends Error {
   constructor(

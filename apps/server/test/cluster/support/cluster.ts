@@ -224,7 +224,7 @@ export class Cluster {
       DATABASE_URL: databaseUrl,
       REDIS_URL: `${this.redisUrl}${this.redisUrl.includes('?') ? '&' : '?'}prefix=${this.name}`,
       // Processes that start together must sign and accept the same tokens.
-      ONWARD_JWT_SECRET: `cluster-test-key-${this.name}`,
+      ONWARD_JWT_SECRET: `cluster-test-signing-key-${this.name}-0123456789abcdef`,
       ONWARD_ROLE: role,
       // Workers log at "log" level: their start-up line is how the test knows they are ready.
       ONWARD_LOG_LEVEL: role === 'worker' ? 'log' : 'warn',
