@@ -66,8 +66,8 @@ export class AuthService implements OnModuleInit {
     return { accessToken: await this.jwt.signAsync(claims), user: authUser };
   }
 
-  /** The user of a valid access token; throws UnauthorizedError otherwise. */
-  verify(token: string): AuthUser {
+  /** The user of a valid access token; rejects with UnauthorizedError otherwise. */
+  async verify(token: string): Promise<AuthUser> {
     // A token is checked once; its later requests only re-check the expiry (every request of a
     // monitor or script carries the same token).
     const known = this.verified.get(token);

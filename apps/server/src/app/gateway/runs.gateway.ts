@@ -49,13 +49,14 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     // Middleware, not handleConnection: only a rejected handshake gives the client `connect_error`.
     namespace.use((socket, next) => {
       const token: unknown = (socket.handshake.auth as Record<string, unknown> | undefined)?.['token'];
-      try {
-        if (typeof token !== 'string') throw new Error('no token');
-        socket.data.user = this.auth.verify(token);
-        next();
-      } catch {
-        next(new Error('unauthorized'));
-      }
+      if (typeof token !== 'string') return next(new Error('unauthorized'));
+      this.auth.verify(token).then(
+        (user) => {
+          socket.data.user = user;
+          next();
+        },
+        () => next(new Error('unauthorized')),
+      );
     });
   }
 
