@@ -169,8 +169,18 @@ describeEachDatabase('authentication', (db) => {
     expect(hashLike).toBe(true);
   });
 
+  it('tells the login page the sign-in mode and the demo accounts, without a token', async () => {
+    const res = await request(server.url).get('/api/auth/options');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ mode: 'local', demoUsers: ['alice', 'bob', 'admin'] });
+  });
+
   describe('with ONWARD_DEMO_USERS=false', () => {
     const bare = useServer(db, { ONWARD_DEMO_USERS: 'false' });
+
+    it('lists no demo accounts on the login page', async () => {
+      expect((await request(bare.url).get('/api/auth/options')).body).toEqual({ mode: 'local', demoUsers: [] });
+    });
 
     it('seeds no demo users', async () => {
       for (const username of ['alice', 'bob', 'admin']) {

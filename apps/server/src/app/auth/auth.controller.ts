@@ -12,6 +12,13 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Public()
+  @Get('options')
+  @ApiOperation({ summary: "How users sign in (local or the host application's tokens) and the demo accounts, if any" })
+  options(): { mode: 'local' | 'jwt'; demoUsers: string[] } {
+    return this.auth.options();
+  }
+
+  @Public()
   @Post('login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange username and password for an access token' })

@@ -46,15 +46,44 @@ export class AuthService implements OnModuleInit {
     @Inject(ONWARD_CONFIG) private readonly config: OnwardConfig,
   ) {}
 
+  /** Usernames of the demo accounts that can still be used with their known password. */
+  private demoAccounts: string[] = [];
+
   async onModuleInit(): Promise<void> {
-    if (!this.config.demoUsers || (await this.users.count()) > 0) return;
-    const createdAt = new Date().toISOString();
-    for (const demo of DEMO_USERS) {
-      const user = { id: randomUUID(), ...demo, passwordHash: await hashPassword(demo.username), createdAt };
-      // Several processes may start at once on one database: the unique username decides.
-      await this.users.createQueryBuilder().insert().values(user).orIgnore().execute();
+    if (this.config.demoUsers && (await this.users.count()) === 0) {
+      const createdAt = new Date().toISOString();
+      for (const demo of DEMO_USERS) {
+        const user = { id: randomUUID(), ...demo, passwordHash: await hashPassword(demo.username), createdAt };
+        // Several processes may start at once on one database: the unique username decides.
+        await this.users.createQueryBuilder().insert().values(user).orIgnore().execute();
+      }
+      this.logger.log('Seeded the demo users alice, bob and admin');
     }
-    this.logger.log('Seeded the demo users alice, bob and admin');
+    await this.refreshDemoAccounts();
+    if (this.demoAccounts.length > 0) {
+      this.logger.warn(
+        `Demo accounts with known passwords exist (${this.demoAccounts.join(', ')}): change their passwords or disable them before real users come`,
+      );
+    }
+  }
+
+  /** Which demo accounts still open with their well-known password (the login page lists them). */
+  async refreshDemoAccounts(): Promise<void> {
+    if (this.config.auth.mode !== 'local') {
+      this.demoAccounts = [];
+      return;
+    }
+    const found: string[] = [];
+    for (const demo of DEMO_USERS) {
+      const user = await this.users.findOneBy({ username: demo.username });
+      if (user && (await verifyPassword(demo.username, user.passwordHash))) found.push(demo.username);
+    }
+    this.demoAccounts = found;
+  }
+
+  /** What the login page needs to know before anyone is logged in. */
+  options(): { mode: 'local' | 'jwt'; demoUsers: string[] } {
+    return { mode: this.config.auth.mode, demoUsers: [...this.demoAccounts] };
   }
 
   async login(username: string, password: string): Promise<{ accessToken: string; user: AuthUser }> {
