@@ -50,11 +50,17 @@ export function useOnward(serverEnv: Record<string, string> = {}): Onward {
   let context: BrowserContext | undefined;
   let page: Page | undefined;
   let extra: BrowserContext[] = [];
+  // What the server's Content-Security-Policy refused in any page of the test (Chromium reports
+  // each refusal as a console error): the app must work under it, not around it.
+  let refused: string[] = [];
 
   const newContext = async (): Promise<BrowserContext> => {
     if (!browser) throw new Error('the browser did not start (see the beforeAll error)');
     const ctx = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 860 } });
     ctx.setDefaultTimeout(20_000);
+    ctx.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) refused.push(message.text());
+    });
     return ctx;
   };
 
@@ -75,6 +81,9 @@ export function useOnward(serverEnv: Record<string, string> = {}): Onward {
     await context?.close();
     context = undefined;
     page = undefined;
+    const violations = refused;
+    refused = [];
+    expect(violations).toEqual([]);
   });
 
   const need = <T>(value: T | undefined, what: string): T => {

@@ -10,7 +10,9 @@ import type { Socket } from 'node:net';
 
 import { AppModule } from './app.module';
 import { errorBody, HttpExceptionFilter } from './common/http-exception.filter';
+import { monitorCacheControl, useHttpSecurity } from './common/http-security';
 import { createValidationPipe } from './common/validation.pipe';
+import { OnwardIoAdapter } from './gateway/onward-io.adapter';
 import { RedisIoAdapter } from './gateway/redis-io.adapter';
 import { RunsGateway } from './gateway/runs.gateway';
 import { RunEvents } from './runs/run-events';
@@ -111,7 +113,13 @@ function serveMonitor(app: NestFastifyApplication, config: OnwardConfig): void {
   const root = config.monitorDir;
   if (!root) return;
   // One route per file of the build (no wildcard): an unknown path falls through to the route below.
-  app.useStaticAssets({ root, wildcard: false, index: 'index.html', maxAge: '1h' });
+  app.useStaticAssets({
+    root,
+    wildcard: false,
+    index: 'index.html',
+    cacheControl: false,
+    setHeaders: (response, path) => response.setHeader('Cache-Control', monitorCacheControl(path)),
+  });
   app
     .getHttpAdapter()
     .getInstance()
@@ -160,11 +168,14 @@ export async function createOnwardApp(env: Environment): Promise<NestFastifyAppl
   if (config.redis) {
     // After a Redis outage, this process's sockets get again what the outage kept from them.
     const resync = (lostAt: number): void => void app.get(RunsGateway).resync(lostAt);
-    const ioAdapter = new RedisIoAdapter(app, config.redis, resync);
+    const ioAdapter = new RedisIoAdapter(app, config, config.redis, resync);
     app.useWebSocketAdapter(ioAdapter);
     // A worker hands a finished run's job back to BullMQ only once Redis has its last update.
     app.get(RunEvents).addAsyncSink(() => ioAdapter.published());
+  } else {
+    app.useWebSocketAdapter(new OnwardIoAdapter(app, config));
   }
+  await useHttpSecurity(app, config);
   useJsonBodies(app.getHttpAdapter().getInstance());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter(app.getHttpAdapter()));

@@ -1,17 +1,17 @@
 import { type INestApplicationContext, Logger } from '@nestjs/common';
-import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import IORedis from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 
-import type { RedisConfig } from '../config/onward-config';
+import type { OnwardConfig, RedisConfig } from '../config/onward-config';
+import { OnwardIoAdapter } from './onward-io.adapter';
 import { type TurnBatchedPublisher, turnBatchedPublisher } from './turn-batched-publisher';
 
 /**
  * Socket.IO over the Redis adapter: an update emitted in any process (a worker's progress) reaches
  * the sockets connected to every other one.
  */
-export class RedisIoAdapter extends IoAdapter {
+export class RedisIoAdapter extends OnwardIoAdapter {
   private readonly logger = new Logger('SocketIoRedisAdapter');
   private readonly clients: IORedis[] = [];
   private readonly publishers: TurnBatchedPublisher[] = [];
@@ -19,11 +19,12 @@ export class RedisIoAdapter extends IoAdapter {
 
   constructor(
     app: INestApplicationContext,
+    config: OnwardConfig,
     private readonly redis: RedisConfig,
     /** Called once the subscriber is subscribed again after a lost connection, with when it was lost. */
     private readonly onResubscribed: (lostAt: number) => void = () => undefined,
   ) {
-    super(app);
+    super(app, config);
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {

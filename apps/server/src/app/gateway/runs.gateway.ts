@@ -31,7 +31,8 @@ const ALL_RUNS = 'all-runs';
 const RESYNC_MARGIN_MS = 10_000;
 
 /** Live run updates: a room per user, plus every run for admins who subscribe. */
-@WebSocketGateway({ namespace: RUNS_NAMESPACE, cors: { origin: true, credentials: true } })
+// Origins and CORS of the sockets: OnwardIoAdapter (ONWARD_CORS_ORIGINS).
+@WebSocketGateway({ namespace: RUNS_NAMESPACE })
 export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RunsGateway.name);
   private subscription: Subscription | null = null;

@@ -244,6 +244,36 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
     expect(stored.errorMessage).toBe('Unknown customer "Nobody Ltd"');
   });
 
+  it("keeps a TaskFailure's details as the task wrote them", async () => {
+    const run = row({});
+    await repository.insert([run]);
+    jest
+      .spyOn(salesReport(), 'run')
+      .mockRejectedValue(new TaskFailure('No orders in 1999', 'Customer Acme, year 1999'));
+
+    await executor.execute({ runId: run.id, ownerId }, new AbortController().signal);
+
+    const stored = await statusOf(run.id);
+    expect(stored.errorMessage).toBe('No orders in 1999');
+    expect(stored.errorDetails).toBe('Customer Acme, year 1999');
+  });
+
+  it("shows an unexpected error's message and a reference, never its stack", async () => {
+    const run = row({});
+    await repository.insert([run]);
+    const unexpected = new TypeError("Cannot read properties of undefined (reading 'total')");
+    jest.spyOn(salesReport(), 'run').mockRejectedValue(unexpected);
+
+    await executor.execute({ runId: run.id, ownerId }, new AbortController().signal);
+
+    const stored = await statusOf(run.id);
+    expect(stored.status).toBe('failed');
+    expect(stored.errorMessage).toBe(unexpected.message);
+    expect(stored.errorDetails).toMatch(/reference [0-9a-f]{12}/);
+    expect(stored.errorDetails).not.toContain('    at ');
+    expect(stored.errorDetails).not.toContain(__filename.split('/').slice(-3, -1).join('/'));
+  });
+
   it('leaves no listener on the worker signal once its runs are over', async () => {
     // The signal that fires when the worker stops lives as long as the process; a listener left
     // behind by every run (and every subtask) was a leak that grew with each run executed.

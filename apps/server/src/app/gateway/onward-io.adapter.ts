@@ -1,0 +1,31 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import type { IncomingMessage } from 'node:http';
+import type { Server, ServerOptions } from 'socket.io';
+
+import { socketOriginAllowed } from '../common/http-security';
+import type { OnwardConfig } from '../config/onward-config';
+
+/**
+ * Socket.IO with Onward's origin rule: browsers of this origin and of ONWARD_CORS_ORIGINS may open
+ * sockets (and the polling transport gets CORS headers for the listed origins); any other origin's
+ * handshake is refused.
+ */
+export class OnwardIoAdapter extends IoAdapter {
+  constructor(
+    app: INestApplicationContext,
+    private readonly config: OnwardConfig,
+  ) {
+    super(app);
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    const origins = this.config.corsOrigins;
+    return super.createIOServer(port, {
+      ...options,
+      cors: origins.length > 0 ? { origin: [...origins], credentials: true } : undefined,
+      allowRequest: (request: IncomingMessage, callback: (error: string | null | undefined, ok: boolean) => void) =>
+        callback(null, socketOriginAllowed(request, origins)),
+    }) as Server;
+  }
+}
