@@ -101,6 +101,12 @@ export interface OnwardConfig {
   logLevels: LogLevel[];
   /** `ONWARD_BENCH_TASKS=true`: the catalogue also lists the benchmark-only tasks (`bench-noop`). */
   benchTasks: boolean;
+  /**
+   * How old a user's account state (disabled, password changed) may be when a token is accepted, and
+   * how often the sockets' users are checked again (`ONWARD_ACCOUNT_CHECK_MS`, at most 30 s so that a
+   * disabled user is locked out within 60 s; shorter only for tests).
+   */
+  accountCheckMs: number;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
@@ -419,5 +425,6 @@ export function loadConfig(env: Environment): OnwardConfig {
     monitorDir: monitorDir(env),
     logLevels: logLevels(env),
     benchTasks,
+    accountCheckMs: positiveInt(env, 'ONWARD_ACCOUNT_CHECK_MS', 30_000, 30_000),
   };
 }
