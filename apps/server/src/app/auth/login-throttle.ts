@@ -15,8 +15,6 @@ import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
 import { redisOptions } from '../queue/redis-connection';
 
-/** Failed logins of one username from one address allowed within the window. */
-export const LOGIN_FAILURES_ALLOWED = 5;
 /** The window, and how long a blocked pair stays blocked: 15 minutes. */
 export const LOGIN_FAILURE_WINDOW_S = 15 * 60;
 
@@ -31,9 +29,12 @@ export class LoginThrottle implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(LoginThrottle.name);
   private readonly client: IORedis | null;
   private readonly failures: RateLimiterAbstract;
+  /** Failed logins of one username from one address allowed within the window (5 by default). */
+  private readonly allowed: number;
 
   constructor(@Inject(ONWARD_CONFIG) config: OnwardConfig) {
-    const options = { points: LOGIN_FAILURES_ALLOWED, duration: LOGIN_FAILURE_WINDOW_S };
+    this.allowed = config.loginMaxFailures;
+    const options = { points: this.allowed, duration: LOGIN_FAILURE_WINDOW_S };
     if (!config.redis) {
       this.client = null;
       this.failures = new RateLimiterMemory({ ...options, keyPrefix: 'login-fail' });
@@ -66,7 +67,7 @@ export class LoginThrottle implements OnModuleInit, OnModuleDestroy {
   /** Rejects with 429 while this pair is blocked; call before checking the password. */
   async assertAllowed(username: string, ip: string): Promise<void> {
     const state = await this.failures.get(key(username, ip));
-    if (state !== null && state.consumedPoints >= LOGIN_FAILURES_ALLOWED) throw tooMany(state.msBeforeNext);
+    if (state !== null && state.consumedPoints >= this.allowed) throw tooMany(state.msBeforeNext);
   }
 
   /** Counts a failed login; rejects with 429 when this one went beyond the limit (parallel attempts). */

@@ -142,6 +142,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ ONWARD_DATA_DIR: dataDir(), ONWARD_ACCOUNT_CHECK_MS: '200' }).accountCheckMs).toBe(200);
   });
 
+  it("blocks logins after the contract's five failures unless told otherwise", () => {
+    expect(loadConfig({ ONWARD_DATA_DIR: dataDir() }).loginMaxFailures).toBe(5);
+    expect(loadConfig({ ONWARD_DATA_DIR: dataDir(), ONWARD_LOGIN_MAX_FAILURES: '50' }).loginMaxFailures).toBe(50);
+  });
+
   it.each([
     ['empty', ''],
     ['short', 'too-short-a-key'],
@@ -198,6 +203,7 @@ describe('loadConfig', () => {
     [{ ONWARD_BENCH_TASKS: 'yes' }, 'ONWARD_BENCH_TASKS'],
     [{ ONWARD_ACCOUNT_CHECK_MS: '60000' }, 'ONWARD_ACCOUNT_CHECK_MS'],
     [{ ONWARD_ACCOUNT_CHECK_MS: '0' }, 'ONWARD_ACCOUNT_CHECK_MS'],
+    [{ ONWARD_LOGIN_MAX_FAILURES: 'none' }, 'ONWARD_LOGIN_MAX_FAILURES'],
   ])('stops on %j naming %s', (env, variable) => {
     let error: unknown;
     try {

@@ -107,6 +107,12 @@ export interface OnwardConfig {
    * disabled user is locked out within 60 s; shorter only for tests).
    */
   accountCheckMs: number;
+  /**
+   * Failed logins of one username from one address allowed in 15 minutes before that pair is blocked
+   * (`ONWARD_LOGIN_MAX_FAILURES`, the contract's 5 by default; suites that send many wrong passwords on
+   * purpose raise it).
+   */
+  loginMaxFailures: number;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
@@ -426,5 +432,6 @@ export function loadConfig(env: Environment): OnwardConfig {
     logLevels: logLevels(env),
     benchTasks,
     accountCheckMs: positiveInt(env, 'ONWARD_ACCOUNT_CHECK_MS', 30_000, 30_000),
+    loginMaxFailures: positiveInt(env, 'ONWARD_LOGIN_MAX_FAILURES', 5, 1_000_000),
   };
 }

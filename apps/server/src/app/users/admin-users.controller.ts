@@ -1,11 +1,15 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { AdminOnly } from '../auth/auth.decorators';
+import { NotFoundError } from '../common/domain-errors';
 import { CreateUserDto } from './dto/create-user.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
 import { LocalAccountsGuard } from './local-accounts.guard';
 import { type AdminUserView, UsersService } from './users.service';
+
+/** User ids are UUIDs: anything else names no user. */
+const UserId = new ParseUUIDPipe({ exceptionFactory: () => new NotFoundError('User not found') });
 
 @ApiTags('admin')
 @ApiBearerAuth()
@@ -31,7 +35,7 @@ export class AdminUsersController {
   @Patch(':id')
   @UseGuards(LocalAccountsGuard)
   @ApiOperation({ summary: "Change a user's name, password, roles or disabled flag (409 for the last enabled admin)" })
-  update(@Param('id') id: string, @Body() body: UpdateUserDto): Promise<AdminUserView> {
+  update(@Param('id', UserId) id: string, @Body() body: UpdateUserDto): Promise<AdminUserView> {
     return this.users.update(id, body);
   }
 }

@@ -119,7 +119,9 @@ export class UsersService implements OnModuleInit {
   }
 
   async update(id: string, body: UpdateUserDto): Promise<AdminUserView> {
-    if (Object.values(body).every((value) => value === undefined)) {
+    // The fields by name: the validation pipe hands a JSON array body over as an array (with a
+    // `constructor` property), which holds none of them.
+    if ([body.displayName, body.password, body.roles, body.disabled].every((value) => value === undefined)) {
       throw new ValidationError('Nothing to change: give displayName, password, roles or disabled', [
         { field: '(body)', message: 'must name at least one of displayName, password, roles, disabled' },
       ]);
