@@ -100,7 +100,7 @@ export class ChangePasswordDialog {
   protected newPassword = '';
   protected confirmation = '';
   protected readonly busy = signal(false);
-  protected readonly errors = signal<Record<string, string>>({});
+  protected readonly errors = signal<Partial<Record<string, string>>>({});
   protected readonly error = signal<string | null>(null);
 
   protected async submit(): Promise<void> {

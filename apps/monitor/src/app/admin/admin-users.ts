@@ -130,6 +130,9 @@ import { AuthStore } from '../auth/auth-store';
       font-weight: 500;
       color: var(--mat-sys-on-surface-variant);
     }
+    tbody tr {
+      height: 52px;
+    }
     tr.disabled td {
       color: var(--mat-sys-on-surface-variant);
     }
@@ -165,7 +168,7 @@ export class AdminUsers {
   protected readonly loaded = signal(false);
   protected readonly busy = signal(false);
   protected readonly error = signal<string | null>(null);
-  protected readonly errors = signal<Record<string, string>>({});
+  protected readonly errors = signal<Partial<Record<string, string>>>({});
   protected username = '';
   protected displayName = '';
   protected password = '';
