@@ -260,8 +260,15 @@ describeEachDatabase('user accounts', (db) => {
       expectError(await first.post('/api/auth/password', { newPassword: 'a-new-password' }), 400);
       expect((await login(server.url, 'bob', 'bob')).status).toBe(200); // nothing changed yet
 
+      const socket = await connectRuns(server.url, second.token as string);
+      const disconnected = new Promise<string>((resolve) => socket.socket.once('disconnect', resolve));
       const res = await first.post('/api/auth/password', { currentPassword: 'bob', newPassword: 'a-new-password' });
       expect(res.status).toBe(204);
+      try {
+        expect(await disconnected).toBe('io server disconnect'); // a socket of an older token
+      } finally {
+        socket.close();
+      }
       expectError(await login(server.url, 'bob', 'bob'), 401);
       const after = await loginAs(server.url, 'bob', 'a-new-password');
       expect((await after.get('/api/auth/me')).status).toBe(200);
@@ -312,6 +319,21 @@ describeEachDatabase('user accounts', (db) => {
         }
       }, 60_000);
     }
+  });
+});
+
+describeEachDatabase('the demo hint', (db) => {
+  const server = useServer(db);
+
+  it('leaves out a disabled demo account, and lists it again once enabled', async () => {
+    const admin = await Api.as(server.url, 'admin');
+    const alice = await Api.as(server.url, 'alice');
+    const options = async () => (await request(server.url).get('/api/auth/options')).body as { demoUsers: string[] };
+    expect((await options()).demoUsers).toEqual(['alice', 'bob', 'admin']);
+    expect((await admin.patch(`/api/admin/users/${alice.userId}`, { disabled: true })).status).toBe(200);
+    expect((await options()).demoUsers).toEqual(['bob', 'admin']);
+    expect((await admin.patch(`/api/admin/users/${alice.userId}`, { disabled: false })).status).toBe(200);
+    expect((await options()).demoUsers).toEqual(['alice', 'bob', 'admin']);
   });
 });
 

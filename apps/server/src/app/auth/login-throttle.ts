@@ -35,7 +35,8 @@ export class LoginThrottle implements OnModuleInit, OnModuleDestroy {
   constructor(@Inject(ONWARD_CONFIG) config: OnwardConfig) {
     this.allowed = config.loginMaxFailures;
     const options = { points: this.allowed, duration: LOGIN_FAILURE_WINDOW_S };
-    if (!config.redis) {
+    // A worker serves no logins: no Redis connection for it.
+    if (!config.redis || config.role === 'worker') {
       this.client = null;
       this.failures = new RateLimiterMemory({ ...options, keyPrefix: 'login-fail' });
       return;
