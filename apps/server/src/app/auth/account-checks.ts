@@ -14,6 +14,9 @@ interface AccountState {
   passwordChangedAtMs: number;
 }
 
+/** Users read by one statement of `refresh`. */
+const REFRESH_SLICE = 1000;
+
 /** Users remembered at most; the memory is cleared when full. */
 const USERS_MAX = 10_000;
 
@@ -49,12 +52,16 @@ export class AccountChecks {
   async refresh(userIds: string[]): Promise<void> {
     if (this.config.auth.mode !== 'local' || userIds.length === 0) return;
     const checkedAt = Date.now();
-    const rows = await this.users.find({
-      select: { id: true, disabled: true, passwordChangedAt: true },
-      where: { id: In(userIds) },
-    });
-    const found = new Map(rows.map((row) => [row.id, toState(row)]));
-    for (const id of userIds) this.remember(id, found.get(id) ?? null, checkedAt);
+    // In slices: the databases bound how many parameters one statement may carry.
+    for (let start = 0; start < userIds.length; start += REFRESH_SLICE) {
+      const ids = userIds.slice(start, start + REFRESH_SLICE);
+      const rows = await this.users.find({
+        select: { id: true, disabled: true, passwordChangedAt: true },
+        where: { id: In(ids) },
+      });
+      const found = new Map(rows.map((row) => [row.id, toState(row)]));
+      for (const id of ids) this.remember(id, found.get(id) ?? null, checkedAt);
+    }
   }
 
   /** The account changed on this process (an admin's edit, a password change): read it again next time. */

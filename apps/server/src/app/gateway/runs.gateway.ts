@@ -13,6 +13,7 @@ import type { Namespace, Socket } from 'socket.io';
 import { AccountChecks } from '../auth/account-checks';
 import { type AuthUser, isAdmin } from '../auth/auth-user';
 import { AuthService } from '../auth/auth.service';
+import { UnauthorizedError } from '../common/domain-errors';
 import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
 import { RunEvents } from '../runs/run-events';
@@ -121,7 +122,9 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     }
     for (const socket of sockets) {
       const token = (socket.handshake.auth as Record<string, unknown>)['token'] as string;
-      this.auth.verify(token).catch(() => socket.disconnect(true));
+      this.auth.verify(token).catch((error: unknown) => {
+        if (error instanceof UnauthorizedError) socket.disconnect(true);
+      });
     }
   }
 
