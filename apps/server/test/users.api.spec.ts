@@ -122,6 +122,10 @@ describeEachDatabase('user accounts', (db) => {
         roles: ['user', 'admin'],
       });
       expect((await carol.get('/api/admin/users')).status).toBe(200);
+      // Demoted, her token (which still says admin) opens the admin routes no more.
+      expect((await admin.patch(`/api/admin/users/${created.id}`, { roles: ['user'] })).status).toBe(200);
+      expectError(await carol.get('/api/admin/users'), 403);
+      expect((await carol.get('/api/auth/me')).body).toMatchObject({ roles: ['user'] });
 
       const before = (await admin.get('/api/admin/users')).body as AdminUser[];
       expectError(

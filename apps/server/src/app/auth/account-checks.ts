@@ -5,11 +5,13 @@ import { In, Repository } from 'typeorm';
 import { UnauthorizedError } from '../common/domain-errors';
 import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
-import { UserEntity } from './user.entity';
+import { type Role, UserEntity } from './user.entity';
 
 /** What a token's acceptance depends on beyond its signature; null = no such user. */
 interface AccountState {
   disabled: boolean;
+  /** The roles now (a token carries those of its login: a demotion must not wait for its expiry). */
+  roles: Role[];
   /** Tokens issued before this instant (epoch ms) are no longer accepted; 0 = never changed. */
   passwordChangedAtMs: number;
 }
@@ -36,16 +38,20 @@ export class AccountChecks {
     @Inject(ONWARD_CONFIG) private readonly config: OnwardConfig,
   ) {}
 
-  /** Rejects with UnauthorizedError unless a token of this user issued at `issuedAtMs` still works. */
-  async assertAllowed(userId: string, issuedAtMs: number): Promise<void> {
+  /**
+   * Rejects with UnauthorizedError unless a token of this user issued at `issuedAtMs` still works;
+   * resolves with the user's roles now (null in jwt mode, where the token's roles hold).
+   */
+  async assertAllowed(userId: string, issuedAtMs: number): Promise<Role[] | null> {
     // The host application owns its users in jwt mode; Onward disables no one there.
-    if (this.config.auth.mode !== 'local') return;
+    if (this.config.auth.mode !== 'local') return null;
     const state = await this.state(userId);
     if (!state) throw new UnauthorizedError('The user of this token no longer exists');
     if (state.disabled) throw new UnauthorizedError('This account is disabled');
     if (issuedAtMs < state.passwordChangedAtMs) {
       throw new UnauthorizedError('The password was changed since this token was issued; log in again');
     }
+    return state.roles;
   }
 
   /** Reads the state of these users in one query (the gateway's periodic check of its sockets). */
@@ -56,7 +62,7 @@ export class AccountChecks {
     for (let start = 0; start < userIds.length; start += REFRESH_SLICE) {
       const ids = userIds.slice(start, start + REFRESH_SLICE);
       const rows = await this.users.find({
-        select: { id: true, disabled: true, passwordChangedAt: true },
+        select: { id: true, disabled: true, passwordChangedAt: true, roles: true },
         where: { id: In(ids) },
       });
       const found = new Map(rows.map((row) => [row.id, toState(row)]));
@@ -78,7 +84,7 @@ export class AccountChecks {
     if (!pending) {
       const checkedAt = Date.now();
       const load: Promise<AccountState | null> = this.users
-        .findOne({ select: { id: true, disabled: true, passwordChangedAt: true }, where: { id: userId } })
+        .findOne({ select: { id: true, disabled: true, passwordChangedAt: true, roles: true }, where: { id: userId } })
         .then((row) => {
           const state = row ? toState(row) : null;
           // A forget() during the read means this state may be stale: keep it for this caller only.
@@ -100,9 +106,10 @@ export class AccountChecks {
   }
 }
 
-function toState(row: Pick<UserEntity, 'disabled' | 'passwordChangedAt'>): AccountState {
+function toState(row: Pick<UserEntity, 'disabled' | 'passwordChangedAt' | 'roles'>): AccountState {
   return {
     disabled: row.disabled,
+    roles: row.roles,
     passwordChangedAtMs: row.passwordChangedAt ? Date.parse(row.passwordChangedAt) : 0,
   };
 }

@@ -32,6 +32,12 @@ function toAuthUser(user: UserEntity): AuthUser {
   return { id: user.id, username: user.username, displayName: user.displayName, roles: user.roles };
 }
 
+/** The user with the roles their account has now (an admin may have changed them since the login). */
+function withRoles(user: AuthUser, roles: Role[] | null): AuthUser {
+  if (!roles || (roles.length === user.roles.length && roles.every((role) => user.roles.includes(role)))) return user;
+  return Object.freeze({ ...user, roles: Object.freeze([...roles]) as Role[] });
+}
+
 /** Verified tokens remembered at most; the memory is cleared when full. */
 const VERIFIED_TOKENS_MAX = 10_000;
 
@@ -137,8 +143,7 @@ export class AuthService implements OnModuleInit {
     // monitor or script carries the same token).
     const known = this.verified.get(token);
     if (known && known.expiresAt > Date.now()) {
-      await this.accounts.assertAllowed(known.user.id, known.issuedAtMs);
-      return known.user;
+      return withRoles(known.user, await this.accounts.assertAllowed(known.user.id, known.issuedAtMs));
     }
     let user: AuthUser;
     let issuedAtMs: number;
@@ -160,8 +165,7 @@ export class AuthService implements OnModuleInit {
       throw new UnauthorizedError('Invalid or expired access token');
     }
     // Outside the try: a disabled account says so, instead of "invalid token".
-    await this.accounts.assertAllowed(user.id, issuedAtMs);
-    return user;
+    return withRoles(user, await this.accounts.assertAllowed(user.id, issuedAtMs));
   }
 
   async me(user: AuthUser): Promise<AuthUser> {

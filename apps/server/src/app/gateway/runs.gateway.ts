@@ -108,8 +108,8 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModule
 
   /**
    * Disconnects the sockets whose user was disabled or changed their password since the socket's
-   * token was issued: one query for every user with a socket on this process, then each socket's
-   * token is checked against the fresh account states.
+   * token was issued, and takes every user's runs away from demoted admins: one query for every user
+   * with a socket on this process, then each socket's token is checked against the fresh states.
    */
   async checkAccounts(): Promise<void> {
     if (!this.namespace || this.namespace.sockets.size === 0) return;
@@ -122,9 +122,16 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     }
     for (const socket of sockets) {
       const token = (socket.handshake.auth as Record<string, unknown>)['token'] as string;
-      this.auth.verify(token).catch((error: unknown) => {
-        if (error instanceof UnauthorizedError) socket.disconnect(true);
-      });
+      this.auth.verify(token).then(
+        (user) => {
+          // Roles as they are now: a demoted admin stops receiving every user's runs.
+          socket.data.user = user;
+          if (!isAdmin(user)) void socket.leave(ALL_RUNS);
+        },
+        (error: unknown) => {
+          if (error instanceof UnauthorizedError) socket.disconnect(true);
+        },
+      );
     }
   }
 
