@@ -296,7 +296,13 @@ describeEachDatabase('user accounts', (db) => {
   describe('login throttling', () => {
     it('blocks a username from one address after five failures, whatever the password', async () => {
       const user = await createUser(fresh('judy'));
-      for (let i = 0; i < 5; i++) expectError(await login(server.url, user.username, `wrong-${i}`), 401);
+      // X-Forwarded-For is anyone's to write: without ONWARD_TRUST_PROXY it changes nothing.
+      for (let i = 0; i < 5; i++) {
+        expectError(
+          await login(server.url, user.username, `wrong-${i}`).set('X-Forwarded-For', `198.51.100.${i}`),
+          401,
+        );
+      }
       const blocked = await login(server.url, user.username, 'a-good-password');
       expectError(blocked, 429);
       const retryAfter = Number(blocked.headers['retry-after']);
@@ -323,6 +329,18 @@ describeEachDatabase('user accounts', (db) => {
         }
       }, 60_000);
     }
+  });
+});
+
+describeEachDatabase('login throttling behind a trusted proxy', (db) => {
+  const server = useServer(db, { ONWARD_TRUST_PROXY: '127.0.0.1' });
+  const from = (client: string, password: string) => login(server.url, 'bob', password).set('X-Forwarded-For', client);
+
+  it('counts per client address as the proxy reports it', async () => {
+    for (let i = 0; i < 5; i++) expectError(await from('203.0.113.5', 'wrong'), 401);
+    expectError(await from('203.0.113.5', 'bob'), 429);
+    expect((await from('203.0.113.6', 'bob')).status).toBe(200);
+    expect((await login(server.url, 'bob', 'bob')).status).toBe(200); // the proxy's own address
   });
 });
 

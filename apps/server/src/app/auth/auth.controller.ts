@@ -25,7 +25,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Exchange username and password for an access token' })
   @ApiTooManyRequestsResponse({ description: 'Five failed logins of this username from this address in 15 minutes' })
   login(@Body() body: LoginDto, @Req() request: FastifyRequest): Promise<{ accessToken: string; user: AuthUser }> {
-    // The socket's address: X-Forwarded-For is not trusted, any client could write it.
+    // The socket's address; X-Forwarded-For only from a proxy that ONWARD_TRUST_PROXY names (any client can write it).
     return this.auth.login(body.username, body.password, request.ip);
   }
 

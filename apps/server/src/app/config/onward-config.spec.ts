@@ -147,6 +147,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ ONWARD_DATA_DIR: dataDir(), ONWARD_LOGIN_MAX_FAILURES: '50' }).loginMaxFailures).toBe(50);
   });
 
+  it('trusts no proxy unless told which', () => {
+    const trust = (value?: string) =>
+      loadConfig({ ONWARD_DATA_DIR: dataDir(), ...(value === undefined ? {} : { ONWARD_TRUST_PROXY: value }) })
+        .trustProxy;
+    expect(trust()).toBe(false);
+    expect(trust('false')).toBe(false);
+    expect(trust('true')).toBe(true);
+    expect(trust('10.0.0.1, 10.1.0.0/16,::1')).toEqual(['10.0.0.1', '10.1.0.0/16', '::1']);
+  });
+
   it.each([
     ['empty', ''],
     ['short', 'too-short-a-key'],
@@ -204,6 +214,9 @@ describe('loadConfig', () => {
     [{ ONWARD_ACCOUNT_CHECK_MS: '60000' }, 'ONWARD_ACCOUNT_CHECK_MS'],
     [{ ONWARD_ACCOUNT_CHECK_MS: '0' }, 'ONWARD_ACCOUNT_CHECK_MS'],
     [{ ONWARD_LOGIN_MAX_FAILURES: 'none' }, 'ONWARD_LOGIN_MAX_FAILURES'],
+    [{ ONWARD_TRUST_PROXY: 'nginx' }, 'ONWARD_TRUST_PROXY'],
+    [{ ONWARD_TRUST_PROXY: '2' }, 'ONWARD_TRUST_PROXY'],
+    [{ ONWARD_TRUST_PROXY: '10.0.0.0/33' }, 'ONWARD_TRUST_PROXY'],
   ])('stops on %j naming %s', (env, variable) => {
     let error: unknown;
     try {
