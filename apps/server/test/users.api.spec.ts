@@ -247,7 +247,7 @@ describeEachDatabase('user accounts', (db) => {
   });
 
   describe('POST /api/auth/password', () => {
-    it('changes the password, ends the other sessions and the demo hint', async () => {
+    it('changes the password, ends the other sessions (not this one) and the demo hint', async () => {
       const first = await Api.as(server.url, 'bob');
       const second = await Api.as(server.url, 'bob');
       expect((await request(server.url).get('/api/auth/options')).body).toMatchObject({
@@ -277,6 +277,7 @@ describeEachDatabase('user accounts', (db) => {
       const after = await loginAs(server.url, 'bob', 'a-new-password');
       expect((await after.get('/api/auth/me')).status).toBe(200);
       expectError(await second.get('/api/auth/me'), 401);
+      expect((await first.get('/api/auth/me')).status).toBe(200); // the session that changed it goes on
       expect((await request(server.url).get('/api/auth/options')).body).toEqual({
         mode: 'local',
         demoUsers: expect.not.arrayContaining(['bob']),

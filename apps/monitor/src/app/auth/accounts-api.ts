@@ -44,16 +44,11 @@ export class AccountsApi {
     return firstValueFrom(this.http.get<AuthOptions>('/api/auth/options'));
   }
 
-  /**
-   * Changes the caller's password, then signs in again with it: the change ends every session of the
-   * user, this one included.
-   */
+  /** Changes the caller's password; this session goes on, the user's other sessions end. */
   async changePassword(currentPassword: string, newPassword: string): Promise<void> {
-    const username = this.auth.user()?.username;
     await firstValueFrom(
       this.http.post<void>('/api/auth/password', { currentPassword, newPassword }, { headers: this.headers() }),
     );
-    if (username) await this.auth.login(username, newPassword);
   }
 
   listUsers(): Promise<AccountView[]> {

@@ -14,6 +14,8 @@ interface AccountState {
   roles: Role[];
   /** Tokens issued before this instant (epoch ms) are no longer accepted; 0 = never changed. */
   passwordChangedAtMs: number;
+  /** Except the token of this session, which changed the password. */
+  passwordSession: string | null;
 }
 
 /** Users read by one statement of `refresh`. */
@@ -39,16 +41,17 @@ export class AccountChecks {
   ) {}
 
   /**
-   * Rejects with UnauthorizedError unless a token of this user issued at `issuedAtMs` still works;
-   * resolves with the user's roles now (null in jwt mode, where the token's roles hold).
+   * Rejects with UnauthorizedError unless a token of this user issued at `issuedAtMs` in session
+   * `sessionId` still works; resolves with the user's roles now (null in jwt mode, where the token's
+   * roles hold).
    */
-  async assertAllowed(userId: string, issuedAtMs: number): Promise<Role[] | null> {
+  async assertAllowed(userId: string, issuedAtMs: number, sessionId: string | null): Promise<Role[] | null> {
     // The host application owns its users in jwt mode; Onward disables no one there.
     if (this.config.auth.mode !== 'local') return null;
     const state = await this.state(userId);
     if (!state) throw new UnauthorizedError('The user of this token no longer exists');
     if (state.disabled) throw new UnauthorizedError('This account is disabled');
-    if (issuedAtMs < state.passwordChangedAtMs) {
+    if (issuedAtMs < state.passwordChangedAtMs && (sessionId === null || sessionId !== state.passwordSession)) {
       throw new UnauthorizedError('The password was changed since this token was issued; log in again');
     }
     return state.roles;
@@ -62,7 +65,7 @@ export class AccountChecks {
     for (let start = 0; start < userIds.length; start += REFRESH_SLICE) {
       const ids = userIds.slice(start, start + REFRESH_SLICE);
       const rows = await this.users.find({
-        select: { id: true, disabled: true, passwordChangedAt: true, roles: true },
+        select: { id: true, disabled: true, passwordChangedAt: true, passwordSession: true, roles: true },
         where: { id: In(ids) },
       });
       const found = new Map(rows.map((row) => [row.id, toState(row)]));
@@ -84,7 +87,10 @@ export class AccountChecks {
     if (!pending) {
       const checkedAt = Date.now();
       const load: Promise<AccountState | null> = this.users
-        .findOne({ select: { id: true, disabled: true, passwordChangedAt: true, roles: true }, where: { id: userId } })
+        .findOne({
+          select: { id: true, disabled: true, passwordChangedAt: true, passwordSession: true, roles: true },
+          where: { id: userId },
+        })
         .then((row) => {
           const state = row ? toState(row) : null;
           // A forget() during the read means this state may be stale: keep it for this caller only.
@@ -106,10 +112,11 @@ export class AccountChecks {
   }
 }
 
-function toState(row: Pick<UserEntity, 'disabled' | 'passwordChangedAt' | 'roles'>): AccountState {
+function toState(row: Pick<UserEntity, 'disabled' | 'passwordChangedAt' | 'passwordSession' | 'roles'>): AccountState {
   return {
     disabled: row.disabled,
     roles: row.roles,
     passwordChangedAtMs: row.passwordChangedAt ? Date.parse(row.passwordChangedAt) : 0,
+    passwordSession: row.passwordSession,
   };
 }

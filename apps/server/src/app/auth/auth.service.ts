@@ -20,6 +20,8 @@ interface TokenClaims {
   roles: Role[];
   /** Issue time in milliseconds (`iat` has whole seconds): a password change ends the tokens issued before it. */
   iat_ms?: number;
+  /** The login this token belongs to: the session that changes its password keeps its token. */
+  sid?: string;
 }
 
 const DEMO_USERS: { username: string; displayName: string; roles: Role[] }[] = [
@@ -51,7 +53,10 @@ export class AuthService implements OnModuleInit {
   // Compared against when the user does not exist, so that timing does not reveal usernames.
   private readonly dummyHash = hashPassword(randomUUID());
   /** Tokens whose signature was checked, with their user and expiry. */
-  private readonly verified = new Map<string, { user: AuthUser; expiresAt: number; issuedAtMs: number }>();
+  private readonly verified = new Map<
+    string,
+    { user: AuthUser; expiresAt: number; issuedAtMs: number; sessionId: string | null }
+  >();
 
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
@@ -133,6 +138,7 @@ export class AuthService implements OnModuleInit {
       name: user.displayName,
       roles: user.roles,
       iat_ms: Date.now(),
+      sid: randomUUID(),
     };
     return { accessToken: await this.jwt.signAsync(claims), user: authUser };
   }
@@ -143,10 +149,12 @@ export class AuthService implements OnModuleInit {
     // monitor or script carries the same token).
     const known = this.verified.get(token);
     if (known && known.expiresAt > Date.now()) {
-      return withRoles(known.user, await this.accounts.assertAllowed(known.user.id, known.issuedAtMs));
+      const roles = await this.accounts.assertAllowed(known.user.id, known.issuedAtMs, known.sessionId);
+      return withRoles(known.user, roles);
     }
     let user: AuthUser;
     let issuedAtMs: number;
+    let sessionId: string | null;
     try {
       const claims = this.jwt.verify<TokenClaims & { exp?: number; iat?: number }>(token);
       if (typeof claims.sub !== 'string' || !Array.isArray(claims.roles)) throw new Error('bad claims');
@@ -157,15 +165,22 @@ export class AuthService implements OnModuleInit {
         roles: Object.freeze([...claims.roles]) as Role[],
       });
       issuedAtMs = typeof claims.iat_ms === 'number' ? claims.iat_ms : (claims.iat ?? 0) * 1000;
+      sessionId = typeof claims.sid === 'string' ? claims.sid : null;
       if (typeof claims.exp === 'number') {
         if (this.verified.size >= VERIFIED_TOKENS_MAX) this.verified.clear();
-        this.verified.set(token, { user, expiresAt: claims.exp * 1000, issuedAtMs });
+        this.verified.set(token, { user, expiresAt: claims.exp * 1000, issuedAtMs, sessionId });
       }
     } catch {
       throw new UnauthorizedError('Invalid or expired access token');
     }
     // Outside the try: a disabled account says so, instead of "invalid token".
-    return withRoles(user, await this.accounts.assertAllowed(user.id, issuedAtMs));
+    return withRoles(user, await this.accounts.assertAllowed(user.id, issuedAtMs, sessionId));
+  }
+
+  /** The session (`sid`) of a valid access token, null for a token without one. */
+  async sessionOf(token: string): Promise<string | null> {
+    await this.verify(token);
+    return this.verified.get(token)?.sessionId ?? null;
   }
 
   async me(user: AuthUser): Promise<AuthUser> {

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import type { AuthUser } from '../auth/auth-user';
@@ -16,8 +16,18 @@ export class PasswordController {
   @Post()
   @HttpCode(204)
   @UseGuards(LocalAccountsGuard)
-  @ApiOperation({ summary: "Change the caller's password; their other sessions end within 60 s" })
-  change(@CurrentUser() user: AuthUser, @Body() body: ChangePasswordDto): Promise<void> {
-    return this.users.changePassword(user, body.currentPassword, body.newPassword);
+  @ApiOperation({ summary: "Change the caller's password; this token goes on, their other sessions end within 60 s" })
+  change(
+    @CurrentUser() user: AuthUser,
+    @Headers('authorization') authorization: string,
+    @Body() body: ChangePasswordDto,
+  ): Promise<void> {
+    // The guard has checked the header; its token is the session that goes on.
+    return this.users.changePassword(
+      user,
+      authorization.slice('Bearer '.length),
+      body.currentPassword,
+      body.newPassword,
+    );
   }
 }

@@ -105,6 +105,7 @@ export class UsersService implements OnModuleInit {
       createdAt: new Date().toISOString(),
       disabled: false,
       passwordChangedAt: null,
+      passwordSession: null,
     });
     const taken = () => new ConflictError(`The username "${body.username}" is taken`);
     if (await this.users.existsBy({ username: body.username })) throw taken();
@@ -138,6 +139,7 @@ export class UsersService implements OnModuleInit {
       if (passwordHash !== undefined) {
         next.passwordHash = passwordHash;
         next.passwordChangedAt = new Date().toISOString();
+        next.passwordSession = null; // an admin's reset ends every session of the user
       }
       if (isEnabledAdmin(user) && !isEnabledAdmin(next)) {
         const others = (await this.enabledAdmins(users)).filter((admin) => admin.id !== id);
@@ -153,6 +155,7 @@ export class UsersService implements OnModuleInit {
           disabled: next.disabled,
           passwordHash: next.passwordHash,
           passwordChangedAt: next.passwordChangedAt,
+          passwordSession: next.passwordSession,
         },
       );
       return next;
@@ -162,7 +165,8 @@ export class UsersService implements OnModuleInit {
     return toView(updated);
   }
 
-  async changePassword(caller: AuthUser, currentPassword: string, newPassword: string): Promise<void> {
+  /** The caller's own change: the session of `token` goes on, every other one of the user ends. */
+  async changePassword(caller: AuthUser, token: string, currentPassword: string, newPassword: string): Promise<void> {
     const user = await this.users.findOneBy({ id: caller.id });
     if (!user) throw new UnauthorizedError('The user of this token no longer exists');
     // 400, not 401: the client must not take a mistyped password for an expired session.
@@ -171,9 +175,14 @@ export class UsersService implements OnModuleInit {
         { field: 'currentPassword', message: 'currentPassword is not the current password' },
       ]);
     }
+    const session = await this.auth.sessionOf(token);
     await this.users.update(
       { id: user.id },
-      { passwordHash: await hashPassword(newPassword), passwordChangedAt: new Date().toISOString() },
+      {
+        passwordHash: await hashPassword(newPassword),
+        passwordChangedAt: new Date().toISOString(),
+        passwordSession: session,
+      },
     );
     this.accounts.forget(user.id);
     await this.auth.refreshDemoAccounts();
