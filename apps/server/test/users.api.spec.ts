@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import request from 'supertest';
 
-import { Api, pollUntil } from './support/api';
+import { Api, pollUntil, recalc } from './support/api';
 import { type LoginResponse, expectError, expectFieldError } from './support/contract';
 import { describeEachDatabase } from './support/databases';
 import { type TestServer, bootServer, useServer } from './support/server';
@@ -242,6 +242,40 @@ describeEachDatabase('user accounts', (db) => {
         }
       } finally {
         await other.close();
+      }
+    }, 60_000);
+  });
+
+  describe('a demoted admin', () => {
+    it("stops receiving every user's runs on their socket", async () => {
+      const lenaAccount = await createUser(fresh('lena'), ['admin']);
+      const lena = await loginAs(server.url, lenaAccount.username, 'a-good-password');
+      const lenaSocket = await connectRuns(server.url, lena.token as string);
+      const adminSocket = await connectRuns(server.url, admin.token as string);
+      // A disabled account's socket is dropped by the same periodic check that reads lena's roles.
+      const sentinelAccount = await createUser(fresh('sentinel'));
+      const sentinel = await loginAs(server.url, sentinelAccount.username, 'a-good-password');
+      const sentinelSocket = await connectRuns(server.url, sentinel.token as string);
+      const sentinelDropped = new Promise<string>((resolve) => sentinelSocket.socket.once('disconnect', resolve));
+      try {
+        lenaSocket.emit('subscribe.all');
+        adminSocket.emit('subscribe.all');
+        const bob = await Api.as(server.url, 'bob');
+        const before = await bob.startRun(recalc(0.5));
+        await lenaSocket.waitForRun(before.id, (r) => r.status === 'completed', 30_000); // control
+
+        expect((await admin.patch(`/api/admin/users/${lenaAccount.id}`, { roles: ['user'] })).status).toBe(200);
+        expect((await admin.patch(`/api/admin/users/${sentinelAccount.id}`, { disabled: true })).status).toBe(200);
+        expect(await sentinelDropped).toBe('io server disconnect');
+
+        const after = await bob.startRun(recalc(0.5));
+        await adminSocket.waitForRun(after.id, (r) => r.status === 'completed', 30_000);
+        expect(lenaSocket.updates((r) => r.id === after.id)).toEqual([]);
+        expect(lenaSocket.socket.connected).toBe(true);
+      } finally {
+        lenaSocket.close();
+        adminSocket.close();
+        sentinelSocket.close();
       }
     }, 60_000);
   });
