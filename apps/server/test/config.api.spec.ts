@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { createOnwardApp } from '../src/app/app.factory';
-import { ensureBuiltServer, startExpectingExit } from './support/process';
+import request from 'supertest';
+
+import { expectError } from './support/contract';
+import { ServerProcess, ensureBuiltServer, startExpectingExit } from './support/process';
 
 // "A bad value (an unparsable URL, a negative concurrency) stops the server at start with a message
 // that names the variable." Configuration is read before any database is touched, so this suite
@@ -56,5 +59,39 @@ describe('configuration', () => {
       },
       40_000,
     );
+
+    it('refuses the demo users under NODE_ENV=production, naming ONWARD_DEMO_USERS', async () => {
+      const { code, output } = await startExpectingExit({
+        ONWARD_DATA_DIR: dataDir,
+        NODE_ENV: 'production',
+        ONWARD_DEMO_USERS: 'true',
+      });
+      expect(code).not.toBe(0);
+      expect(code).not.toBeNull();
+      expect(output).toContain('ONWARD_DEMO_USERS');
+    }, 40_000);
+
+    it('has no demo users under NODE_ENV=production, and makes the start-up admin', async () => {
+      const productionDir = mkdtempSync(join(tmpdir(), 'onward-production-'));
+      const server = await ServerProcess.start({
+        ONWARD_DATA_DIR: productionDir,
+        NODE_ENV: 'production',
+        ONWARD_BOOTSTRAP_ADMIN: 'owner:owner-password',
+      });
+      try {
+        for (const username of ['alice', 'bob', 'admin']) {
+          expectError(await request(server.url).post('/api/auth/login').send({ username, password: username }), 401);
+        }
+        expect((await request(server.url).get('/api/auth/options')).body).toEqual({ mode: 'local', demoUsers: [] });
+        const owner = await request(server.url)
+          .post('/api/auth/login')
+          .send({ username: 'owner', password: 'owner-password' });
+        expect(owner.status).toBe(200);
+        expect((owner.body as { user: { roles: string[] } }).user.roles).toEqual(['user', 'admin']);
+      } finally {
+        await server.stop();
+        rmSync(productionDir, { recursive: true, force: true });
+      }
+    }, 60_000);
   });
 });

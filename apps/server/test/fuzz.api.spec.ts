@@ -29,8 +29,11 @@ import {
   extremeRunBody,
   forgedClaims,
   type Forger,
+  invalidCreateUserBody,
   invalidListPair,
+  invalidPasswordBody,
   invalidRunBody,
+  invalidUpdateUserBody,
   nonString,
   nonUuidSegment,
   queryString,
@@ -86,7 +89,9 @@ function wireBody(body: Exclude<Call['body'], undefined>): string | Buffer {
 }
 
 describeEachDatabase('fuzz', (db) => {
-  const server = useServer(db);
+  // The generated logins include demo usernames with wrong passwords, far more than the five failures
+  // after which a username is blocked from one address; the limit itself is tested in `users`.
+  const server = useServer(db, { ONWARD_LOGIN_MAX_FAILURES: '100000' });
   const apis: Partial<Record<Call['as'], Api>> = {};
   let rows: StoredRowReader;
   let stored: Record<string, string[]>;
@@ -227,6 +232,86 @@ describeEachDatabase('fuzz', (db) => {
           [400, 401],
         );
       });
+    }, 60_000);
+
+    it('rejects generated POST /api/admin/users bodies with 400 (403 for non-admins)', async () => {
+      const cases = fc.oneof(
+        { weight: 6, arbitrary: invalidCreateUserBody.map((c) => ({ ...c, as: 'admin' as const })) },
+        { weight: 1, arbitrary: invalidCreateUserBody.map((c) => ({ ...c, as: 'alice' as const })) },
+      );
+      await check(cases, 60, async (c) => {
+        const res = await expectRejected(
+          { method: 'post', path: '/api/admin/users', headers: JSON_TYPE, body: c.body, as: c.as },
+          // A body that is no JSON object may fail before the route knows who is asking.
+          c.as === 'admin' ? [400] : c.body instanceof JsonObject ? [403] : [400, 403],
+        );
+        if (res.status === 400 && c.body instanceof JsonObject) {
+          expect((res.body as ErrorBody).details?.length).toBeGreaterThan(0);
+        }
+      });
+      // A well-formed body with a username in use.
+      await expectRejected(
+        {
+          method: 'post',
+          path: '/api/admin/users',
+          headers: JSON_TYPE,
+          body: new JsonObject([
+            ['username', 'alice'],
+            ['displayName', 'Another Alice'],
+            ['password', 'a-good-password'],
+            ['roles', []],
+          ]),
+          as: 'admin',
+        },
+        [409],
+      );
+    }, 60_000);
+
+    it('rejects generated PATCH /api/admin/users/:id bodies and ids', async () => {
+      const aliceId = api('alice').userId;
+      const adminId = api('admin').userId;
+      const calls = fc.oneof(
+        {
+          weight: 5,
+          arbitrary: invalidUpdateUserBody.map((c) => ({ id: aliceId, body: c.body, as: 'admin' as const })),
+        },
+        // Ids of no user: 404 for a valid body (400 would also do for a bad one).
+        {
+          weight: 1,
+          arbitrary: fc.tuple(fc.oneof(nonUuidSegment, fc.uuid()), fc.boolean()).map(([id, disabled]) => ({
+            id,
+            body: new JsonObject([['disabled', disabled]]) as Json,
+            as: 'admin' as const,
+          })),
+        },
+        // The one admin may neither be disabled nor demoted (409), and alice may not edit anyone (403).
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom<{ id: string; body: Json; as: 'admin' | 'alice' }>(
+            { id: adminId, body: new JsonObject([['disabled', true]]), as: 'admin' },
+            { id: adminId, body: new JsonObject([['roles', ['user']]]), as: 'admin' },
+            { id: aliceId, body: new JsonObject([['roles', ['admin']]]), as: 'alice' },
+            { id: adminId, body: new JsonObject([['disabled', true]]), as: 'alice' },
+          ),
+        },
+      );
+      await check(calls, 60, async ({ id, body, as }) => {
+        await expectRejected(
+          { method: 'patch', path: `/api/admin/users/${id}`, headers: JSON_TYPE, body, as },
+          as === 'alice' ? [403] : [400, 404, 409],
+        );
+      });
+    }, 60_000);
+
+    it('rejects generated POST /api/auth/password bodies with 400', async () => {
+      await check(invalidPasswordBody('alice'), 40, async (c) => {
+        const res = await expectRejected(
+          { method: 'post', path: '/api/auth/password', headers: JSON_TYPE, body: c.body, as: 'alice' },
+          [400],
+        );
+        if (c.body instanceof JsonObject) expect((res.body as ErrorBody).details?.length).toBeGreaterThan(0);
+      });
+      expect((await api('alice').get('/api/auth/me')).status).toBe(200); // the session goes on
     }, 60_000);
 
     it('rejects generated PATCH /api/runs/:id bodies', async () => {
@@ -372,6 +457,9 @@ describeEachDatabase('fuzz', (db) => {
         ['post', () => '/api/runs', 'alice', [400, 404, 415]],
         ['post', () => '/api/auth/login', 'nobody', [400, 401, 415]],
         ['patch', () => `/api/runs/${aliceDone}`, 'alice', [400, 409, 415]],
+        ['post', () => '/api/admin/users', 'admin', [400, 415]],
+        ['patch', () => `/api/admin/users/${api('alice').userId}`, 'admin', [400, 415]],
+        ['post', () => '/api/auth/password', 'alice', [400, 415]],
       );
       await check(
         fc.tuple(targets, contentType, encoding, payload),
@@ -390,6 +478,8 @@ describeEachDatabase('fuzz', (db) => {
         ['post', () => '/api/runs', 'alice'],
         ['post', () => '/api/auth/login', 'nobody'],
         ['patch', () => `/api/runs/${aliceDone}`, 'alice'],
+        ['post', () => '/api/admin/users', 'admin'],
+        ['post', () => '/api/auth/password', 'alice'],
       );
       const oversized = fc.record({
         size: fc.integer({ min: MiB + 1, max: 3 * MiB }),
@@ -420,6 +510,17 @@ describeEachDatabase('fuzz', (db) => {
         ['get', () => `/api/runs/${aliceDone}/result`, undefined],
         ['get', () => `/api/runs/${aliceDone}/wait?timeout=0`, undefined],
         ['get', () => '/api/admin/runs', undefined],
+        ['get', () => '/api/admin/users', undefined],
+        ['post', () => '/api/admin/users', undefined],
+        ['patch', () => `/api/admin/users/${api('alice').userId}`, new JsonObject([['disabled', true]])],
+        [
+          'post',
+          () => '/api/auth/password',
+          new JsonObject([
+            ['currentPassword', 'alice'],
+            ['newPassword', 'a-good-password'],
+          ]),
+        ],
       );
       const authorization = fc.oneof(
         {

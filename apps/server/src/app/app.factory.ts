@@ -157,6 +157,8 @@ export async function createOnwardApp(env: Environment): Promise<NestFastifyAppl
     clientErrorHandler: answerParserErrorInJson,
     frameworkErrors: answerUndecodablePathWith404,
     routerOptions: { ignoreTrailingSlash: true },
+    // The client address (login throttling) comes from X-Forwarded-For only behind trusted proxies.
+    trustProxy: config.trustProxy,
     // No Express-style middleware is used; Nest's middie layer would cost every request a hook.
     skipMiddie: true,
   });

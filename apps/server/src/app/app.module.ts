@@ -11,6 +11,7 @@ import { QueueModule } from './queue/queue.module';
 import { RunsModule } from './runs/runs.module';
 import { BenchTasksModule } from './tasks/bench/bench-tasks.module';
 import { TasksModule } from './tasks/tasks.module';
+import { UsersModule } from './users/users.module';
 
 @Module({})
 export class AppModule {
@@ -27,6 +28,7 @@ export class AppModule {
         TasksModule,
         RunsModule,
         GatewayModule,
+        UsersModule,
         // Benchmark-only tasks (bench/), never in a user's catalogue unless asked for.
         ...(config.benchTasks ? [BenchTasksModule] : []),
       ],

@@ -584,3 +584,167 @@ export const extremeRunBody: fc.Arbitrary<JsonObject> = fc.constantFrom(...TASKS
         new JsonObject([['task', task.id], input, ...(mode === null ? [] : [['mode', mode] as [string, Json]])]),
     ),
 );
+
+// ---------------------------------------------------------------------------------------------
+// User accounts: POST/PATCH /api/admin/users, POST /api/auth/password
+
+const USERNAME = /^[A-Za-z0-9_.@-]{1,100}$/;
+
+/** Values that break a field's rule (null included: no field of these bodies may be null). */
+const badUserField: Record<'username' | 'displayName' | 'password' | 'roles' | 'disabled', fc.Arbitrary<Json>> = {
+  username: fc.oneof(
+    nonString,
+    fc.constant(null),
+    anyString.filter((s) => !USERNAME.test(s)),
+    fc.constant(new HugeString('u', 101)),
+  ),
+  displayName: fc.oneof(nonString, fc.constant(null), fc.constant(''), fc.constant(new HugeString('d', 201))),
+  password: fc.oneof(nonString, fc.constant(null), fc.string({ maxLength: 7 }), fc.constant(new HugeString('p', 201))),
+  roles: fc.oneof(
+    anyJson.filter((v) => !Array.isArray(v)),
+    fc.array(
+      anyJson.filter((v) => v !== 'user' && v !== 'admin'),
+      { minLength: 1, maxLength: 3 },
+    ),
+    fc.constant<Json>(['user', 'admin', 'user']),
+  ),
+  disabled: anyJson.filter((v) => typeof v !== 'boolean'),
+};
+
+const validUserFields = fc.record({
+  username: fc.stringMatching(/^[a-z][a-z0-9_.@-]{0,20}$/),
+  displayName: fc.string({ minLength: 1, maxLength: 50 }).filter((s) => s.trim() !== ''),
+  password: fc.string({ minLength: 8, maxLength: 40 }),
+  roles: fc.subarray(['user', 'admin']),
+});
+
+type UserField = keyof typeof badUserField;
+
+/** One defect of a user body: a field broken or missing (if required), or a field the DTO does not declare. */
+function userDefect(
+  fields: readonly UserField[],
+  required: readonly UserField[],
+): (body: JsonObject) => fc.Arbitrary<[string, JsonObject]> {
+  return (body) =>
+    fc.oneof(
+      fc
+        .constantFrom(...fields)
+        .chain((field) =>
+          badUserField[field].map((value): [string, JsonObject] => [`bad ${field}`, body.with(field, value)]),
+        ),
+      ...(required.length > 0
+        ? [fc.constantFrom(...required).map((field): [string, JsonObject] => [`no ${field}`, body.without(field)])]
+        : []),
+      fc
+        .tuple(
+          anyKey.filter((k) => !(fields as readonly string[]).includes(k)),
+          anyJson,
+        )
+        .map(([key, value]): [string, JsonObject] => [`extra field ${JSON.stringify(key)}`, body.with(key, value)]),
+    );
+}
+
+function withDefects(
+  base: fc.Arbitrary<JsonObject>,
+  defect: (body: JsonObject) => fc.Arbitrary<[string, JsonObject]>,
+): fc.Arbitrary<BodyCase> {
+  return fc.oneof(
+    {
+      weight: 8,
+      arbitrary: fc
+        .tuple(base, fc.integer({ min: 1, max: 3 }))
+        .chain(([body, count]) =>
+          Array.from({ length: count }).reduce<fc.Arbitrary<BodyCase>>(
+            (acc) =>
+              acc.chain((c) =>
+                defect(c.body as JsonObject).map(([name, next]) => ({ defects: [...c.defects, name], body: next })),
+              ),
+            fc.constant({ defects: [], body }),
+          ),
+        ),
+    },
+    {
+      weight: 1,
+      arbitrary: anyJsonOrDeep
+        .filter((v) => !(v instanceof JsonObject))
+        .map((body) => ({ defects: ['not an object'], body })),
+    },
+  );
+}
+
+const USER_FIELDS: UserField[] = ['username', 'displayName', 'password', 'roles'];
+
+/** Bodies of `POST /api/admin/users` with one to three defects. */
+export const invalidCreateUserBody: fc.Arbitrary<BodyCase> = withDefects(
+  validUserFields.map(
+    (u) =>
+      new JsonObject([
+        ['username', u.username],
+        ['displayName', u.displayName],
+        ['password', u.password],
+        ['roles', u.roles],
+      ]),
+  ),
+  userDefect(USER_FIELDS, USER_FIELDS),
+);
+
+const PATCH_FIELDS: UserField[] = ['displayName', 'password', 'roles', 'disabled'];
+
+/** Bodies of `PATCH /api/admin/users/:id` with one to three defects, or no field at all. */
+export const invalidUpdateUserBody: fc.Arbitrary<BodyCase> = fc.oneof(
+  withDefects(
+    fc
+      .tuple(validUserFields, fc.boolean(), fc.subarray(PATCH_FIELDS))
+      .map(
+        ([u, disabled, picked]) =>
+          new JsonObject(
+            picked.map((field): [string, Json] => [
+              field,
+              field === 'disabled' ? disabled : u[field as keyof typeof u],
+            ]),
+          ),
+      ),
+    userDefect(PATCH_FIELDS, []),
+  ),
+  fc.constant<BodyCase>({ defects: ['no field'], body: new JsonObject([]) }),
+);
+
+/**
+ * Bodies of `POST /api/auth/password` that must be refused: a field broken, missing or extra, or a
+ * well-formed change whose current password is wrong (never `notCurrent`).
+ */
+export function invalidPasswordBody(notCurrent: string): fc.Arbitrary<BodyCase> {
+  const base = fc
+    .tuple(fc.string({ minLength: 1, maxLength: 30 }), fc.string({ minLength: 8, maxLength: 40 }))
+    .filter(([current]) => current !== notCurrent)
+    .map(
+      ([current, next]) =>
+        new JsonObject([
+          ['currentPassword', current],
+          ['newPassword', next],
+        ]),
+    );
+  const bad: Record<'currentPassword' | 'newPassword', fc.Arbitrary<Json>> = {
+    currentPassword: fc.oneof(nonString, fc.constant(null), fc.constant(''), fc.constant(new HugeString('c', 201))),
+    newPassword: badUserField.password,
+  };
+  const defect = (body: JsonObject): fc.Arbitrary<[string, JsonObject]> =>
+    fc.oneof(
+      fc
+        .constantFrom<'currentPassword' | 'newPassword'>('currentPassword', 'newPassword')
+        .chain((field) => bad[field].map((value): [string, JsonObject] => [`bad ${field}`, body.with(field, value)])),
+      fc
+        .constantFrom('currentPassword', 'newPassword')
+        .map((field): [string, JsonObject] => [`no ${field}`, body.without(field)]),
+      fc
+        .tuple(
+          anyKey.filter((k) => k !== 'currentPassword' && k !== 'newPassword'),
+          anyJson,
+        )
+        .map(([key, value]): [string, JsonObject] => [`extra field ${JSON.stringify(key)}`, body.with(key, value)]),
+    );
+  return fc.oneof(
+    { weight: 1, arbitrary: base.map((body) => ({ defects: ['wrong current password'], body })) },
+    { weight: 6, arbitrary: withDefects(base, defect) },
+  );
+}

@@ -13,62 +13,90 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
+import { MatTabsModule } from '@angular/material/tabs';
 import { RUN_STATUSES, type RunStatus } from '@onward/task-domain';
 import { MonitorClient, RunEntry, statusLook } from '@onward/ui';
 
-/** Every user's runs, filtered by user and status; cancel and delete work on any of them. */
+import { AdminUsers } from './admin-users';
+
+/** Every user's runs, filtered by user and status (cancel and delete work on any of them), and the users. */
 @Component({
   selector: 'app-admin-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [FormsModule, MatButtonModule, MatFormFieldModule, MatInputModule, MatSelectModule, RunEntry],
+  imports: [
+    AdminUsers,
+    FormsModule,
+    MatButtonModule,
+    MatFormFieldModule,
+    MatInputModule,
+    MatSelectModule,
+    MatTabsModule,
+    RunEntry,
+  ],
   template: `
-    <header class="page-head">
-      <h1>All runs</h1>
-      <p>Every user's runs, live. Cancel or delete any of them.</p>
-    </header>
-    <section class="filters" aria-label="Filters">
-      <mat-form-field appearance="outline" subscriptSizing="dynamic">
-        <mat-label>User</mat-label>
-        <input
-          matInput
-          name="user"
-          placeholder="any user"
-          [ngModel]="user()"
-          (ngModelChange)="user.set($event.trim())"
-        />
-      </mat-form-field>
-      <mat-form-field appearance="outline" subscriptSizing="dynamic" class="status">
-        <mat-label>Status</mat-label>
-        <mat-select
-          multiple
-          name="status"
-          placeholder="any status"
-          [value]="statuses()"
-          (valueChange)="statuses.set($event)"
-        >
-          @for (s of allStatuses; track s) {
-            <mat-option [value]="s">{{ label(s) }}</mat-option>
+    <mat-tab-group mat-stretch-tabs="false" animationDuration="0ms">
+      <mat-tab label="Runs">
+        <header class="page-head">
+          <h1>All runs</h1>
+          <p>Every user's runs, live. Cancel or delete any of them.</p>
+        </header>
+        <section class="filters" aria-label="Filters">
+          <mat-form-field appearance="outline" subscriptSizing="dynamic">
+            <mat-label>User</mat-label>
+            <input
+              matInput
+              name="user"
+              placeholder="any user"
+              [ngModel]="user()"
+              (ngModelChange)="user.set($event.trim())"
+            />
+          </mat-form-field>
+          <mat-form-field appearance="outline" subscriptSizing="dynamic" class="status">
+            <mat-label>Status</mat-label>
+            <mat-select
+              multiple
+              name="status"
+              placeholder="any status"
+              [value]="statuses()"
+              (valueChange)="statuses.set($event)"
+            >
+              @for (s of allStatuses; track s) {
+                <mat-option [value]="s">{{ label(s) }}</mat-option>
+              }
+            </mat-select>
+          </mat-form-field>
+          <button mat-button type="button" (click)="clear()" [disabled]="!user() && statuses().length === 0">
+            Clear filters
+          </button>
+          <span class="spacer"></span>
+          <span class="count" aria-live="polite">{{ runs().length }} runs</span>
+        </section>
+        @if (error(); as message) {
+          <p class="error" role="alert">{{ message }}</p>
+        }
+        <section class="card list" role="list" aria-label="All runs">
+          @for (run of runs(); track run.id) {
+            <onward-run-entry [run]="run" [showOwner]="true" />
+          } @empty {
+            <p class="empty" role="listitem">No runs match these filters.</p>
           }
-        </mat-select>
-      </mat-form-field>
-      <button mat-button type="button" (click)="clear()" [disabled]="!user() && statuses().length === 0">
-        Clear filters
-      </button>
-      <span class="spacer"></span>
-      <span class="count" aria-live="polite">{{ runs().length }} runs</span>
-    </section>
-    @if (error(); as message) {
-      <p class="error" role="alert">{{ message }}</p>
-    }
-    <section class="card list" role="list" aria-label="All runs">
-      @for (run of runs(); track run.id) {
-        <onward-run-entry [run]="run" [showOwner]="true" />
-      } @empty {
-        <p class="empty" role="listitem">No runs match these filters.</p>
-      }
-    </section>
+        </section>
+      </mat-tab>
+      <mat-tab label="Users">
+        <ng-template matTabContent>
+          <header class="page-head">
+            <h1>Users</h1>
+            <p>Who may sign in, and who is an admin.</p>
+          </header>
+          <app-admin-users />
+        </ng-template>
+      </mat-tab>
+    </mat-tab-group>
   `,
   styles: `
+    .page-head {
+      margin-top: 20px;
+    }
     .page-head h1 {
       margin: 0 0 4px;
       font-size: 24px;

@@ -43,6 +43,35 @@ describe('LoginPage', () => {
     expect(navigate).toHaveBeenCalledWith('/admin');
   });
 
+  async function pageWithOptions(demoUsers: string[]) {
+    const fixture = TestBed.createComponent(LoginPage);
+    TestBed.inject(HttpTestingController).expectOne('/api/auth/options').flush({ mode: 'local', demoUsers });
+    await fixture.whenStable();
+    return fixture.nativeElement as HTMLElement;
+  }
+
+  it('shows the demo hint for the accounts the server lists, and only those', async () => {
+    const el = await pageWithOptions(['bob', 'admin']);
+    expect(el.querySelector('.hint')?.textContent?.trim()).toBe('Demo users: bob / bob, admin / admin');
+    expect(el.textContent).not.toContain('alice');
+  });
+
+  it('shows no demo hint when no demo account opens with its known password', async () => {
+    const el = await pageWithOptions([]);
+    expect(el.querySelector('.hint')).toBeNull();
+    expect(el.textContent).not.toContain('Demo users');
+  });
+
+  it('shows no demo hint when the options cannot be read', async () => {
+    const fixture = TestBed.createComponent(LoginPage);
+    TestBed.inject(HttpTestingController)
+      .expectOne('/api/auth/options')
+      .flush({ statusCode: 500, error: 'Internal Server Error', message: 'x' }, { status: 500, statusText: 'Error' });
+    await fixture.whenStable();
+    expect((fixture.nativeElement as HTMLElement).querySelector('.hint')).toBeNull();
+    expect((fixture.nativeElement as HTMLElement).querySelector('input[name=username]')).not.toBeNull();
+  });
+
   it('says so when the credentials are wrong', async () => {
     const { fixture, el } = await fillAndSubmit('alice', 'nope');
     TestBed.inject(HttpTestingController)

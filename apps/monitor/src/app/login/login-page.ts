@@ -1,11 +1,12 @@
 import { HttpErrorResponse } from '@angular/common/http';
-import { ChangeDetectionStrategy, Component, inject, input, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { Router } from '@angular/router';
 
+import { AccountsApi } from '../auth/accounts-api';
 import { AuthStore } from '../auth/auth-store';
 
 @Component({
@@ -17,7 +18,9 @@ import { AuthStore } from '../auth/auth-store';
       <form class="card" (ngSubmit)="submit()" aria-labelledby="login-title">
         <div class="brand"><span class="logo" aria-hidden="true">O</span> Onward</div>
         <h1 id="login-title">Sign in</h1>
-        <p class="hint">Demo users: alice / alice, bob / bob, admin / admin</p>
+        @if (demoHint(); as hint) {
+          <p class="hint">{{ hint }}</p>
+        }
         <mat-form-field appearance="outline">
           <mat-label>User name</mat-label>
           <input matInput name="username" autocomplete="username" required [(ngModel)]="username" />
@@ -77,12 +80,12 @@ import { AuthStore } from '../auth/auth-store';
       background: var(--mat-sys-primary);
     }
     h1 {
-      margin: 0 0 4px;
+      margin: 0 0 20px;
       font-size: 24px;
       font-weight: 500;
     }
     .hint {
-      margin: 0 0 20px;
+      margin: -16px 0 20px;
       color: var(--mat-sys-on-surface-variant);
       font-size: 13px;
     }
@@ -103,6 +106,22 @@ export class LoginPage {
   protected password = '';
   protected readonly busy = signal(false);
   protected readonly error = signal<string | null>(null);
+  /** Demo accounts that still open with their known password (the password is the user name). */
+  private readonly demoUsers = signal<string[]>([]);
+  protected readonly demoHint = computed(() => {
+    const users = this.demoUsers();
+    return users.length === 0 ? null : `Demo users: ${users.map((u) => `${u} / ${u}`).join(', ')}`;
+  });
+
+  constructor() {
+    // Without the answer (an older server, no network) the page simply shows no hint.
+    inject(AccountsApi)
+      .options()
+      .then(
+        (options) => this.demoUsers.set(options.demoUsers),
+        () => undefined,
+      );
+  }
 
   protected async submit(): Promise<void> {
     if (!this.username || !this.password) {

@@ -1,9 +1,13 @@
-import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
+import { MatDialog } from '@angular/material/dialog';
+import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatToolbarModule } from '@angular/material/toolbar';
 import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { MonitorPanel, RunningTasksButton } from '@onward/ui';
 
+import { ChangePasswordDialog } from '../account/change-password-dialog';
+import { AccountsApi } from '../auth/accounts-api';
 import { AuthStore } from '../auth/auth-store';
 
 /** The host's frame: toolbar with the Running-tasks button, the page, and the floating monitor panel. */
@@ -33,6 +37,9 @@ import { AuthStore } from '../auth/auth-store';
       <span class="user" [title]="auth.user()?.username ?? ''">{{
         auth.user()?.displayName ?? auth.user()?.username
       }}</span>
+      @if (localAccounts()) {
+        <button mat-button type="button" (click)="changePassword()">Change password</button>
+      }
       <button mat-button type="button" (click)="logout()">Sign out</button>
     </mat-toolbar>
     <main class="content">
@@ -113,6 +120,28 @@ import { AuthStore } from '../auth/auth-store';
 export class Shell {
   protected readonly auth = inject(AuthStore);
   private readonly router = inject(Router);
+  private readonly dialog = inject(MatDialog);
+  private readonly snackBar = inject(MatSnackBar);
+  /** Onward's own accounts (not the host application's tokens): users have a password to change. */
+  protected readonly localAccounts = signal(false);
+
+  constructor() {
+    inject(AccountsApi)
+      .options()
+      .then(
+        (options) => this.localAccounts.set(options.mode === 'local'),
+        () => undefined,
+      );
+  }
+
+  protected changePassword(): void {
+    this.dialog
+      .open<ChangePasswordDialog, void, boolean>(ChangePasswordDialog, { autoFocus: 'first-tabbable' })
+      .afterClosed()
+      .subscribe((changed) => {
+        if (changed) this.snackBar.open('Your password was changed.', undefined, { duration: 4000 });
+      });
+  }
 
   protected logout(): void {
     this.auth.logout();

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 
 import type { AuthUser } from './auth-user';
 import { CurrentUser, Public } from './auth.decorators';
@@ -14,7 +15,7 @@ export class AuthController {
   @Public()
   @Get('options')
   @ApiOperation({ summary: "How users sign in (local or the host application's tokens) and the demo accounts, if any" })
-  options(): { mode: 'local' | 'jwt'; demoUsers: string[] } {
+  options(): Promise<{ mode: 'local' | 'jwt'; demoUsers: string[] }> {
     return this.auth.options();
   }
 
@@ -22,8 +23,10 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange username and password for an access token' })
-  login(@Body() body: LoginDto): Promise<{ accessToken: string; user: AuthUser }> {
-    return this.auth.login(body.username, body.password);
+  @ApiTooManyRequestsResponse({ description: 'Five failed logins of this username from this address in 15 minutes' })
+  login(@Body() body: LoginDto, @Req() request: FastifyRequest): Promise<{ accessToken: string; user: AuthUser }> {
+    // The socket's address; X-Forwarded-For only from a proxy that ONWARD_TRUST_PROXY names (any client can write it).
+    return this.auth.login(body.username, body.password, request.ip);
   }
 
   @Get('me')

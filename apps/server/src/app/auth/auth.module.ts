@@ -6,9 +6,11 @@ import { createSecretKey } from 'node:crypto';
 
 import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
+import { AccountChecks } from './account-checks';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { LoginThrottle } from './login-throttle';
 import { UserEntity } from './user.entity';
 
 @Global()
@@ -27,7 +29,7 @@ import { UserEntity } from './user.entity';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [AuthService],
+  providers: [AuthService, AccountChecks, LoginThrottle, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [AuthService, AccountChecks],
 })
 export class AuthModule {}

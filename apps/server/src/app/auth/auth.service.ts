@@ -8,6 +8,8 @@ import { UnauthorizedError } from '../common/domain-errors';
 import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
 import type { AuthUser } from './auth-user';
+import { AccountChecks } from './account-checks';
+import { LoginThrottle } from './login-throttle';
 import { hashPassword, verifyPassword } from './password-hasher';
 import { Role, UserEntity } from './user.entity';
 
@@ -16,6 +18,10 @@ interface TokenClaims {
   username: string;
   name: string;
   roles: Role[];
+  /** Issue time in milliseconds (`iat` has whole seconds): a password change ends the tokens issued before it. */
+  iat_ms?: number;
+  /** The login this token belongs to: the session that changes its password keeps its token. */
+  sid?: string;
 }
 
 const DEMO_USERS: { username: string; displayName: string; roles: Role[] }[] = [
@@ -28,8 +34,17 @@ function toAuthUser(user: UserEntity): AuthUser {
   return { id: user.id, username: user.username, displayName: user.displayName, roles: user.roles };
 }
 
+/** The user with the roles their account has now (an admin may have changed them since the login). */
+function withRoles(user: AuthUser, roles: Role[] | null): AuthUser {
+  if (!roles || (roles.length === user.roles.length && roles.every((role) => user.roles.includes(role)))) return user;
+  return Object.freeze({ ...user, roles: Object.freeze([...roles]) as Role[] });
+}
+
 /** Verified tokens remembered at most; the memory is cleared when full. */
 const VERIFIED_TOKENS_MAX = 10_000;
+
+/** How often the demo accounts are looked at again, so that other processes' changes show on the login page. */
+const DEMO_ACCOUNTS_REFRESH_MS = 60_000;
 
 /** Logins, access tokens and the demo users. */
 @Injectable()
@@ -38,16 +53,23 @@ export class AuthService implements OnModuleInit {
   // Compared against when the user does not exist, so that timing does not reveal usernames.
   private readonly dummyHash = hashPassword(randomUUID());
   /** Tokens whose signature was checked, with their user and expiry. */
-  private readonly verified = new Map<string, { user: AuthUser; expiresAt: number }>();
+  private readonly verified = new Map<
+    string,
+    { user: AuthUser; expiresAt: number; issuedAtMs: number; sessionId: string | null }
+  >();
 
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly jwt: JwtService,
     @Inject(ONWARD_CONFIG) private readonly config: OnwardConfig,
+    private readonly accounts: AccountChecks,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   /** Usernames of the demo accounts that can still be used with their known password. */
   private demoAccounts: string[] = [];
+  private demoAccountsCheckedAt = 0;
+  private demoAccountsRefresh: Promise<void> | null = null;
 
   async onModuleInit(): Promise<void> {
     if (this.config.demoUsers && (await this.users.count()) === 0) {
@@ -69,6 +91,13 @@ export class AuthService implements OnModuleInit {
 
   /** Which demo accounts still open with their well-known password (the login page lists them). */
   async refreshDemoAccounts(): Promise<void> {
+    // One refresh at a time; a caller during one waits for it.
+    this.demoAccountsRefresh ??= this.readDemoAccounts().finally(() => (this.demoAccountsRefresh = null));
+    return this.demoAccountsRefresh;
+  }
+
+  private async readDemoAccounts(): Promise<void> {
+    this.demoAccountsCheckedAt = Date.now();
     if (this.config.auth.mode !== 'local') {
       this.demoAccounts = [];
       return;
@@ -76,22 +105,41 @@ export class AuthService implements OnModuleInit {
     const found: string[] = [];
     for (const demo of DEMO_USERS) {
       const user = await this.users.findOneBy({ username: demo.username });
-      if (user && (await verifyPassword(demo.username, user.passwordHash))) found.push(demo.username);
+      if (user && !user.disabled && (await verifyPassword(demo.username, user.passwordHash))) {
+        found.push(demo.username);
+      }
     }
     this.demoAccounts = found;
   }
 
   /** What the login page needs to know before anyone is logged in. */
-  options(): { mode: 'local' | 'jwt'; demoUsers: string[] } {
+  async options(): Promise<{ mode: 'local' | 'jwt'; demoUsers: string[] }> {
+    if (Date.now() - this.demoAccountsCheckedAt >= DEMO_ACCOUNTS_REFRESH_MS) await this.refreshDemoAccounts();
     return { mode: this.config.auth.mode, demoUsers: [...this.demoAccounts] };
   }
 
-  async login(username: string, password: string): Promise<{ accessToken: string; user: AuthUser }> {
+  /**
+   * Checks a username and password from address `ip`; five failures of one username from one address
+   * within 15 minutes block that pair (429), whatever the password.
+   */
+  async login(username: string, password: string, ip: string): Promise<{ accessToken: string; user: AuthUser }> {
+    await this.throttle.assertAllowed(username, ip);
     const user = await this.users.findOneBy({ username });
     const valid = await verifyPassword(password, user?.passwordHash ?? (await this.dummyHash));
-    if (!user || !valid) throw new UnauthorizedError('Wrong username or password');
+    if (!user || !valid) {
+      await this.throttle.failed(username, ip);
+      throw new UnauthorizedError('Wrong username or password');
+    }
+    if (user.disabled) throw new UnauthorizedError('This account is disabled');
     const authUser = toAuthUser(user);
-    const claims: TokenClaims = { sub: user.id, username: user.username, name: user.displayName, roles: user.roles };
+    const claims: TokenClaims = {
+      sub: user.id,
+      username: user.username,
+      name: user.displayName,
+      roles: user.roles,
+      iat_ms: Date.now(),
+      sid: randomUUID(),
+    };
     return { accessToken: await this.jwt.signAsync(claims), user: authUser };
   }
 
@@ -100,24 +148,39 @@ export class AuthService implements OnModuleInit {
     // A token is checked once; its later requests only re-check the expiry (every request of a
     // monitor or script carries the same token).
     const known = this.verified.get(token);
-    if (known && known.expiresAt > Date.now()) return known.user;
+    if (known && known.expiresAt > Date.now()) {
+      const roles = await this.accounts.assertAllowed(known.user.id, known.issuedAtMs, known.sessionId);
+      return withRoles(known.user, roles);
+    }
+    let user: AuthUser;
+    let issuedAtMs: number;
+    let sessionId: string | null;
     try {
-      const claims = this.jwt.verify<TokenClaims & { exp?: number }>(token);
+      const claims = this.jwt.verify<TokenClaims & { exp?: number; iat?: number }>(token);
       if (typeof claims.sub !== 'string' || !Array.isArray(claims.roles)) throw new Error('bad claims');
-      const user: AuthUser = Object.freeze({
+      user = Object.freeze({
         id: claims.sub,
         username: claims.username,
         displayName: claims.name,
         roles: Object.freeze([...claims.roles]) as Role[],
       });
+      issuedAtMs = typeof claims.iat_ms === 'number' ? claims.iat_ms : (claims.iat ?? 0) * 1000;
+      sessionId = typeof claims.sid === 'string' ? claims.sid : null;
       if (typeof claims.exp === 'number') {
         if (this.verified.size >= VERIFIED_TOKENS_MAX) this.verified.clear();
-        this.verified.set(token, { user, expiresAt: claims.exp * 1000 });
+        this.verified.set(token, { user, expiresAt: claims.exp * 1000, issuedAtMs, sessionId });
       }
-      return user;
     } catch {
       throw new UnauthorizedError('Invalid or expired access token');
     }
+    // Outside the try: a disabled account says so, instead of "invalid token".
+    return withRoles(user, await this.accounts.assertAllowed(user.id, issuedAtMs, sessionId));
+  }
+
+  /** The session (`sid`) of a valid access token, null for a token without one. */
+  async sessionOf(token: string): Promise<string | null> {
+    await this.verify(token);
+    return this.verified.get(token)?.sessionId ?? null;
   }
 
   async me(user: AuthUser): Promise<AuthUser> {

@@ -24,4 +24,16 @@ export class UserEntity {
 
   @Column({ name: 'created_at', type: 'varchar', length: 24 })
   createdAt!: string;
+
+  /** A disabled user cannot log in, and their tokens and sockets stop working. */
+  @Column({ type: 'boolean', default: false })
+  disabled!: boolean;
+
+  /** ISO time of the last password change: tokens issued before it stop working. */
+  @Column({ name: 'password_changed_at', type: 'varchar', length: 24, nullable: true })
+  passwordChangedAt!: string | null;
+
+  /** The session (`sid` of its token) in which the user changed their own password: that token goes on. */
+  @Column({ name: 'password_session', type: 'varchar', length: 36, nullable: true })
+  passwordSession!: string | null;
 }

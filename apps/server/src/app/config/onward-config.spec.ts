@@ -136,6 +136,27 @@ describe('loadConfig', () => {
     expect(readdirSync(dir).filter((name) => name.startsWith('jwt-secret'))).toEqual(['jwt-secret']);
   }, 20_000);
 
+  it('checks accounts often enough that a disabled user is locked out within 60 s', () => {
+    // A token is accepted on an account state at most this old, and sockets are checked this often.
+    expect(loadConfig({ ONWARD_DATA_DIR: dataDir() }).accountCheckMs).toBeLessThanOrEqual(30_000);
+    expect(loadConfig({ ONWARD_DATA_DIR: dataDir(), ONWARD_ACCOUNT_CHECK_MS: '200' }).accountCheckMs).toBe(200);
+  });
+
+  it("blocks logins after the contract's five failures unless told otherwise", () => {
+    expect(loadConfig({ ONWARD_DATA_DIR: dataDir() }).loginMaxFailures).toBe(5);
+    expect(loadConfig({ ONWARD_DATA_DIR: dataDir(), ONWARD_LOGIN_MAX_FAILURES: '50' }).loginMaxFailures).toBe(50);
+  });
+
+  it('trusts no proxy unless told which', () => {
+    const trust = (value?: string) =>
+      loadConfig({ ONWARD_DATA_DIR: dataDir(), ...(value === undefined ? {} : { ONWARD_TRUST_PROXY: value }) })
+        .trustProxy;
+    expect(trust()).toBe(false);
+    expect(trust('false')).toBe(false);
+    expect(trust('true')).toBe(true);
+    expect(trust('10.0.0.1, 10.1.0.0/16,::1')).toEqual(['10.0.0.1', '10.1.0.0/16', '::1']);
+  });
+
   it.each([
     ['empty', ''],
     ['short', 'too-short-a-key'],
@@ -190,6 +211,12 @@ describe('loadConfig', () => {
     [{ ONWARD_SHUTDOWN_GRACE_MS: '10s' }, 'ONWARD_SHUTDOWN_GRACE_MS'],
     [{ REDIS_URL: 'redis://127.0.0.1:6379', ONWARD_LOCK_MS: '500' }, 'ONWARD_LOCK_MS'],
     [{ ONWARD_BENCH_TASKS: 'yes' }, 'ONWARD_BENCH_TASKS'],
+    [{ ONWARD_ACCOUNT_CHECK_MS: '60000' }, 'ONWARD_ACCOUNT_CHECK_MS'],
+    [{ ONWARD_ACCOUNT_CHECK_MS: '0' }, 'ONWARD_ACCOUNT_CHECK_MS'],
+    [{ ONWARD_LOGIN_MAX_FAILURES: 'none' }, 'ONWARD_LOGIN_MAX_FAILURES'],
+    [{ ONWARD_TRUST_PROXY: 'nginx' }, 'ONWARD_TRUST_PROXY'],
+    [{ ONWARD_TRUST_PROXY: '2' }, 'ONWARD_TRUST_PROXY'],
+    [{ ONWARD_TRUST_PROXY: '10.0.0.0/33' }, 'ONWARD_TRUST_PROXY'],
   ])('stops on %j naming %s', (env, variable) => {
     let error: unknown;
     try {

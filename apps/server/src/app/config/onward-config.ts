@@ -101,6 +101,23 @@ export interface OnwardConfig {
   logLevels: LogLevel[];
   /** `ONWARD_BENCH_TASKS=true`: the catalogue also lists the benchmark-only tasks (`bench-noop`). */
   benchTasks: boolean;
+  /**
+   * How old a user's account state (disabled, password changed) may be when a token is accepted, and
+   * how often the sockets' users are checked again (`ONWARD_ACCOUNT_CHECK_MS`, at most 30 s so that a
+   * disabled user is locked out within 60 s; shorter only for tests).
+   */
+  accountCheckMs: number;
+  /**
+   * Failed logins of one username from one address allowed in 15 minutes before that pair is blocked
+   * (`ONWARD_LOGIN_MAX_FAILURES`, the contract's 5 by default; suites that send many wrong passwords on
+   * purpose raise it).
+   */
+  loginMaxFailures: number;
+  /**
+   * Which proxies' `X-Forwarded-For` gives the client address (`ONWARD_TRUST_PROXY`, Fastify's
+   * `trustProxy`): false (the default) = the socket address, true = any proxy, or their addresses/CIDRs.
+   */
+  trustProxy: boolean | string[];
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
@@ -344,6 +361,28 @@ function parseCorsOrigins(env: Environment): string[] {
   });
 }
 
+function parseTrustProxy(env: Environment): boolean | string[] {
+  const raw = (env['ONWARD_TRUST_PROXY'] ?? '').trim();
+  if (raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  const entries = raw.split(',').map((entry) => entry.trim());
+  const bad = entries.find((entry) => {
+    const [address, bits, extra] = entry.split('/');
+    const family = isIP(address);
+    const maxBits = family === 6 ? 128 : 32;
+    return (
+      family === 0 || extra !== undefined || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= maxBits))
+    );
+  });
+  if (bad !== undefined) {
+    throw new ConfigError(
+      'ONWARD_TRUST_PROXY',
+      `must be true, false, or proxy addresses such as 10.0.0.1,10.1.0.0/16; got "${bad}"`,
+    );
+  }
+  return entries;
+}
+
 function parseHost(env: Environment): string | null {
   const raw = (env['HOST'] ?? '').trim();
   if (raw === '') return null;
@@ -419,5 +458,8 @@ export function loadConfig(env: Environment): OnwardConfig {
     monitorDir: monitorDir(env),
     logLevels: logLevels(env),
     benchTasks,
+    accountCheckMs: positiveInt(env, 'ONWARD_ACCOUNT_CHECK_MS', 30_000, 30_000),
+    loginMaxFailures: positiveInt(env, 'ONWARD_LOGIN_MAX_FAILURES', 5, 1_000_000),
+    trustProxy: parseTrustProxy(env),
   };
 }

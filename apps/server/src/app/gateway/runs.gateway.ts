@@ -1,4 +1,4 @@
-import { Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import {
   OnGatewayConnection,
   OnGatewayInit,
@@ -10,8 +10,12 @@ import { ClientToServerEvents, RUNS_NAMESPACE, ServerToClientEvents } from '@onw
 import type { Subscription } from 'rxjs';
 import type { Namespace, Socket } from 'socket.io';
 
+import { AccountChecks } from '../auth/account-checks';
 import { type AuthUser, isAdmin } from '../auth/auth-user';
 import { AuthService } from '../auth/auth.service';
+import { UnauthorizedError } from '../common/domain-errors';
+import { ONWARD_CONFIG } from '../config/config.module';
+import type { OnwardConfig } from '../config/onward-config';
 import { RunEvents } from '../runs/run-events';
 import { toRunView } from '../runs/run-view.mapper';
 import { RunsRepository } from '../runs/runs.repository';
@@ -36,6 +40,7 @@ const RESYNC_MARGIN_MS = 10_000;
 export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RunsGateway.name);
   private subscription: Subscription | null = null;
+  private accountCheck: NodeJS.Timeout | null = null;
 
   @WebSocketServer()
   private namespace!: RunsNamespace;
@@ -44,6 +49,8 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     private readonly auth: AuthService,
     private readonly events: RunEvents,
     private readonly repository: RunsRepository,
+    private readonly accounts: AccountChecks,
+    @Inject(ONWARD_CONFIG) private readonly config: OnwardConfig,
   ) {}
 
   afterInit(namespace: RunsNamespace): void {
@@ -96,6 +103,37 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModule
       }
     });
     this.logger.log(`Socket.IO namespace ${RUNS_NAMESPACE} ready`);
+    this.accountCheck = setInterval(() => void this.checkAccounts(), this.config.accountCheckMs);
+    this.accountCheck.unref();
+  }
+
+  /**
+   * Disconnects the sockets whose user was disabled or changed their password since the socket's
+   * token was issued, and takes every user's runs away from demoted admins: one query for every user
+   * with a socket on this process, then each socket's token is checked against the fresh states.
+   */
+  async checkAccounts(): Promise<void> {
+    if (!this.namespace || this.namespace.sockets.size === 0) return;
+    const sockets = [...this.namespace.sockets.values()];
+    try {
+      await this.accounts.refresh([...new Set(sockets.map((socket) => socket.data.user.id))]);
+    } catch (error) {
+      this.logger.warn(`Could not check the accounts of the connected users: ${(error as Error).message}`);
+      return;
+    }
+    for (const socket of sockets) {
+      const token = (socket.handshake.auth as Record<string, unknown>)['token'] as string;
+      this.auth.verify(token).then(
+        (user) => {
+          // Roles as they are now: a demoted admin stops receiving every user's runs.
+          socket.data.user = user;
+          if (!isAdmin(user)) void socket.leave(ALL_RUNS);
+        },
+        (error: unknown) => {
+          if (error instanceof UnauthorizedError) socket.disconnect(true);
+        },
+      );
+    }
   }
 
   /**
@@ -129,6 +167,7 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModule
 
   /** The last of the shutdown hooks: a stopping worker's last updates (runs handed back) still go out. */
   onApplicationShutdown(): void {
+    if (this.accountCheck) clearInterval(this.accountCheck);
     this.subscription?.unsubscribe();
   }
 }

@@ -1,0 +1,23 @@
+import { CanActivate, Inject, Injectable } from '@nestjs/common';
+
+import { NotFoundError } from '../common/domain-errors';
+import { ONWARD_CONFIG } from '../config/config.module';
+import type { OnwardConfig } from '../config/onward-config';
+
+/**
+ * Routes that set passwords exist only for Onward's own users: with the host application's identity
+ * (`ONWARD_AUTH=jwt`) they answer 404, before the body is even validated.
+ */
+@Injectable()
+export class LocalAccountsGuard implements CanActivate {
+  constructor(@Inject(ONWARD_CONFIG) private readonly config: OnwardConfig) {}
+
+  canActivate(): boolean {
+    if (this.config.auth.mode !== 'local') {
+      throw new NotFoundError(
+        'Onward keeps no passwords with ONWARD_AUTH=jwt: users are managed by the host application',
+      );
+    }
+    return true;
+  }
+}
