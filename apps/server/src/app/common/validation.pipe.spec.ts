@@ -71,6 +71,15 @@ describe('createValidationPipe', () => {
     await expect(pipe.transform({ user: '\u0000' }, { type: 'query' })).rejects.toBeInstanceOf(ValidationError);
   });
 
+  it('refuses an array where a body object is expected, even for a DTO whose fields are all optional', async () => {
+    class AllOptional {}
+    const error = await pipe.transform([], { type: 'body', metatype: AllOptional }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).details).toEqual([
+      { field: '(body)', message: 'must be a JSON object, not an array' },
+    ]);
+  });
+
   it('leaves route parameters and custom decorators alone', async () => {
     await expect(pipe.transform('\u0000', { type: 'param' })).resolves.toBe('\u0000');
     const user = { id: 'u', constructor: 1 };

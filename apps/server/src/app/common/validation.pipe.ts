@@ -71,6 +71,11 @@ class OnwardValidationPipe extends ValidationPipe {
       const unsafe = unsafeInput(value, `(${metadata.type})`);
       if (unsafe) throw new ValidationError(`${unsafe.field} ${unsafe.message}`, [unsafe]);
     }
+    // Every body of the contract is an object: an array would pass a DTO whose fields are all optional.
+    if (metadata.type === 'body' && Array.isArray(value)) {
+      const detail = { field: '(body)', message: 'must be a JSON object, not an array' };
+      throw new ValidationError(`${detail.field} ${detail.message}`, [detail]);
+    }
     return super.transform(value, metadata);
   }
 }
