@@ -1,9 +1,10 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import type { AuthUser } from './auth-user';
 import { CurrentUser, Public } from './auth.decorators';
 import { AuthService } from './auth.service';
+import { LocalAuthOnlyGuard } from './local-auth-only.guard';
 import { LoginDto } from './login.dto';
 
 @ApiTags('auth')
@@ -20,6 +21,7 @@ export class AuthController {
 
   @Public()
   @Post('login')
+  @UseGuards(LocalAuthOnlyGuard)
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange username and password for an access token' })
   login(@Body() body: LoginDto): Promise<{ accessToken: string; user: AuthUser }> {

@@ -9,6 +9,8 @@ import type { OnwardConfig } from '../config/onward-config';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { HostTokenVerifier } from './host-token.verifier';
+import { HostUsers } from './host-users.service';
 import { UserEntity } from './user.entity';
 
 @Global()
@@ -27,7 +29,7 @@ import { UserEntity } from './user.entity';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [AuthService, HostTokenVerifier, HostUsers, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [AuthService],
 })
 export class AuthModule {}

@@ -8,6 +8,7 @@ import { UnauthorizedError } from '../common/domain-errors';
 import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
 import type { AuthUser } from './auth-user';
+import { HostTokenVerifier, type VerifiedToken } from './host-token.verifier';
 import { hashPassword, verifyPassword } from './password-hasher';
 import { Role, UserEntity } from './user.entity';
 
@@ -38,12 +39,13 @@ export class AuthService implements OnModuleInit {
   // Compared against when the user does not exist, so that timing does not reveal usernames.
   private readonly dummyHash = hashPassword(randomUUID());
   /** Tokens whose signature was checked, with their user and expiry. */
-  private readonly verified = new Map<string, { user: AuthUser; expiresAt: number }>();
+  private readonly verified = new Map<string, VerifiedToken>();
 
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly jwt: JwtService,
     @Inject(ONWARD_CONFIG) private readonly config: OnwardConfig,
+    private readonly hostTokens: HostTokenVerifier,
   ) {}
 
   /** Usernames of the demo accounts that can still be used with their known password. */
@@ -97,10 +99,27 @@ export class AuthService implements OnModuleInit {
 
   /** The user of a valid access token; rejects with UnauthorizedError otherwise. */
   async verify(token: string): Promise<AuthUser> {
+    return (await this.verifyToken(token)).user;
+  }
+
+  /**
+   * The user of a valid access token and when the token expires (sockets are closed then); the
+   * host's tokens with ONWARD_AUTH=jwt, Onward's own otherwise. Rejects with UnauthorizedError.
+   */
+  async verifyToken(token: string): Promise<VerifiedToken> {
     // A token is checked once; its later requests only re-check the expiry (every request of a
     // monitor or script carries the same token).
     const known = this.verified.get(token);
-    if (known && known.expiresAt > Date.now()) return known.user;
+    if (known && known.expiresAt > Date.now()) return known;
+    const verified = this.config.auth.mode === 'jwt' ? await this.hostTokens.verify(token) : this.verifyLocal(token);
+    if (Number.isFinite(verified.expiresAt)) {
+      if (this.verified.size >= VERIFIED_TOKENS_MAX) this.verified.clear();
+      this.verified.set(token, verified);
+    }
+    return verified;
+  }
+
+  private verifyLocal(token: string): VerifiedToken {
     try {
       const claims = this.jwt.verify<TokenClaims & { exp?: number }>(token);
       if (typeof claims.sub !== 'string' || !Array.isArray(claims.roles)) throw new Error('bad claims');
@@ -110,11 +129,7 @@ export class AuthService implements OnModuleInit {
         displayName: claims.name,
         roles: Object.freeze([...claims.roles]) as Role[],
       });
-      if (typeof claims.exp === 'number') {
-        if (this.verified.size >= VERIFIED_TOKENS_MAX) this.verified.clear();
-        this.verified.set(token, { user, expiresAt: claims.exp * 1000 });
-      }
-      return user;
+      return { user, expiresAt: typeof claims.exp === 'number' ? claims.exp * 1000 : Infinity };
     } catch {
       throw new UnauthorizedError('Invalid or expired access token');
     }

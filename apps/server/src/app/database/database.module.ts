@@ -12,10 +12,16 @@ import { RunDeletionEntity } from '../runs/run-deletion.entity';
 import { RunEntity } from '../runs/run.entity';
 import { CoreTables1730000000000 } from './migrations/1730000000000-core-tables';
 import { RunDeletions1730000000200 } from './migrations/1730000000200-run-deletions';
+import { HostIdentity1730000000400 } from './migrations/1730000000400-host-identity';
 
 const ENTITIES = [UserEntity, RunEntity, RunDeletionEntity, ...DEMO_ENTITIES];
 // Listed as classes, not globs: the server is bundled, and the order is the upgrade path.
-const MIGRATIONS = [CoreTables1730000000000, DemoTables1730000000100, RunDeletions1730000000200];
+const MIGRATIONS = [
+  CoreTables1730000000000,
+  DemoTables1730000000100,
+  RunDeletions1730000000200,
+  HostIdentity1730000000400,
+];
 
 /** A schema named in DATABASE_URL must exist before TypeORM puts its migrations table there. */
 async function ensureSchema(url: string, schema: string): Promise<void> {
