@@ -1,4 +1,4 @@
-import { HttpErrorResponse } from '@angular/common/http';
+import { HttpClient, HttpErrorResponse } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, inject, input, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
@@ -7,14 +7,23 @@ import { MatInputModule } from '@angular/material/input';
 import { Router } from '@angular/router';
 
 import { AuthStore } from '../auth/auth-store';
+import { DemoIdp } from '../auth/demo-idp';
+import { IdpSignIn } from './idp-sign-in';
 
 @Component({
   selector: 'app-login-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [FormsModule, MatButtonModule, MatFormFieldModule, MatInputModule],
+  imports: [FormsModule, IdpSignIn, MatButtonModule, MatFormFieldModule, MatInputModule],
   template: `
     <main class="login">
-      <form class="card" (ngSubmit)="submit()" aria-labelledby="login-title">
+      @if (mode() === 'jwt') {
+        <section class="card" aria-labelledby="idp-login-title">
+          <div class="brand"><span class="logo" aria-hidden="true">O</span> Onward</div>
+          <h1 id="idp-login-title">Sign in</h1>
+          <app-idp-sign-in [idpUrl]="idpUrl()" (signedIn)="goOn()" />
+        </section>
+      }
+      <form class="card" [hidden]="mode() === 'jwt'" (ngSubmit)="submit()" aria-labelledby="login-title">
         <div class="brand"><span class="logo" aria-hidden="true">O</span> Onward</div>
         <h1 id="login-title">Sign in</h1>
         <p class="hint">Demo users: alice / alice, bob / bob, admin / admin</p>
@@ -48,6 +57,9 @@ import { AuthStore } from '../auth/auth-store';
       background: var(--mat-sys-surface-container-low);
       padding: 16px;
       box-sizing: border-box;
+    }
+    .card[hidden] {
+      display: none;
     }
     .card {
       width: min(360px, 100%);
@@ -103,6 +115,27 @@ export class LoginPage {
   protected password = '';
   protected readonly busy = signal(false);
   protected readonly error = signal<string | null>(null);
+  /** How this server signs users in (GET /api/auth/options); local until it answers. */
+  protected readonly mode = signal<'local' | 'jwt'>('local');
+  protected readonly idpUrl = signal<string | null>(null);
+
+  constructor() {
+    const http = inject(HttpClient);
+    const idp = inject(DemoIdp);
+    http.get<{ mode: 'local' | 'jwt' }>('/api/auth/options').subscribe({
+      next: async ({ mode }) => {
+        if (mode === 'jwt') this.idpUrl.set(await idp.url());
+        this.mode.set(mode);
+      },
+      error: () => undefined,
+    });
+  }
+
+  /** Where the user wanted to go, once signed in. */
+  protected async goOn(): Promise<void> {
+    const target = this.returnUrl();
+    await this.router.navigateByUrl(target && target.startsWith('/') && !target.startsWith('//') ? target : '/');
+  }
 
   protected async submit(): Promise<void> {
     if (!this.username || !this.password) {
@@ -113,8 +146,7 @@ export class LoginPage {
     this.error.set(null);
     try {
       await this.auth.login(this.username, this.password);
-      const target = this.returnUrl();
-      await this.router.navigateByUrl(target && target.startsWith('/') && !target.startsWith('//') ? target : '/');
+      await this.goOn();
     } catch (error) {
       this.error.set(
         error instanceof HttpErrorResponse && error.status === 401

@@ -9,6 +9,7 @@ import type { OnwardConfig } from '../config/onward-config';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { DemoIdpController } from './demo-idp.controller';
 import { HostTokenVerifier } from './host-token.verifier';
 import { HostUsers } from './host-users.service';
 import { UserEntity } from './user.entity';
@@ -28,7 +29,7 @@ import { UserEntity } from './user.entity';
       }),
     }),
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, DemoIdpController],
   providers: [AuthService, HostTokenVerifier, HostUsers, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [AuthService],
 })

@@ -101,6 +101,11 @@ export interface OnwardConfig {
   logLevels: LogLevel[];
   /** `ONWARD_BENCH_TASKS=true`: the catalogue also lists the benchmark-only tasks (`bench-noop`). */
   benchTasks: boolean;
+  /**
+   * `ONWARD_DEMO_IDP_URL` (jwt mode, never in production): the demo identity provider where the
+   * monitor app's login page signs in (`tools/demo-idp.mjs`); its origin joins the CSP's connect-src.
+   */
+  demoIdpUrl: string | null;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
@@ -344,6 +349,16 @@ function parseCorsOrigins(env: Environment): string[] {
   });
 }
 
+function parseDemoIdpUrl(env: Environment, auth: AuthConfig, production: boolean): string | null {
+  const url = parseUrl(env, 'ONWARD_DEMO_IDP_URL', ['http:', 'https:']);
+  if (!url) return null;
+  if (auth.mode !== 'jwt') throw new ConfigError('ONWARD_DEMO_IDP_URL', 'needs ONWARD_AUTH=jwt');
+  if (production) {
+    throw new ConfigError('ONWARD_DEMO_IDP_URL', 'is a demo setting and is refused under NODE_ENV=production');
+  }
+  return url.toString().replace(/\/+$/, '');
+}
+
 function parseHost(env: Environment): string | null {
   const raw = (env['HOST'] ?? '').trim();
   if (raw === '') return null;
@@ -419,5 +434,6 @@ export function loadConfig(env: Environment): OnwardConfig {
     monitorDir: monitorDir(env),
     logLevels: logLevels(env),
     benchTasks,
+    demoIdpUrl: parseDemoIdpUrl(env, auth, production),
   };
 }
