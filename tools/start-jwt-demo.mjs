@@ -61,7 +61,7 @@ await start(
     ONWARD_DEMO_IDP_URL: issuer,
     ONWARD_DATA_DIR: process.env.ONWARD_DATA_DIR ?? resolve('data-jwt-demo'),
   },
-  /./,
+  /is listening on/,
 );
 console.log(
   `Onward trusts the demo identity provider at ${issuer}: open http://localhost:${process.env.PORT ?? 3000} and sign in with any name ("admin" is an admin). Ctrl-C stops both.`,

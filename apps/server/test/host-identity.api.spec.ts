@@ -306,3 +306,21 @@ describe('local tokens on sockets (ONWARD_AUTH=local)', () => {
     socket.close();
   });
 });
+
+describe('host identity with an unreachable key set (ONWARD_AUTH=jwt)', () => {
+  const key = signingKey('rsa-1', 'RS256');
+  let server: TestServer;
+
+  beforeAll(async () => {
+    // Port 9 (discard) on loopback: nothing listens, the connection is refused.
+    server = await bootServer('sqlite', jwtEnv('http://127.0.0.1:9/.well-known/jwks.json'));
+  }, 60_000);
+  afterAll(() => server?.close(), 60_000);
+
+  it('answers 401, not a server error, while the host keys cannot be fetched', async () => {
+    for (let i = 0; i < 3; i++) {
+      expectError(await me(server, await hostToken({ key, claims: { sub: 'ann' } })), 401);
+    }
+    expect((await request(server.url).get('/health')).status).toBe(200);
+  });
+});

@@ -74,6 +74,7 @@ export function hostIdentity(payload: JWTPayload, names: JwtClaimNames, adminRol
 export class HostTokenVerifier implements OnModuleInit {
   private readonly logger = new Logger(HostTokenVerifier.name);
   private keys: JWTVerifyGetKey | null = null;
+  private lastKeySetWarning = 0;
 
   constructor(
     @Inject(ONWARD_CONFIG) private readonly config: OnwardConfig,
@@ -120,11 +121,15 @@ export class HostTokenVerifier implements OnModuleInit {
         requiredClaims: ['exp'],
       }));
     } catch (error) {
-      // The host's key set being unreachable is the operator's problem, not the caller's: say so.
-      if (!(error instanceof errors.JOSEError) || error instanceof errors.JWKSTimeout) {
-        this.logger.warn(`Could not fetch the host's keys from ${auth.jwksUrl}: ${(error as Error).message}`);
-      } else if (error.code === 'ERR_JOSE_GENERIC' && auth.jwksUrl) {
-        this.logger.warn(`The host's key set at ${auth.jwksUrl} is unusable: ${error.message}`);
+      // The host's key set being unreachable or unusable is the operator's problem, not the
+      // caller's: say so in the log (once a minute at most, as every request may run into it).
+      const keySetProblem =
+        !(error instanceof errors.JOSEError) ||
+        error instanceof errors.JWKSTimeout ||
+        (error.code === 'ERR_JOSE_GENERIC' && auth.jwksUrl !== null);
+      if (keySetProblem && Date.now() - this.lastKeySetWarning >= JWKS_COOLDOWN_MS) {
+        this.lastKeySetWarning = Date.now();
+        this.logger.warn(`Cannot use the host's key set at ${auth.jwksUrl}: ${(error as Error).message}`);
       }
       throw new UnauthorizedError('Invalid or expired access token');
     }
