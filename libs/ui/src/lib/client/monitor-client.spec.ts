@@ -402,11 +402,23 @@ describe('MonitorClient', () => {
     expect(client.run(run.id)).toBeUndefined();
   });
 
-  it('reports a socket refused on reconnecting after a server disconnect as unauthorized', () => {
+  it('reports a socket refused on reconnecting after a server disconnect as unauthorized, and tries the next token', async () => {
+    sockets.last.fire('connect');
+    await answerResync([]);
     sockets.last.fire('disconnect', 'io server disconnect');
     expect(sockets.last.opened).toBe(1);
     sockets.last.fire('connect_error', new Error('unauthorized'));
     expect(client.connection()).toBe('unauthorized');
+
+    // The host's renewed token arrives late: the same user's, so the socket connects again with it.
+    token.set('tok-2');
+    TestBed.tick();
+    (await nextRequest(http, 'http://srv/api/auth/me')).flush(ALICE);
+    for (let i = 0; i < 20 && sockets.last.opened < 2; i++) await Promise.resolve();
+    expect(sockets.last.opened).toBe(2);
+    expect(sockets.sockets).toHaveLength(1);
+    expect(client.connection()).toBe('connecting');
+    expect(sockets.last.auth()).toEqual({ token: 'tok-2' });
   });
 });
 

@@ -405,7 +405,15 @@ export class MonitorClient {
   private async followRefreshedToken(token: string): Promise<void> {
     const before = this.currentUser();
     const user = await this.me().catch(() => null);
-    if (this.token !== token || (user && before && user.id === before.id)) return;
+    if (this.token !== token) return;
+    if (user && before && user.id === before.id) {
+      // The socket was refused with the old token (it expired before this one came): try this one.
+      if (this.connectionState() === 'unauthorized' && this.socket) {
+        this.connectionState.set('connecting');
+        this.socket.open();
+      }
+      return;
+    }
     this.token = null;
     this.useToken(token);
   }
