@@ -93,5 +93,22 @@ describe('configuration', () => {
         rmSync(productionDir, { recursive: true, force: true });
       }
     }, 60_000);
+
+    it.each([
+      [{ ONWARD_AUTH: 'jwt', ONWARD_JWT_ISSUER: 'i', ONWARD_JWT_AUDIENCE: 'a' }, 'ONWARD_JWT_JWKS_URL'],
+      [
+        { ONWARD_AUTH: 'jwt', ONWARD_JWT_JWKS_URL: 'http://127.0.0.1:9/jwks', ONWARD_JWT_AUDIENCE: 'a' },
+        'ONWARD_JWT_ISSUER',
+      ],
+    ])(
+      'exits at start in jwt mode with %j, naming %s',
+      async (env, name) => {
+        const { code, output } = await startExpectingExit({ ONWARD_DATA_DIR: dataDir, ...env });
+        expect(code).not.toBe(0);
+        expect(code).not.toBeNull();
+        expect(output).toContain(name);
+      },
+      40_000,
+    );
   });
 });

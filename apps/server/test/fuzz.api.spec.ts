@@ -40,8 +40,9 @@ import {
   serialize,
   toPlain,
 } from './support/fuzz';
+import { AUDIENCE, ISSUER, JwksServer, hostToken, jwtEnv, signingKey } from './support/host-idp';
 import { signJwt, unsignedJwt } from './support/jwt';
-import { useServer } from './support/server';
+import { type TestServer, bootServer, useServer } from './support/server';
 import { type RunsSocket, connectRuns } from './support/sockets';
 import { type StoredRowReader, openStoredRowReader, snapshotDifferences } from './support/stored-rows';
 
@@ -740,3 +741,104 @@ function insertAt<T>(items: T[], item: T, at: number): T[] {
   copy.splice(at % (items.length + 1), 0, item);
   return copy;
 }
+
+// ONWARD_AUTH=jwt: every token that is not the host's, however garbled, is a 401 and stores no user.
+describeEachDatabase('fuzz of host tokens (ONWARD_AUTH=jwt)', (db) => {
+  const key = signingKey('host', 'RS256');
+  const stranger = signingKey('stranger', 'RS256');
+  const jwks = new JwksServer([key]);
+  let server: TestServer;
+  let rows: StoredRowReader;
+  let stored: Record<string, string[]>;
+  const b64 = (value: unknown): string =>
+    Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+
+  beforeAll(async () => {
+    await jwks.start();
+    server = await bootServer(db, jwtEnv(jwks.url));
+    // One genuine user, so that "stores nothing" also covers changes to an existing row.
+    const res = await request(server.url)
+      .get('/api/auth/me')
+      .set(
+        'Authorization',
+        `Bearer ${await hostToken({ key, claims: { sub: 'host|real', preferred_username: 'real' } })}`,
+      );
+    expect(res.status).toBe(200);
+    rows = await openStoredRowReader(server);
+    stored = await rows.snapshot();
+  }, 60_000);
+  afterAll(async () => {
+    await rows?.close();
+    await server?.close();
+    await jwks.stop();
+  }, 60_000);
+
+  const header = fc.record(
+    {
+      alg: fc.oneof(
+        fc.constantFrom('none', 'None', 'HS256', 'HS384', 'HS512', 'RS256', 'ES256', 'PS256', 'EdDSA', 'RS1', ''),
+        anyJson,
+      ),
+      kid: fc.oneof(fc.constantFrom('host', 'stranger', '', '../../etc/passwd'), anyJson),
+      typ: fc.constantFrom('JWT', 'at+jwt', 'JWE'),
+      jku: fc.constant('http://127.0.0.1:1/jwks.json'),
+      crit: fc.constant(['exp']),
+    },
+    { requiredKeys: ['alg'] },
+  );
+  const claims = fc.record(
+    {
+      sub: fc.oneof(fc.constantFrom('host|real', 'host|mallory'), anyJson),
+      iss: fc.oneof(fc.constant(ISSUER), anyJson),
+      aud: fc.oneof(fc.constant(AUDIENCE), fc.constant([AUDIENCE, 'x']), anyJson),
+      exp: fc.oneof(fc.constant(Math.floor(Date.now() / 1000) + 3600), fc.integer(), anyJson),
+      roles: fc.oneof(fc.constant(['onward-admin']), anyJson),
+      preferred_username: anyJson,
+    },
+    { requiredKeys: [] },
+  );
+  const signature = fc.oneof(
+    fc.constant(''),
+    fc.base64String().map((s) => s.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')),
+    fc.constant(null), // HMAC keyed with the host's public key
+  );
+  const token: fc.Arbitrary<string | { ownKid: boolean; sub: string }> = fc.oneof(
+    // Well-formed JWTs with a bad signature, header or claims.
+    fc.tuple(header, claims, signature).map(([h, c, sig]) => {
+      const plainHeader = toPlain(new JsonObject(Object.entries(h) as [string, Json][])) as Record<string, unknown>;
+      const plainClaims = toPlain(new JsonObject(Object.entries(c) as [string, Json][])) as Record<string, unknown>;
+      if (sig === null) return signJwt({ ...plainHeader, alg: 'HS256' }, plainClaims, key.publicPem);
+      return `${b64(plainHeader)}.${b64(plainClaims)}.${sig}`;
+    }),
+    // Genuine signatures of another key, under the host's kid or its own.
+    fc.tuple(fc.boolean(), fc.constantFrom('host|real', 'host|mallory')).map(([ownKid, sub]) => ({ ownKid, sub })),
+    // Garbage of one to five dot-separated parts.
+    fc.array(fc.oneof(anyString, fc.base64String()), { minLength: 1, maxLength: 5 }).map((parts) => parts.join('.')),
+  );
+
+  it('answers generated tokens, headers and algorithms with 401 in the error shape and stores nothing', async () => {
+    const routes = ['/api/auth/me', '/api/runs', '/api/admin/runs'];
+    await check(fc.tuple(token, fc.constantFrom(...routes)), 150, async ([generated, path]) => {
+      const value =
+        typeof generated === 'string'
+          ? generated
+          : await hostToken({
+              key: stranger,
+              claims: { sub: generated.sub },
+              kid: generated.ownKid ? 'stranger' : 'host',
+            });
+      const authorization = `Bearer ${value}`;
+      // Values a header cannot carry are refused by the HTTP client, not the server: skip those.
+      fc.pre(/^[\t\x20-\x7e]*$/.test(authorization) && authorization.length < 16_000);
+      const res = await request(server.url).get(path).set('Authorization', authorization);
+      const problems = errorProblems(res, 401);
+      if (problems.length > 0) {
+        throw new Error(`${path} with ${authorization.slice(0, 300)}: ${problems.join('; ')} (status ${res.status})`);
+      }
+      const now = await rows.snapshot();
+      const changes = snapshotDifferences(stored, now);
+      stored = now;
+      if (changes.length > 0) throw new Error(`a refused token changed the database:\n${changes.join('\n')}`);
+    });
+  }, 60_000);
+});

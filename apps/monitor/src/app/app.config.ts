@@ -2,6 +2,7 @@ import { provideHttpClient, withFetch, withInterceptors } from '@angular/common/
 import {
   type ApplicationConfig,
   inject,
+  provideAppInitializer,
   provideBrowserGlobalErrorListeners,
   provideZonelessChangeDetection,
 } from '@angular/core';
@@ -10,6 +11,7 @@ import { provideOnwardMonitor } from '@onward/ui';
 
 import { appRoutes } from './app.routes';
 import { AuthStore } from './auth/auth-store';
+import { DemoIdp } from './auth/demo-idp';
 import { unauthorizedInterceptor } from './auth/unauthorized.interceptor';
 
 export const appConfig: ApplicationConfig = {
@@ -18,6 +20,8 @@ export const appConfig: ApplicationConfig = {
     provideZonelessChangeDetection(),
     provideRouter(appRoutes, withComponentInputBinding()),
     provideHttpClient(withFetch(), withInterceptors([unauthorizedInterceptor])),
+    // A session signed in at the demo identity provider keeps renewing its token (also in a pop-out).
+    provideAppInitializer(() => void inject(DemoIdp)),
     // The embedding a customer would write: same origin, token from the host's own login.
     provideOnwardMonitor(() => {
       const auth = inject(AuthStore);

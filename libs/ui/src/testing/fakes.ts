@@ -9,6 +9,8 @@ type Listener = (...args: never[]) => void;
 export class FakeSocket implements MonitorSocket {
   readonly emitted: string[] = [];
   closed = false;
+  /** How often the client asked to connect again (`open()`). */
+  opened = 0;
   private readonly listeners = new Map<string, Listener[]>();
 
   constructor(
@@ -30,6 +32,9 @@ export class FakeSocket implements MonitorSocket {
   }
   emit(event: string): void {
     this.emitted.push(event);
+  }
+  open(): void {
+    this.opened++;
   }
   close(): void {
     this.closed = true;

@@ -22,10 +22,21 @@ export class AuthStore {
 
   async login(username: string, password: string): Promise<void> {
     const answer = await firstValueFrom(this.http.post<LoginAnswer>('/api/auth/login', { username, password }));
-    sessionStorage.setItem(TOKEN_KEY, answer.accessToken);
-    sessionStorage.setItem(USER_KEY, JSON.stringify(answer.user));
-    this.user.set(answer.user);
-    this.token.set(answer.accessToken);
+    this.setSession(answer.accessToken, answer.user);
+  }
+
+  /** Signs the user in with a token obtained elsewhere (the host's identity provider). */
+  setSession(token: string, user: MonitorUser): void {
+    sessionStorage.setItem(TOKEN_KEY, token);
+    sessionStorage.setItem(USER_KEY, JSON.stringify(user));
+    this.user.set(user);
+    this.token.set(token);
+  }
+
+  /** A fresh token of the same user (a refresh before the old one expires). */
+  replaceToken(token: string): void {
+    sessionStorage.setItem(TOKEN_KEY, token);
+    this.token.set(token);
   }
 
   logout(): void {

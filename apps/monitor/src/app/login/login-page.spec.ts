@@ -84,4 +84,52 @@ describe('LoginPage', () => {
     expect(el.querySelector('[role=alert]')?.textContent).toContain('Wrong user name or password');
     expect(sessionStorage.getItem('onward.token')).toBeNull();
   });
+
+  it("signs in at the demo identity provider when the server trusts the host's tokens", async () => {
+    const navigate = jest.spyOn(TestBed.inject(Router), 'navigateByUrl').mockResolvedValue(true);
+    const http = TestBed.inject(HttpTestingController);
+    const fixture = TestBed.createComponent(LoginPage);
+    fixture.componentRef.setInput('returnUrl', '/admin');
+    http.expectOne('/api/auth/options').flush({ mode: 'jwt', demoUsers: [] });
+    await Promise.resolve();
+    http.expectOne('/demo-idp.json').flush({ url: 'http://127.0.0.1:3100' });
+    await fixture.whenStable();
+    const el = fixture.nativeElement as HTMLElement;
+    expect(el.querySelector('input[name=password]')?.closest('form')?.hidden).toBe(true);
+    expect(el.textContent).toContain('http://127.0.0.1:3100');
+
+    const input = el.querySelector('app-idp-sign-in input[name=username]') as HTMLInputElement;
+    input.value = 'admin';
+    input.dispatchEvent(new Event('input'));
+    (el.querySelector('app-idp-sign-in button[type=submit]') as HTMLButtonElement).click();
+    const token = http.expectOne('http://127.0.0.1:3100/token');
+    expect(token.request.body).toEqual({ username: 'admin' });
+    const exp = Math.floor(Date.now() / 1000) + 300;
+    const jwt = `h.${btoa(JSON.stringify({ iat: exp - 300, exp })).replace(/=+$/, '')}.s`;
+    token.flush({ access_token: jwt, token_type: 'Bearer', expires_in: 300 });
+    let found = http.match('/api/auth/me');
+    for (let i = 0; i < 10 && found.length === 0; i++) {
+      await Promise.resolve();
+      found = http.match('/api/auth/me');
+    }
+    const [me] = found;
+    expect(me.request.headers.get('Authorization')).toBe(`Bearer ${jwt}`);
+    me.flush({ id: 'demo|admin', username: 'admin', displayName: 'Admin', roles: ['user', 'admin'] });
+    for (let i = 0; i < 10 && navigate.mock.calls.length === 0; i++) await Promise.resolve();
+    expect(TestBed.inject(AuthStore).token()).toBe(jwt);
+    expect(TestBed.inject(AuthStore).isAdmin()).toBe(true);
+    expect(navigate).toHaveBeenCalledWith('/admin');
+  });
+
+  it('says sign-in happens in the host application when no demo identity provider is named', async () => {
+    const http = TestBed.inject(HttpTestingController);
+    const fixture = TestBed.createComponent(LoginPage);
+    http.expectOne('/api/auth/options').flush({ mode: 'jwt', demoUsers: [] });
+    await Promise.resolve();
+    http.expectOne('/demo-idp.json').flush({ statusCode: 404 }, { status: 404, statusText: 'Not Found' });
+    await fixture.whenStable();
+    const el = fixture.nativeElement as HTMLElement;
+    expect(el.querySelector('[role=status]')?.textContent).toContain("your application's sign-in");
+    expect(el.querySelector('app-idp-sign-in input')).toBeNull();
+  });
 });

@@ -8,14 +8,23 @@ import { Router } from '@angular/router';
 
 import { AccountsApi } from '../auth/accounts-api';
 import { AuthStore } from '../auth/auth-store';
+import { DemoIdp } from '../auth/demo-idp';
+import { IdpSignIn } from './idp-sign-in';
 
 @Component({
   selector: 'app-login-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [FormsModule, MatButtonModule, MatFormFieldModule, MatInputModule],
+  imports: [FormsModule, IdpSignIn, MatButtonModule, MatFormFieldModule, MatInputModule],
   template: `
     <main class="login">
-      <form class="card" (ngSubmit)="submit()" aria-labelledby="login-title">
+      @if (mode() === 'jwt') {
+        <section class="card" aria-labelledby="idp-login-title">
+          <div class="brand"><span class="logo" aria-hidden="true">O</span> Onward</div>
+          <h1 id="idp-login-title">Sign in</h1>
+          <app-idp-sign-in [idpUrl]="idpUrl()" (signedIn)="goOn()" />
+        </section>
+      }
+      <form class="card" [hidden]="mode() === 'jwt'" (ngSubmit)="submit()" aria-labelledby="login-title">
         <div class="brand"><span class="logo" aria-hidden="true">O</span> Onward</div>
         <h1 id="login-title">Sign in</h1>
         @if (demoHint(); as hint) {
@@ -51,6 +60,9 @@ import { AuthStore } from '../auth/auth-store';
       background: var(--mat-sys-surface-container-low);
       padding: 16px;
       box-sizing: border-box;
+    }
+    .card[hidden] {
+      display: none;
     }
     .card {
       width: min(360px, 100%);
@@ -112,15 +124,29 @@ export class LoginPage {
     const users = this.demoUsers();
     return users.length === 0 ? null : `Demo users: ${users.map((u) => `${u} / ${u}`).join(', ')}`;
   });
+  /** How this server signs users in (GET /api/auth/options); local until it answers. */
+  protected readonly mode = signal<'local' | 'jwt'>('local');
+  protected readonly idpUrl = signal<string | null>(null);
 
   constructor() {
-    // Without the answer (an older server, no network) the page simply shows no hint.
+    const idp = inject(DemoIdp);
+    // Without the answer (an older server, no network) the page shows the password form and no hint.
     inject(AccountsApi)
       .options()
       .then(
-        (options) => this.demoUsers.set(options.demoUsers),
+        async (options) => {
+          this.demoUsers.set(options.demoUsers);
+          if (options.mode === 'jwt') this.idpUrl.set(await idp.url());
+          this.mode.set(options.mode);
+        },
         () => undefined,
       );
+  }
+
+  /** Where the user wanted to go, once signed in. */
+  protected async goOn(): Promise<void> {
+    const target = this.returnUrl();
+    await this.router.navigateByUrl(target && target.startsWith('/') && !target.startsWith('//') ? target : '/');
   }
 
   protected async submit(): Promise<void> {
@@ -132,8 +158,7 @@ export class LoginPage {
     this.error.set(null);
     try {
       await this.auth.login(this.username, this.password);
-      const target = this.returnUrl();
-      await this.router.navigateByUrl(target && target.startsWith('/') && !target.startsWith('//') ? target : '/');
+      await this.goOn();
     } catch (error) {
       this.error.set(
         error instanceof HttpErrorResponse && error.status === 401

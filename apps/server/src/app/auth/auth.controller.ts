@@ -1,10 +1,11 @@
-import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 
 import type { AuthUser } from './auth-user';
 import { CurrentUser, Public } from './auth.decorators';
 import { AuthService } from './auth.service';
+import { LocalAuthOnlyGuard } from './local-auth-only.guard';
 import { LoginDto } from './login.dto';
 
 @ApiTags('auth')
@@ -21,6 +22,7 @@ export class AuthController {
 
   @Public()
   @Post('login')
+  @UseGuards(LocalAuthOnlyGuard)
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange username and password for an access token' })
   @ApiTooManyRequestsResponse({ description: 'Five failed logins of this username from this address in 15 minutes' })

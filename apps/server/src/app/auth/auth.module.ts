@@ -11,6 +11,9 @@ import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { LoginThrottle } from './login-throttle';
+import { DemoIdpController } from './demo-idp.controller';
+import { HostTokenVerifier } from './host-token.verifier';
+import { HostUsers } from './host-users.service';
 import { UserEntity } from './user.entity';
 
 @Global()
@@ -28,8 +31,15 @@ import { UserEntity } from './user.entity';
       }),
     }),
   ],
-  controllers: [AuthController],
-  providers: [AuthService, AccountChecks, LoginThrottle, { provide: APP_GUARD, useClass: AuthGuard }],
+  controllers: [AuthController, DemoIdpController],
+  providers: [
+    AuthService,
+    AccountChecks,
+    LoginThrottle,
+    HostTokenVerifier,
+    HostUsers,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
   exports: [AuthService, AccountChecks],
 })
 export class AuthModule {}

@@ -10,6 +10,7 @@ import type { OnwardConfig } from '../config/onward-config';
 import type { AuthUser } from './auth-user';
 import { AccountChecks } from './account-checks';
 import { LoginThrottle } from './login-throttle';
+import { HostTokenVerifier, type VerifiedToken } from './host-token.verifier';
 import { hashPassword, verifyPassword } from './password-hasher';
 import { Role, UserEntity } from './user.entity';
 
@@ -40,6 +41,12 @@ function withRoles(user: AuthUser, roles: Role[] | null): AuthUser {
   return Object.freeze({ ...user, roles: Object.freeze([...roles]) as Role[] });
 }
 
+/** A verified token as remembered: Onward's own tokens also carry their issue time and session. */
+interface CachedToken extends VerifiedToken {
+  issuedAtMs: number;
+  sessionId: string | null;
+}
+
 /** Verified tokens remembered at most; the memory is cleared when full. */
 const VERIFIED_TOKENS_MAX = 10_000;
 
@@ -53,10 +60,7 @@ export class AuthService implements OnModuleInit {
   // Compared against when the user does not exist, so that timing does not reveal usernames.
   private readonly dummyHash = hashPassword(randomUUID());
   /** Tokens whose signature was checked, with their user and expiry. */
-  private readonly verified = new Map<
-    string,
-    { user: AuthUser; expiresAt: number; issuedAtMs: number; sessionId: string | null }
-  >();
+  private readonly verified = new Map<string, CachedToken>();
 
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
@@ -64,6 +68,7 @@ export class AuthService implements OnModuleInit {
     @Inject(ONWARD_CONFIG) private readonly config: OnwardConfig,
     private readonly accounts: AccountChecks,
     private readonly throttle: LoginThrottle,
+    private readonly hostTokens: HostTokenVerifier,
   ) {}
 
   /** Usernames of the demo accounts that can still be used with their known password. */
@@ -145,42 +150,57 @@ export class AuthService implements OnModuleInit {
 
   /** The user of a valid access token; rejects with UnauthorizedError otherwise. */
   async verify(token: string): Promise<AuthUser> {
+    return (await this.verifyToken(token)).user;
+  }
+
+  /**
+   * The user of a valid access token and when the token expires (sockets are closed then); the
+   * host's tokens with ONWARD_AUTH=jwt, Onward's own otherwise. Rejects with UnauthorizedError.
+   */
+  async verifyToken(token: string): Promise<CachedToken> {
     // A token is checked once; its later requests only re-check the expiry (every request of a
     // monitor or script carries the same token).
     const known = this.verified.get(token);
-    if (known && known.expiresAt > Date.now()) {
-      const roles = await this.accounts.assertAllowed(known.user.id, known.issuedAtMs, known.sessionId);
-      return withRoles(known.user, roles);
+    if (known && known.expiresAt > Date.now()) return this.allowed(known);
+    const verified: CachedToken =
+      this.config.auth.mode === 'jwt'
+        ? { ...(await this.hostTokens.verify(token)), issuedAtMs: 0, sessionId: null }
+        : this.verifyLocal(token);
+    if (Number.isFinite(verified.expiresAt)) {
+      if (this.verified.size >= VERIFIED_TOKENS_MAX) this.verified.clear();
+      this.verified.set(token, verified);
     }
-    let user: AuthUser;
-    let issuedAtMs: number;
-    let sessionId: string | null;
+    return this.allowed(verified);
+  }
+
+  /** The token's user with their roles now, unless their account is disabled or the token predates a password change. */
+  private async allowed(token: CachedToken): Promise<CachedToken> {
+    const roles = await this.accounts.assertAllowed(token.user.id, token.issuedAtMs, token.sessionId);
+    return roles ? { ...token, user: withRoles(token.user, roles) } : token;
+  }
+
+  private verifyLocal(token: string): CachedToken {
     try {
       const claims = this.jwt.verify<TokenClaims & { exp?: number; iat?: number }>(token);
       if (typeof claims.sub !== 'string' || !Array.isArray(claims.roles)) throw new Error('bad claims');
-      user = Object.freeze({
+      const user: AuthUser = Object.freeze({
         id: claims.sub,
         username: claims.username,
         displayName: claims.name,
         roles: Object.freeze([...claims.roles]) as Role[],
       });
-      issuedAtMs = typeof claims.iat_ms === 'number' ? claims.iat_ms : (claims.iat ?? 0) * 1000;
-      sessionId = typeof claims.sid === 'string' ? claims.sid : null;
-      if (typeof claims.exp === 'number') {
-        if (this.verified.size >= VERIFIED_TOKENS_MAX) this.verified.clear();
-        this.verified.set(token, { user, expiresAt: claims.exp * 1000, issuedAtMs, sessionId });
-      }
+      const issuedAtMs = typeof claims.iat_ms === 'number' ? claims.iat_ms : (claims.iat ?? 0) * 1000;
+      const sessionId = typeof claims.sid === 'string' ? claims.sid : null;
+      const expiresAt = typeof claims.exp === 'number' ? claims.exp * 1000 : Infinity;
+      return { user, expiresAt, issuedAtMs, sessionId };
     } catch {
       throw new UnauthorizedError('Invalid or expired access token');
     }
-    // Outside the try: a disabled account says so, instead of "invalid token".
-    return withRoles(user, await this.accounts.assertAllowed(user.id, issuedAtMs, sessionId));
   }
 
   /** The session (`sid`) of a valid access token, null for a token without one. */
   async sessionOf(token: string): Promise<string | null> {
-    await this.verify(token);
-    return this.verified.get(token)?.sessionId ?? null;
+    return (await this.verifyToken(token)).sessionId;
   }
 
   async me(user: AuthUser): Promise<AuthUser> {

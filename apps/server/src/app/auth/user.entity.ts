@@ -6,7 +6,8 @@ export type Role = 'user' | 'admin';
 
 @Entity('users')
 export class UserEntity {
-  @PrimaryColumn({ type: 'varchar', length: 36 })
+  /** A UUID for local users; the host's id claim (up to 255 characters) with ONWARD_AUTH=jwt. */
+  @PrimaryColumn({ type: 'varchar', length: 255 })
   id!: string;
 
   @Column({ type: 'varchar', length: 100, unique: true })
@@ -18,9 +19,9 @@ export class UserEntity {
   @Column({ type: 'text', transformer: jsonText })
   roles!: Role[];
 
-  /** `scrypt$N$r$p$salt$hash`, never the password itself. */
-  @Column({ name: 'password_hash', type: 'varchar', length: 300 })
-  passwordHash!: string;
+  /** `scrypt$N$r$p$salt$hash`, never the password itself; null for the host's users (ONWARD_AUTH=jwt). */
+  @Column({ name: 'password_hash', type: 'varchar', length: 300, nullable: true })
+  passwordHash!: string | null;
 
   @Column({ name: 'created_at', type: 'varchar', length: 24 })
   createdAt!: string;

@@ -39,7 +39,13 @@ const EXPOSED_HEADERS = ['Location', 'Retry-After', 'Content-Disposition'];
  */
 export async function useHttpSecurity(app: NestFastifyApplication, config: OnwardConfig): Promise<void> {
   await app.register(helmet, {
-    contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },
+    contentSecurityPolicy: {
+      useDefaults: false,
+      // The monitor's login page signs in at the demo identity provider (ONWARD_DEMO_IDP_URL) itself.
+      directives: config.demoIdpUrl
+        ? { ...CSP_DIRECTIVES, connectSrc: [...CSP_DIRECTIVES.connectSrc, new URL(config.demoIdpUrl).origin] }
+        : CSP_DIRECTIVES,
+    },
     referrerPolicy: { policy: 'no-referrer' },
     // The pop-out monitor is a window of the same origin; other origins get no handle on it.
     crossOriginOpenerPolicy: { policy: 'same-origin' },

@@ -107,6 +107,19 @@ describe('loadConfig', () => {
     });
     // The host owns the users: no demo accounts in jwt mode.
     expect(config.demoUsers).toBe(false);
+    expect(config.demoIdpUrl).toBeNull();
+  });
+
+  it('reads the demo identity provider of the monitor app in jwt mode', () => {
+    const config = loadConfig({
+      ONWARD_DATA_DIR: dataDir(),
+      ONWARD_AUTH: 'jwt',
+      ONWARD_JWT_JWKS_URL: 'http://127.0.0.1:3100/.well-known/jwks.json',
+      ONWARD_JWT_ISSUER: 'http://127.0.0.1:3100',
+      ONWARD_JWT_AUDIENCE: 'onward',
+      ONWARD_DEMO_IDP_URL: 'http://127.0.0.1:3100/',
+    });
+    expect(config.demoIdpUrl).toBe('http://127.0.0.1:3100');
   });
 
   it('makes one signing key for processes that start together on one data folder', async () => {
@@ -217,6 +230,19 @@ describe('loadConfig', () => {
     [{ ONWARD_TRUST_PROXY: 'nginx' }, 'ONWARD_TRUST_PROXY'],
     [{ ONWARD_TRUST_PROXY: '2' }, 'ONWARD_TRUST_PROXY'],
     [{ ONWARD_TRUST_PROXY: '10.0.0.0/33' }, 'ONWARD_TRUST_PROXY'],
+    [{ ONWARD_DEMO_IDP_URL: 'http://127.0.0.1:3100' }, 'ONWARD_DEMO_IDP_URL'],
+    [
+      {
+        NODE_ENV: 'production',
+        ONWARD_DEMO_USERS: 'false',
+        ONWARD_AUTH: 'jwt',
+        ONWARD_JWT_JWKS_URL: 'https://x/jwks',
+        ONWARD_JWT_ISSUER: 'i',
+        ONWARD_JWT_AUDIENCE: 'a',
+        ONWARD_DEMO_IDP_URL: 'http://127.0.0.1:3100',
+      },
+      'ONWARD_DEMO_IDP_URL',
+    ],
   ])('stops on %j naming %s', (env, variable) => {
     let error: unknown;
     try {

@@ -118,6 +118,11 @@ export interface OnwardConfig {
    * `trustProxy`): false (the default) = the socket address, true = any proxy, or their addresses/CIDRs.
    */
   trustProxy: boolean | string[];
+  /**
+   * `ONWARD_DEMO_IDP_URL` (jwt mode, never in production): the demo identity provider where the
+   * monitor app's login page signs in (`tools/demo-idp.mjs`); its origin joins the CSP's connect-src.
+   */
+  demoIdpUrl: string | null;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
@@ -383,6 +388,16 @@ function parseTrustProxy(env: Environment): boolean | string[] {
   return entries;
 }
 
+function parseDemoIdpUrl(env: Environment, auth: AuthConfig, production: boolean): string | null {
+  const url = parseUrl(env, 'ONWARD_DEMO_IDP_URL', ['http:', 'https:']);
+  if (!url) return null;
+  if (auth.mode !== 'jwt') throw new ConfigError('ONWARD_DEMO_IDP_URL', 'needs ONWARD_AUTH=jwt');
+  if (production) {
+    throw new ConfigError('ONWARD_DEMO_IDP_URL', 'is a demo setting and is refused under NODE_ENV=production');
+  }
+  return url.toString().replace(/\/+$/, '');
+}
+
 function parseHost(env: Environment): string | null {
   const raw = (env['HOST'] ?? '').trim();
   if (raw === '') return null;
@@ -461,5 +476,6 @@ export function loadConfig(env: Environment): OnwardConfig {
     accountCheckMs: positiveInt(env, 'ONWARD_ACCOUNT_CHECK_MS', 30_000, 30_000),
     loginMaxFailures: positiveInt(env, 'ONWARD_LOGIN_MAX_FAILURES', 5, 1_000_000),
     trustProxy: parseTrustProxy(env),
+    demoIdpUrl: parseDemoIdpUrl(env, auth, production),
   };
 }

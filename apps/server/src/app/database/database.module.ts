@@ -13,6 +13,7 @@ import { RunEntity } from '../runs/run.entity';
 import { CoreTables1730000000000 } from './migrations/1730000000000-core-tables';
 import { RunDeletions1730000000200 } from './migrations/1730000000200-run-deletions';
 import { UserAccounts1730000000300 } from './migrations/1730000000300-user-accounts';
+import { HostIdentity1730000000400 } from './migrations/1730000000400-host-identity';
 
 const ENTITIES = [UserEntity, RunEntity, RunDeletionEntity, ...DEMO_ENTITIES];
 // Listed as classes, not globs: the server is bundled, and the order is the upgrade path.
@@ -21,6 +22,7 @@ const MIGRATIONS = [
   DemoTables1730000000100,
   RunDeletions1730000000200,
   UserAccounts1730000000300,
+  HostIdentity1730000000400,
 ];
 
 /** A schema named in DATABASE_URL must exist before TypeORM puts its migrations table there. */

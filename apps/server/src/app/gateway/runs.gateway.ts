@@ -20,9 +20,12 @@ import { RunEvents } from '../runs/run-events';
 import { toRunView } from '../runs/run-view.mapper';
 import { RunsRepository } from '../runs/runs.repository';
 import { coalesceFlushedFrames } from './coalesced-writes';
+import { disconnectAtExpiry } from './token-expiry';
 
-type RunsSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { user: AuthUser }>;
-type RunsNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { user: AuthUser }>;
+/** The socket's user and when the token it connected with expires. */
+type SocketData = { user: AuthUser; expiresAt: number };
+type RunsSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type RunsNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 const userRoom = (userId: string): string => `user:${userId}`;
 /** Sockets of admins who asked for every user's runs. */
@@ -58,9 +61,10 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     namespace.use((socket, next) => {
       const token: unknown = (socket.handshake.auth as Record<string, unknown> | undefined)?.['token'];
       if (typeof token !== 'string') return next(new Error('unauthorized'));
-      this.auth.verify(token).then(
-        (user) => {
+      this.auth.verifyToken(token).then(
+        ({ user, expiresAt }) => {
           socket.data.user = user;
+          socket.data.expiresAt = expiresAt;
           next();
         },
         () => next(new Error('unauthorized')),
@@ -75,6 +79,7 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModule
       return;
     }
     coalesceFlushedFrames(socket.conn);
+    disconnectAtExpiry(socket, socket.data.expiresAt);
     void socket.join(userRoom(user.id));
   }
 

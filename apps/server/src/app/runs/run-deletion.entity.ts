@@ -11,7 +11,7 @@ export class RunDeletionEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
 
-  @Column({ name: 'owner_id', type: 'varchar', length: 36 })
+  @Column({ name: 'owner_id', type: 'varchar', length: 255 })
   ownerId!: string;
 
   @Column({ name: 'deleted_at', type: 'varchar', length: 24 })

@@ -30,7 +30,7 @@ export class RunEntity {
   @Column({ type: 'varchar', length: 10 })
   kind!: TaskKind;
 
-  @Column({ name: 'owner_id', type: 'varchar', length: 36 })
+  @Column({ name: 'owner_id', type: 'varchar', length: 255 })
   ownerId!: string;
 
   @Column({ name: 'owner_username', type: 'varchar', length: 100 })

@@ -349,6 +349,14 @@ export class MonitorClient {
 
   private useToken(token: string | null, force = false): void {
     if (!force && token === this.token && (this.socket || !token)) return;
+    if (!force && token && this.token && this.socket) {
+      // A new token while connected is most often the same user's, refreshed: the socket stays (the
+      // server closes it when its token expires, and it reconnects with this one) and so do the runs,
+      // unless the token turns out to be someone else's.
+      this.token = token;
+      void this.followRefreshedToken(token);
+      return;
+    }
     const userChanged = token !== this.token;
     this.token = token;
     this.closeSocket();
@@ -369,8 +377,15 @@ export class MonitorClient {
     });
     socket.onDisconnect((reason) => {
       if (this.socket !== socket) return;
-      // The server only disconnects a socket itself when it refuses it.
-      this.connectionState.set(reason === 'io server disconnect' ? 'unauthorized' : 'offline');
+      if (reason !== 'io server disconnect') {
+        this.connectionState.set('offline');
+        return;
+      }
+      // The server closed the socket itself: its token expired (or the user may no longer connect).
+      // Socket.IO does not reconnect after that on its own; connecting again asks the host's
+      // token() for a fresh token, and a refused one ends in connect_error "unauthorized".
+      this.connectionState.set('connecting');
+      socket.open();
     });
     socket.onConnectError((error) => {
       if (this.socket !== socket) return;
@@ -384,6 +399,23 @@ export class MonitorClient {
   private rememberCancelled(id: string): void {
     this.cancelledHere.add(id);
     this.channel?.postMessage({ cancelled: id });
+  }
+
+  /** After a token change while connected: starts afresh only if the token is another user's. */
+  private async followRefreshedToken(token: string): Promise<void> {
+    const before = this.currentUser();
+    const user = await this.me().catch(() => null);
+    if (this.token !== token) return;
+    if (user && before && user.id === before.id) {
+      // The socket was refused with the old token (it expired before this one came): try this one.
+      if (this.connectionState() === 'unauthorized' && this.socket) {
+        this.connectionState.set('connecting');
+        this.socket.open();
+      }
+      return;
+    }
+    this.token = null;
+    this.useToken(token);
   }
 
   private closeSocket(): void {
@@ -537,12 +569,29 @@ export class MonitorClient {
     return this.call<T>(method, path, { body });
   }
 
-  private call<T>(
+  private async call<T>(
     method: string,
     path: string,
     options: { params?: HttpParams; body?: unknown; responseType?: 'json' | 'blob' },
   ): Promise<T> {
     const token = this.config.token();
+    try {
+      return await this.send<T>(method, path, options, token);
+    } catch (error) {
+      // The token may have expired since it was read: ask the host once more and, when it has a
+      // fresh one, try again once (a 401 request changed nothing on the server).
+      const fresh = error instanceof HttpErrorResponse && error.status === 401 ? this.config.token() : null;
+      if (!fresh || fresh === token) throw error;
+      return this.send<T>(method, path, options, fresh);
+    }
+  }
+
+  private send<T>(
+    method: string,
+    path: string,
+    options: { params?: HttpParams; body?: unknown; responseType?: 'json' | 'blob' },
+    token: string | null,
+  ): Promise<T> {
     const headers = token ? new HttpHeaders({ Authorization: `Bearer ${token}` }) : new HttpHeaders();
     return new Promise<T>((resolve, reject) => {
       this.http

@@ -9,6 +9,8 @@ export interface MonitorSocket {
   onDisconnect(listener: (reason: string) => void): void;
   onConnectError(listener: (error: Error) => void): void;
   emit(event: keyof ClientToServerEvents): void;
+  /** Connects again after the server closed the connection (Socket.IO does not, on its own). */
+  open(): void;
   close(): void;
 }
 
@@ -36,6 +38,7 @@ export class IoSocketFactory extends SocketFactory {
       onDisconnect: (listener) => socket.on('disconnect', (reason) => listener(reason)),
       onConnectError: (listener) => socket.on('connect_error', listener),
       emit: (event) => socket.emit(event),
+      open: () => socket.connect(),
       close: () => socket.close(),
     };
   }
