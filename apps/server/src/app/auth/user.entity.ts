@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 import { jsonText } from '../database/json.transformer';
 
@@ -27,6 +27,7 @@ export class UserEntity {
   createdAt!: string;
 
   /** A disabled user cannot log in, and their tokens and sockets stop working. */
+  @Index('idx_users_disabled')
   @Column({ type: 'boolean', default: false })
   disabled!: boolean;
 

@@ -6,6 +6,7 @@ import { RunDeletionEntity } from '../../runs/run-deletion.entity';
 import { RunEntity } from '../../runs/run.entity';
 import { CoreTables1730000000000 } from './1730000000000-core-tables';
 import { RunDeletions1730000000200 } from './1730000000200-run-deletions';
+import { UserAccounts1730000000300 } from './1730000000300-user-accounts';
 import { HostIdentity1730000000400 } from './1730000000400-host-identity';
 
 const LONG_ID = `host|${'x'.repeat(250)}`;
@@ -46,7 +47,7 @@ describeEachDemoDatabase(describe, 'migration HostIdentity1730000000400', (kind)
   afterAll(() => database?.dispose());
 
   it('keeps what was stored, then stores host users with long ids and no password', async () => {
-    const before = await open([CoreTables1730000000000, RunDeletions1730000000200]);
+    const before = await open([CoreTables1730000000000, RunDeletions1730000000200, UserAccounts1730000000300]);
     await before.getRepository(UserEntity).insert({
       id: '0b9f4c1e-0000-4000-8000-000000000001',
       username: 'ann',
@@ -60,7 +61,12 @@ describeEachDemoDatabase(describe, 'migration HostIdentity1730000000400', (kind)
       .insert(run('0b9f4c1e-0000-4000-8000-00000000000a', '0b9f4c1e-0000-4000-8000-000000000001'));
     await before.destroy();
 
-    const after = await open([CoreTables1730000000000, RunDeletions1730000000200, HostIdentity1730000000400]);
+    const after = await open([
+      CoreTables1730000000000,
+      RunDeletions1730000000200,
+      UserAccounts1730000000300,
+      HostIdentity1730000000400,
+    ]);
     try {
       expect(await after.getRepository(UserEntity).findOneByOrFail({ username: 'ann' })).toMatchObject({
         displayName: 'Ann',
