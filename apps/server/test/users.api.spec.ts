@@ -318,6 +318,24 @@ describeEachDatabase('user accounts', (db) => {
       });
     });
 
+    it('counts wrong current passwords as failed logins: a stolen token cannot guess the password', async () => {
+      const user = await createUser(fresh('mallet'));
+      const session = await loginAs(server.url, user.username, 'a-good-password');
+      for (let i = 0; i < 5; i++) {
+        expectFieldError(
+          await session.post('/api/auth/password', { currentPassword: `guess-${i}`, newPassword: 'a-new-password' }),
+          'currentPassword',
+        );
+      }
+      const blocked = await session.post('/api/auth/password', {
+        currentPassword: 'a-good-password',
+        newPassword: 'a-new-password',
+      });
+      expectError(blocked, 429);
+      expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+      expectError(await login(server.url, user.username, 'a-good-password'), 429);
+    });
+
     it('needs a token', async () => {
       expectError(
         await request(server.url)

@@ -40,6 +40,6 @@ import { UserEntity } from './user.entity';
     HostUsers,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [AuthService, AccountChecks],
+  exports: [AuthService, AccountChecks, LoginThrottle],
 })
 export class AuthModule {}

@@ -1,5 +1,6 @@
-import { Body, Controller, Headers, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/auth.decorators';
@@ -21,11 +22,13 @@ export class PasswordController {
     @CurrentUser() user: AuthUser,
     @Headers('authorization') authorization: string,
     @Body() body: ChangePasswordDto,
+    @Req() request: FastifyRequest,
   ): Promise<void> {
     // The guard has checked the header; its token is the session that goes on.
     return this.users.changePassword(
       user,
       authorization.slice('Bearer '.length),
+      request.ip,
       body.currentPassword,
       body.newPassword,
     );

@@ -6,6 +6,7 @@ import { QueryFailedError, Repository } from 'typeorm';
 import { AccountChecks } from '../auth/account-checks';
 import type { AuthUser } from '../auth/auth-user';
 import { AuthService } from '../auth/auth.service';
+import { LoginThrottle } from '../auth/login-throttle';
 import { hashPassword, verifyPassword } from '../auth/password-hasher';
 import { type Role, UserEntity } from '../auth/user.entity';
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '../common/domain-errors';
@@ -61,6 +62,7 @@ export class UsersService implements OnModuleInit {
     @Inject(ONWARD_CONFIG) private readonly config: OnwardConfig,
     private readonly accounts: AccountChecks,
     private readonly auth: AuthService,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   /** `ONWARD_BOOTSTRAP_ADMIN`: a first admin when there is no enabled one. */
@@ -166,11 +168,20 @@ export class UsersService implements OnModuleInit {
   }
 
   /** The caller's own change: the session of `token` goes on, every other one of the user ends. */
-  async changePassword(caller: AuthUser, token: string, currentPassword: string, newPassword: string): Promise<void> {
+  async changePassword(
+    caller: AuthUser,
+    token: string,
+    ip: string,
+    currentPassword: string,
+    newPassword: string,
+  ): Promise<void> {
     const user = await this.users.findOneBy({ id: caller.id });
     if (!user) throw new UnauthorizedError('The user of this token no longer exists');
+    // A wrong current password counts as a failed login: a stolen token must not be a way to guess it.
+    await this.throttle.assertAllowed(user.username, ip);
     // 400, not 401: the client must not take a mistyped password for an expired session.
     if (!(await verifyPassword(currentPassword, user.passwordHash))) {
+      await this.throttle.failed(user.username, ip);
       throw new ValidationError('The current password is wrong', [
         { field: 'currentPassword', message: 'currentPassword is not the current password' },
       ]);
