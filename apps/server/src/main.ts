@@ -1,3 +1,6 @@
+// First: stop with a clear message on an unsupported Node.js, before any native module loads.
+import './runtime-check';
+
 import { type INestApplication, Logger } from '@nestjs/common';
 
 import { createOnwardApp } from './app/app.factory';
