@@ -1,4 +1,4 @@
-import { Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import {
   OnGatewayConnection,
   OnGatewayInit,
@@ -12,10 +12,13 @@ import type { Namespace, Socket } from 'socket.io';
 
 import { type AuthUser, isAdmin } from '../auth/auth-user';
 import { AuthService } from '../auth/auth.service';
+import { ONWARD_CONFIG } from '../config/config.module';
+import type { OnwardConfig } from '../config/onward-config';
 import { RunEvents } from '../runs/run-events';
 import { toRunView } from '../runs/run-view.mapper';
 import { RunsRepository } from '../runs/runs.repository';
 import { coalesceFlushedFrames } from './coalesced-writes';
+import { SocketLimit, TOO_MANY_CONNECTIONS } from './socket-limit';
 
 type RunsSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { user: AuthUser }>;
 type RunsNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { user: AuthUser }>;
@@ -35,6 +38,7 @@ const RESYNC_MARGIN_MS = 10_000;
 export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RunsGateway.name);
   private subscription: Subscription | null = null;
+  private readonly socketLimit: SocketLimit;
 
   @WebSocketServer()
   private namespace!: RunsNamespace;
@@ -43,7 +47,10 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     private readonly auth: AuthService,
     private readonly events: RunEvents,
     private readonly repository: RunsRepository,
-  ) {}
+    @Inject(ONWARD_CONFIG) config: OnwardConfig,
+  ) {
+    this.socketLimit = new SocketLimit(config.limits.socketsPerUser, config.redis !== null);
+  }
 
   afterInit(namespace: RunsNamespace): void {
     // Middleware, not handleConnection: only a rejected handshake gives the client `connect_error`.
@@ -53,7 +60,14 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModule
       this.auth.verify(token).then(
         (user) => {
           socket.data.user = user;
-          next();
+          this.socketLimit.admit(namespace, userRoom(user.id), user.id).then(
+            ({ ok, admitted }) => {
+              if (!ok) return next(new Error(TOO_MANY_CONNECTIONS));
+              next();
+              admitted();
+            },
+            (error: Error) => next(error),
+          );
         },
         () => next(new Error('unauthorized')),
       );

@@ -23,6 +23,11 @@ export class RunStatements {
   readonly claim: string;
   /** A scheduler's queued subtasks → cancelled. Parameters: finishedAt, parentId. */
   readonly cancelQueuedChildren: string;
+  /**
+   * How many top-level runs of one owner are queued, counting no further than a cap (the limit):
+   * the partial index `idx_runs_owner_queued` holds just those rows. Parameters: ownerId, cap.
+   */
+  readonly countQueued: string;
 
   constructor(private readonly runs: Repository<RunEntity>) {
     const driver = runs.manager.connection.driver;
@@ -33,7 +38,7 @@ export class RunStatements {
       .split('.')
       .map((part) => driver.escape(part))
       .join('.');
-    const [status, startedAt, attempts, version, id, finishedAt, parentId] = [
+    const [status, startedAt, attempts, version, id, finishedAt, parentId, ownerId] = [
       'status',
       'startedAt',
       'attempts',
@@ -41,6 +46,7 @@ export class RunStatements {
       'id',
       'finishedAt',
       'parentId',
+      'ownerId',
     ].map((property) => this.name(property));
     this.claim =
       `UPDATE ${this.table} SET ${status} = 'running', ${startedAt} = COALESCE(${startedAt}, ${this.placeholder(1)}), ` +
@@ -49,6 +55,10 @@ export class RunStatements {
     this.cancelQueuedChildren =
       `UPDATE ${this.table} SET ${status} = 'cancelled', ${finishedAt} = ${this.placeholder(1)}, ` +
       `${version} = ${version} + 1 WHERE ${parentId} = ${this.placeholder(2)} AND ${status} = 'queued' RETURNING *`;
+    // The WHERE repeats the partial index's own terms, which both planners need to pick it.
+    this.countQueued =
+      `SELECT COUNT(*) AS queued FROM (SELECT 1 FROM ${this.table} WHERE ${ownerId} = ${this.placeholder(1)} ` +
+      `AND status = 'queued' AND parent_id IS NULL LIMIT ${this.placeholder(2)}) AS q`;
   }
 
   /** Rows one INSERT may carry: SQLite binds at most 32,766 parameters, PostgreSQL 65,535. */

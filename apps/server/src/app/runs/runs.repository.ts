@@ -1,6 +1,6 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { RunStatus, statusesLeadingTo } from '@onward/task-domain';
+import { FINAL_STATUSES, RunStatus, statusesLeadingTo } from '@onward/task-domain';
 import type { Pool } from 'pg';
 import { Brackets, In, IsNull, LessThan, MoreThanOrEqual, QueryFailedError, Repository } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
@@ -74,6 +74,18 @@ export class RunsRepository implements OnApplicationShutdown {
         chunk.length === 1,
       );
     }
+  }
+
+  /**
+   * The owner's queued top-level runs, counted up to `cap`. On SQLite inside the turn's open write
+   * batch (a TypeORM read would commit it early), so it also sees starts not yet committed.
+   */
+  async countQueued(ownerId: string, cap: number): Promise<number> {
+    const parameters = [ownerId, cap];
+    const rows = this.groupCommit
+      ? (await this.groupCommit.executeEarly(this.sql.countQueued, parameters)).rows
+      : await this.write(this.sql.countQueued, parameters);
+    return Number((rows[0] as { queued: number | string } | undefined)?.queued ?? 0);
   }
 
   findById(id: string): Promise<RunEntity | null> {
@@ -234,6 +246,104 @@ export class RunsRepository implements OnApplicationShutdown {
       }
     });
     if (prune) this.prunedAt = now;
+  }
+
+  /**
+   * Up to `limit` finished top-level runs whose `finishedAt` is before `before` (an ISO time), oldest
+   * first, through the partial index `idx_runs_top_finished`: what the retention sweep deletes next.
+   */
+  async findExpired(before: string, limit: number): Promise<Pick<RunEntity, 'id' | 'ownerId'>[]> {
+    const runs = await this.runs
+      .createQueryBuilder('run')
+      .select(['run.id', 'run.ownerId'])
+      .where('parent_id IS NULL AND finished_at IS NOT NULL')
+      .andWhere('run.finished_at < :before', { before })
+      .andWhere('run.status IN (:...final)', { final: [...FINAL_STATUSES] })
+      .orderBy('run.finished_at', 'ASC')
+      .limit(limit)
+      .getMany();
+    return runs.map(({ id, ownerId }) => ({ id, ownerId }));
+  }
+
+  /**
+   * Deletes finished top-level runs with their subtasks and remembers the deletions, in one
+   * transaction; a run no longer finished (none can be, but the guard costs nothing) is left alone.
+   * Returns the runs deleted and the ids of their subtasks (whose result folders go too).
+   */
+  async deleteFinished(
+    runs: Pick<RunEntity, 'id' | 'ownerId'>[],
+    deletedAt: string,
+  ): Promise<{ deleted: Pick<RunEntity, 'id' | 'ownerId'>[]; childIds: string[] }> {
+    if (runs.length === 0) return { deleted: [], childIds: [] };
+    return transaction(this.runs.manager, async (manager) => {
+      const ids = runs.map((run) => run.id);
+      const final = await manager
+        .createQueryBuilder(RunEntity, 'run')
+        .select(['run.id'])
+        .where('run.id IN (:...ids)', { ids })
+        .andWhere('run.status IN (:...final)', { final: [...FINAL_STATUSES] })
+        .getMany();
+      const keep = new Set(final.map((run) => run.id));
+      const deleted = runs.filter((run) => keep.has(run.id));
+      if (deleted.length === 0) return { deleted, childIds: [] };
+      const deletedIds = deleted.map((run) => run.id);
+      const children = await manager
+        .createQueryBuilder(RunEntity, 'run')
+        .select(['run.id'])
+        .where('run.parent_id IN (:...ids)', { ids: deletedIds })
+        .getMany();
+      await manager.delete(RunEntity, { parentId: In(deletedIds) });
+      await manager.delete(RunEntity, { id: In(deletedIds) });
+      await manager.upsert(
+        RunDeletionEntity,
+        deleted.map((run) => ({ id: run.id, ownerId: run.ownerId, deletedAt })),
+        ['id'],
+      );
+      return { deleted, childIds: children.map((child) => child.id) };
+    });
+  }
+
+  /** Forgets deletions older than `DELETION_RETENTION_MS` (the retention sweep does, once a pass). */
+  async pruneDeletions(now: number): Promise<void> {
+    await this.deletions.delete({ deletedAt: LessThan(new Date(now - DELETION_RETENTION_MS).toISOString()) });
+  }
+
+  /** Which of `ids` name a stored run (any level). */
+  async existingIds(ids: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
+      const runs = await this.runs.find({ select: { id: true }, where: { id: In(ids.slice(i, i + IDS_PER_QUERY)) } });
+      for (const run of runs) found.add(run.id);
+    }
+    return found;
+  }
+
+  /**
+   * Runs `work` unless another process is running it (PostgreSQL: a session advisory lock, tried, not
+   * awaited); resolves false when it was skipped. SQLite is one process's file (several processes on
+   * one SQLite file only in tests), and what `work` does there is safe to repeat.
+   */
+  async exclusively(lockKey: number, work: () => Promise<void>): Promise<boolean> {
+    if (this.groupCommit) {
+      await work();
+      return true;
+    }
+    const runner = this.runs.manager.connection.createQueryRunner();
+    await runner.connect();
+    try {
+      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [lockKey])) as {
+        locked: boolean;
+      }[];
+      if (!locked) return false;
+      try {
+        await work();
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock($1)', [lockKey]);
+      }
+      return true;
+    } finally {
+      await runner.release();
+    }
   }
 
   /** Top-level runs deleted since `since` (an ISO time), within the retention. */
