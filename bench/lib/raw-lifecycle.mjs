@@ -85,8 +85,10 @@ async function setupPg() {
 async function setupSqlite() {
   const { default: Database } = await import('better-sqlite3');
   const db = new Database(env.SQLITE_FILE);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  // exec, not pragma(): pragma() prepares a statement and drops it, and on this Node 24 build
+  // better-sqlite3 aborts the process when the garbage collector destroys a statement at some moments
+  // (`RemoveEnvironmentCleanupHook … (env) != nullptr`): it killed the NestJS floor at start-up.
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL');
   db.exec(`CREATE TABLE IF NOT EXISTS raw_runs (${COLUMNS})`);
   for (const index of INDEXES) db.exec(index);
   const insert = db.prepare(INSERT);
