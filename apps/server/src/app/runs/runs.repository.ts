@@ -253,16 +253,8 @@ export class RunsRepository implements OnApplicationShutdown {
    * first, through the partial index `idx_runs_top_finished`: what the retention sweep deletes next.
    */
   async findExpired(before: string, limit: number): Promise<Pick<RunEntity, 'id' | 'ownerId'>[]> {
-    const runs = await this.runs
-      .createQueryBuilder('run')
-      .select(['run.id', 'run.ownerId'])
-      .where('parent_id IS NULL AND finished_at IS NOT NULL')
-      .andWhere('run.finished_at < :before', { before })
-      .andWhere('run.status IN (:...final)', { final: [...FINAL_STATUSES] })
-      .orderBy('run.finished_at', 'ASC')
-      .limit(limit)
-      .getMany();
-    return runs.map(({ id, ownerId }) => ({ id, ownerId }));
+    const rows = (await this.runs.query(this.sql.findExpired, [before, limit])) as { id: string; owner_id: string }[];
+    return rows.map((row) => ({ id: row.id, ownerId: row.owner_id }));
   }
 
   /**
