@@ -42,6 +42,9 @@ export class RunsRepository implements OnApplicationShutdown {
   /** On SQLite, the hot path's writes of one event-loop turn share a commit. */
   private readonly groupCommit: SqliteGroupCommit | null;
 
+  private deletionStatements: { remember: string; children: string; deleteChildren: string; deleteTop: string } | null =
+    null;
+
   /** When this process last forgot old deletions; 0 = not yet, so the first delete after a start does. */
   private prunedAt = 0;
 
@@ -259,9 +262,10 @@ export class RunsRepository implements OnApplicationShutdown {
 
   /**
    * Deletes finished top-level runs with their subtasks and remembers the deletions, in one
-   * transaction of four statements; a run no longer finished (none can be, but the guard costs
-   * nothing) is left alone. Plain SQL: TypeORM's builders (an upsert of 500 entities above all) cost
-   * more CPU than the database's work, and on SQLite every write waits for this transaction.
+   * transaction; a run no longer finished (none can be, but the guard costs nothing) is left alone.
+   * Four fixed statements, the ids bound as one JSON array (SQLite) or one array (PostgreSQL), so
+   * they are prepared once. On SQLite the transaction runs synchronously (`exclusive`): every other
+   * write waits while it is open, so it must not wait for the event loop in between.
    * Returns the runs deleted and the ids of their subtasks (whose result folders go too).
    */
   async deleteFinished(
@@ -269,50 +273,58 @@ export class RunsRepository implements OnApplicationShutdown {
     deletedAt: string,
   ): Promise<{ deleted: Pick<RunEntity, 'id' | 'ownerId'>[]; childIds: string[] }> {
     if (runs.length === 0) return { deleted: [], childIds: [] };
+    const sql = this.deletionSql();
+    const ids = runs.map((run) => run.id);
+    const toResult = (childIds: { id: string }[], removed: { id: string }[]) => {
+      const gone = new Set(removed.map((row) => row.id));
+      return { deleted: runs.filter((run) => gone.has(run.id)), childIds: childIds.map((child) => child.id) };
+    };
+    if (this.groupCommit) {
+      const list = JSON.stringify(ids);
+      return this.groupCommit.exclusive((prepared) => {
+        prepared(sql.remember).run(deletedAt, list);
+        const children = prepared(sql.children).all(list) as { id: string }[];
+        prepared(sql.deleteChildren).run(list);
+        return toResult(children, prepared(sql.deleteTop).all(list) as { id: string }[]);
+      });
+    }
+    return transaction(this.runs.manager, async (manager) => {
+      await manager.query(sql.remember, [deletedAt, ids]);
+      const children = (await manager.query(sql.children, [ids])) as { id: string }[];
+      await manager.query(sql.deleteChildren, [ids]);
+      // TypeORM's PostgreSQL driver answers a DELETE … RETURNING with [rows, count].
+      const [removed] = (await manager.query(sql.deleteTop, [ids])) as [{ id: string }[], number];
+      return toResult(children, removed);
+    });
+  }
+
+  /** The four statements of `deleteFinished`, built once. */
+  private deletionSql(): { remember: string; children: string; deleteChildren: string; deleteTop: string } {
+    if (this.deletionStatements) return this.deletionStatements;
     const postgres = !this.groupCommit;
     const table = (path: string): string =>
       path
         .split('.')
         .map((part) => `"${part}"`)
         .join('.');
-    const runsTable = table(this.runs.metadata.tablePath);
-    const deletionsTable = table(this.deletions.metadata.tablePath);
-    /** One statement's SQL and its parameters, in the order their placeholders appear. */
-    const statement = (): { values: unknown[]; bind: (...values: unknown[]) => string } => {
-      const values: unknown[] = [];
-      const bind = (...more: unknown[]): string =>
-        more.map((value) => (values.push(value), postgres ? `$${values.length}` : '?')).join(', ');
-      return { values, bind };
+    const runs = table(this.runs.metadata.tablePath);
+    const deletions = table(this.deletions.metadata.tablePath);
+    // `+status` on SQLite: a term it cannot use an index for. Without statistics SQLite would rather
+    // read idx_runs_status (every finished run) than look the ids up by primary key.
+    const final = `${postgres ? '' : '+'}status IN (${FINAL_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+    // The ids: the last parameter, a JSON array on SQLite, a varchar[] on PostgreSQL.
+    const ids = (n: number): string =>
+      postgres ? `id = ANY($${n}::varchar[])` : 'id IN (SELECT value FROM json_each(?))';
+    const finished = (n: number): string => `SELECT id FROM ${runs} WHERE ${ids(n)} AND ${final}`;
+    this.deletionStatements = {
+      remember:
+        `INSERT INTO ${deletions} (id, owner_id, deleted_at) SELECT id, owner_id, ${postgres ? '$1' : '?'} ` +
+        `FROM ${runs} WHERE ${ids(2)} AND ${final} ON CONFLICT (id) DO UPDATE SET deleted_at = excluded.deleted_at`,
+      children: `SELECT id FROM ${runs} WHERE parent_id IN (${finished(1)})`,
+      deleteChildren: `DELETE FROM ${runs} WHERE parent_id IN (${finished(1)})`,
+      deleteTop: `DELETE FROM ${runs} WHERE ${ids(1)} AND ${final} RETURNING id`,
     };
-    const ids = runs.map((run) => run.id);
-    const final = [...FINAL_STATUSES];
-    const finished = (bind: (...values: unknown[]) => string): string =>
-      `SELECT id FROM ${runsTable} WHERE id IN (${bind(...ids)}) AND status IN (${bind(...final)})`;
-    return transaction(this.runs.manager, async (manager) => {
-      const remember = statement();
-      await manager.query(
-        `INSERT INTO ${deletionsTable} (id, owner_id, deleted_at) ` +
-          `SELECT id, owner_id, CAST(${remember.bind(deletedAt)} AS varchar) FROM ${runsTable} ` +
-          `WHERE id IN (${finished(remember.bind)}) ON CONFLICT (id) DO UPDATE SET deleted_at = excluded.deleted_at`,
-        remember.values,
-      );
-      const list = statement();
-      const children = (await manager.query(
-        `SELECT id FROM ${runsTable} WHERE parent_id IN (${finished(list.bind)})`,
-        list.values,
-      )) as { id: string }[];
-      const orphan = statement();
-      await manager.query(`DELETE FROM ${runsTable} WHERE parent_id IN (${finished(orphan.bind)})`, orphan.values);
-      const top = statement();
-      const removed = (await manager.query(
-        `DELETE FROM ${runsTable} WHERE id IN (${top.bind(...ids)}) AND status IN (${top.bind(...final)}) RETURNING id`,
-        top.values,
-      )) as { id: string }[] | [{ id: string }[], number];
-      // TypeORM's PostgreSQL driver answers a DELETE … RETURNING with [rows, count].
-      const rows = postgres ? (removed as [{ id: string }[], number])[0] : (removed as { id: string }[]);
-      const gone = new Set(rows.map((row) => row.id));
-      return { deleted: runs.filter((run) => gone.has(run.id)), childIds: children.map((child) => child.id) };
-    });
+    return this.deletionStatements;
   }
 
   /** Forgets deletions older than `DELETION_RETENTION_MS` (the retention sweep does, once a pass). */
