@@ -7,7 +7,7 @@
 // Load: POST /api/runs (bench-noop) open-loop at --rate for --seconds, latency from the scheduled time
 // (no coordinated omission); one bench-noop run reporting progress every 10 ms, whose run.updated
 // arrivals on a socket give the progress gaps (Onward sends at most one per 100 ms).
-// Usage: node bench/retention.mjs [--runs 100000] [--rate 100] [--seconds 15] [--reps 2]
+// Usage: node bench/retention.mjs [--runs 100000] [--rate 100] [--seconds 20] [--reps 2]
 import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,7 +15,18 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { io } from 'socket.io-client';
 
-import { cleanupAll, nowMs, percentile, request, round, sleep, startOnward, stopChild, tempDir } from './lib/util.mjs';
+import {
+  cleanupAll,
+  median,
+  nowMs,
+  percentile,
+  request,
+  round,
+  sleep,
+  startOnward,
+  stopChild,
+  tempDir,
+} from './lib/util.mjs';
 
 const require = createRequire(import.meta.url);
 const Database = require('better-sqlite3');
@@ -30,7 +41,7 @@ const { values: flags } = parseArgs({
   options: {
     runs: { type: 'string', default: '100000' },
     rate: { type: 'string', default: '100' },
-    seconds: { type: 'string', default: '15' },
+    seconds: { type: 'string', default: '20' },
     reps: { type: 'string', default: '2' },
   },
 });

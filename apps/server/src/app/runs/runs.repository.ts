@@ -42,6 +42,7 @@ export class RunsRepository implements OnApplicationShutdown {
   /** On SQLite, the hot path's writes of one event-loop turn share a commit. */
   private readonly groupCommit: SqliteGroupCommit | null;
 
+  /** The retention sweep's four statements (`deletionSql`), built on first use. */
   private deletionStatements: { remember: string; children: string; deleteChildren: string; deleteTop: string } | null =
     null;
 
