@@ -129,7 +129,7 @@ export class RunsService {
     const limit = this.config.limits.queuedPerUser;
     if ((await this.repository.countQueued(user.id, limit)) >= limit) {
       throw new TooManyRequestsError(
-        `You already have ${limit} queued runs, the most allowed (ONWARD_MAX_QUEUED_PER_USER); start more once some have started`,
+        `You already have ${limit} queued ${limit === 1 ? 'run' : 'runs'}, the most allowed (ONWARD_MAX_QUEUED_PER_USER); start more once some have started`,
         QUEUED_RETRY_AFTER_S,
       );
     }
@@ -332,7 +332,7 @@ export class RunsService {
     const release = this.waits.acquire(user.id);
     if (!release) {
       throw new TooManyRequestsError(
-        `You already have ${this.config.limits.waitsPerUser} waits open, the most allowed (ONWARD_MAX_WAITS_PER_USER)`,
+        `You already have ${this.config.limits.waitsPerUser} ${this.config.limits.waitsPerUser === 1 ? 'wait' : 'waits'} open, the most allowed (ONWARD_MAX_WAITS_PER_USER)`,
         WAIT_RETRY_AFTER_S,
       );
     }
