@@ -24,7 +24,12 @@ const HANDSHAKES = Number(flags.handshakes);
 
 function connect(base, token) {
   return new Promise((resolve, reject) => {
-    const socket = io(`${base}/runs`, { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false });
+    const socket = io(`${base}/runs`, {
+      auth: { token },
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+    });
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', (error) => reject(error));
   });
