@@ -34,6 +34,36 @@ export function binaryParser(res: Response, callback: (error: Error | null, body
   stream.on('error', (error: Error) => callback(error, Buffer.alloc(0)));
 }
 
+/** Open `/wait` calls of one client (server and token) at most, below the server's default of 10. */
+export const WAITS_PER_CLIENT = 5;
+
+/** A counting semaphore per key: `acquire` resolves, in order, once fewer than `max` are held. */
+class KeyedSemaphore {
+  private readonly held = new Map<string, number>();
+  private readonly queued = new Map<string, (() => void)[]>();
+
+  constructor(private readonly max: number) {}
+
+  async acquire(key: string): Promise<() => void> {
+    if ((this.held.get(key) ?? 0) >= this.max) {
+      await new Promise<void>((resolve) => this.queued.set(key, [...(this.queued.get(key) ?? []), resolve]));
+    } else {
+      this.held.set(key, (this.held.get(key) ?? 0) + 1);
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.queued.get(key)?.shift();
+      // The slot passes straight to the next in line; only without one does the count drop.
+      if (next) next();
+      else this.held.set(key, (this.held.get(key) ?? 1) - 1);
+    };
+  }
+}
+
+const openWaits = new KeyedSemaphore(WAITS_PER_CLIENT);
+
 export class Api {
   constructor(
     readonly baseUrl: string,
@@ -121,8 +151,21 @@ export class Api {
     return ids;
   }
 
-  /** Waits (through /wait, never sleeping) until the run has finished. */
+  /**
+   * Waits (through /wait, never sleeping) until the run has finished. At most `WAITS_PER_CLIENT` of a
+   * user's waits are open at once on one server, as a well-behaved client keeps below
+   * `ONWARD_MAX_WAITS_PER_USER` (default 10); more queue here until one ends.
+   */
   async waitFinished(id: string, withinMs = 60_000): Promise<RunView> {
+    const release = await openWaits.acquire(`${this.baseUrl} ${this.token ?? ''}`);
+    try {
+      return await this.waitFinishedNow(id, withinMs);
+    } finally {
+      release();
+    }
+  }
+
+  private async waitFinishedNow(id: string, withinMs: number): Promise<RunView> {
     const deadline = Date.now() + withinMs;
     for (;;) {
       const remaining = Math.ceil((deadline - Date.now()) / 1000);

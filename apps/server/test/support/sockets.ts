@@ -130,9 +130,12 @@ export function connectOutcome(
 ): Promise<{ connected: boolean; message: string | null }> {
   const socket = rawSocket(url, token);
   return new Promise((resolve) => {
+    let settled = false;
     const done = (outcome: { connected: boolean; message: string | null }): void => {
-      socket.disconnect();
+      if (settled) return;
+      settled = true; // before disconnecting: our own disconnect must not report "disconnected after connect"
       resolve(outcome);
+      socket.disconnect();
     };
     socket.once('connect', () => {
       // Some servers accept the handshake and disconnect right after authenticating in handleConnection.

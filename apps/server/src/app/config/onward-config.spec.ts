@@ -87,6 +87,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ ONWARD_DATA_DIR: dataDir(), ONWARD_RETENTION: '45s' }).retentionMs).toBe(45_000);
   });
 
+  it('sweeps a tenth of the retention, between every minute and every hour, unless told', () => {
+    const sweep = (env: Record<string, string>): number =>
+      loadConfig({ ONWARD_DATA_DIR: dataDir(), ...env }).retentionSweepMs;
+    expect(sweep({})).toBe(3_600_000);
+    expect(sweep({ ONWARD_RETENTION: '2h' })).toBe(720_000);
+    expect(sweep({ ONWARD_RETENTION: '20s' })).toBe(60_000);
+    expect(sweep({ ONWARD_RETENTION: '0' })).toBe(3_600_000);
+    expect(sweep({ ONWARD_RETENTION: '20s', ONWARD_RETENTION_SWEEP_MS: '500' })).toBe(500);
+  });
+
   it('reads the host application identity (jwt mode) with its defaults', () => {
     const config = loadConfig({
       ONWARD_DATA_DIR: dataDir(),
@@ -243,6 +253,8 @@ describe('loadConfig', () => {
       },
       'ONWARD_DEMO_IDP_URL',
     ],
+    [{ ONWARD_RETENTION_SWEEP_MS: '5s' }, 'ONWARD_RETENTION_SWEEP_MS'],
+    [{ ONWARD_RETENTION_SWEEP_MS: '10' }, 'ONWARD_RETENTION_SWEEP_MS'],
   ])('stops on %j naming %s', (env, variable) => {
     let error: unknown;
     try {

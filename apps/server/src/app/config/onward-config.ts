@@ -123,6 +123,11 @@ export interface OnwardConfig {
    * monitor app's login page signs in (`tools/demo-idp.mjs`); its origin joins the CSP's connect-src.
    */
   demoIdpUrl: string | null;
+  /**
+   * How often the retention sweep runs: a tenth of the retention, between a minute and an hour;
+   * `ONWARD_RETENTION_SWEEP_MS` overrides it (tests, a very short retention).
+   */
+  retentionSweepMs: number;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
@@ -272,6 +277,21 @@ function duration(env: Environment, name: string, fallback: number): number {
     );
   }
   return Number(match[1]) * DURATION_UNITS[match[2]];
+}
+
+/** A tenth of the retention, at least every hour and at most every minute, unless overridden. */
+function retentionSweep(env: Environment, retentionMs: number): number {
+  const derived = Math.min(Math.max((retentionMs || 10 * DURATION_UNITS.h) / 10, DURATION_UNITS.m), DURATION_UNITS.h);
+  const raw = (env['ONWARD_RETENTION_SWEEP_MS'] ?? '').trim();
+  if (raw === '') return derived;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < 100 || value > DURATION_UNITS.h) {
+    throw new ConfigError(
+      'ONWARD_RETENTION_SWEEP_MS',
+      `must be a whole number of milliseconds from 100 to 3600000, got "${raw}"`,
+    );
+  }
+  return value;
 }
 
 function required(env: Environment, name: string, why: string): string {
@@ -440,6 +460,7 @@ export function loadConfig(env: Environment): OnwardConfig {
   }
   const benchTasks = bool(env, 'ONWARD_BENCH_TASKS', false);
   const auth = parseAuth(env);
+  const retentionMs = duration(env, 'ONWARD_RETENTION', 30 * DURATION_UNITS.d);
   const dataDir = resolve(env['ONWARD_DATA_DIR'] || './data');
   try {
     mkdirSync(join(dataDir, 'results'), { recursive: true });
@@ -468,7 +489,7 @@ export function loadConfig(env: Environment): OnwardConfig {
       socketsPerUser: positiveInt(env, 'ONWARD_MAX_SOCKETS_PER_USER', 20, 10_000),
       waitsPerUser: positiveInt(env, 'ONWARD_MAX_WAITS_PER_USER', 10, 10_000),
     },
-    retentionMs: duration(env, 'ONWARD_RETENTION', 30 * DURATION_UNITS.d),
+    retentionMs,
     corsOrigins: parseCorsOrigins(env),
     monitorDir: monitorDir(env),
     logLevels: logLevels(env),
@@ -477,5 +498,6 @@ export function loadConfig(env: Environment): OnwardConfig {
     loginMaxFailures: positiveInt(env, 'ONWARD_LOGIN_MAX_FAILURES', 5, 1_000_000),
     trustProxy: parseTrustProxy(env),
     demoIdpUrl: parseDemoIdpUrl(env, auth, production),
+    retentionSweepMs: retentionSweep(env, retentionMs),
   };
 }

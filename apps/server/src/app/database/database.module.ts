@@ -14,6 +14,7 @@ import { CoreTables1730000000000 } from './migrations/1730000000000-core-tables'
 import { RunDeletions1730000000200 } from './migrations/1730000000200-run-deletions';
 import { UserAccounts1730000000300 } from './migrations/1730000000300-user-accounts';
 import { HostIdentity1730000000400 } from './migrations/1730000000400-host-identity';
+import { RunLimitIndexes1730000000500 } from './migrations/1730000000500-run-limit-indexes';
 
 const ENTITIES = [UserEntity, RunEntity, RunDeletionEntity, ...DEMO_ENTITIES];
 // Listed as classes, not globs: the server is bundled, and the order is the upgrade path.
@@ -23,6 +24,7 @@ const MIGRATIONS = [
   RunDeletions1730000000200,
   UserAccounts1730000000300,
   HostIdentity1730000000400,
+  RunLimitIndexes1730000000500,
 ];
 
 /** A schema named in DATABASE_URL must exist before TypeORM puts its migrations table there. */
@@ -52,9 +54,11 @@ export async function typeOrmOptions(config: OnwardConfig): Promise<TypeOrmModul
       database: config.database.file,
       enableWAL: true,
       // Several writers (engine, API) share one file: wait for the lock instead of failing.
+      // FULL, not NORMAL: in WAL mode NORMAL may lose the last commits on a power cut or an OS crash
+      // (not on a process crash); a run answered 202 or reported finished must survive both.
       prepareDatabase: (db: { pragma(source: string): unknown }) => {
         db.pragma('busy_timeout = 5000');
-        db.pragma('synchronous = NORMAL');
+        db.pragma('synchronous = FULL');
       },
     };
   }

@@ -21,6 +21,7 @@ import { toRunView } from '../runs/run-view.mapper';
 import { RunsRepository } from '../runs/runs.repository';
 import { coalesceFlushedFrames } from './coalesced-writes';
 import { disconnectAtExpiry } from './token-expiry';
+import { SocketLimit, TOO_MANY_CONNECTIONS } from './socket-limit';
 
 /** The socket's user and when the token it connected with expires. */
 type SocketData = { user: AuthUser; expiresAt: number };
@@ -44,6 +45,7 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModule
   private readonly logger = new Logger(RunsGateway.name);
   private subscription: Subscription | null = null;
   private accountCheck: NodeJS.Timeout | null = null;
+  private readonly socketLimit: SocketLimit;
 
   @WebSocketServer()
   private namespace!: RunsNamespace;
@@ -54,7 +56,9 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     private readonly repository: RunsRepository,
     private readonly accounts: AccountChecks,
     @Inject(ONWARD_CONFIG) private readonly config: OnwardConfig,
-  ) {}
+  ) {
+    this.socketLimit = new SocketLimit(config.limits.socketsPerUser, config.redis !== null);
+  }
 
   afterInit(namespace: RunsNamespace): void {
     // Middleware, not handleConnection: only a rejected handshake gives the client `connect_error`.
@@ -65,7 +69,14 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModule
         ({ user, expiresAt }) => {
           socket.data.user = user;
           socket.data.expiresAt = expiresAt;
-          next();
+          this.socketLimit.admit(namespace, userRoom(user.id), user.id).then(
+            ({ ok, admitted }) => {
+              if (!ok) return next(new Error(TOO_MANY_CONNECTIONS));
+              next();
+              admitted();
+            },
+            (error: Error) => next(error),
+          );
         },
         () => next(new Error('unauthorized')),
       );

@@ -13,7 +13,12 @@ export interface ZipEntry {
 export async function writeZip(target: string, entries: ZipEntry[], errorsText: string | null): Promise<number> {
   const output = createWriteStream(target);
   const archive = archiver('zip', { zlib: { level: 6 } });
-  const failure = new Promise<never>((_, reject) => archive.on('error', reject));
+  // The file's errors too (a full disk): piping does not pass them on, and `finalize` would wait forever.
+  const failure = new Promise<never>((_, reject) => {
+    archive.on('error', reject);
+    output.on('error', reject);
+  });
+  failure.catch(() => archive.abort());
   archive.pipe(output);
   const used = new Set<string>();
   for (const entry of entries) {
@@ -24,6 +29,6 @@ export async function writeZip(target: string, entries: ZipEntry[], errorsText: 
   }
   if (errorsText !== null) archive.append(errorsText, { name: 'errors.txt' });
   await Promise.race([archive.finalize(), failure]);
-  await finished(output);
+  await Promise.race([finished(output), failure]);
   return archive.pointer();
 }

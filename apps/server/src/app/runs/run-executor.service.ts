@@ -14,6 +14,7 @@ import { PassThrough, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 import { ResultStorage } from '../results/result-storage.service';
+import { ResultWriteFailure, storageFailure } from '../results/storage-failure';
 import { writeZip, ZipEntry } from '../results/zip-writer';
 import type { RunJob } from '../queue/run-queue.port';
 import { TaskFailure, type TaskContext } from '../tasks/task-handler';
@@ -202,10 +203,12 @@ export class RunExecutor {
       file: null,
     };
     const pendingFile: Promise<unknown>[] = [];
+    // Fires when the result file cannot be written (a full disk): the handler has no reason to go on.
+    const { controller: taskAbort, unlink } = linkedController(signal);
     const ctx: TaskContext = {
       runId: run.id,
       parameters: run.parameters,
-      signal,
+      signal: taskAbort.signal,
       logger: new Logger(`task:${run.task}`),
       progress: (percent, message) => reporter.report(percent, message ?? null),
       openResultFile: (fileName, contentType) => {
@@ -221,7 +224,10 @@ export class RunExecutor {
         });
         // Observed at once: a cancel fails the file while the handler may still be unwinding, and an
         // unobserved rejection ends the whole worker process. It is still awaited (and judged) below.
-        written.catch(() => undefined);
+        written.catch((error: unknown) => {
+          const failure = storageFailure(error);
+          if (failure) taskAbort.abort(failure);
+        });
         pendingFile.push(written);
         return stream;
       },
@@ -247,13 +253,20 @@ export class RunExecutor {
     } catch (error) {
       await reporter.close();
       output.file?.stream.destroy();
-      await Promise.allSettled(pendingFile);
+      const settled = await Promise.allSettled(pendingFile);
       if (signal.aborted) return this.finishAborted(run, signal);
       await this.storage.remove(run.id); // a partial file is no result
-      const failure = error instanceof Error ? error : new Error(String(error));
+      // The file's own error explains a handler that failed because its stream did (a full disk).
+      const fileErrors = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+      const failure =
+        storageFailure(...fileErrors, error, taskAbort.signal.reason) ??
+        (error instanceof Error ? error : new Error(String(error)));
       // A TaskFailure's details are the task's words for the user; any other error's stack stays in the log.
       let details: string | null;
-      if (failure instanceof TaskFailure) {
+      if (failure instanceof ResultWriteFailure) {
+        details = failure.details;
+        this.logger.error(`Run ${run.id} (${run.task}) failed: its result file could not be written (${failure.code})`);
+      } else if (failure instanceof TaskFailure) {
         details = failure.details;
         this.logger.warn(`Run ${run.id} (${run.task}) failed: ${failure.message}`);
       } else {
@@ -264,6 +277,8 @@ export class RunExecutor {
         );
       }
       return this.finish(run, 'failed', { error: failure.message || 'The task failed', details });
+    } finally {
+      unlink();
     }
   }
 
@@ -398,9 +413,16 @@ export class RunExecutor {
     try {
       result = await this.combinedResult(parent, children);
     } catch (error) {
+      await this.storage.remove(parent.id); // a partial zip is no result
+      const failure = storageFailure(error);
+      if (failure) this.logger.error(`Run ${parent.id} failed: its zip could not be written (${failure.code})`);
       await this.store.change(
         parent.id,
-        { errorMessage: `Could not build the combined result: ${(error as Error).message}`, finishedAt },
+        {
+          errorMessage: failure?.message ?? `Could not build the combined result: ${(error as Error).message}`,
+          errorDetails: failure?.details ?? null,
+          finishedAt,
+        },
         'failed',
       );
       return 'failed';

@@ -53,7 +53,7 @@ export class RunStore {
     return this.events.delivered(withinMs);
   }
 
-  announceDeleted(run: RunEntity): void {
+  announceDeleted(run: Pick<RunEntity, 'id' | 'ownerId'>): void {
     this.events.emit({ type: 'deleted', id: run.id, ownerId: run.ownerId });
   }
 

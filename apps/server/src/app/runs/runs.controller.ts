@@ -99,7 +99,17 @@ export class RunsController {
 
   @Get(':id/wait')
   @ApiOperation({ summary: 'Answer when the run has finished, or after `timeout` seconds (≤ 60)' })
-  wait(@CurrentUser() user: AuthUser, @Param('id', RunId) id: string, @Query() query: WaitQuery): Promise<RunView> {
-    return this.runs.wait(user, id, query.timeout);
+  wait(
+    @CurrentUser() user: AuthUser,
+    @Param('id', RunId) id: string,
+    @Query() query: WaitQuery,
+    @Res({ passthrough: true }) response: FastifyReply,
+  ): Promise<RunView> {
+    // The connection closed before the answer went out: the client is gone, and so is its wait.
+    const gone = new AbortController();
+    response.raw.once('close', () => {
+      if (!response.raw.writableFinished) gone.abort();
+    });
+    return this.runs.wait(user, id, query.timeout, gone.signal);
   }
 }

@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ResultsModule } from '../results/results.module';
 import { AdminRunsController } from './admin-runs.controller';
 import { RunEvents } from './run-events';
+import { RetentionSweeper } from './retention-sweeper.service';
 import { RunDeletionEntity } from './run-deletion.entity';
 import { RunExecutor } from './run-executor.service';
 import { RunStore } from './run-store.service';
@@ -16,7 +17,7 @@ import { RunsService } from './runs.service';
 @Module({
   imports: [TypeOrmModule.forFeature([RunEntity, RunDeletionEntity]), ResultsModule],
   controllers: [RunsController, AdminRunsController],
-  providers: [RunsRepository, RunEvents, RunStore, RunsService, RunExecutor, RunWorker],
+  providers: [RunsRepository, RunEvents, RunStore, RunsService, RunExecutor, RunWorker, RetentionSweeper],
   exports: [RunEvents, RunsRepository],
 })
 export class RunsModule {}

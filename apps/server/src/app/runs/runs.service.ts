@@ -16,10 +16,11 @@ import {
 } from '@onward/task-domain';
 import type { ReadStream } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { filter, firstValueFrom, race, timer } from 'rxjs';
+import { filter, firstValueFrom, fromEvent, NEVER, race, timer } from 'rxjs';
 
 import { type AuthUser, isAdmin } from '../auth/auth-user';
-import { ConflictError, NotFoundError, ValidationError } from '../common/domain-errors';
+import { ConflictError, NotFoundError, TooManyRequestsError, ValidationError } from '../common/domain-errors';
+import { PerUserCounter } from '../common/per-user-counter';
 import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
 import { RunQueue } from '../queue/run-queue.port';
@@ -47,6 +48,11 @@ export type RunResultPayload =
 
 const now = (): string => new Date().toISOString();
 
+/** `Retry-After` of a start refused for too many queued runs: about when a few of them may have started. */
+export const QUEUED_RETRY_AFTER_S = 5;
+/** `Retry-After` of a wait refused for too many open waits: they last 30 s by default. */
+export const WAIT_RETRY_AFTER_S = 5;
+
 function pick(values: Parameters, names: string[]): DisplayValues {
   const display: DisplayValues = {};
   for (const name of names) if (values[name] !== undefined) display[name] = values[name];
@@ -68,6 +74,8 @@ function commonDisplay(rows: Parameters[], names: string[]): DisplayValues {
 export class RunsService {
   private readonly cursors: CursorCodec;
   private readonly logger = new Logger(RunsService.name);
+  /** Open `/wait` calls per user, in this process (a client holds its waits on one connection). */
+  private readonly waits: PerUserCounter;
 
   constructor(
     private readonly repository: RunsRepository,
@@ -76,9 +84,10 @@ export class RunsService {
     private readonly registry: TaskRegistry,
     private readonly queue: RunQueue,
     private readonly storage: ResultStorage,
-    @Inject(ONWARD_CONFIG) config: OnwardConfig,
+    @Inject(ONWARD_CONFIG) private readonly config: OnwardConfig,
   ) {
     this.cursors = new CursorCodec(config.jwtSecret);
+    this.waits = new PerUserCounter(config.limits.waitsPerUser);
   }
 
   async create(user: AuthUser, request: CreateRunDto): Promise<RunView> {
@@ -98,6 +107,7 @@ export class RunsService {
     const runs = request.rows
       ? this.schedulerRuns(user, task, mode, request.rows)
       : [this.singleRun(user, task, mode, request.parameters)];
+    await this.assertQueueRoom(user);
     await this.repository.insert(runs);
     const top = runs[0];
     try {
@@ -108,6 +118,21 @@ export class RunsService {
     }
     this.store.announce(top);
     return toRunView(top);
+  }
+
+  /**
+   * A start queues one more top-level run of the caller (a selection is one scheduler run: its
+   * subtasks are the scheduler's work, not the user's queue). Counted, not locked: starts of one user
+   * racing each other may pass the limit by the few in flight at that moment.
+   */
+  private async assertQueueRoom(user: AuthUser): Promise<void> {
+    const limit = this.config.limits.queuedPerUser;
+    if ((await this.repository.countQueued(user.id, limit)) >= limit) {
+      throw new TooManyRequestsError(
+        `You already have ${limit} queued ${limit === 1 ? 'run' : 'runs'}, the most allowed (ONWARD_MAX_QUEUED_PER_USER); start more once some have started`,
+        QUEUED_RETRY_AFTER_S,
+      );
+    }
   }
 
   private newRun(
@@ -293,15 +318,36 @@ export class RunsService {
     return { ...run.result, stream: this.storage.read(run.id, run.result.fileName) };
   }
 
-  /** Resolves when the run has finished or after `timeout` seconds, with its view then. */
-  async wait(user: AuthUser, id: string, timeout: string | undefined): Promise<RunView> {
+  /**
+   * Resolves when the run has finished or after `timeout` seconds, with its view then; early, when
+   * `gone` fires (the client went away). Each user may hold `ONWARD_MAX_WAITS_PER_USER` at once.
+   */
+  async wait(user: AuthUser, id: string, timeout: string | undefined, gone?: AbortSignal): Promise<RunView> {
     const seconds = timeout === undefined ? 30 : Number(timeout);
     if (!/^\d+(\.\d+)?$/.test(timeout ?? '30') || seconds > 60) {
       throw new ValidationError('timeout must be a number of seconds from 0 to 60', [
         { field: 'timeout', message: 'must be a number of seconds from 0 to 60' },
       ]);
     }
+    const release = this.waits.acquire(user.id);
+    if (!release) {
+      throw new TooManyRequestsError(
+        `You already have ${this.config.limits.waitsPerUser} ${this.config.limits.waitsPerUser === 1 ? 'wait' : 'waits'} open, the most allowed (ONWARD_MAX_WAITS_PER_USER)`,
+        WAIT_RETRY_AFTER_S,
+      );
+    }
+    gone?.addEventListener('abort', release, { once: true });
+    try {
+      return await this.waitFor(user, id, seconds, gone);
+    } finally {
+      gone?.removeEventListener('abort', release);
+      release();
+    }
+  }
+
+  private async waitFor(user: AuthUser, id: string, seconds: number, gone?: AbortSignal): Promise<RunView> {
     const deadline = Date.now() + seconds * 1000;
+    const clientGone = gone ? fromEvent(gone, 'abort') : NEVER;
     const finishedHere = this.events.events$.pipe(
       filter(
         (e) =>
@@ -310,9 +356,10 @@ export class RunsService {
       ),
     );
     let run = await this.visible(user, id);
-    while (!isFinalStatus(run.status) && Date.now() < deadline) {
+    while (!isFinalStatus(run.status) && Date.now() < deadline && !gone?.aborted) {
       // Events are this process's; the re-read each second also sees runs executed elsewhere.
-      await firstValueFrom(race(finishedHere, timer(Math.min(1000, deadline - Date.now()))));
+      await firstValueFrom(race(finishedHere, clientGone, timer(Math.min(1000, deadline - Date.now()))));
+      if (gone?.aborted) break;
       run = await this.visible(user, id);
     }
     return toRunView(run);

@@ -92,6 +92,32 @@ export class SqliteGroupCommit implements EntitySubscriberInterface {
     });
   }
 
+  /**
+   * Runs `work` in a transaction of its own, synchronously, once the connection is free: the open
+   * batch is committed first, and nothing else runs on the connection until `work` returns (it never
+   * yields, unlike a TypeORM transaction, whose awaits keep every other write waiting on a busy
+   * event loop). For bulk maintenance (the retention sweep's batches). `work` should keep its
+   * statements with `prepared`, which are kept, not dropped.
+   */
+  exclusive<T>(work: (prepared: (sql: string) => Statement) => T): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const attempt = (): void => {
+        // A TypeORM statement or transaction holds the connection: try again in the next turn.
+        if (this.typeOrmStatementsInFlight > 0 || (this.batch === null && this.connection.inTransaction)) {
+          setImmediate(attempt);
+          return;
+        }
+        this.flush();
+        try {
+          resolve(this.connection.transaction(() => work((sql) => this.statement(sql))).immediate());
+        } catch (error) {
+          reject(this.failed('exclusive transaction', [], error));
+        }
+      };
+      attempt();
+    });
+  }
+
   /** Commits the open batch now. */
   flush(): void {
     const batch = this.batch;
