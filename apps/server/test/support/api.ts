@@ -154,7 +154,7 @@ export class Api {
   /**
    * Waits (through /wait, never sleeping) until the run has finished. At most `WAITS_PER_CLIENT` of a
    * user's waits are open at once on one server, as a well-behaved client keeps below
-   * `ONWARD_MAX_WAITS_PER_USER` (default 10); more queue here until one ends.
+   * `ONWARD_MAX_WAITS_PER_USER` (default 100; suites set lower limits); more queue here until one ends.
    */
   async waitFinished(id: string, withinMs = 60_000): Promise<RunView> {
     const release = await openWaits.acquire(`${this.baseUrl} ${this.token ?? ''}`);

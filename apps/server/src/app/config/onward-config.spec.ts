@@ -26,7 +26,7 @@ describe('loadConfig', () => {
       host: null,
       auth: { mode: 'local' },
       bootstrapAdmin: null,
-      limits: { queuedPerUser: 1000, socketsPerUser: 20, waitsPerUser: 10 },
+      limits: { queuedPerUser: 1000, socketsPerUser: 250, waitsPerUser: 100 },
       retentionMs: 30 * 86_400_000,
       corsOrigins: [],
     });

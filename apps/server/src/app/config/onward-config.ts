@@ -62,7 +62,10 @@ export type AuthConfig =
 export interface LimitsConfig {
   /** Runs of one user waiting `queued` (`ONWARD_MAX_QUEUED_PER_USER`); a start beyond → 429. */
   queuedPerUser: number;
-  /** Socket.IO connections of one user at once (`ONWARD_MAX_SOCKETS_PER_USER`). */
+  /**
+   * Socket.IO connections of one user at once (`ONWARD_MAX_SOCKETS_PER_USER`): a guard against a runaway
+   * client (a reconnect loop, a script), high enough for a person's tabs and windows and a wall display.
+   */
   socketsPerUser: number;
   /** `GET /api/runs/:id/wait` calls of one user at once (`ONWARD_MAX_WAITS_PER_USER`). */
   waitsPerUser: number;
@@ -486,8 +489,8 @@ export function loadConfig(env: Environment): OnwardConfig {
     bootstrapAdmin: parseBootstrapAdmin(env),
     limits: {
       queuedPerUser: positiveInt(env, 'ONWARD_MAX_QUEUED_PER_USER', 1000, 1_000_000),
-      socketsPerUser: positiveInt(env, 'ONWARD_MAX_SOCKETS_PER_USER', 20, 10_000),
-      waitsPerUser: positiveInt(env, 'ONWARD_MAX_WAITS_PER_USER', 10, 10_000),
+      socketsPerUser: positiveInt(env, 'ONWARD_MAX_SOCKETS_PER_USER', 250, 100_000),
+      waitsPerUser: positiveInt(env, 'ONWARD_MAX_WAITS_PER_USER', 100, 100_000),
     },
     retentionMs,
     corsOrigins: parseCorsOrigins(env),
