@@ -216,6 +216,8 @@ export async function startOnward(name, { env = {}, probe = false, waitReady = t
       ONWARD_LOG_LEVEL: env.ONWARD_ROLE === 'worker' ? 'log' : 'warn',
       ONWARD_JWT_SECRET: 'bench-secret-bench-secret-bench-secret',
       ONWARD_BENCH_TASKS: 'true',
+      // The benchmarks queue thousands of one user's runs on purpose.
+      ONWARD_MAX_QUEUED_PER_USER: '1000000',
       ...(probe ? { BENCH_PROBE: '1' } : {}),
       ...env,
     },
