@@ -6,6 +6,7 @@ import { MATERIAL_ANIMATIONS } from '@angular/material/core';
 import { MatDialogRef } from '@angular/material/dialog';
 
 import { AuthStore } from '../auth/auth-store';
+import { flushFieldError } from '../testing/http-errors';
 import { ChangePasswordDialog } from './change-password-dialog';
 
 describe('ChangePasswordDialog', () => {
@@ -67,17 +68,12 @@ describe('ChangePasswordDialog', () => {
 
   it('says so when the current password is wrong, and stays open', async () => {
     const { fixture, el } = await fillAndSubmit('wrong', 'a-new-password');
-    TestBed.inject(HttpTestingController)
-      .expectOne('/api/auth/password')
-      .flush(
-        {
-          statusCode: 400,
-          error: 'Bad Request',
-          message: 'The current password is wrong',
-          details: [{ field: 'currentPassword', message: 'currentPassword is not the current password' }],
-        },
-        { status: 400, statusText: 'Bad Request' },
-      );
+    flushFieldError(
+      TestBed.inject(HttpTestingController).expectOne('/api/auth/password'),
+      'currentPassword',
+      'currentPassword is not the current password',
+      'The current password is wrong',
+    );
     await settle();
     await fixture.whenStable();
     expect(el.textContent).toContain('This is not your current password.');

@@ -5,6 +5,7 @@ import { TestBed } from '@angular/core/testing';
 import { MATERIAL_ANIMATIONS } from '@angular/material/core';
 
 import type { AccountView } from '../auth/accounts-api';
+import { flushFieldError } from '../testing/http-errors';
 import { AdminUsers } from './admin-users';
 
 const account = (id: string, username: string, extra: Partial<AccountView> = {}): AccountView => ({
@@ -102,17 +103,12 @@ describe('AdminUsers', () => {
     const { fixture, el, http } = await open([]);
     (el.querySelector('button[type=submit]') as HTMLButtonElement).click();
     await fixture.whenStable();
-    http
-      .expectOne((r) => r.method === 'POST')
-      .flush(
-        {
-          statusCode: 400,
-          error: 'Bad Request',
-          message: 'x',
-          details: [{ field: 'password', message: 'password must be longer than or equal to 8 characters' }],
-        },
-        { status: 400, statusText: 'Bad Request' },
-      );
+    flushFieldError(
+      http.expectOne((r) => r.method === 'POST'),
+      'password',
+      'password must be longer than or equal to 8 characters',
+      'x',
+    );
     await settle();
     await fixture.whenStable();
     expect(el.textContent).toContain('password must be longer than or equal to 8 characters');
