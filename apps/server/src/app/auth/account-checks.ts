@@ -18,6 +18,15 @@ interface AccountState {
   passwordSession: string | null;
 }
 
+/** The columns an account's state is read from. */
+const STATE_COLUMNS = {
+  id: true,
+  disabled: true,
+  passwordChangedAt: true,
+  passwordSession: true,
+  roles: true,
+} as const;
+
 /** Users read by one statement of `refresh`. */
 const REFRESH_SLICE = 1000;
 
@@ -65,7 +74,7 @@ export class AccountChecks {
     for (let start = 0; start < userIds.length; start += REFRESH_SLICE) {
       const ids = userIds.slice(start, start + REFRESH_SLICE);
       const rows = await this.users.find({
-        select: { id: true, disabled: true, passwordChangedAt: true, passwordSession: true, roles: true },
+        select: STATE_COLUMNS,
         where: { id: In(ids) },
       });
       const found = new Map(rows.map((row) => [row.id, toState(row)]));
@@ -88,7 +97,7 @@ export class AccountChecks {
       const checkedAt = Date.now();
       const load: Promise<AccountState | null> = this.users
         .findOne({
-          select: { id: true, disabled: true, passwordChangedAt: true, passwordSession: true, roles: true },
+          select: STATE_COLUMNS,
           where: { id: userId },
         })
         .then((row) => {

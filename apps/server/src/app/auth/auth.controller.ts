@@ -5,7 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AuthUser } from './auth-user';
 import { CurrentUser, Public } from './auth.decorators';
 import { AuthService } from './auth.service';
-import { LocalAuthOnlyGuard } from './local-auth-only.guard';
+import { LocalAccountsGuard } from './local-accounts.guard';
 import { LoginDto } from './login.dto';
 
 @ApiTags('auth')
@@ -22,7 +22,7 @@ export class AuthController {
 
   @Public()
   @Post('login')
-  @UseGuards(LocalAuthOnlyGuard)
+  @UseGuards(LocalAccountsGuard)
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange username and password for an access token' })
   @ApiTooManyRequestsResponse({ description: 'Five failed logins of this username from this address in 15 minutes' })

@@ -5,7 +5,7 @@ import { AdminOnly } from '../auth/auth.decorators';
 import { NotFoundError } from '../common/domain-errors';
 import { CreateUserDto } from './dto/create-user.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
-import { LocalAccountsGuard } from './local-accounts.guard';
+import { LocalAccountsGuard } from '../auth/local-accounts.guard';
 import { type AdminUserView, UsersService } from './users.service';
 
 /** User ids are UUIDs: anything else names no user. */

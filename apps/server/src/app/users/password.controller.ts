@@ -5,7 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/auth.decorators';
 import { ChangePasswordDto } from './dto/change-password.dto';
-import { LocalAccountsGuard } from './local-accounts.guard';
+import { LocalAccountsGuard } from '../auth/local-accounts.guard';
 import { UsersService } from './users.service';
 
 @ApiTags('auth')

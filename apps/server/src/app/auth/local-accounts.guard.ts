@@ -5,8 +5,9 @@ import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
 
 /**
- * Routes that set passwords exist only for Onward's own users: with the host application's identity
- * (`ONWARD_AUTH=jwt`) they answer 404, before the body is even validated.
+ * Routes of Onward's own users (password login, password change, user writes) exist only with
+ * `ONWARD_AUTH=local`: with the host application's identity they answer 404, before the body is
+ * validated (a guard runs before the pipes).
  */
 @Injectable()
 export class LocalAccountsGuard implements CanActivate {
