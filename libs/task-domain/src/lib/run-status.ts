@@ -10,7 +10,8 @@ const TRANSITIONS: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
   queued: ['running', 'cancelled', 'failed'],
   // running → queued: a run handed back to the queue (retry after a crashed worker).
   running: ['completed', 'failed', 'cancelling', 'cancelled', 'queued'],
-  cancelling: ['cancelled', 'failed'],
+  // A cancel the server accepted wins: a cancelling run only ever ends cancelled.
+  cancelling: ['cancelled'],
   completed: [],
   failed: [],
   cancelled: [],

@@ -155,8 +155,8 @@ export class BullMqQueue extends RunQueue {
       this.settings.lockDurationMs / 2,
     );
     try {
-      const outcome = await processor(job.data, this.stopping.signal);
-      if (outcome === 'requeue') {
+      const status = await processor(job.data, this.stopping.signal);
+      if (status === 'queued') {
         // This worker is stopping: hand the run to another one.
         await job.moveToWait(token);
         throw new WaitingError();

@@ -17,7 +17,7 @@ function harness(limits: { concurrency: number; userConcurrency: number }) {
     peakByUser.set(job.ownerId, Math.max(peakByUser.get(job.ownerId) ?? 0, mine));
     await new Promise<void>((resolve) => releases.set(job.runId, resolve));
     running.delete(job.runId);
-    return 'done';
+    return 'completed';
   });
   const release = async (runId: string): Promise<void> => {
     releases.get(runId)?.();
@@ -99,13 +99,13 @@ describe('InProcessQueue', () => {
       void queue.startProcessing(
         (_job, signal) =>
           new Promise((resolve) => {
-            const timer = setTimeout(() => resolve((seen.outcome = 'done')), ms);
+            const timer = setTimeout(() => resolve((seen.outcome = 'completed')), ms);
             signal.addEventListener('abort', () => {
               seen.signalled = true;
               clearTimeout(timer);
-              resolve((seen.outcome = 'requeue'));
+              resolve((seen.outcome = 'queued'));
             });
-          }) as Promise<'done' | 'requeue'>,
+          }) as Promise<'completed' | 'queued'>,
       );
     }
 
@@ -116,7 +116,7 @@ describe('InProcessQueue', () => {
       await queue.enqueue({ runId: 'a', ownerId: 'alice' });
       await queue.enqueue({ runId: 'b', ownerId: 'alice' });
       await queue.stop(5_000);
-      expect(seen).toEqual({ signalled: false, outcome: 'done' });
+      expect(seen).toEqual({ signalled: false, outcome: 'completed' });
       expect(await queue.holds({ runId: 'b', ownerId: 'alice' })).toBe(false);
     });
 
@@ -127,7 +127,7 @@ describe('InProcessQueue', () => {
       await queue.enqueue({ runId: 'a', ownerId: 'alice' });
       expect(await queue.holds({ runId: 'a', ownerId: 'alice' })).toBe(true);
       await queue.stop(20);
-      expect(seen).toEqual({ signalled: true, outcome: 'requeue' });
+      expect(seen).toEqual({ signalled: true, outcome: 'queued' });
     });
   });
 });

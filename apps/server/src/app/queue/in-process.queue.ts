@@ -150,7 +150,7 @@ export class InProcessQueue extends RunQueue {
       this.waitingByOwner.get(job.ownerId)?.shift();
       this.waiting.delete(job.runId);
       count(this.runningByOwner, job.ownerId, 1);
-      // 'requeue' happens only while stopping: the run is queued in the database and runs at the next start.
+      // A run left `queued` (handed back) happens only while stopping: the run is queued in the database and runs at the next start.
       const done = processor(job, this.stopping.signal)
         .then(() => undefined)
         .catch((error: unknown) => this.logger.error(`Run ${job.runId} crashed the engine: ${String(error)}`))

@@ -1,3 +1,5 @@
+import type { RunStatus } from '@onward/task-domain';
+
 /** What the queue carries: a run to execute and whose it is (for the per-user cap). */
 export interface RunJob {
   runId: string;
@@ -5,10 +7,11 @@ export interface RunJob {
 }
 
 /**
- * Executes one job; the signal fires when the process stops taking work. Resolves `requeue` when the
- * run was handed back unfinished (shutdown) and must execute again later, elsewhere if possible.
+ * Executes one job; the signal fires when the process stops taking work. Resolves with the status the
+ * run was left in (null: nothing to execute): `queued` when it was handed back unfinished (shutdown)
+ * and must execute again later, elsewhere if possible.
  */
-export type RunProcessor = (job: RunJob, signal: AbortSignal) => Promise<'done' | 'requeue'>;
+export type RunProcessor = (job: RunJob, signal: AbortSignal) => Promise<RunStatus | null>;
 
 /** After the grace, how long stopping waits for handlers to react to the signal. */
 export const HAND_BACK_MS = 5_000;

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
 import { ResultStorage } from '../results/result-storage.service';
-import { RunStore } from './run-store.service';
+import { RunRecorder } from '../engine/run-recorder';
 import { RunsRepository } from './runs.repository';
 
 /** Runs deleted per transaction: at most, at least, and in the first batch of a pass. */
@@ -52,7 +52,7 @@ export class RetentionSweeper implements OnApplicationBootstrap, BeforeApplicati
   constructor(
     @Inject(ONWARD_CONFIG) private readonly config: OnwardConfig,
     private readonly repository: RunsRepository,
-    private readonly store: RunStore,
+    private readonly recorder: RunRecorder,
     private readonly storage: ResultStorage,
   ) {}
 
@@ -105,7 +105,7 @@ export class RetentionSweeper implements OnApplicationBootstrap, BeforeApplicati
       const started = performance.now();
       const { deleted, childIds } = await this.repository.deleteFinished(expired, new Date().toISOString());
       const took = performance.now() - started;
-      for (const run of deleted) this.store.announceDeleted(run);
+      for (const run of deleted) this.recorder.announceDeleted(run);
       total += deleted.length;
       // Files after the commit: a crash in between leaves folders of no run, which the next pass removes.
       await Promise.all([...deleted.map((run) => run.id), ...childIds].map((id) => this.storage.remove(id)));

@@ -1,14 +1,20 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
+import { ActiveRuns } from '../engine/active-runs';
+import { CombinedResult } from '../engine/combined-result';
+import { Reconciler } from '../engine/reconciler';
+import { Recovery } from '../engine/recovery';
+import { RunExecutor } from '../engine/run-executor';
+import { RunRecorder } from '../engine/run-recorder';
+import { RunWorker } from '../engine/run-worker';
+import { Scheduler } from '../engine/scheduler';
+import { TaskRunner } from '../engine/task-runner';
 import { ResultsModule } from '../results/results.module';
 import { AdminRunsController } from './admin-runs.controller';
 import { RunEvents } from './run-events';
 import { RetentionSweeper } from './retention-sweeper.service';
 import { RunDeletionEntity } from './run-deletion.entity';
-import { RunExecutor } from './run-executor.service';
-import { RunStore } from './run-store.service';
-import { RunWorker } from './run-worker.service';
 import { RunEntity } from './run.entity';
 import { RunsController } from './runs.controller';
 import { RunsRepository } from './runs.repository';
@@ -17,7 +23,22 @@ import { RunsService } from './runs.service';
 @Module({
   imports: [TypeOrmModule.forFeature([RunEntity, RunDeletionEntity]), ResultsModule],
   controllers: [RunsController, AdminRunsController],
-  providers: [RunsRepository, RunEvents, RunStore, RunsService, RunExecutor, RunWorker, RetentionSweeper],
+  providers: [
+    RunsRepository,
+    RunEvents,
+    RunsService,
+    RetentionSweeper,
+    // The engine
+    RunRecorder,
+    ActiveRuns,
+    TaskRunner,
+    CombinedResult,
+    Scheduler,
+    Recovery,
+    RunExecutor,
+    Reconciler,
+    RunWorker,
+  ],
   exports: [RunEvents, RunsRepository],
 })
 export class RunsModule {}

@@ -30,7 +30,8 @@ import { CursorCodec } from './cursor';
 import type { CreateRunDto } from './dto/create-run.dto';
 import { RunEvents } from './run-events';
 import { RunEntity } from './run.entity';
-import { RunStore } from './run-store.service';
+import { RunRecorder } from '../engine/run-recorder';
+import { SchedulerTally } from '../engine/scheduler';
 import { toRunView } from './run-view.mapper';
 import { RunsRepository } from './runs.repository';
 
@@ -79,7 +80,7 @@ export class RunsService {
 
   constructor(
     private readonly repository: RunsRepository,
-    private readonly store: RunStore,
+    private readonly recorder: RunRecorder,
     private readonly events: RunEvents,
     private readonly registry: TaskRegistry,
     private readonly queue: RunQueue,
@@ -116,7 +117,7 @@ export class RunsService {
       // The run is stored; the workers' reconciler enqueues it once the queue answers again.
       this.logger.warn(`Run ${top.id} is stored but not yet enqueued: ${(error as Error).message}`);
     }
-    this.store.announce(top);
+    this.recorder.announce(top);
     return toRunView(top);
   }
 
@@ -255,7 +256,7 @@ export class RunsService {
     return toRunView(await this.stop(run));
   }
 
-  /** Cancels a queued run at once, or asks the engine to stop a running one. */
+  /** Cancels a queued run at once, or asks the engine to stop a running one (the lifecycle's `cancel`). */
   private async stop(run: RunEntity): Promise<RunEntity> {
     const finishedAt = now();
     if (run.status === 'queued') {
@@ -263,32 +264,34 @@ export class RunsService {
       await this.queue.remove(run.id).catch((error: Error) => {
         this.logger.warn(`Run ${run.id}: its job could not be removed: ${error.message}`);
       });
-      // Only while still queued: a worker may have started it meanwhile, and then it must be aborted.
-      const cancelled = await this.store.change(run.id, { finishedAt }, 'cancelled', ['queued']);
-      if (cancelled) {
-        if (run.scheduler) await this.cancelChildren(run.id, finishedAt);
-        return cancelled;
-      }
     }
-    const cancelling = await this.store.change(run.id, {}, 'cancelling');
-    // The cancel is recorded: a worker that misses the message (Redis away) sees `cancelling` at its
-    // next progress write. Failing the request now would misreport a change already made.
-    await this.queue.abort(run.id).catch((error: Error) => {
-      this.logger.warn(`Run ${run.id} is cancelling; its abort message could not be sent: ${error.message}`);
-    });
-    return cancelling ?? (await this.repository.findById(run.id)) ?? run;
+    // A worker may have started a queued run meanwhile: then it becomes cancelling, and is aborted.
+    const stored = await this.recorder.apply(
+      run.id,
+      'cancel',
+      (to) => (to === 'cancelled' ? { finishedAt } : {}),
+      run.status,
+    );
+    if (stored?.status === 'cancelled') {
+      if (run.scheduler) return (await this.cancelChildren(run.id, finishedAt)) ?? stored;
+      return stored;
+    }
+    if (stored?.status === 'cancelling') {
+      // The cancel is recorded: a worker that misses the message (Redis away) sees `cancelling` at its
+      // next progress write. Failing the request now would misreport a change already made.
+      await this.queue.abort(run.id).catch((error: Error) => {
+        this.logger.warn(`Run ${run.id} is cancelling; its abort message could not be sent: ${error.message}`);
+      });
+      return stored;
+    }
+    // Cancelling already, or finished meanwhile: as it is now.
+    return (await this.repository.findById(run.id)) ?? run;
   }
 
-  private async cancelChildren(parentId: string, finishedAt: string): Promise<void> {
-    await this.store.cancelQueuedChildren(parentId, finishedAt);
-    const children = await this.repository.findChildren(parentId);
-    const counts = {
-      total: children.length,
-      completed: children.filter((c) => c.status === 'completed').length,
-      failed: children.filter((c) => c.status === 'failed').length,
-      cancelled: children.filter((c) => c.status === 'cancelled').length,
-    };
-    await this.store.change(parentId, { scheduler: { ...counts, current: null } });
+  private async cancelChildren(parentId: string, finishedAt: string): Promise<RunEntity | null> {
+    await this.recorder.cancelQueuedChildren(parentId, finishedAt);
+    const tally = SchedulerTally.of(await this.repository.findChildren(parentId));
+    return this.recorder.change(parentId, { scheduler: tally.state() });
   }
 
   async moveToBackground(user: AuthUser, id: string): Promise<RunView> {
@@ -298,7 +301,7 @@ export class RunsService {
       throw new ConflictError(`Runs of "${run.task}" must stay in the foreground (awaitResult is "yes")`);
     }
     if (run.mode === 'background') return toRunView(run);
-    return toRunView((await this.store.change(run.id, { mode: 'background' })) ?? run);
+    return toRunView((await this.recorder.change(run.id, { mode: 'background' })) ?? run);
   }
 
   async delete(user: AuthUser, id: string): Promise<void> {
@@ -308,7 +311,7 @@ export class RunsService {
     const children = run.scheduler ? await this.repository.findChildren(run.id) : [];
     await this.repository.deleteWithChildren(run, new Date().toISOString());
     await Promise.all([run, ...children].map((r) => this.storage.remove(r.id)));
-    this.store.announceDeleted(run);
+    this.recorder.announceDeleted(run);
   }
 
   async result(user: AuthUser, id: string): Promise<RunResultPayload> {

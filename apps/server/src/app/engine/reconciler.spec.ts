@@ -16,10 +16,10 @@ import {
 } from '../../../test/support/redis';
 import { type EmbeddedApp, startEmbeddedApp } from '../app.testing';
 import { RunQueue } from '../queue/run-queue.port';
-import { RunEntity } from './run.entity';
-import { runRow } from './run-row.testing';
-import { RunWorker } from './run-worker.service';
-import { RunsRepository } from './runs.repository';
+import { RunEntity } from '../runs/run.entity';
+import { runRow } from '../runs/run-row.testing';
+import { Reconciler } from './reconciler';
+import { RunsRepository } from '../runs/runs.repository';
 
 let suite: jest.Describe = describe;
 if (!inCi() && !(redisReachable() && postgresReachable())) {
@@ -31,13 +31,13 @@ if (!inCi() && !(redisReachable() && postgresReachable())) {
 
 // Redis mode on the real BullMQ queue and PostgreSQL, in an API process (no worker executes the runs,
 // so what the queue holds stays put); one reconciler pass is called directly.
-suite('RunWorker.reconcile: queued runs without a job', () => {
+suite('Reconciler.reconcile: queued runs without a job', () => {
   const schema = uniqueSchemaName();
   const prefix = uniqueRedisPrefix();
   let embedded: EmbeddedApp;
   let repository: RunsRepository;
   let queue: RunQueue;
-  let worker: RunWorker;
+  let worker: Reconciler;
   const ownerId = randomUUID();
 
   beforeAll(async () => {
@@ -48,7 +48,7 @@ suite('RunWorker.reconcile: queued runs without a job', () => {
     });
     repository = embedded.app.get(RunsRepository);
     queue = embedded.app.get(RunQueue);
-    worker = embedded.app.get(RunWorker);
+    worker = embedded.app.get(Reconciler);
   }, 60_000);
 
   afterAll(async () => {

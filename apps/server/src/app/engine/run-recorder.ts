@@ -1,18 +1,39 @@
 import { Injectable } from '@nestjs/common';
 import { isFinalStatus, RunStatus } from '@onward/task-domain';
 
-import { RunEvents } from './run-events';
-import type { RunEntity } from './run.entity';
-import { toRunView } from './run-view.mapper';
-import { RunChanges, RunsRepository } from './runs.repository';
+import { RunEvents } from '../runs/run-events';
+import type { RunEntity } from '../runs/run.entity';
+import { toRunView } from '../runs/run-view.mapper';
+import { RunChanges, RunsRepository } from '../runs/runs.repository';
+import { type LifecycleEvent, transitionsOf } from './lifecycle';
 
 /** Every change of a run goes through here: persisted (version + 1), then announced. */
 @Injectable()
-export class RunStore {
+export class RunRecorder {
   constructor(
     private readonly repository: RunsRepository,
     private readonly events: RunEvents,
   ) {}
+
+  /**
+   * Applies a lifecycle `event` to a run, with the column changes `changes(to)` that go with the status
+   * it enters, as the lifecycle table says (`changes` may prepare that status first, such as cancelling a
+   * scheduler's queued subtasks before it ends cancelled). `expected` is the status the caller last knew; a run that
+   * changed meanwhile is caught by the table's other guards. Returns the stored run, or null when the
+   * event applied to none of the statuses the run could be in (deleted, or finished meanwhile).
+   */
+  async apply(
+    id: string,
+    event: LifecycleEvent,
+    changes: (to: RunStatus) => RunChanges | Promise<RunChanges>,
+    expected?: RunStatus,
+  ): Promise<RunEntity | null> {
+    for (const { from, to } of transitionsOf(event, expected)) {
+      const run = await this.change(id, await changes(to), to, [from]);
+      if (run) return run;
+    }
+    return null;
+  }
 
   /**
    * Applies `changes` (entering status `to` when given, guarded by the state machine or by `from`) and emits
@@ -27,9 +48,10 @@ export class RunStore {
   }
 
   /**
-   * Moves a queued run to `running` (one more attempt); null when it was not queued. Returns as soon
-   * as the row is claimed; `running` is announced once the claim is committed (at once on
-   * PostgreSQL, with the turn's other writes on SQLite), never for a claim that did not last.
+   * The one claim path, for top-level runs and subtasks alike: queued → running in one statement, one
+   * more attempt; null when it was not queued. Returns as soon as the row is claimed; `running` is
+   * announced once the claim is committed (at once on PostgreSQL, with the turn's other writes on
+   * SQLite), never for a claim that did not last.
    */
   async claim(id: string, startedAt: string): Promise<RunEntity | null> {
     const { run, committed } = await this.repository.claim(id, startedAt);

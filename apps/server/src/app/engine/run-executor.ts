@@ -1,0 +1,89 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { isFinalStatus, type RunStatus } from '@onward/task-domain';
+
+import type { RunJob } from '../queue/run-queue.port';
+import type { RunEntity } from '../runs/run.entity';
+import { RunsRepository } from '../runs/runs.repository';
+import { ActiveRuns } from './active-runs';
+import { Recovery } from './recovery';
+import { RunRecorder } from './run-recorder';
+import { Scheduler } from './scheduler';
+import { TaskRunner } from './task-runner';
+
+/** How long a finished run's job waits for Redis to take the run's last update. */
+const ANNOUNCE_WAIT_MS = 10_000;
+
+const now = (): string => new Date().toISOString();
+
+/**
+ * The run engine's entry: executes one job of the queue. Claim → its handler (or a scheduler's
+ * chain) → its end, as the lifecycle says. Written once, above the queue port; drivers call `execute`.
+ */
+@Injectable()
+export class RunExecutor {
+  private readonly logger = new Logger(RunExecutor.name);
+
+  constructor(
+    private readonly repository: RunsRepository,
+    private readonly recorder: RunRecorder,
+    private readonly active: ActiveRuns,
+    private readonly runner: TaskRunner,
+    private readonly scheduler: Scheduler,
+    private readonly recovery: Recovery,
+  ) {}
+
+  /** Stops `runId` if it executes in this process (called for cancels and deletes). */
+  abortLocal(runId: string): void {
+    this.active.abort(runId);
+  }
+
+  /**
+   * Executes a queued run; `signal` fires when the process stops taking work. Resolves with the
+   * status the run was left in (`queued`: handed back unfinished, to execute again later, elsewhere
+   * if possible), or null when there was nothing to execute.
+   */
+  async execute(job: RunJob, signal: AbortSignal): Promise<RunStatus | null> {
+    const run = this.active.register(job.runId, signal);
+    try {
+      const claimed = await this.claim(job.runId);
+      if (!claimed) return null;
+      this.logger.debug(
+        `Run ${claimed.id} (${claimed.task}) of ${claimed.ownerUsername} started in process ${process.pid}`,
+      );
+      const ended = claimed.scheduler
+        ? await this.scheduler.run(claimed, run.signal)
+        : await this.runner.run(claimed, run.signal);
+      this.logger.debug(`Run ${claimed.id} (${claimed.task}) ended ${ended?.status ?? 'deleted'}`);
+      return ended?.status ?? null;
+    } finally {
+      run.release();
+      // The queue finishes the job once this returns. Before that, Redis must have the run's last
+      // update: a worker killed in between would otherwise leave every monitor showing the run
+      // unfinished, while a job left unfinished is handed to another worker, which announces the
+      // stored run again.
+      await this.recorder.announced(ANNOUNCE_WAIT_MS);
+    }
+  }
+
+  /**
+   * The common case in one statement: the run is still queued. Otherwise it was cancelled or deleted
+   * while waiting, or it comes back after its worker died; recovery decides whether it runs again.
+   */
+  private async claim(runId: string): Promise<RunEntity | null> {
+    const claimed = await this.recorder.claim(runId, now());
+    if (claimed) return claimed;
+    const stored = await this.repository.findById(runId);
+    if (!stored) return null;
+    if (isFinalStatus(stored.status)) {
+      // Its worker may have died between storing the end and announcing it, and the job came back
+      // (BullMQ's stalled-job check): announced again, so that the monitors learn it. Sockets keep the
+      // newest version, so a repeat changes nothing; no second notification.
+      this.logger.debug(`Run ${runId} came back ${stored.status}; announced again`);
+      this.recorder.announce(stored);
+      return null;
+    }
+    // Queued again meanwhile (handed back by a worker that stopped), or back from a dead worker.
+    const queued = stored.status === 'queued' ? stored : await this.recovery.interrupted(stored, 'worker');
+    return queued ? this.recorder.claim(queued.id, now()) : null;
+  }
+}
