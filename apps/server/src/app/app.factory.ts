@@ -12,10 +12,10 @@ import { AppModule } from './app.module';
 import { errorBody, HttpExceptionFilter } from './common/http-exception.filter';
 import { monitorCacheControl, useHttpSecurity } from './common/http-security';
 import { createValidationPipe } from './common/validation.pipe';
-import { OnwardIoAdapter } from './gateway/onward-io.adapter';
-import { RedisIoAdapter } from './gateway/redis-io.adapter';
-import { RunsGateway } from './gateway/runs.gateway';
-import { RunEvents } from './runs/run-events';
+import { OnwardIoAdapter } from './realtime/onward-io.adapter';
+import { RedisIoAdapter } from './realtime/redis-io.adapter';
+import { RunsGateway } from './realtime/runs.gateway';
+import { RunEvents } from './engine/run-events';
 import { Environment, loadConfig, OnwardConfig } from './config/onward-config';
 
 const NOT_JSON = 'The request body is not valid JSON';

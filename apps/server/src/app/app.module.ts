@@ -5,7 +5,7 @@ import { ConfigModule } from './config/config.module';
 import type { OnwardConfig } from './config/onward-config';
 import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
-import { GatewayModule } from './gateway/gateway.module';
+import { RealtimeModule } from './realtime/realtime.module';
 import { HealthController } from './health/health.controller';
 import { QueueModule } from './queue/queue.module';
 import { RunsModule } from './runs/runs.module';
@@ -27,7 +27,7 @@ export class AppModule {
         QueueModule.forRoot(config),
         TasksModule,
         RunsModule,
-        GatewayModule,
+        RealtimeModule,
         UsersModule,
         // Benchmark-only tasks (bench/), never in a user's catalogue unless asked for.
         ...(config.benchTasks ? [BenchTasksModule] : []),

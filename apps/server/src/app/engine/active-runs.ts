@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import type { RunEntity } from '../runs/run.entity';
+import type { RunEntity } from '../persistence/run.entity';
 import { linkedController } from './linked-abort';
 
 /** Why a run's signal fired: its user (or an admin) cancelled it, or it was deleted. */

@@ -3,7 +3,7 @@ import type { RunResult } from '@onward/task-domain';
 
 import { ResultStorage } from '../results/result-storage.service';
 import { writeZip, type ZipEntry } from '../results/zip-writer';
-import type { RunEntity } from '../runs/run.entity';
+import type { RunEntity } from '../persistence/run.entity';
 
 /** "Row 3 (customerId=7): No orders": one line per failed subtask, for errors.txt and the error details. */
 export function failedRowsText(children: RunEntity[]): string | null {

@@ -16,10 +16,10 @@ import {
 } from '../../../test/support/redis';
 import { type EmbeddedApp, startEmbeddedApp } from '../app.testing';
 import { RunQueue } from '../queue/run-queue.port';
-import { RunEntity } from '../runs/run.entity';
-import { runRow } from '../runs/run-row.testing';
+import { RunEntity } from '../persistence/run.entity';
+import { runRow } from '../persistence/run-row.testing';
 import { Reconciler } from './reconciler';
-import { RunsRepository } from '../runs/runs.repository';
+import { RunsRepository } from '../persistence/runs.repository';
 
 let suite: jest.Describe = describe;
 if (!inCi() && !(redisReachable() && postgresReachable())) {

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
 import { RunQueue } from '../queue/run-queue.port';
-import { RunsRepository } from '../runs/runs.repository';
+import { RunsRepository } from '../persistence/runs.repository';
 
 /**
  * Redis mode, in worker processes: the database is the record, and every few seconds the queue is made

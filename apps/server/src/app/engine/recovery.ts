@@ -2,9 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { isFinalStatus, type RunStatus } from '@onward/task-domain';
 
 import { ResultStorage } from '../results/result-storage.service';
-import type { RunEntity } from '../runs/run.entity';
-import type { RunChanges } from '../runs/runs.repository';
-import { RunsRepository } from '../runs/runs.repository';
+import type { RunEntity } from '../persistence/run.entity';
+import type { RunChanges } from '../persistence/runs.repository';
+import { RunsRepository } from '../persistence/runs.repository';
 import { TaskRegistry } from '../tasks/task-registry.service';
 import { type LifecycleEvent, workerDied } from './lifecycle';
 import { RunRecorder } from './run-recorder';

@@ -7,11 +7,11 @@ import { type EmbeddedApp, startEmbeddedApp } from '../app.testing';
 import { sleep } from '../tasks/builtin/abortable-sleep';
 import { TaskFailure, type TaskHandler } from '../tasks/task-handler';
 import { TaskRegistry } from '../tasks/task-registry.service';
-import { type RunEvent, RunEvents } from '../runs/run-events';
-import { RunEntity } from '../runs/run.entity';
+import { type RunEvent, RunEvents } from './run-events';
+import { RunEntity } from '../persistence/run.entity';
 import { RunExecutor } from './run-executor';
-import { runRow } from '../runs/run-row.testing';
-import { RunsRepository } from '../runs/runs.repository';
+import { runRow } from '../persistence/run-row.testing';
+import { RunsRepository } from '../persistence/runs.repository';
 
 // Races the soak (apps/server/test/soak) found, replayed deterministically on the real engine and a
 // real SQLite database: the runs are written straight into the table, the way a dead worker or a

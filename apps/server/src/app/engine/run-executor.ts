@@ -2,8 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { isFinalStatus, type RunStatus } from '@onward/task-domain';
 
 import type { RunJob } from '../queue/run-queue.port';
-import type { RunEntity } from '../runs/run.entity';
-import { RunsRepository } from '../runs/runs.repository';
+import type { RunEntity } from '../persistence/run.entity';
+import { RunsRepository } from '../persistence/runs.repository';
 import { ActiveRuns } from './active-runs';
 import { Recovery } from './recovery';
 import { RunRecorder } from './run-recorder';

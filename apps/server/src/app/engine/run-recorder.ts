@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { isFinalStatus, RunStatus } from '@onward/task-domain';
 
-import { RunEvents } from '../runs/run-events';
-import type { RunEntity } from '../runs/run.entity';
+import { RunEvents } from './run-events';
+import type { RunEntity } from '../persistence/run.entity';
 import { toRunView } from '../runs/run-view.mapper';
-import { RunChanges, RunsRepository } from '../runs/runs.repository';
+import { RunChanges, RunsRepository } from '../persistence/runs.repository';
 import { type LifecycleEvent, transitionsOf } from './lifecycle';
 
 /** Every change of a run goes through here: persisted (version + 1), then announced. */

@@ -3,7 +3,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
 import { RunQueue } from '../queue/run-queue.port';
-import { RunsRepository } from '../runs/runs.repository';
+import { RunsRepository } from '../persistence/runs.repository';
 import { Reconciler } from './reconciler';
 import { Recovery } from './recovery';
 import { RunExecutor } from './run-executor';

@@ -10,9 +10,9 @@ import {
 
 import { ResultStorage } from '../results/result-storage.service';
 import { storageFailure } from '../results/storage-failure';
-import type { RunEntity } from '../runs/run.entity';
-import type { RunChanges } from '../runs/runs.repository';
-import { RunsRepository } from '../runs/runs.repository';
+import type { RunEntity } from '../persistence/run.entity';
+import type { RunChanges } from '../persistence/runs.repository';
+import { RunsRepository } from '../persistence/runs.repository';
 import { ActiveRuns, CancelledByUser } from './active-runs';
 import { CombinedResult, failedRowsText } from './combined-result';
 import type { LifecycleEvent } from './lifecycle';

@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 
 import type { ResultStorage } from '../results/result-storage.service';
 import { storageFailure } from '../results/storage-failure';
-import type { RunEntity } from '../runs/run.entity';
+import type { RunEntity } from '../persistence/run.entity';
 import type { TaskContext } from '../tasks/task-handler';
 import type { ProgressReporter } from './progress-reporter';
 

@@ -1,7 +1,7 @@
 import { type EmbeddedApp, startEmbeddedApp } from '../app.testing';
 import type { AuthUser } from '../auth/auth-user';
 import { RunQueue } from '../queue/run-queue.port';
-import { RunsRepository } from './runs.repository';
+import { RunsRepository } from '../persistence/runs.repository';
 import { RunsService } from './runs.service';
 
 // Found by the soak: while Redis was away, cancelling or deleting a queued run answered 503, because

@@ -28,12 +28,12 @@ import { ResultStorage } from '../results/result-storage.service';
 import { TaskRegistry, type RegisteredTask } from '../tasks/task-registry.service';
 import { CursorCodec } from './cursor';
 import type { CreateRunDto } from './dto/create-run.dto';
-import { RunEvents } from './run-events';
-import { RunEntity } from './run.entity';
+import { RunEvents } from '../engine/run-events';
+import { RunEntity } from '../persistence/run.entity';
 import { RunRecorder } from '../engine/run-recorder';
 import { SchedulerTally } from '../engine/scheduler';
 import { toRunView } from './run-view.mapper';
-import { RunsRepository } from './runs.repository';
+import { RunsRepository } from '../persistence/runs.repository';
 
 export interface ListOptions {
   status?: string;

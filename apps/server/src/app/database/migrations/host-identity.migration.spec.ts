@@ -2,8 +2,8 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 
 import { UserEntity } from '../../auth/user.entity';
 import { createDemoDatabase, type DemoDatabase, describeEachDemoDatabase } from '../../demo/demo-databases.testing';
-import { RunDeletionEntity } from '../../runs/run-deletion.entity';
-import { RunEntity } from '../../runs/run.entity';
+import { RunDeletionEntity } from '../../persistence/run-deletion.entity';
+import { RunEntity } from '../../persistence/run.entity';
 import { CoreTables1730000000000 } from './1730000000000-core-tables';
 import { RunDeletions1730000000200 } from './1730000000200-run-deletions';
 import { UserAccounts1730000000300 } from './1730000000300-user-accounts';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Server, type Socket } from 'socket.io';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
 
-import { countSocketWrites } from '../../../test/support/socket-writes';
+import { countSocketWrites } from '../../../../test/support/socket-writes';
 import { coalesceFlushedFrames, tcpSocketOf } from './coalesced-writes';
 
 // A real Socket.IO server and client over loopback TCP (WebSocket transport).

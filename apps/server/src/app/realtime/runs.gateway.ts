@@ -16,10 +16,10 @@ import { AuthService } from '../auth/auth.service';
 import { UnauthorizedError } from '../common/domain-errors';
 import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
-import { RunEvents } from '../runs/run-events';
+import { RunEvents } from '../engine/run-events';
 import { toRunView } from '../runs/run-view.mapper';
-import { RunsRepository } from '../runs/runs.repository';
-import { coalesceFlushedFrames } from './coalesced-writes';
+import { RunsRepository } from '../persistence/runs.repository';
+import { coalesceFlushedFrames } from './transport/coalesced-writes';
 import { disconnectAtExpiry } from './token-expiry';
 import { SocketLimit, TOO_MANY_CONNECTIONS } from './socket-limit';
 

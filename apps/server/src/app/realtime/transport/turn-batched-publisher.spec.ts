@@ -1,8 +1,8 @@
 import IORedis from 'ioredis';
 
-import { RedisServer, describeWithRedisServer } from '../../../test/cluster/support/redis-server';
-import { inCi, REDIS_URL, redisReachable, uniqueRedisPrefix } from '../../../test/support/redis';
-import { countSocketWrites } from '../../../test/support/socket-writes';
+import { RedisServer, describeWithRedisServer } from '../../../../test/cluster/support/redis-server';
+import { inCi, REDIS_URL, redisReachable, uniqueRedisPrefix } from '../../../../test/support/redis';
+import { countSocketWrites } from '../../../../test/support/socket-writes';
 import { turnBatchedPublisher } from './turn-batched-publisher';
 
 let suite: jest.Describe = describe;

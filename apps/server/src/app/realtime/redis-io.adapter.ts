@@ -5,7 +5,7 @@ import type { Server, ServerOptions } from 'socket.io';
 
 import type { OnwardConfig, RedisConfig } from '../config/onward-config';
 import { OnwardIoAdapter } from './onward-io.adapter';
-import { type TurnBatchedPublisher, turnBatchedPublisher } from './turn-batched-publisher';
+import { type TurnBatchedPublisher, turnBatchedPublisher } from './transport/turn-batched-publisher';
 
 /**
  * Socket.IO over the Redis adapter: an update emitted in any process (a worker's progress) reaches

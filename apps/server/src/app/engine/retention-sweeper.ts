@@ -6,8 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
 import { ResultStorage } from '../results/result-storage.service';
-import { RunRecorder } from '../engine/run-recorder';
-import { RunsRepository } from './runs.repository';
+import { RunRecorder } from './run-recorder';
+import { RunsRepository } from '../persistence/runs.repository';
 
 /** Runs deleted per transaction: at most, at least, and in the first batch of a pass. */
 export const RETENTION_BATCH_MAX = 500;
