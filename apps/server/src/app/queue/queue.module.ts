@@ -1,30 +1,11 @@
-import { BullModule, Processor } from '@nestjs/bullmq';
-import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
+import { BullModule } from '@nestjs/bullmq';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 
-import type { OnwardConfig, RedisConfig } from '../config/onward-config';
-import { BullMqRunProcessor, RUNS_QUEUE } from './bullmq-run.processor';
-import { BullMqQueue } from './bullmq.queue';
-import { InProcessQueue } from './in-process.queue';
+import type { OnwardConfig } from '../config/onward-config';
+import { BullMqQueue, RUNS_QUEUE } from './drivers/bullmq/bullmq.queue';
+import { InProcessQueue } from './drivers/in-process/in-process.queue';
 import { redisOptions } from './redis-connection';
 import { RunQueue } from './run-queue.port';
-
-/** The worker host with this configuration's worker options (Nest reads them from `@Processor`). */
-function configuredProcessor(config: OnwardConfig, redis: RedisConfig): Provider {
-  class ConfiguredRunProcessor extends BullMqRunProcessor {}
-  Processor(RUNS_QUEUE, {
-    // Started by the driver once this process has re-enqueued what the database holds.
-    autorun: false,
-    // Blocking connections wait out a Redis outage instead of failing (BullMQ's production guide).
-    connection: redisOptions(redis.url, { maxRetriesPerRequest: null }),
-    concurrency: config.concurrency,
-    // A worker that stops renewing its lock this long is taken for dead, and its job handed on.
-    lockDuration: redis.lockDurationMs,
-    stalledInterval: Math.max(1000, redis.lockDurationMs / 2),
-    // Redelivered stalled jobs are recognised by the engine (their run is still "running").
-    maxStalledCount: 10,
-  })(ConfiguredRunProcessor);
-  return { provide: BullMqRunProcessor, useClass: ConfiguredRunProcessor };
-}
 
 /** Provides the RunQueue port with the driver the configuration asks for. */
 @Global()
@@ -51,11 +32,7 @@ export class QueueModule {
         }),
         BullModule.registerQueue({ name: RUNS_QUEUE }),
       ],
-      providers: [
-        ...(config.role === 'api' ? [] : [configuredProcessor(config, redis)]),
-        BullMqQueue,
-        { provide: RunQueue, useExisting: BullMqQueue },
-      ],
+      providers: [BullMqQueue, { provide: RunQueue, useExisting: BullMqQueue }],
       exports: [RunQueue],
     };
   }

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 
-import { AbortListener, delay, HAND_BACK_MS, RunJob, RunProcessor, RunQueue } from './run-queue.port';
+import { AbortListener, delay, HAND_BACK_MS, RunJob, RunProcessor, RunQueue } from '../../run-queue.port';
 
 export interface ConcurrencyLimits {
   concurrency: number;

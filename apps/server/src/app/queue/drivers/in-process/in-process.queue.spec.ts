@@ -1,5 +1,5 @@
 import { InProcessQueue } from './in-process.queue';
-import type { RunJob } from './run-queue.port';
+import type { RunJob } from '../../run-queue.port';
 
 /** A job that runs until released, recording what runs at the same time. */
 function harness(limits: { concurrency: number; userConcurrency: number }) {

@@ -1,13 +1,12 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { DelayedError, Job, Queue, WaitingError } from 'bullmq';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DelayedError, Job, Queue, WaitingError, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 
-import { ONWARD_CONFIG } from '../config/config.module';
-import type { OnwardConfig, RedisConfig } from '../config/onward-config';
-import { BullMqRunProcessor, RUNS_QUEUE } from './bullmq-run.processor';
-import { redisOptions } from './redis-connection';
-import { AbortListener, delay, HAND_BACK_MS, RunJob, RunProcessor, RunQueue } from './run-queue.port';
+import { ONWARD_CONFIG } from '../../../config/config.module';
+import type { OnwardConfig, RedisConfig } from '../../../config/onward-config';
+import { redisOptions } from '../../redis-connection';
+import { AbortListener, delay, HAND_BACK_MS, RunJob, RunProcessor, RunQueue } from '../../run-queue.port';
 
 // Per-user slots: a sorted set of run ids scored by lease expiry, so a dead worker's slot lapses.
 const ACQUIRE_SLOT = `
@@ -26,6 +25,9 @@ redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1`;
 
+/** The BullMQ queue that carries runs. */
+export const RUNS_QUEUE = 'onward-runs';
+
 /** Job keys looked up per round trip by `missing`. */
 const EXISTS_PER_PIPELINE = 1_000;
 
@@ -39,7 +41,7 @@ type SlotCommands = IORedis & {
  * The Redis driver: BullMQ (through `@nestjs/bullmq`) executes runs across processes. BullMQ holds the
  * order, durability, the per-process concurrency and stalled-job recovery; a Lua-guarded slot set caps
  * one user's runs across all processes; aborts travel over Redis pub/sub to whichever worker holds
- * the run. The queue is registered by `QueueModule.forRoot`; the worker host only in worker processes.
+ * the run. The queue is registered by `QueueModule.forRoot`; its worker only in processes that execute runs.
  */
 @Injectable()
 export class BullMqQueue extends RunQueue {
@@ -52,11 +54,12 @@ export class BullMqQueue extends RunQueue {
   private readonly abortListeners: AbortListener[] = [];
   private readonly stopping = new AbortController();
   private readonly abortChannel: string;
+  /** The run worker, in processes that execute runs (created by `startProcessing`). */
+  private worker: Worker<RunJob> | null = null;
 
   constructor(
     @InjectQueue(RUNS_QUEUE) private readonly queue: Queue<RunJob>,
     @Inject(ONWARD_CONFIG) private readonly config: OnwardConfig,
-    @Optional() @Inject(BullMqRunProcessor) private readonly processor: BullMqRunProcessor | null,
   ) {
     super();
     if (!config.redis) throw new Error('The BullMQ driver needs REDIS_URL');
@@ -134,10 +137,28 @@ export class BullMqQueue extends RunQueue {
     return lease !== null && Number(lease) > Date.now();
   }
 
+  /**
+   * Creates this process's BullMQ worker, as BullMQ documents it: a Worker on the queue with the
+   * processor function. Started once this process has re-enqueued what the database holds.
+   */
   async startProcessing(processor: RunProcessor): Promise<void> {
-    if (!this.processor) throw new Error('This process has no run worker (ONWARD_ROLE=api)');
-    this.processor.handleWith((job, token) => this.process(job, token, processor));
-    const worker = this.processor.worker;
+    if (this.config.role === 'api') throw new Error('This process has no run worker (ONWARD_ROLE=api)');
+    const settings = this.settings;
+    const worker = new Worker<RunJob>(RUNS_QUEUE, (job, token) => this.process(job, token, processor), {
+      prefix: settings.prefix,
+      autorun: false,
+      // Blocking connections wait out a Redis outage instead of failing (BullMQ's production guide).
+      connection: redisOptions(settings.url, { maxRetriesPerRequest: null }),
+      concurrency: this.config.concurrency,
+      // A worker that stops renewing its lock this long is taken for dead, and its job handed on.
+      lockDuration: settings.lockDurationMs,
+      stalledInterval: Math.max(1000, settings.lockDurationMs / 2),
+      // Redelivered stalled jobs are recognised by the engine (their run is still "running").
+      maxStalledCount: 10,
+    });
+    // Connection errors while Redis restarts: BullMQ reconnects by itself.
+    worker.on('error', (error) => this.logger.warn(`Worker: ${error.message}`));
+    this.worker = worker;
     void worker.run().catch((error: Error) => this.logger.error(`The run worker stopped: ${error.message}`));
     await worker.waitUntilReady();
   }
@@ -189,7 +210,7 @@ export class BullMqQueue extends RunQueue {
   }
 
   async stop(graceMs: number): Promise<void> {
-    const worker = this.processor?.worker;
+    const worker = this.worker;
     if (worker) {
       // Takes no new job and resolves when the active ones have returned.
       const closing = worker.close().then(() => true);
