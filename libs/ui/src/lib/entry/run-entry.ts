@@ -3,7 +3,7 @@ import { ChangeDetectionStrategy, Component, computed, inject, input, signal } f
 import { MatButtonModule } from '@angular/material/button';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTooltipModule } from '@angular/material/tooltip';
-import type { RunView } from '@onward/task-domain';
+import { isUnfinished, type RunView } from '@onward/task-domain';
 
 import { MonitorClient } from '../client/monitor-client';
 import { MonitorClock } from '../shared/clock';
@@ -14,7 +14,6 @@ import {
   elapsedMs,
   formatBytes,
   formatDuration,
-  isActive,
   runLabel,
   schedulerLine,
   statusLook,
@@ -50,7 +49,7 @@ export class RunEntry {
 
   protected readonly expanded = signal(false);
   protected readonly look = computed(() => statusLook(this.run().status));
-  protected readonly active = computed(() => isActive(this.run()));
+  protected readonly active = computed(() => isUnfinished(this.run().status));
   protected readonly display = computed(() => displayText(this.run().display));
   protected readonly percent = computed(() => {
     const p = this.run().progress.percent;

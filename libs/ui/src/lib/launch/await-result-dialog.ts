@@ -3,12 +3,12 @@ import { ChangeDetectionStrategy, Component, computed, DestroyRef, effect, injec
 import { MatButtonModule } from '@angular/material/button';
 import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
-import { canMoveToBackground, type RunView, type TaskDefinition } from '@onward/task-domain';
+import { canMoveToBackground, isUnfinished, type RunView, type TaskDefinition } from '@onward/task-domain';
 
 import { MonitorClient } from '../client/monitor-client';
 import { OnwardIcon } from '../shared/icon';
 import { RunActions } from '../shared/run-actions';
-import { displayText, isActive, schedulerLine, statusLook, valueText } from '../shared/run-format';
+import { displayText, schedulerLine, statusLook, valueText } from '../shared/run-format';
 
 /** What the await-result dialog shows. */
 export interface AwaitResultData {
@@ -183,7 +183,7 @@ export class AwaitResultDialog {
   /** The run as the client holds it now (socket updates), falling back to the one the dialog opened with. */
   protected readonly run = computed(() => this.client.run(this.data.run.id) ?? this.data.run);
   protected readonly look = computed(() => statusLook(this.run().status));
-  protected readonly active = computed(() => isActive(this.run()));
+  protected readonly active = computed(() => isUnfinished(this.run().status));
   protected readonly display = computed(() => displayText(this.run().display));
   protected readonly schedulerText = computed(() => {
     const s = this.run().scheduler;
