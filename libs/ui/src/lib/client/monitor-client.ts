@@ -161,6 +161,22 @@ export class MonitorClient {
     this.subtasks.collapse(id);
   }
 
+  /** Whether a scheduler has more subtasks than the loaded ones, and whether a page is read (a signal read). */
+  subtaskPaging(id: string): { hasMore: boolean; loading: boolean } {
+    const list = this.subtasks.list(id);
+    return { hasMore: list.next !== null, loading: list.loading };
+  }
+
+  /** Reads the next page of a scheduler's subtasks (200), if there is one and no read is under way. */
+  loadMoreSubtasks(id: string): Promise<void> {
+    return this.subtasks.loadNext(id);
+  }
+
+  /** Reads again the subtasks of rows `start`…`end` (end excluded) that were loaded before a reconnect. */
+  refreshSubtasks(id: string, start: number, end: number): Promise<void> {
+    return this.subtasks.refresh(id, start, end);
+  }
+
   /** Reads the next page of older runs (200), if there is one and no read is under way. */
   loadMore(): Promise<void> {
     return this.resyncer.loadMore();

@@ -19,12 +19,13 @@ import {
   statusLook,
   valueText,
 } from '../shared/run-format';
+import { SubtaskList } from './subtask-list';
 
 /** One run in the monitor: status, progress, elapsed time and the actions that fit its state. */
 @Component({
   selector: 'onward-run-entry',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DecimalPipe, MatButtonModule, MatProgressBarModule, MatTooltipModule, OnwardIcon],
+  imports: [DecimalPipe, MatButtonModule, MatProgressBarModule, MatTooltipModule, OnwardIcon, SubtaskList],
   templateUrl: './run-entry.html',
   styleUrl: './run-entry.scss',
   host: {
@@ -74,7 +75,6 @@ export class RunEntry {
     const r = this.run().result;
     return r?.type === 'value' ? valueText(r.value) : null;
   });
-  protected readonly children = computed(() => (this.expanded() ? this.client.childrenOf(this.run().id) : []));
   protected readonly label = computed(() => runLabel(this.run()));
   protected readonly ariaLabel = computed(() => {
     const run = this.run();
@@ -91,13 +91,5 @@ export class RunEntry {
     const id = this.run().id;
     if (next) this.client.expand(id).catch(() => undefined);
     else this.client.collapse(id);
-  }
-
-  protected childLook(child: RunView) {
-    return statusLook(child.status);
-  }
-
-  protected childDisplay(child: RunView): string {
-    return displayText(child.display) || child.title;
   }
 }
