@@ -19,11 +19,9 @@ import { SubtaskPages } from './subtask-pages';
 import { UnseenRuns } from './unseen-runs';
 
 /**
- * The one gateway of the widget to the Onward server, and its public face: presentational
- * components and hosts read the runs from it as signals and call its methods; nothing else in the
- * widget talks to the server. It only wires its parts together: the socket (`MonitorConnection`),
- * the REST calls (`MonitorApi`), the re-reads (`RunResync`), the runs held (`MonitorStore`), a
- * scheduler's subtask pages (`SubtaskPages`), the unseen set, the other windows and downloads.
+ * The widget's one gateway to the Onward server: components and hosts read runs from it as signals
+ * and call its methods. A facade: it wires the socket, the REST calls, the re-reads, the store, the
+ * subtask pages, the unseen set, the other windows and downloads (one injectable each).
  */
 @Injectable({ providedIn: 'root' })
 export class MonitorClient {
@@ -45,10 +43,7 @@ export class MonitorClient {
   readonly tasks = this.store.tasks.asReadonly();
   /** Every run held, by id: the user's own, their subtasks and, for admins watching all, everyone's. */
   readonly runsById = this.store.runsById;
-  /**
-   * The user's top-level background runs, running ones on top, newest first: what the panel lists.
-   * A progress update patches the previous list instead of sorting again (see SortedRunList).
-   */
+  /** The user's top-level background runs, running ones on top, newest first: what the panel lists. */
   readonly runs = this.store.runs;
   /** True when older runs than the held ones exist on the server (see `loadMore`). */
   readonly hasMore = this.resyncer.hasMore;
@@ -184,13 +179,13 @@ export class MonitorClient {
 
   /** `POST /api/runs`: answers at once with the new run. */
   async startRun(request: StartRunRequest): Promise<RunView> {
-    return this.mergedRun(await this.api.start(request));
+    return this.merged(await this.api.start(request));
   }
 
   /** `POST /api/runs/:id/cancel`. */
   async cancel(id: string): Promise<RunView> {
     this.windows.rememberCancelled(id);
-    return this.mergedRun(await this.api.cancel(id));
+    return this.merged(await this.api.cancel(id));
   }
 
   /** `DELETE /api/runs/:id`: the run leaves the list at once. */
@@ -209,12 +204,12 @@ export class MonitorClient {
 
   /** `PATCH /api/runs/:id { mode: 'background' }`: hands a foreground run to the monitor. */
   async moveToBackground(id: string): Promise<RunView> {
-    return this.mergedRun(await this.api.moveToBackground(id));
+    return this.merged(await this.api.moveToBackground(id));
   }
 
   /** `GET /api/runs/:id/wait`: the run once finished, or as it is after `timeoutSeconds` (at most 60). */
   async wait(id: string, timeoutSeconds = 30): Promise<RunView> {
-    return this.mergedRun(await this.api.wait(id, timeoutSeconds));
+    return this.merged(await this.api.wait(id, timeoutSeconds));
   }
 
   /** The URL of a run's result (needs the bearer token; see `fetchResult`). */
@@ -238,14 +233,9 @@ export class MonitorClient {
     return describeError(error);
   }
 
-  private merged(page: RunPage): RunPage {
-    this.store.merge(page.items);
-    return page;
-  }
-
-  private mergedRun(run: RunView): RunView {
-    this.store.merge([run]);
-    return run;
+  private merged<T extends RunPage | RunView>(answer: T): T {
+    this.store.merge('items' in answer ? answer.items : [answer]);
+    return answer;
   }
 
   private forget(ids: readonly string[]): void {
