@@ -6,6 +6,7 @@ export * from './lib/client/monitor-types';
 export * from './lib/client/run-store';
 export * from './lib/client/socket-factory';
 export * from './lib/entry/run-entry';
+export * from './lib/entry/subtask-list';
 export * from './lib/launch/await-result-dialog';
 export * from './lib/launch/run-launcher';
 export * from './lib/notify/monitor-notifier';

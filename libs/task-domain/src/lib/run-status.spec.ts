@@ -1,5 +1,14 @@
-import { canTransition, isFinalStatus, statusesLeadingTo } from './run-status';
 import { RUN_STATUSES } from './run';
+import {
+  canTransition,
+  EXECUTING_STATUSES,
+  FINAL_STATUSES,
+  isExecuting,
+  isFinalStatus,
+  isUnfinished,
+  statusesLeadingTo,
+  UNFINISHED_STATUSES,
+} from './run-status';
 
 describe('run status machine', () => {
   it('lets a queued run start or be cancelled, but not complete unseen', () => {
@@ -27,5 +36,14 @@ describe('run status machine', () => {
     expect(statusesLeadingTo('completed')).toEqual(['running']);
     expect(statusesLeadingTo('cancelled').sort()).toEqual(['cancelling', 'queued', 'running']);
     expect(statusesLeadingTo('queued')).toEqual(['running']);
+  });
+
+  it('splits every status into unfinished or final, and names the executing ones', () => {
+    expect([...UNFINISHED_STATUSES, ...FINAL_STATUSES].sort()).toEqual([...RUN_STATUSES].sort());
+    for (const status of RUN_STATUSES) expect(isUnfinished(status)).toBe(!isFinalStatus(status));
+    expect(RUN_STATUSES.filter(isUnfinished)).toEqual(['queued', 'running', 'cancelling']);
+    expect(RUN_STATUSES.filter(isExecuting)).toEqual(['running', 'cancelling']);
+    expect(EXECUTING_STATUSES.every(isUnfinished)).toBe(true);
+    expect(isExecuting('queued')).toBe(false);
   });
 });

@@ -6,6 +6,7 @@ import { TestBed } from '@angular/core/testing';
 import { MATERIAL_ANIMATIONS } from '@angular/material/core';
 
 import { MonitorClient } from '../lib/client/monitor-client';
+import { ONWARD_MONITOR_CONFIG, resolveMonitorConfig } from '../lib/client/monitor-config';
 import { SocketFactory } from '../lib/client/socket-factory';
 import { provideOnwardMonitor } from '../lib/provide-onward-monitor';
 import { FakeSocketFactory } from './fakes';
@@ -33,4 +34,17 @@ export function setupWidget(options: { token?: string | null; tabTitle?: boolean
   const client = TestBed.inject(MonitorClient);
   TestBed.tick();
   return { token, sockets, client, http: TestBed.inject(HttpTestingController) };
+}
+
+/** Configures TestBed for the client's parts alone: HttpTestingController and the config, no socket, no client. */
+export function setupClientParts(): HttpTestingController {
+  TestBed.configureTestingModule({
+    providers: [
+      provideZonelessChangeDetection(),
+      provideHttpClient(),
+      provideHttpClientTesting(),
+      { provide: ONWARD_MONITOR_CONFIG, useValue: resolveMonitorConfig({ baseUrl: '', token: () => 'tok' }) },
+    ],
+  });
+  return TestBed.inject(HttpTestingController);
 }

@@ -1,4 +1,4 @@
-import type { Parameters, RunMode, RunStatus } from '@onward/task-domain';
+import type { Parameters, RunMode, RunStatus, RunView } from '@onward/task-domain';
 
 // Shapes of the contract that libs/task-domain does not declare (yet).
 
@@ -30,3 +30,9 @@ export interface RunQuery {
 
 /** The state of the monitor's socket. */
 export type ConnectionState = 'idle' | 'connecting' | 'online' | 'offline' | 'unauthorized';
+
+/**
+ * `GET /api/runs/:id` of a scheduler: `children` holds its first subtasks (up to 200) in row order,
+ * and `childrenCursor` reads the rest from `GET /api/runs/:id/children` when there are more.
+ */
+export type SchedulerRunView = RunView & { childrenCursor?: string | null };

@@ -24,7 +24,9 @@ describe('RunStore', () => {
     const child = makeRun({ parentId: parent.id });
     const store = RunStore.empty().upsert([{ ...parent, children: [child] }, child]);
     expect(store.get(parent.id)?.children).toBeUndefined();
+    expect([...store.childIds(parent.id)]).toEqual([child.id]);
     const after = store.remove([parent.id]);
+    expect(after.childIds(parent.id).size).toBe(0);
     expect(after.runs.size).toBe(0);
     expect(after.accepts({ ...child, version: 99 })).toBe(false);
   });

@@ -22,6 +22,8 @@ export class RunStore {
   private constructor(
     private readonly map: Map<string, RunView>,
     private readonly deleted: ReadonlySet<string>,
+    /** Subtask ids by scheduler id, shared and updated like `map` (a scheduler may have 10 000). */
+    private readonly byParent: Map<string, Set<string>>,
     /** Grows with every change; with `runs` identity it tells a derived value what it was made from. */
     readonly version = 0,
     /** The latest changes made by `upsert` on this map, oldest first (a bounded log). */
@@ -50,7 +52,7 @@ export class RunStore {
   }
 
   static empty(): RunStore {
-    return new RunStore(new Map(), new Set());
+    return new RunStore(new Map(), new Set(), new Map());
   }
 
   /** Every run held, by id. */
@@ -60,6 +62,11 @@ export class RunStore {
 
   get(id: string): RunView | undefined {
     return this.map.get(id);
+  }
+
+  /** Ids of the held subtasks of a scheduler, in no particular order. */
+  childIds(parentId: string): ReadonlySet<string> {
+    return this.byParent.get(parentId) ?? NONE;
   }
 
   /** True when `run` would change the store. */
@@ -82,10 +89,11 @@ export class RunStore {
       const plain: RunView = { ...view };
       delete plain.children;
       this.map.set(view.id, plain);
+      if (!held && view.parentId !== null) addChild(this.byParent, view.parentId, view.id);
     }
     if (!before) return this;
     const log = [...this.log.slice(1 - LOG_SIZE), { fromVersion: this.version, before }];
-    return new RunStore(this.map, this.deleted, this.version + 1, log);
+    return new RunStore(this.map, this.deleted, this.byParent, this.version + 1, log);
   }
 
   /** Removes runs (and their subtasks) and remembers them as deleted. */
@@ -101,7 +109,7 @@ export class RunStore {
     }
     const deleted = new Set(this.deleted);
     for (const id of gone) deleted.add(id);
-    return new RunStore(next, deleted, this.version + 1);
+    return new RunStore(next, deleted, indexByParent(next), this.version + 1);
   }
 
   /** Forgets runs without remembering them as deleted (they may come back, e.g. on resync). */
@@ -109,6 +117,21 @@ export class RunStore {
     if (ids.length === 0) return this;
     const next = new Map(this.map);
     for (const id of ids) next.delete(id);
-    return new RunStore(next, this.deleted, this.version + 1);
+    return new RunStore(next, this.deleted, indexByParent(next), this.version + 1);
   }
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+function addChild(index: Map<string, Set<string>>, parentId: string, id: string): void {
+  const ids = index.get(parentId);
+  if (ids) ids.add(id);
+  else index.set(parentId, new Set([id]));
+}
+
+/** The parent index of a new map (after a removal, which is rare: a delete, a logout, leaving "all users"). */
+function indexByParent(runs: ReadonlyMap<string, RunView>): Map<string, Set<string>> {
+  const index = new Map<string, Set<string>>();
+  for (const run of runs.values()) if (run.parentId !== null) addChild(index, run.parentId, run.id);
+  return index;
 }

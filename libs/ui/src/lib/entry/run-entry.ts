@@ -3,7 +3,7 @@ import { ChangeDetectionStrategy, Component, computed, inject, input, signal } f
 import { MatButtonModule } from '@angular/material/button';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTooltipModule } from '@angular/material/tooltip';
-import type { RunView } from '@onward/task-domain';
+import { isUnfinished, type RunView } from '@onward/task-domain';
 
 import { MonitorClient } from '../client/monitor-client';
 import { MonitorClock } from '../shared/clock';
@@ -14,18 +14,18 @@ import {
   elapsedMs,
   formatBytes,
   formatDuration,
-  isActive,
   runLabel,
   schedulerLine,
   statusLook,
   valueText,
 } from '../shared/run-format';
+import { SubtaskList } from './subtask-list';
 
 /** One run in the monitor: status, progress, elapsed time and the actions that fit its state. */
 @Component({
   selector: 'onward-run-entry',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DecimalPipe, MatButtonModule, MatProgressBarModule, MatTooltipModule, OnwardIcon],
+  imports: [DecimalPipe, MatButtonModule, MatProgressBarModule, MatTooltipModule, OnwardIcon, SubtaskList],
   templateUrl: './run-entry.html',
   styleUrl: './run-entry.scss',
   host: {
@@ -50,7 +50,7 @@ export class RunEntry {
 
   protected readonly expanded = signal(false);
   protected readonly look = computed(() => statusLook(this.run().status));
-  protected readonly active = computed(() => isActive(this.run()));
+  protected readonly active = computed(() => isUnfinished(this.run().status));
   protected readonly display = computed(() => displayText(this.run().display));
   protected readonly percent = computed(() => {
     const p = this.run().progress.percent;
@@ -75,7 +75,6 @@ export class RunEntry {
     const r = this.run().result;
     return r?.type === 'value' ? valueText(r.value) : null;
   });
-  protected readonly children = computed(() => (this.expanded() ? this.client.childrenOf(this.run().id) : []));
   protected readonly label = computed(() => runLabel(this.run()));
   protected readonly ariaLabel = computed(() => {
     const run = this.run();
@@ -92,13 +91,5 @@ export class RunEntry {
     const id = this.run().id;
     if (next) this.client.expand(id).catch(() => undefined);
     else this.client.collapse(id);
-  }
-
-  protected childLook(child: RunView) {
-    return statusLook(child.status);
-  }
-
-  protected childDisplay(child: RunView): string {
-    return displayText(child.display) || child.title;
   }
 }

@@ -3,12 +3,12 @@ import { ChangeDetectionStrategy, Component, computed, DestroyRef, effect, injec
 import { MatButtonModule } from '@angular/material/button';
 import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
-import { canMoveToBackground, type RunView, type TaskDefinition } from '@onward/task-domain';
+import { canMoveToBackground, isUnfinished, type RunView, type TaskDefinition } from '@onward/task-domain';
 
 import { MonitorClient } from '../client/monitor-client';
 import { OnwardIcon } from '../shared/icon';
 import { RunActions } from '../shared/run-actions';
-import { displayText, isActive, schedulerLine, statusLook, valueText } from '../shared/run-format';
+import { displayText, schedulerLine, statusLook, valueText } from '../shared/run-format';
 
 /** What the await-result dialog shows. */
 export interface AwaitResultData {
@@ -89,88 +89,7 @@ export type AwaitResultOutcome = 'finished' | 'background';
       }
     </mat-dialog-actions>
   `,
-  styles: `
-    .sub {
-      margin: 0 0 12px;
-      color: var(--mat-sys-on-surface-variant, #5d5d68);
-    }
-    .status {
-      display: flex;
-      align-items: center;
-      gap: 6px;
-      font-weight: 500;
-      margin-bottom: 8px;
-      color: var(--onward-tone, #5f6b7a);
-    }
-    .onward-tone-active {
-      --onward-tone: var(--onward-active, #1d64d8);
-    }
-    .onward-tone-warn {
-      --onward-tone: var(--onward-warn, #a15c00);
-    }
-    .onward-tone-success {
-      --onward-tone: var(--onward-success, #1b7f3b);
-    }
-    .onward-tone-danger {
-      --onward-tone: var(--onward-danger, #b3261e);
-    }
-    .onward-tone-muted {
-      --onward-tone: var(--onward-muted, #6b7280);
-    }
-    .progress-row {
-      display: flex;
-      align-items: center;
-      gap: 12px;
-      height: 16px;
-    }
-    .progress-row mat-progress-bar {
-      flex: 1;
-    }
-    .percent {
-      width: 40px;
-      text-align: right;
-      font-variant-numeric: tabular-nums;
-      font-size: 13px;
-    }
-    .message {
-      margin: 6px 0 0;
-      min-height: 20px;
-      font-size: 13px;
-      color: var(--mat-sys-on-surface-variant, #5d5d68);
-      white-space: nowrap;
-      overflow: hidden;
-      text-overflow: ellipsis;
-    }
-    .value {
-      margin: 0;
-      padding: 12px;
-      background: var(--mat-sys-surface-container, #f3f3f3);
-      border-radius: 8px;
-      font:
-        13px/1.5 ui-monospace,
-        SFMono-Regular,
-        Menlo,
-        Consolas,
-        monospace;
-      white-space: pre-wrap;
-      max-height: 240px;
-      overflow: auto;
-    }
-    .error {
-      color: var(--onward-danger, #b3261e);
-    }
-    onward-icon {
-      --onward-icon-size: 18px;
-    }
-    .btn {
-      display: inline-flex;
-      align-items: center;
-      gap: 4px;
-    }
-    mat-dialog-content {
-      min-width: min(380px, 80vw);
-    }
-  `,
+  styleUrl: './await-result-dialog.scss',
 })
 export class AwaitResultDialog {
   private readonly data = inject<AwaitResultData>(MAT_DIALOG_DATA);
@@ -183,7 +102,7 @@ export class AwaitResultDialog {
   /** The run as the client holds it now (socket updates), falling back to the one the dialog opened with. */
   protected readonly run = computed(() => this.client.run(this.data.run.id) ?? this.data.run);
   protected readonly look = computed(() => statusLook(this.run().status));
-  protected readonly active = computed(() => isActive(this.run()));
+  protected readonly active = computed(() => isUnfinished(this.run().status));
   protected readonly display = computed(() => displayText(this.run().display));
   protected readonly schedulerText = computed(() => {
     const s = this.run().scheduler;

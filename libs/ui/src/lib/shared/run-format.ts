@@ -1,6 +1,6 @@
 import {
   type DisplayValues,
-  isFinalStatus,
+  isUnfinished,
   type RunStatus,
   type RunView,
   schedulerFinished,
@@ -30,11 +30,6 @@ const LOOKS: Record<RunStatus, StatusLook> = {
 /** The label, icon and colour tone of a status. */
 export function statusLook(status: RunStatus): StatusLook {
   return LOOKS[status];
-}
-
-/** True while a run has not finished (queued, running or cancelling). */
-export function isActive(run: Pick<RunView, 'status'>): boolean {
-  return !isFinalStatus(run.status);
 }
 
 /** The display-parameter values as one line: "Globex 2024". */
@@ -103,8 +98,8 @@ export function valueText(value: unknown, max = 80): string {
 
 /** Running ones on top, then newest first. */
 export function compareRuns(a: RunView, b: RunView): number {
-  const activeA = isActive(a) ? 0 : 1;
-  const activeB = isActive(b) ? 0 : 1;
+  const activeA = isUnfinished(a.status) ? 0 : 1;
+  const activeB = isUnfinished(b.status) ? 0 : 1;
   if (activeA !== activeB) return activeA - activeB;
   if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? 1 : -1;
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
@@ -119,9 +114,9 @@ export function matchesFilter(run: RunView, filter: RunFilter): boolean {
     case 'all':
       return true;
     case 'running':
-      return isActive(run);
+      return isUnfinished(run.status);
     case 'finished':
-      return !isActive(run);
+      return !isUnfinished(run.status);
     case 'failed':
       return run.status === 'failed';
   }

@@ -13,7 +13,7 @@ import {
   viewChild,
 } from '@angular/core';
 import { toObservable, toSignal } from '@angular/core/rxjs-interop';
-import type { RunView } from '@onward/task-domain';
+import { isUnfinished, type RunView } from '@onward/task-domain';
 import { EMPTY, switchMap } from 'rxjs';
 import { MatButtonModule } from '@angular/material/button';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
@@ -24,7 +24,7 @@ import { RunEntry } from '../entry/run-entry';
 import { MonitorPanelState } from '../panel/monitor-panel-state';
 import { OnwardIcon } from '../shared/icon';
 import { RunActions } from '../shared/run-actions';
-import { isActive, matchesFilter, type RunFilter } from '../shared/run-format';
+import { matchesFilter, type RunFilter } from '../shared/run-format';
 import { MeasuredScrollStrategy } from './measured-scroll-strategy';
 
 /** The list of the user's background runs with filters and "Clear finished": the panel's body, or a page of its own. */
@@ -67,7 +67,7 @@ export class MonitorView implements OnInit {
     let running = 0;
     let failed = 0;
     for (const run of runs) {
-      if (isActive(run)) running++;
+      if (isUnfinished(run.status)) running++;
       else if (run.status === 'failed') failed++;
     }
     return { all: runs.length, running, finished: runs.length - running, failed };
@@ -162,8 +162,8 @@ const LOAD_AHEAD = 20;
  * the start, and the measured height replaces it once the entry is rendered.
  */
 export function estimatedHeight(run: RunView): number {
-  if (run.scheduler) return isActive(run) ? 196 : 150;
-  if (isActive(run)) return 141;
+  if (run.scheduler) return isUnfinished(run.status) ? 196 : 150;
+  if (isUnfinished(run.status)) return 141;
   return run.status === 'completed' && run.result?.type !== 'value' ? 97 : 119;
 }
 
