@@ -1,3 +1,4 @@
+import { EXECUTING_STATUSES } from '@onward/task-domain';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import { ONWARD_CONFIG } from '../config/config.module';
@@ -45,7 +46,7 @@ export class Reconciler {
   private async adoptOrphans(): Promise<void> {
     const lockMs = this.config.redis?.lockDurationMs ?? 0;
     try {
-      const active = await this.repository.findTopLevelByStatus(['running', 'cancelling']);
+      const active = await this.repository.findTopLevelByStatus([...EXECUTING_STATUSES]);
       const seen = new Set<string>();
       for (const run of active) {
         const job = { runId: run.id, ownerId: run.ownerId };

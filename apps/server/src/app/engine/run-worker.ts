@@ -1,3 +1,4 @@
+import { EXECUTING_STATUSES } from '@onward/task-domain';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 
 import { ONWARD_CONFIG } from '../config/config.module';
@@ -53,7 +54,7 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
 
   /** Embedded mode: this process is the only one, so anything still active was interrupted. */
   private async recover(): Promise<void> {
-    const interrupted = await this.repository.findTopLevelByStatus(['running', 'cancelling']);
+    const interrupted = await this.repository.findTopLevelByStatus([...EXECUTING_STATUSES]);
     for (const run of interrupted) await this.recovery.interrupted(run, 'restart');
     const queued = await this.repository.findQueuedJobs();
     for (const job of queued) await this.queue.enqueue(job);

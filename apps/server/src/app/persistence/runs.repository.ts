@@ -1,6 +1,6 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { FINAL_STATUSES, RunStatus, statusesLeadingTo } from '@onward/task-domain';
+import { EXECUTING_STATUSES, FINAL_STATUSES, RunStatus, statusesLeadingTo } from '@onward/task-domain';
 import type { Pool } from 'pg';
 import { Brackets, In, IsNull, LessThan, MoreThanOrEqual, QueryFailedError, Repository } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
@@ -140,7 +140,7 @@ export class RunsRepository implements OnApplicationShutdown {
   findChangedSince(since: string): Promise<RunEntity[]> {
     return this.runs
       .createQueryBuilder('run')
-      .where('run.status IN (:...active)', { active: ['running', 'cancelling'] satisfies RunStatus[] })
+      .where('run.status IN (:...active)', { active: EXECUTING_STATUSES })
       .orWhere('run.created_at >= :since', { since })
       .orWhere('run.started_at >= :since', { since })
       .orWhere('run.finished_at >= :since', { since })
