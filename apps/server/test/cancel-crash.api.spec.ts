@@ -69,21 +69,15 @@ describe('cancel accepted while the process dies (embedded, SQLite)', () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }, 60_000);
 
-  it('restart recovery: a run cancelling when the process is SIGKILLed ends cancelled', async () => {
-    const held = await cancelledWhileHeld();
+  it('restart recovery: runs cancelling when the process is SIGKILLed end cancelled, a retryOnCrash one never retried', async () => {
+    const plain = await cancelledWhileHeld();
+    const retried = await cancelledWhileHeld(60_000, true);
     await server.kill();
     await start();
 
-    await expectCancelledOnce(await alice.waitFinished(held.id, 30_000), stored);
+    await expectCancelledOnce(await alice.waitFinished(plain.id, 30_000), stored);
+    await expectCancelledOnce(await alice.waitFinished(retried.id, 30_000), stored);
     expect((await alice.list('?status=queued,running,cancelling')).items).toEqual([]);
-  }, 90_000);
-
-  it('a retryOnCrash run cancelling when the process is SIGKILLed ends cancelled, never retried', async () => {
-    const held = await cancelledWhileHeld(60_000, true);
-    await server.kill();
-    await start();
-
-    await expectCancelledOnce(await alice.waitFinished(held.id, 30_000), stored);
   }, 90_000);
 
   it('SIGTERM hand-back: a run cancelling whose handler stops within the hand-back ends cancelled, not queued', async () => {

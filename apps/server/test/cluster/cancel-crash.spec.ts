@@ -182,15 +182,6 @@ describeCluster('cluster: cancel accepted while the worker dies (Redis + Postgre
     expect(restarts(run.id, cancelling.version)).toEqual([]);
   }, 90_000);
 
-  it('a retryOnCrash run: SIGKILL, then a cancel accepted before recovery, ends cancelled, never retried', async () => {
-    const { run, executor } = await held(60_000, true);
-    await kill(executor);
-    const cancelling = await cancelAccepted(alice, run.id);
-
-    await expectCancelledOnce(await alice.waitFinished(run.id, 60_000), stored());
-    expect(restarts(run.id, cancelling.version)).toEqual([]);
-  }, 90_000);
-
   it('a retryOnCrash run: a cancel landing after the recovering worker read it running ends cancelled, never retried', async () => {
     const { run, executor } = await held(60_000, true);
     const cancelling = await cancelLandsDuringRecovery(run, () => kill(executor));
