@@ -80,29 +80,27 @@ describe('cancel accepted while the process dies (embedded, SQLite)', () => {
     expect((await alice.list('?status=queued,running,cancelling')).items).toEqual([]);
   }, 90_000);
 
-  it('SIGTERM hand-back: a run cancelling whose handler stops within the hand-back ends cancelled, not queued', async () => {
-    const held = await cancelledWhileHeld(3_000);
-    // Without grace the hand-back starts at once; the handler stops within it.
-    expect(await server.stop(30_000)).toEqual({ exitedBySelf: true });
-    // Ended by the leaving process itself, before any restart could recover it.
-    expect(await storedRun(stored, held.id)).toMatchObject({ status: 'cancelled' });
-    await start();
-
-    await expectCancelledOnce(await alice.getRun(held.id), stored);
-  }, 90_000);
-
-  it('SIGTERM hand-back: a cancel accepted during the hand-back ends cancelled, not queued', async () => {
-    const run = await alice.startRun(stubborn(3_000));
-    const held = await untilHolding(alice, run.id);
+  it('SIGTERM hand-back: runs cancelled before it or during it, whose handlers stop within it, end cancelled, not queued', async () => {
+    const before = await alice.startRun(stubborn(3_000));
+    const during = await alice.startRun(stubborn(3_000));
+    await untilHolding(alice, during.id);
+    await untilHolding(alice, before.id);
+    await cancelAccepted(alice, before.id);
+    await untilStoppingLate(alice, before.id, 'cancelling');
+    // Without grace the hand-back starts at once; both handlers stop within it.
     const stopping = server.stop(30_000);
-    // The shutdown's signal reached the handler (the hand-back is under way); the user cancels then.
-    await untilStoppingLate(alice, run.id, 'running');
-    await cancelAccepted(alice, run.id);
+    // The shutdown's signal reached the other handler (the hand-back is under way); its user cancels then.
+    await untilStoppingLate(alice, during.id, 'running');
+    await cancelAccepted(alice, during.id);
     expect(await stopping).toEqual({ exitedBySelf: true });
-    expect(await storedRun(stored, held.id)).toMatchObject({ status: 'cancelled' });
+    // Ended by the leaving process itself, before any restart could recover them.
+    for (const run of [before, during]) {
+      expect(await storedRun(stored, run.id)).toMatchObject({ status: 'cancelled' });
+    }
     await start();
 
-    await expectCancelledOnce(await alice.getRun(held.id), stored);
+    await expectCancelledOnce(await alice.getRun(before.id), stored);
+    await expectCancelledOnce(await alice.getRun(during.id), stored);
   }, 90_000);
 
   it('SIGTERM hand-back: a cancel accepted during the hand-back, then SIGKILL, ends cancelled', async () => {
