@@ -13,7 +13,7 @@ export type StoredRow = Record<string, unknown>;
 
 /** The slice of better-sqlite3 used here (the package ships no types and @types is not installed). */
 interface SqliteDatabase {
-  prepare(sql: string): { all(): unknown[] };
+  prepare(sql: string): { all(...params: unknown[]): unknown[] };
   close(): void;
 }
 type SqliteConstructor = new (file: string, options: { readonly: boolean; fileMustExist: boolean }) => SqliteDatabase;
@@ -126,4 +126,25 @@ export function snapshotDifferences(
     for (const row of was) if (!is.has(row)) changes.push(`${table} - ${row.slice(0, 300)}`);
   }
   return changes.slice(0, max);
+}
+
+/** One run's stored row (snake_case columns), e.g. for `attempts`, which the API does not show. */
+export async function storedRun(server: Pick<TestServer, 'schema' | 'dataDir'>, id: string): Promise<StoredRow> {
+  if (server.schema) {
+    const [row] = await postgresQuery(`SELECT * FROM "${server.schema}".runs WHERE id = $1`, [id]);
+    if (!row) throw new Error(`no stored run ${id} in schema ${server.schema}`);
+    return row;
+  }
+  for (const file of sqliteFiles(server.dataDir)) {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      const found = db.prepare('SELECT * FROM runs WHERE id = ?').all(id) as StoredRow[];
+      if (found[0]) return found[0];
+    } catch {
+      // another database file, without a runs table
+    } finally {
+      db.close();
+    }
+  }
+  throw new Error(`no stored run ${id} in ${server.dataDir}`);
 }

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 
 import { BenchNoopTask } from './bench-noop.task';
+import { BenchStubbornRetryTask, BenchStubbornTask } from './bench-stubborn.task';
 
 /**
- * Tasks for `bench/` only; AppModule imports this module when `ONWARD_BENCH_TASKS=true`, so users'
- * catalogues never list them by default.
+ * Tasks for `bench/` and the crash tests only; AppModule imports this module when
+ * `ONWARD_BENCH_TASKS=true`, so users' catalogues never list them by default.
  */
-@Module({ providers: [BenchNoopTask] })
+@Module({ providers: [BenchNoopTask, BenchStubbornTask, BenchStubbornRetryTask] })
 export class BenchTasksModule {}
