@@ -148,3 +148,45 @@ export async function storedRun(server: Pick<TestServer, 'schema' | 'dataDir'>, 
   }
   throw new Error(`no stored run ${id} in ${server.dataDir}`);
 }
+
+/** A scheduler's subtask as stored: what shows that it ran once, in its turn. */
+export interface StoredSubtask {
+  position: number;
+  status: string;
+  attempts: number;
+  startedAt: string | null;
+  errorMessage: string | null;
+}
+
+/**
+ * The stored subtasks of scheduler `parentId`, in row order, read from the database of a server (its
+ * PostgreSQL schema, or the SQLite file in its data folder).
+ */
+export async function storedSubtasks(
+  server: Pick<TestServer, 'schema' | 'dataDir'>,
+  parentId: string,
+): Promise<StoredSubtask[]> {
+  const columns =
+    'position, status, attempts, started_at AS "startedAt", error_message AS "errorMessage" ' +
+    'FROM runs WHERE parent_id = $1 ORDER BY position';
+  if (server.schema) {
+    const rows = await postgresQuery<Record<string, unknown>>(
+      `SELECT ${columns.replace('FROM runs', `FROM "${server.schema}".runs`)}`,
+      [parentId],
+    );
+    return rows.map(
+      (row) => ({ ...row, startedAt: row['startedAt'] ? String(row['startedAt']) : null }) as StoredSubtask,
+    );
+  }
+  const [file] = sqliteFiles(server.dataDir);
+  if (!file) throw new Error(`no SQLite file in ${server.dataDir}`);
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const statement = db.prepare(`SELECT ${columns.replace('$1', '?')}`) as unknown as {
+      all(...params: unknown[]): StoredSubtask[];
+    };
+    return statement.all(parentId);
+  } finally {
+    db.close();
+  }
+}

@@ -213,7 +213,14 @@ export class BullMqQueue extends RunQueue {
     const worker = this.worker;
     if (worker) {
       // Takes no new job and resolves when the active ones have returned.
-      const closing = worker.close().then(() => true);
+      // A worker stopped while it still starts up refuses to close: nothing runs on it yet.
+      const closing = worker.close().then(
+        () => true,
+        (error: Error) => {
+          this.logger.warn(`The run worker did not close cleanly: ${error.message}`);
+          return true;
+        },
+      );
       if (!(await Promise.race([closing, delay(graceMs).then(() => false)]))) {
         this.logger.log('Handing unfinished runs back to the queue');
         this.stopping.abort(new Error('The server is shutting down'));
