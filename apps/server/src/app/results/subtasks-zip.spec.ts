@@ -107,4 +107,19 @@ describe('writeSubtasksZip', () => {
       ['errors.txt', 'Row 2: failed'],
     ]);
   });
+
+  it('numbers files of one name on, also past a name that was given literally', async () => {
+    const target = join(dir, 'names.zip');
+    const child = subtask(0, 'completed');
+    const names = ['same.txt', 'same (2).txt', 'same.txt', 'same.txt', 'other', 'other'];
+    await writeZip(
+      target,
+      names.map((name) => ({ path: fileOf(child), name })),
+    );
+    expect(
+      readZip(readFileSync(target))
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(['same.txt', 'same (2).txt', 'same (3).txt', 'same (4).txt', 'other', 'other (2)'].sort());
+  });
 });

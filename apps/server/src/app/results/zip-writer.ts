@@ -25,12 +25,27 @@ export const ERRORS_FILE = 'errors.txt';
  */
 const ENTRIES_AHEAD = 8;
 
-/** `name`, or `name (2).ext`, `name (3).ext`… when an earlier entry took it; remembers the one given. */
-function uniqueName(name: string, used: Set<string>): string {
-  let unique = name;
-  for (let n = 2; used.has(unique); n++) unique = name.replace(/(\.[^.]*)?$/, (ext) => ` (${n})${ext}`);
-  used.add(unique);
-  return unique;
+/**
+ * Names inside one zip: `name`, or `name (2).ext`, `name (3).ext`… when an earlier entry took it.
+ * The next number to try is kept per name, so that 10,000 subtasks' files of one name cost no more
+ * than 10,000 of different names (trying from 2 each time would be quadratic).
+ */
+class ZipNames {
+  private readonly used = new Set<string>();
+  private readonly next = new Map<string, number>();
+
+  constructor(reserved: string[]) {
+    for (const name of reserved) this.used.add(name);
+  }
+
+  take(name: string): string {
+    let unique = name;
+    let n = this.next.get(name) ?? 2;
+    while (this.used.has(unique)) unique = name.replace(/(\.[^.]*)?$/, (ext) => ` (${n++})${ext}`);
+    this.next.set(name, n);
+    this.used.add(unique);
+    return unique;
+  }
 }
 
 /**
@@ -64,11 +79,11 @@ export async function writeZip(
   };
   archive.on('entry', taken);
   archive.on('warning', taken);
-  const used = new Set<string>(errors === null ? [] : [ERRORS_FILE]);
+  const names = new ZipNames(errors === null ? [] : [ERRORS_FILE]);
   try {
     for await (const entry of entries) {
       while (ahead >= ENTRIES_AHEAD) await Promise.race([new Promise<void>((resolve) => (wake = resolve)), failure]);
-      archive.file(entry.path, { name: uniqueName(entry.name, used) });
+      archive.file(entry.path, { name: names.take(entry.name) });
       ahead++;
     }
     if (typeof errors === 'string') archive.append(errors, { name: ERRORS_FILE });
