@@ -61,28 +61,42 @@ export async function writeZip(
 ): Promise<number> {
   const output = createWriteStream(target);
   const archive = archiver('zip', { zlib: { level: 6 } });
-  // The file's errors too (a full disk): piping does not pass them on, and `finalize` would wait forever.
-  const failure = new Promise<never>((_, reject) => {
-    archive.on('error', reject);
-    output.on('error', reject);
-  });
-  failure.catch(() => archive.abort());
-  archive.pipe(output);
   // Archiver emits `entry` once it has written an entry, or `warning` when it skips one (a file that
-  // is gone): then the next one may go in.
+  // is gone): then the next one may go in. A failure wakes the wait too, which then throws it.
   let ahead = 0;
+  let failedWith: unknown = null;
   let wake: (() => void) | null = null;
-  const taken = (): void => {
-    ahead--;
+  const next = (): void => {
     wake?.();
     wake = null;
   };
-  archive.on('entry', taken);
-  archive.on('warning', taken);
+  const roomForOne = (): Promise<void> =>
+    new Promise((resolve, reject) => (wake = () => (failedWith === null ? resolve() : reject(failedWith))));
+  archive.on('entry', () => {
+    ahead--;
+    next();
+  });
+  archive.on('warning', () => {
+    ahead--;
+    next();
+  });
+  // The file's errors too (a full disk): piping does not pass them on, and `finalize` would wait forever.
+  const failure = new Promise<never>((_, reject) => {
+    const fail = (error: unknown): void => {
+      failedWith ??= error;
+      reject(error);
+      next();
+    };
+    archive.on('error', fail);
+    output.on('error', fail);
+  });
+  failure.catch(() => archive.abort());
+  archive.pipe(output);
   const names = new ZipNames(errors === null ? [] : [ERRORS_FILE]);
   try {
     for await (const entry of entries) {
-      while (ahead >= ENTRIES_AHEAD) await Promise.race([new Promise<void>((resolve) => (wake = resolve)), failure]);
+      while (ahead >= ENTRIES_AHEAD && failedWith === null) await roomForOne();
+      if (failedWith !== null) throw failedWith;
       archive.file(entry.path, { name: names.take(entry.name) });
       ahead++;
     }
