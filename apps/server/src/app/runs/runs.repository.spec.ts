@@ -78,6 +78,11 @@ describe('RunsRepository: deletions are remembered for API processes that lost R
       expect((await repository.findChildIds(scheduler.id)).sort()).toEqual(children.map((c) => c.id).sort());
     });
 
+    it('counts them by status in the database', async () => {
+      expect(await repository.countChildrenByStatus(scheduler.id)).toEqual({ completed: total });
+      expect(await repository.countChildrenByStatus(old.id)).toEqual({});
+    });
+
     it('pages through them in row order, from any position', async () => {
       const first = await repository.findChildrenPage(scheduler.id, null, 3);
       expect(first.map((c) => c.position)).toEqual([0, 1, 2]);

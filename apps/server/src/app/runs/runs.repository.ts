@@ -136,6 +136,18 @@ export class RunsRepository implements OnApplicationShutdown {
     }
   }
 
+  /** How many of a scheduler's subtasks are in each status, counted by the database. */
+  async countChildrenByStatus(parentId: string): Promise<Partial<Record<RunStatus, number>>> {
+    const rows = await this.runs
+      .createQueryBuilder('run')
+      .select('run.status', 'status')
+      .addSelect('COUNT(*)', 'count')
+      .where('run.parent_id = :parentId', { parentId })
+      .groupBy('run.status')
+      .getRawMany<{ status: RunStatus; count: number | string }>();
+    return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
+  }
+
   /** The ids of a scheduler's subtasks (their result folders go with it). */
   async findChildIds(parentId: string): Promise<string[]> {
     const rows = await this.runs.find({ select: { id: true }, where: { parentId } });

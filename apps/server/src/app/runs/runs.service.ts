@@ -304,14 +304,17 @@ export class RunsService {
 
   private async cancelChildren(parentId: string, finishedAt: string): Promise<void> {
     await this.store.cancelQueuedChildren(parentId, finishedAt);
-    const children = await this.repository.findChildren(parentId);
-    const counts = {
-      total: children.length,
-      completed: children.filter((c) => c.status === 'completed').length,
-      failed: children.filter((c) => c.status === 'failed').length,
-      cancelled: children.filter((c) => c.status === 'cancelled').length,
-    };
-    await this.store.change(parentId, { scheduler: { ...counts, current: null } });
+    const counts = await this.repository.countChildrenByStatus(parentId);
+    const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
+    await this.store.change(parentId, {
+      scheduler: {
+        total,
+        completed: counts.completed ?? 0,
+        failed: counts.failed ?? 0,
+        cancelled: counts.cancelled ?? 0,
+        current: null,
+      },
+    });
   }
 
   async moveToBackground(user: AuthUser, id: string): Promise<RunView> {
