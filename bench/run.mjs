@@ -36,6 +36,7 @@ import {
   BENCH_DIR,
   ROOT,
 } from './lib/util.mjs';
+import { sectionScheduler } from './lib/scheduler.mjs';
 import { RunWatcher } from './lib/watcher.mjs';
 
 // ------------------------------------------------------------------ options
@@ -54,6 +55,10 @@ const { values: flags } = parseArgs({
     runs: { type: 'string' },
     concurrency: { type: 'string' },
     databases: { type: 'string', default: 'sqlite,pg' },
+    'scheduler-rows': { type: 'string' },
+    'scheduler-zip-rows': { type: 'string' },
+    'scheduler-case-seconds': { type: 'string' },
+    'scheduler-single-runs': { type: 'string' },
     'max-minutes': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -71,7 +76,11 @@ if (flags.help) {
   --kills n               worker kills per lock setting and repetition (default 1)
   --runs n                runs per lifecycle measurement (default 5000; --quick 500)
   --concurrency list      lifecycle worker concurrencies (default 1,10,50)
-  --databases list        lifecycle databases: sqlite,pg (default both)
+  --databases list        lifecycle and scheduler databases: sqlite,pg (default both)
+  --scheduler-rows list   rows of the scheduler section's selections (default 10,100,1000,10000)
+  --scheduler-zip-rows n  bench-file rows of its zip case (default 10000; fewer when predicted over the budget)
+  --scheduler-case-seconds s  budget of one selection; past it, it is stopped (default 180; --quick 60)
+  --scheduler-single-runs n   runs of its single-run lifecycle baseline (default 1000; --quick 200)
   --max-minutes m         hard stop (default 40)`);
   process.exit(0);
 }
@@ -89,6 +98,10 @@ const opts = {
   runs: num(flags.runs, quick ? 500 : 5000),
   concurrency: (flags.concurrency ?? '1,10,50').split(',').map(Number),
   maxMinutes: num(flags['max-minutes'], 40),
+  schedulerRows: (flags['scheduler-rows'] ?? '10,100,1000,10000').split(',').map(Number),
+  schedulerZipRows: num(flags['scheduler-zip-rows'], 10_000),
+  schedulerCaseSeconds: num(flags['scheduler-case-seconds'], quick ? 60 : 180),
+  schedulerSingleRuns: num(flags['scheduler-single-runs'], quick ? 200 : 1000),
 };
 const sections = flags.sections.split(',').map((s) => s.trim());
 
@@ -223,10 +236,12 @@ function printTable() {
   );
 }
 
-async function catalogueHasNoop(base, token) {
+async function catalogueHas(base, token, task) {
   const res = await request('GET', `${base}/api/tasks`, { token });
-  return Array.isArray(res.json) && res.json.some((t) => t.id === 'bench-noop');
+  return Array.isArray(res.json) && res.json.some((t) => t.id === task);
 }
+
+const catalogueHasNoop = (base, token) => catalogueHas(base, token, 'bench-noop');
 
 // ------------------------------------------------------------------ (a) start latency
 async function sectionStart() {
@@ -740,6 +755,14 @@ const SECTIONS = {
   crash: sectionCrash,
   lifecycle: sectionLifecycle,
   monitor: sectionMonitor, // bench/lib/monitor-render.mjs, when it exists (see above)
+  // Not in the default list: on an engine that re-reads a scheduler's subtasks per row it takes
+  // about 15 minutes (each selection is stopped after --scheduler-case-seconds).
+  scheduler: async () => {
+    const meter = cpu.window();
+    const databases = flags.databases.split(',').map((d) => d.trim());
+    const raw = await sectionScheduler({ opts, databases, row, log, onwardLifecycle, catalogueHas });
+    results.sections.scheduler = { cpu: meter.stop(), raw };
+  },
 };
 const began = Date.now();
 const overall = cpu.window();

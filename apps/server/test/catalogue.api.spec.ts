@@ -83,8 +83,10 @@ describeEachDatabase('catalogue, health and docs', (db) => {
     );
   });
 
-  it('does not list the benchmark-only bench-noop task by default', async () => {
-    expect((await catalogue()).map((t) => t.id)).not.toContain('bench-noop');
+  it('does not list the benchmark-only bench-noop and bench-file tasks by default', async () => {
+    const ids = (await catalogue()).map((t) => t.id);
+    expect(ids).not.toContain('bench-noop');
+    expect(ids).not.toContain('bench-file');
   });
 
   describe('with ONWARD_BENCH_TASKS=true', () => {
@@ -98,6 +100,15 @@ describeEachDatabase('catalogue, health and docs', (db) => {
       expect(instant).toMatchObject({ status: 'completed', result: { type: 'value', value: null } });
       const timed = await api.runToEnd({ task: 'bench-noop', parameters: { ms: 100 }, mode: 'background' });
       expect(timed).toMatchObject({ status: 'completed', progress: { percent: 100 } });
+    });
+
+    it('lists bench-file, which completes with a small text file named after its row', async () => {
+      const api = await Api.as(bench.url, 'bob');
+      const run = await api.runToEnd({ task: 'bench-file', parameters: { row: 7 }, mode: 'background' });
+      expect(run).toMatchObject({ status: 'completed', result: { type: 'file', fileName: 'bench-7.txt' } });
+      const file = await api.get(`/api/runs/${run.id}/result`);
+      expect(file.status).toBe(200);
+      expect(file.text).toMatch(/^Row 7 of a benchmark selection/);
     });
   });
 

@@ -169,9 +169,9 @@ describeEachDatabase('runs', (db) => {
       });
     });
 
-    it('400 for 0 or 1001 rows, or an invalid row', async () => {
+    it('400 for 0 or 10,001 rows (ONWARD_MAX_ROWS), or an invalid row', async () => {
       await reject({ task: 'sales-report', rows: [] });
-      const many = Array.from({ length: 1001 }, () => ({ customer: 'Acme', year: 2024 }));
+      const many = Array.from({ length: 10_001 }, () => ({ customer: 'Acme', year: 2024 }));
       await reject({ task: 'sales-report', rows: many });
       const body = await reject({
         task: 'sales-report',
@@ -194,13 +194,20 @@ describeEachDatabase('runs', (db) => {
     });
   });
 
-  it('accepts exactly 1000 rows', async () => {
-    const rows = Array.from({ length: 1000 }, () => ({ category: 'Software', seconds: 0.5 }));
+  it('accepts 10,000 rows (ONWARD_MAX_ROWS by default, a 0.4 MB body), and not one more', async () => {
+    const rows = Array.from({ length: 10_000 }, () => ({ category: 'Software', seconds: 0.5 }));
     const run = await bob.startRun({ task: 'recalculate-prices', rows });
-    expect(run.scheduler?.total).toBe(1000);
+    expect(run.scheduler?.total).toBe(10_000);
     const stored = await bob.getRun(run.id);
-    expect(stored.children).toHaveLength(1000);
+    expect(stored.children).toHaveLength(200);
+    expect(typeof stored.childrenCursor).toBe('string');
     expect((await bob.delete(`/api/runs/${run.id}`)).status).toBe(204);
+    const over = await expectRejectedWithoutChange(
+      bob,
+      async () => bob.post('/api/runs', { task: 'recalculate-prices', rows: [...rows, rows[0]] }),
+      400,
+    );
+    expect(expectFieldError(over, 'rows').message).toMatch(/10000.*ONWARD_MAX_ROWS/);
   }, 60_000);
 
   describe('GET /api/runs', () => {

@@ -179,7 +179,7 @@ export async function createOnwardApp(env: Environment): Promise<NestFastifyAppl
   }
   await useHttpSecurity(app, config);
   useJsonBodies(app.getHttpAdapter().getInstance());
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(createValidationPipe(config.limits.maxRows));
   app.useGlobalFilters(new HttpExceptionFilter(app.getHttpAdapter()));
   serveOpenApi(app);
   serveMonitor(app, config);

@@ -78,6 +78,7 @@ export interface RunView {
   finishedAt: string | null;
   version: number;
   children?: RunView[];
+  childrenCursor?: string;
 }
 
 export interface RunPage {
@@ -190,6 +191,9 @@ export function runViewProblems(value: unknown, at = 'run'): string[] {
   if ('children' in v && v['children'] !== undefined) {
     if (!Array.isArray(v['children'])) problems.push(`${at}.children is not an array`);
     else v['children'].forEach((child, i) => problems.push(...runViewProblems(child, `${at}.children[${i}]`)));
+  }
+  if ('childrenCursor' in v && (typeof v['childrenCursor'] !== 'string' || !('children' in v))) {
+    problems.push(`${at}.childrenCursor is not a string beside children`);
   }
   return problems;
 }

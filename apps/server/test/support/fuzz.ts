@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 
+import { DEFAULT_MAX_ROWS } from '../../src/app/config/onward-config';
 import { RUN_STATUSES } from './contract';
 
 /** A JSON value as sent on the wire; objects keep their entries in order, duplicates included. */
@@ -196,7 +197,11 @@ export const anyJsonOrDeep: fc.Arbitrary<Json> = fc.oneof(
       .map(([depth, open]) => new DeepNesting(depth, open)),
   },
   { weight: 1, arbitrary: fc.integer({ min: 257, max: 60_000 }).map((keys) => new WideObject(keys)) },
-  { weight: 1, arbitrary: fc.integer({ min: 1_001, max: 400_000 }).map((items) => new LongArray(items)) },
+  // More items than ONWARD_MAX_ROWS (by default) lets through the validation pipe.
+  {
+    weight: 1,
+    arbitrary: fc.integer({ min: DEFAULT_MAX_ROWS + 1, max: 400_000 }).map((items) => new LongArray(items)),
+  },
 );
 
 const isObjectLike = (value: Json): boolean => value instanceof JsonObject;
@@ -365,7 +370,7 @@ const DEFECTS: Defect[] = [
             rows.splice(Math.min(at, rows.length), 0, row);
             return ['bad row', body.with('rows', rows)];
           }),
-          fc.integer({ min: 1_001, max: 1_050 }).map((n): [string, JsonObject] => [
+          fc.integer({ min: DEFAULT_MAX_ROWS + 1, max: DEFAULT_MAX_ROWS + 50 }).map((n): [string, JsonObject] => [
             'too many rows',
             body.with(
               'rows',

@@ -75,8 +75,10 @@ export interface RunView {
   startedAt: string | null;
   finishedAt: string | null;
   version: number;
-  /** Only on `GET /api/runs/:id` of a scheduler: its subtasks in the order of `rows`. */
+  /** Only on `GET /api/runs/:id` of a scheduler: its subtasks in the order of `rows` (at most the first 200). */
   children?: RunView[];
+  /** With `children`, when the scheduler has more subtasks: the cursor of `GET /api/runs/:id/children` for the rest. */
+  childrenCursor?: string;
 }
 
 /** A page of runs with an opaque cursor for the next one. */

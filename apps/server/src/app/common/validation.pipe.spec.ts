@@ -80,6 +80,21 @@ describe('createValidationPipe', () => {
     ]);
   });
 
+  it('takes ONWARD_MAX_ROWS as the item limit and names that setting when an array passes it', async () => {
+    const rows = (n: number) => ({ task: 'x', rows: Array.from({ length: n }, () => ({ customerId: 12345 })) });
+    await expect(pipe.transform(rows(MAX_INPUT_ITEMS), { type: 'body' })).resolves.toBeDefined();
+    const small = createValidationPipe(3);
+    await expect(small.transform(rows(3), { type: 'body' })).resolves.toBeDefined();
+    const error = (await small.transform(rows(4), { type: 'body' }).catch((e: unknown) => e)) as ValidationError;
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.message).toBe('rows has more than 3 items, the most allowed (ONWARD_MAX_ROWS)');
+    expect(error.details).toEqual([{ field: 'rows', message: 'has more than 3 items' }]);
+    // Other limits keep their own message.
+    const many = Object.fromEntries(Array.from({ length: MAX_INPUT_KEYS + 1 }, (_, i) => [`k${i}`, i]));
+    const keys = (await small.transform(many, { type: 'query' }).catch((e: unknown) => e)) as ValidationError;
+    expect(keys.message).toBe(`(query) has more than ${MAX_INPUT_KEYS} properties`);
+  });
+
   it('leaves route parameters and custom decorators alone', async () => {
     await expect(pipe.transform('\u0000', { type: 'param' })).resolves.toBe('\u0000');
     const user = { id: 'u', constructor: 1 };

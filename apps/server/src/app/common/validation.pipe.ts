@@ -1,6 +1,7 @@
 import { ArgumentMetadata, ValidationError as ClassValidatorError, ValidationPipe } from '@nestjs/common';
 import type { FieldError } from '@onward/task-domain';
 
+import { DEFAULT_MAX_ROWS } from '../config/onward-config';
 import { ValidationError } from './domain-errors';
 
 /** Deeper than any request of the contract; class-transformer's recursion overflows the stack far below 10 000. */
@@ -12,8 +13,14 @@ export const MAX_INPUT_DEPTH = 32;
  */
 export const MAX_INPUT_KEYS = 256;
 
-/** As many items as `rows` may have; mapping a 400 000-item array took class-transformer seconds. */
-export const MAX_INPUT_ITEMS = 1000;
+/**
+ * As many items as an array of a request may have by default: `rows` may have `ONWARD_MAX_ROWS`
+ * (the pipe is given that limit), and no other array of the contract comes near it. The check comes
+ * before class-transformer, which took seconds to map a 400 000-item array.
+ */
+export const MAX_INPUT_ITEMS = DEFAULT_MAX_ROWS;
+
+const tooManyItems = (maxItems: number): string => `has more than ${maxItems} items`;
 
 // The names of Object.prototype's members (`__proto__`, `constructor`, `toString`, …): class-transformer
 // silently drops such keys, so they slipped past the whitelist and the task's parameter check, and
@@ -23,7 +30,8 @@ const RESERVED_KEYS = new Set(Object.getOwnPropertyNames(Object.prototype));
 function flatten(errors: ClassValidatorError[], prefix = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = prefix ? `${prefix}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
+    // One message per field and wording: a value such as "abc" fails IsInt, Min and Max with one message.
+    const own = [...new Set(Object.values(error.constraints ?? {}))].map((message) => ({ field, message }));
     return [...own, ...flatten(error.children ?? [], field)];
   });
 }
@@ -31,10 +39,10 @@ function flatten(errors: ClassValidatorError[], prefix = ''): FieldError[] {
 /**
  * The first part of a parsed body or query (named `root`) that the server cannot handle safely: a
  * reserved key, nesting beyond MAX_INPUT_DEPTH, an object with more than MAX_INPUT_KEYS properties
- * or an array with more than MAX_INPUT_ITEMS items, or a NUL character (PostgreSQL text cannot hold one, so a query with it fails). Iterative, so
- * that the check itself cannot overflow the stack.
+ * or an array with more than `maxItems` items, or a NUL character (PostgreSQL text cannot hold one,
+ * so a query with it fails). Iterative, so that the check itself cannot overflow the stack.
  */
-export function unsafeInput(value: unknown, root = '(body)'): FieldError | null {
+export function unsafeInput(value: unknown, root = '(body)', maxItems = MAX_INPUT_ITEMS): FieldError | null {
   const pending: { value: unknown; path: string; depth: number }[] = [{ value, path: '', depth: 0 }];
   for (let next = pending.pop(); next; next = pending.pop()) {
     const field = next.path || root;
@@ -47,10 +55,10 @@ export function unsafeInput(value: unknown, root = '(body)'): FieldError | null 
     }
     const isArray = Array.isArray(next.value);
     const size = isArray ? (next.value as unknown[]).length : Object.keys(next.value).length;
-    if (size > (isArray ? MAX_INPUT_ITEMS : MAX_INPUT_KEYS)) {
+    if (size > (isArray ? maxItems : MAX_INPUT_KEYS)) {
       return {
         field,
-        message: isArray ? `has more than ${MAX_INPUT_ITEMS} items` : `has more than ${MAX_INPUT_KEYS} properties`,
+        message: isArray ? tooManyItems(maxItems) : `has more than ${MAX_INPUT_KEYS} properties`,
       };
     }
     const entries = Object.entries(next.value);
@@ -66,10 +74,21 @@ export function unsafeInput(value: unknown, root = '(body)'): FieldError | null 
 
 /** ValidationPipe that first refuses input that class-transformer or the database cannot handle (see unsafeInput). */
 class OnwardValidationPipe extends ValidationPipe {
+  constructor(
+    private readonly maxItems: number,
+    options: ConstructorParameters<typeof ValidationPipe>[0],
+  ) {
+    super(options);
+  }
+
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' || metadata.type === 'query') {
-      const unsafe = unsafeInput(value, `(${metadata.type})`);
-      if (unsafe) throw new ValidationError(`${unsafe.field} ${unsafe.message}`, [unsafe]);
+      const unsafe = unsafeInput(value, `(${metadata.type})`, this.maxItems);
+      if (unsafe) {
+        // Too many items is the selection limit, which the operator may raise: say which setting.
+        const setting = unsafe.message === tooManyItems(this.maxItems) ? ', the most allowed (ONWARD_MAX_ROWS)' : '';
+        throw new ValidationError(`${unsafe.field} ${unsafe.message}${setting}`, [unsafe]);
+      }
     }
     // Every body of the contract is an object: an array would pass a DTO whose fields are all optional.
     if (metadata.type === 'body' && Array.isArray(value)) {
@@ -80,9 +99,12 @@ class OnwardValidationPipe extends ValidationPipe {
   }
 }
 
-/** The global pipe: whitelisting DTO validation whose failures carry field-level `details`. */
-export function createValidationPipe(): ValidationPipe {
-  return new OnwardValidationPipe({
+/**
+ * The global pipe: whitelisting DTO validation whose failures carry field-level `details`; an array
+ * may have at most `maxRows` items (`ONWARD_MAX_ROWS`, the rows of a selection).
+ */
+export function createValidationPipe(maxRows = MAX_INPUT_ITEMS): ValidationPipe {
+  return new OnwardValidationPipe(maxRows, {
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

@@ -26,7 +26,7 @@ describe('loadConfig', () => {
       host: null,
       auth: { mode: 'local' },
       bootstrapAdmin: null,
-      limits: { queuedPerUser: 1000, socketsPerUser: 250, waitsPerUser: 100 },
+      limits: { maxRows: 10_000, queuedPerUser: 1000, socketsPerUser: 250, waitsPerUser: 100 },
       retentionMs: 30 * 86_400_000,
       corsOrigins: [],
     });
@@ -70,6 +70,7 @@ describe('loadConfig', () => {
       ONWARD_BOOTSTRAP_ADMIN: 'root:correct horse battery',
       ONWARD_RETENTION: '12h',
       ONWARD_CORS_ORIGINS: 'https://erp.example.com, http://localhost:4200',
+      ONWARD_MAX_ROWS: '250',
       ONWARD_MAX_QUEUED_PER_USER: '5',
       ONWARD_MAX_SOCKETS_PER_USER: '2',
       ONWARD_MAX_WAITS_PER_USER: '3',
@@ -81,7 +82,7 @@ describe('loadConfig', () => {
       bootstrapAdmin: { username: 'root', password: 'correct horse battery' },
       retentionMs: 12 * 3_600_000,
       corsOrigins: ['https://erp.example.com', 'http://localhost:4200'],
-      limits: { queuedPerUser: 5, socketsPerUser: 2, waitsPerUser: 3 },
+      limits: { maxRows: 250, queuedPerUser: 5, socketsPerUser: 2, waitsPerUser: 3 },
     });
     expect(loadConfig({ ONWARD_DATA_DIR: dataDir(), ONWARD_RETENTION: '0' }).retentionMs).toBe(0);
     expect(loadConfig({ ONWARD_DATA_DIR: dataDir(), ONWARD_RETENTION: '45s' }).retentionMs).toBe(45_000);
@@ -215,6 +216,9 @@ describe('loadConfig', () => {
     [{ ONWARD_RETENTION: '-1d' }, 'ONWARD_RETENTION'],
     [{ ONWARD_CORS_ORIGINS: 'erp.example.com' }, 'ONWARD_CORS_ORIGINS'],
     [{ ONWARD_CORS_ORIGINS: 'https://erp.example.com/app' }, 'ONWARD_CORS_ORIGINS'],
+    [{ ONWARD_MAX_ROWS: '0' }, 'ONWARD_MAX_ROWS'],
+    [{ ONWARD_MAX_ROWS: '1.5' }, 'ONWARD_MAX_ROWS'],
+    [{ ONWARD_MAX_ROWS: '100001' }, 'ONWARD_MAX_ROWS'],
     [{ ONWARD_MAX_QUEUED_PER_USER: '0' }, 'ONWARD_MAX_QUEUED_PER_USER'],
     [{ ONWARD_MAX_SOCKETS_PER_USER: 'lots' }, 'ONWARD_MAX_SOCKETS_PER_USER'],
     [{ ONWARD_MAX_WAITS_PER_USER: '-2' }, 'ONWARD_MAX_WAITS_PER_USER'],

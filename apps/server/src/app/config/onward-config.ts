@@ -58,8 +58,19 @@ export type AuthConfig =
       claims: JwtClaimNames;
     };
 
-/** The per-user limits; each answers a clear 4xx when reached. */
+/** Rows of one selection by default (`ONWARD_MAX_ROWS`). */
+export const DEFAULT_MAX_ROWS = 10_000;
+
+/**
+ * The most `ONWARD_MAX_ROWS` may be: the JSON body of a start is at most 1 MiB, so more rows than this
+ * could only be near-empty objects, and every row costs the validation pipe and the INSERT a little.
+ */
+export const MAX_ROWS_CEILING = 100_000;
+
+/** The per-user and per-request limits; each answers a clear 4xx when reached. */
 export interface LimitsConfig {
+  /** Rows of one selection (`ONWARD_MAX_ROWS`): more → 400, naming the limit. */
+  maxRows: number;
   /** Runs of one user waiting `queued` (`ONWARD_MAX_QUEUED_PER_USER`); a start beyond → 429. */
   queuedPerUser: number;
   /**
@@ -488,6 +499,7 @@ export function loadConfig(env: Environment): OnwardConfig {
     demoUsers: auth.mode === 'local' && demoUsers,
     bootstrapAdmin: parseBootstrapAdmin(env),
     limits: {
+      maxRows: positiveInt(env, 'ONWARD_MAX_ROWS', DEFAULT_MAX_ROWS, MAX_ROWS_CEILING),
       queuedPerUser: positiveInt(env, 'ONWARD_MAX_QUEUED_PER_USER', 1000, 1_000_000),
       socketsPerUser: positiveInt(env, 'ONWARD_MAX_SOCKETS_PER_USER', 250, 100_000),
       waitsPerUser: positiveInt(env, 'ONWARD_MAX_WAITS_PER_USER', 100, 100_000),

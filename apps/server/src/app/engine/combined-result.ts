@@ -1,50 +1,72 @@
 import { Injectable } from '@nestjs/common';
 import type { RunResult } from '@onward/task-domain';
 
-import { ResultStorage } from '../results/result-storage.service';
-import { writeZip, type ZipEntry } from '../results/zip-writer';
 import type { RunEntity } from '../persistence/run.entity';
+import { RunsRepository } from '../persistence/runs.repository';
+import { ResultStorage } from '../results/result-storage.service';
+import { failedRowLine, writeSubtasksZip } from '../results/subtasks-zip';
 
-/** "Row 3 (customerId=7): No orders": one line per failed subtask, for errors.txt and the error details. */
-export function failedRowsText(children: RunEntity[]): string | null {
-  const lines: string[] = [];
-  for (const child of children) {
-    if (child.status !== 'failed') continue;
-    const params = Object.entries(child.parameters)
-      .map(([k, v]) => `${k}=${String(v)}`)
-      .join(', ');
-    lines.push(`Row ${(child.position ?? 0) + 1} (${params}): ${child.errorMessage ?? 'failed'}`);
-  }
-  return lines.length > 0 ? lines.join('\n') : null;
+/** Failed rows named in a scheduler's error details; errors.txt in its zip lists them all. */
+export const FAILED_ROWS_SHOWN = 100;
+
+/** A scheduler's combined result, and the failed rows its error details name. */
+export interface Combined {
+  result: RunResult;
+  /** "Row 3 (customer=Nobody Ltd): …", one line per failed row (the first `FAILED_ROWS_SHOWN`); null: none. */
+  failedRows: string | null;
 }
 
-/** A scheduler's combined result: a zip of its subtasks' files (with errors.txt), or a list of their values. */
+/**
+ * A scheduler's combined result: a zip of its subtasks' files (with errors.txt), or, when none wrote
+ * a file, a list of their values. The subtasks are read a page at a time and the zip streams, so
+ * memory does not grow with the number of rows.
+ */
 @Injectable()
 export class CombinedResult {
-  constructor(private readonly storage: ResultStorage) {}
+  constructor(
+    private readonly repository: RunsRepository,
+    private readonly storage: ResultStorage,
+  ) {}
 
-  async build(parent: RunEntity, children: RunEntity[]): Promise<RunResult> {
-    const files: ZipEntry[] = [];
-    for (const child of children) {
-      if (child.status === 'completed' && child.result?.type === 'file') {
-        files.push({ path: this.storage.path(child.id, child.result.fileName), name: child.result.fileName });
+  async build(parent: RunEntity): Promise<Combined> {
+    const failed: string[] = [];
+    let failedCount = 0;
+    // Each page passes once through here on its way into the zip: the failed rows are noted as it does.
+    const noteFailures = async function* (pages: AsyncIterable<RunEntity[]>): AsyncGenerator<RunEntity[]> {
+      for await (const page of pages) {
+        for (const child of page) {
+          if (child.status !== 'failed') continue;
+          failedCount++;
+          if (failed.length < FAILED_ROWS_SHOWN) failed.push(failedRowLine(child));
+        }
+        yield page;
       }
+    };
+    const fileName = `${parent.task}-${parent.id.slice(0, 8)}.zip`;
+    const path = await this.storage.prepare(parent.id, fileName);
+    const zip = await writeSubtasksZip(path, noteFailures(this.repository.childrenPages(parent.id)), (child, name) =>
+      this.storage.path(child.id, name),
+    );
+    const more = failedCount - failed.length;
+    const failedRows =
+      failed.length === 0 ? null : more > 0 ? `${failed.join('\n')}\n… and ${more} more` : failed.join('\n');
+    if (zip.files > 0) {
+      return { result: { type: 'file', fileName, contentType: 'application/zip', size: zip.size }, failedRows };
     }
-    if (files.length === 0) {
-      return {
-        type: 'value',
-        value: children.map((c) => ({
+    // No subtask wrote a file: the result lists their values, and the empty zip goes.
+    await this.storage.remove(parent.id);
+    const value: unknown[] = [];
+    for await (const page of this.repository.childrenPages(parent.id)) {
+      for (const c of page) {
+        value.push({
           row: (c.position ?? 0) + 1,
           display: c.display,
           status: c.status,
           value: c.result?.type === 'value' ? c.result.value : null,
           error: c.errorMessage,
-        })),
-      };
+        });
+      }
     }
-    const fileName = `${parent.task}-${parent.id.slice(0, 8)}.zip`;
-    const path = await this.storage.prepare(parent.id, fileName);
-    const size = await writeZip(path, files, failedRowsText(children));
-    return { type: 'file', fileName, contentType: 'application/zip', size };
+    return { result: { type: 'value', value }, failedRows };
   }
 }

@@ -8,7 +8,7 @@ import { RunsRepository } from '../persistence/runs.repository';
 import { TaskRegistry } from '../tasks/task-registry.service';
 import { type LifecycleEvent, workerDied } from './lifecycle';
 import { RunRecorder } from './run-recorder';
-import { SchedulerTally } from './scheduler';
+import { SchedulerTally } from './scheduler-tally';
 
 /** What stopped a run's worker: it died and the queue handed the run over again, or the server restarted. */
 export type Interruption = 'worker' | 'restart';
@@ -61,7 +61,7 @@ export class Recovery {
       run.id,
       event,
       async (to) => {
-        const tally = SchedulerTally.of(await this.repository.findChildren(run.id));
+        const tally = SchedulerTally.fromCounts(await this.repository.countChildrenByStatus(run.id));
         if (to === 'queued') return { scheduler: tally.state(), progressMessage: 'Resumed after a worker stopped' };
         const finishedAt = now();
         for (const child of await this.recorder.cancelQueuedChildren(run.id, finishedAt)) tally.add(child.status);

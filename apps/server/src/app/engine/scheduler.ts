@@ -14,42 +14,14 @@ import type { RunEntity } from '../persistence/run.entity';
 import type { RunChanges } from '../persistence/runs.repository';
 import { RunsRepository } from '../persistence/runs.repository';
 import { ActiveRuns, CancelledByUser } from './active-runs';
-import { CombinedResult, failedRowsText } from './combined-result';
+import { CombinedResult } from './combined-result';
 import type { LifecycleEvent } from './lifecycle';
 import { ProgressReporter } from './progress-reporter';
 import { RunRecorder } from './run-recorder';
+import { SchedulerTally } from './scheduler-tally';
 import { PROGRESS_INTERVAL_MS, TaskRunner } from './task-runner';
 
 const now = (): string => new Date().toISOString();
-
-/** A scheduler's subtask counts, kept as the chain goes: never re-read from the database per subtask. */
-export class SchedulerTally {
-  completed = 0;
-  failed = 0;
-  cancelled = 0;
-
-  constructor(readonly total: number) {}
-
-  static of(children: Pick<RunEntity, 'status'>[]): SchedulerTally {
-    const tally = new SchedulerTally(children.length);
-    for (const child of children) tally.add(child.status);
-    return tally;
-  }
-
-  /** Counts a subtask that reached `status` (other statuses count nothing). */
-  add(status: RunStatus | undefined): void {
-    if (status === 'completed' || status === 'failed' || status === 'cancelled') this[status] += 1;
-  }
-
-  get finished(): number {
-    return this.completed + this.failed + this.cancelled;
-  }
-
-  state(current: SchedulerState['current'] = null): SchedulerState {
-    const { total, completed, failed, cancelled } = this;
-    return { total, completed, failed, cancelled, current };
-  }
-}
 
 /** "Globex 2024": the display values of a run, for scheduler messages. */
 const label = (run: RunEntity): string => Object.values(run.display).join(' ');
@@ -74,8 +46,7 @@ export class Scheduler {
 
   /** Runs `parent` (claimed: `running`) to its end; returns the stored parent as it ended. */
   async run(parent: RunEntity, signal: AbortSignal): Promise<RunEntity | null> {
-    const children = await this.repository.findChildren(parent.id);
-    const tally = SchedulerTally.of(children);
+    const tally = SchedulerTally.fromCounts(await this.repository.countChildrenByStatus(parent.id));
     let current: SchedulerState['current'] = null;
     const reporter = new ProgressReporter(PROGRESS_INTERVAL_MS, async (progress) => {
       const stored = await this.recorder.change(parent.id, {
@@ -86,34 +57,16 @@ export class Scheduler {
       this.active.stopIfCancelled(parent.id, stored);
     });
     let handedBack = false;
-    for (const [index, child] of children.entries()) {
-      if (signal.aborted) break;
-      if (child.status !== 'queued') continue; // finished before a restart
-      const subtask = this.active.register(child.id, signal);
-      try {
-        const started = await this.recorder.claim(child.id, now());
-        if (!started) {
-          // Cancelled alone since the list was read: counted as it is now.
-          tally.add((await this.repository.findById(child.id))?.status);
-          continue;
-        }
-        const position = index + 1;
-        const message = schedulerMessage(position, tally.total, label(child));
-        const show = (progress: RunProgress): Promise<void> => {
-          current = { id: child.id, title: child.title, display: child.display, progress };
-          return reporter.reportNow(schedulerPercent(tally.total, tally.finished, progress.percent), message);
-        };
-        await show({ percent: 0, message: null });
-        const ended = await this.runner.run(started, subtask.signal, show);
-        if (ended?.status === 'queued') {
+    // A page of subtasks at a time, in row order: memory does not grow with the selection.
+    chain: for await (const page of this.repository.childrenPages(parent.id)) {
+      for (const child of page) {
+        if (signal.aborted) break chain;
+        if (child.status !== 'queued') continue; // finished before a restart, counted already
+        const ended = await this.runSubtask(child, tally, signal, reporter, (shown) => (current = shown));
+        if (ended === 'queued') {
           handedBack = true;
-          break;
+          break chain;
         }
-        tally.add(ended?.status ?? 'cancelled');
-        current = null;
-        reporter.report(schedulerPercent(tally.total, tally.finished, null), message);
-      } finally {
-        subtask.release();
       }
     }
     // The final write carries the state: a progress write still waiting would only come after it.
@@ -125,20 +78,51 @@ export class Scheduler {
     return this.finish(parent, tally);
   }
 
+  /** Claims and runs one queued subtask; counts how it ended, and returns that status. */
+  private async runSubtask(
+    child: RunEntity,
+    tally: SchedulerTally,
+    signal: AbortSignal,
+    reporter: ProgressReporter,
+    setCurrent: (current: SchedulerState['current']) => void,
+  ): Promise<RunStatus | undefined> {
+    const subtask = this.active.register(child.id, signal);
+    try {
+      const started = await this.recorder.claim(child.id, now());
+      if (!started) {
+        // Cancelled alone since its page was read: counted as it is now.
+        const status = (await this.repository.findById(child.id))?.status;
+        tally.add(status);
+        return status;
+      }
+      const message = schedulerMessage((child.position ?? 0) + 1, tally.total, label(child));
+      const show = (progress: RunProgress): Promise<void> => {
+        setCurrent({ id: child.id, title: child.title, display: child.display, progress });
+        return reporter.reportNow(schedulerPercent(tally.total, tally.finished, progress.percent), message);
+      };
+      await show({ percent: 0, message: null });
+      const ended = await this.runner.run(started, subtask.signal, show);
+      if (ended?.status === 'queued') return 'queued';
+      tally.add(ended?.status ?? 'cancelled');
+      setCurrent(null);
+      reporter.report(schedulerPercent(tally.total, tally.finished, null), message);
+      return ended?.status;
+    } finally {
+      subtask.release();
+    }
+  }
+
   /** Every subtask ran: the combined result, and completed or failed as the subtasks did. */
   private async finish(parent: RunEntity, tally: SchedulerTally): Promise<RunEntity | null> {
-    const children = await this.repository.findChildren(parent.id);
     const outcome = schedulerOutcome(tally);
     let changes: RunChanges;
     try {
-      const result = await this.combined.build(parent, children);
+      const { result, failedRows } = await this.combined.build(parent);
       changes = {
         progressPercent: 100,
         progressMessage: `${tally.completed} of ${tally.total} completed`,
         result,
-        ...(outcome.status === 'failed'
-          ? { errorMessage: outcome.message, errorDetails: failedRowsText(children) }
-          : {}),
+        ...(outcome.status === 'failed' ? { errorMessage: outcome.message, errorDetails: failedRows } : {}),
       };
     } catch (error) {
       await this.storage.remove(parent.id); // a partial zip is no result

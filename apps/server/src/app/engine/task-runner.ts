@@ -66,9 +66,12 @@ export class TaskRunner {
     onProgress: ((progress: RunProgress) => Promise<void>) | null = null,
   ): Promise<RunEntity | null> {
     const end = await this.execute(run, signal, onProgress);
+    // A result belongs to a completed run only: a failed, stopped or handed-back run's partial file
+    // goes before its end is announced, so that whoever sees the end finds no file.
+    if (end.event !== 'succeeded') await this.storage.remove(run.id);
     const stored = await this.recorder.apply(run.id, end.event, (to) => endChanges(to, end, now()), 'running');
-    // A result belongs to a completed run only: a failed, stopped or handed-back run's partial file goes.
-    if (stored?.status !== 'completed') await this.storage.remove(run.id);
+    // Its user's cancel won over a handler that had just succeeded: the file goes too.
+    if (end.event === 'succeeded' && stored?.status !== 'completed') await this.storage.remove(run.id);
     return stored;
   }
 

@@ -22,6 +22,8 @@ export type RunChanges = Partial<Omit<RunEntity, 'id' | 'version'>>;
 export const DELETION_RETENTION_MS = 24 * 60 * 60_000;
 /** Ids bound in one `IN (…)`, well under both databases' limits on parameters. */
 const IDS_PER_QUERY = 1_000;
+/** Subtasks per page of `childrenPages`. */
+export const CHILDREN_PER_PAGE = 500;
 /** Forgetting deletions older than the retention is done at most this often per process, by a delete. */
 const DELETION_PRUNE_EVERY_MS = 10 * 60_000;
 
@@ -64,19 +66,27 @@ export class RunsRepository implements OnApplicationShutdown {
   }
 
   /**
-   * Stores new runs in one INSERT, so that a scheduler and all its subtasks (up to 1000 rows) appear
-   * together or not at all. Only a selection beyond the bound-parameter limit would take several.
+   * Stores new runs, so that a scheduler and all its subtasks appear together or not at all: one
+   * INSERT, or, for a selection beyond one statement's bound parameters (about 1,300 rows), several in
+   * one transaction (on SQLite they are submitted in one event-loop turn, so they share the group
+   * commit's transaction).
    */
   async insert(runs: RunEntity[]): Promise<void> {
     const perStatement = this.sql.maxInsertRows;
+    const statements: [sql: string, parameters: unknown[]][] = [];
     for (let i = 0; i < runs.length; i += perStatement) {
       const chunk = runs.slice(i, i + perStatement);
-      await this.write(
-        this.sql.insert(chunk.length),
-        chunk.flatMap((run) => this.sql.rowValues(run)),
-        // Only a single run's INSERT is kept prepared; a scheduler's is one-off.
-        chunk.length === 1,
-      );
+      statements.push([this.sql.insert(chunk.length), chunk.flatMap((run) => this.sql.rowValues(run))]);
+    }
+    if (statements.length === 1) {
+      // Only a single run's INSERT is kept prepared; a scheduler's is one-off.
+      await this.write(...statements[0], runs.length === 1);
+    } else if (this.groupCommit) {
+      await Promise.all(statements.map(([sql, parameters]) => this.write(sql, parameters, false)));
+    } else {
+      await transaction(this.runs.manager, async (manager) => {
+        for (const [sql, parameters] of statements) await manager.query(sql, parameters);
+      });
     }
   }
 
@@ -98,6 +108,50 @@ export class RunsRepository implements OnApplicationShutdown {
 
   findChildren(parentId: string): Promise<RunEntity[]> {
     return this.runs.find({ where: { parentId }, order: { position: 'ASC' } });
+  }
+
+  /**
+   * Up to `limit` subtasks of a scheduler in row order, after the row at `afterPosition` (null: from
+   * the first): one keyset query along idx_runs_parent_position, however far into the rows.
+   */
+  findChildrenPage(parentId: string, afterPosition: number | null, limit: number): Promise<RunEntity[]> {
+    const qb = this.runs.createQueryBuilder('run').where('run.parent_id = :parentId', { parentId });
+    if (afterPosition !== null) qb.andWhere('run.position > :afterPosition', { afterPosition });
+    return qb.orderBy('run.position', 'ASC').limit(limit).getMany();
+  }
+
+  /**
+   * Every subtask of a scheduler in row order, `pageSize` at a time: for work over all the rows
+   * (a combined zip, a cancel) whose memory must not grow with their number. A page is read when
+   * the previous one has been consumed; rows added or changed meanwhile are seen as they are then.
+   */
+  async *childrenPages(parentId: string, pageSize = CHILDREN_PER_PAGE): AsyncGenerator<RunEntity[], void, undefined> {
+    let after: number | null = null;
+    for (;;) {
+      const page = await this.findChildrenPage(parentId, after, pageSize);
+      if (page.length > 0) yield page;
+      const last = page[page.length - 1];
+      if (page.length < pageSize || last?.position == null) return;
+      after = last.position;
+    }
+  }
+
+  /** How many of a scheduler's subtasks are in each status, counted by the database. */
+  async countChildrenByStatus(parentId: string): Promise<Partial<Record<RunStatus, number>>> {
+    const rows = await this.runs
+      .createQueryBuilder('run')
+      .select('run.status', 'status')
+      .addSelect('COUNT(*)', 'count')
+      .where('run.parent_id = :parentId', { parentId })
+      .groupBy('run.status')
+      .getRawMany<{ status: RunStatus; count: number | string }>();
+    return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
+  }
+
+  /** The ids of a scheduler's subtasks (their result folders go with it). */
+  async findChildIds(parentId: string): Promise<string[]> {
+    const rows = await this.runs.find({ select: { id: true }, where: { parentId } });
+    return rows.map((row) => row.id);
   }
 
   findTopLevelByStatus(statuses: RunStatus[]): Promise<RunEntity[]> {

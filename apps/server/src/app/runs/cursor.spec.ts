@@ -18,3 +18,19 @@ describe('CursorCodec', () => {
     expect(new CursorCodec('another key of sixteen chars').decode(cursor)).toBeNull();
   });
 });
+
+describe('CursorCodec: subtask cursors', () => {
+  const codec = new CursorCodec('a key of sixteen chars or more');
+  const child = { parentId: '6f1c2d1e-0000-4000-8000-000000000002', position: 199 };
+
+  it('round-trips a subtask position, bound to its scheduler', () => {
+    expect(codec.decodeChild(codec.encodeChild(child))).toEqual(child);
+  });
+
+  it('never takes one kind of cursor for the other', () => {
+    const list = codec.encode({ createdAt: '2026-11-29T05:00:00.000Z', id: child.parentId });
+    expect(codec.decodeChild(list)).toBeNull();
+    expect(codec.decode(codec.encodeChild(child))).toBeNull();
+    expect(new CursorCodec('another key of sixteen chars').decodeChild(codec.encodeChild(child))).toBeNull();
+  });
+});

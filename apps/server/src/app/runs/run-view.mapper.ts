@@ -3,8 +3,8 @@ import type { RunView } from '@onward/task-domain';
 import type { RunEntity } from '../persistence/run.entity';
 
 /** The contract's RunView of a stored run. */
-export function toRunView(run: RunEntity, children?: RunEntity[]): RunView {
-  const view: RunView = {
+export function toRunView(run: RunEntity): RunView {
+  return {
     id: run.id,
     task: run.task,
     title: run.title,
@@ -23,6 +23,4 @@ export function toRunView(run: RunEntity, children?: RunEntity[]): RunView {
     finishedAt: run.finishedAt,
     version: run.version,
   };
-  if (children) view.children = children.map((child) => toRunView(child));
-  return view;
 }

@@ -20,7 +20,7 @@ import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/auth.decorators';
 import { NotFoundError } from '../common/domain-errors';
 import { CreateRunDto } from './dto/create-run.dto';
-import { ListRunsQuery, WaitQuery } from './dto/list-runs.query';
+import { ListChildrenQuery, ListRunsQuery, WaitQuery } from './dto/list-runs.query';
 import { UpdateRunDto } from './dto/update-run.dto';
 import { RunsService } from './runs.service';
 
@@ -56,6 +56,16 @@ export class RunsController {
   @ApiOperation({ summary: 'One run; a scheduler with its subtasks in `children`' })
   get(@CurrentUser() user: AuthUser, @Param('id', RunId) id: string): Promise<RunView> {
     return this.runs.get(user, id);
+  }
+
+  @Get(':id/children')
+  @ApiOperation({ summary: "A page of a scheduler's subtasks, in the order of its rows" })
+  children(
+    @CurrentUser() user: AuthUser,
+    @Param('id', RunId) id: string,
+    @Query() query: ListChildrenQuery,
+  ): Promise<RunPage> {
+    return this.runs.children(user, id, query);
   }
 
   @Post(':id/cancel')

@@ -6,8 +6,6 @@ import {
   FieldError,
   isFinalStatus,
   Parameters,
-  RUN_MODES,
-  RUN_STATUSES,
   RunMode,
   RunPage,
   RunStatus,
@@ -31,23 +29,23 @@ import type { CreateRunDto } from './dto/create-run.dto';
 import { RunEvents } from '../engine/run-events';
 import { RunEntity } from '../persistence/run.entity';
 import { RunRecorder } from '../engine/run-recorder';
-import { SchedulerTally } from '../engine/scheduler';
+import { SchedulerTally } from '../engine/scheduler-tally';
+import { type AdminListRunsQuery, CHILDREN_PAGE, type ListChildrenQuery, RUNS_PAGE } from './dto/list-runs.query';
 import { toRunView } from './run-view.mapper';
 import { RunsRepository } from '../persistence/runs.repository';
-
-export interface ListOptions {
-  status?: string;
-  mode?: string;
-  limit?: string;
-  cursor?: string;
-  user?: string;
-}
 
 export type RunResultPayload =
   | { type: 'file'; fileName: string; contentType: string; size: number; stream: ReadStream }
   | { type: 'value'; value: unknown };
 
 const now = (): string => new Date().toISOString();
+
+/** 400 for a cursor that this server did not issue (for this list). */
+function unissuedCursor(): ValidationError {
+  return new ValidationError('cursor is not a cursor issued by this server', [
+    { field: 'cursor', message: 'is not a cursor issued by this server' },
+  ]);
+}
 
 /** `Retry-After` of a start refused for too many queued runs: about when a few of them may have started. */
 export const QUEUED_RETRY_AFTER_S = 5;
@@ -203,32 +201,18 @@ export class RunsService {
     );
   }
 
-  async list(user: AuthUser, options: ListOptions, everyone: boolean): Promise<RunPage> {
-    const errors: FieldError[] = [];
-    const statuses = options.status
-      ?.split(',')
-      .map((s) => s.trim())
-      .filter(Boolean) as RunStatus[] | undefined;
-    const unknown = statuses?.filter((s) => !RUN_STATUSES.includes(s));
-    if (unknown?.length)
-      errors.push({ field: 'status', message: `unknown status ${unknown.map((s) => `"${s}"`).join(', ')}` });
-    if (options.mode !== undefined && !RUN_MODES.includes(options.mode as RunMode)) {
-      errors.push({ field: 'mode', message: 'must be foreground or background' });
-    }
-    const limit = options.limit === undefined ? 50 : Number(options.limit);
-    if (!/^\d+$/.test(options.limit ?? '50') || limit < 1 || limit > 200) {
-      errors.push({ field: 'limit', message: 'must be a whole number from 1 to 200' });
-    }
-    const after = options.cursor === undefined ? undefined : this.cursors.decode(options.cursor);
-    if (after === null) errors.push({ field: 'cursor', message: 'is not a cursor issued by this server' });
-    if (errors.length > 0) throw new ValidationError(errors.map((e) => `${e.field} ${e.message}`).join('; '), errors);
+  /** A page of top-level runs; the query's values are already checked (ListRunsQuery). */
+  async list(user: AuthUser, query: AdminListRunsQuery, everyone: boolean): Promise<RunPage> {
+    const after = query.cursor === undefined ? undefined : this.cursors.decode(query.cursor);
+    if (after === null) throw unissuedCursor();
+    const limit = query.limit ?? RUNS_PAGE.default;
     const rows = await this.repository.list({
       ownerId: everyone ? undefined : user.id,
-      ownerUsername: options.user,
-      statuses,
-      mode: options.mode,
+      ownerUsername: query.user,
+      statuses: query.status,
+      mode: query.mode,
       limit: limit + 1,
-      after: after ?? undefined,
+      after,
     });
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
@@ -245,9 +229,48 @@ export class RunsService {
     return run;
   }
 
+  /**
+   * One run; a scheduler with its first subtasks (all of them up to a page) and, when there are
+   * more, `childrenCursor` for `GET /api/runs/:id/children`.
+   */
   async get(user: AuthUser, id: string): Promise<RunView> {
     const run = await this.visible(user, id);
-    return toRunView(run, run.scheduler ? await this.repository.findChildren(run.id) : undefined);
+    const view = toRunView(run);
+    if (run.scheduler) {
+      const page = await this.childrenPage(run.id, null, CHILDREN_PAGE.default);
+      view.children = page.items;
+      if (page.nextCursor !== null) view.childrenCursor = page.nextCursor;
+    }
+    return view;
+  }
+
+  /**
+   * A page of a run's subtasks in row order. A run that is not a scheduler has none: an empty page
+   * (the run exists, its subtask list is empty), not 404.
+   */
+  async children(user: AuthUser, id: string, query: ListChildrenQuery): Promise<RunPage> {
+    const run = await this.visible(user, id);
+    let after: number | null = null;
+    if (query.cursor !== undefined) {
+      // Bound to its scheduler: a cursor of another run was not issued for this one.
+      const position = this.cursors.decodeChild(query.cursor);
+      if (position?.parentId !== run.id) throw unissuedCursor();
+      after = position.position;
+    }
+    if (!run.scheduler) return { items: [], nextCursor: null };
+    return this.childrenPage(run.id, after, query.limit ?? CHILDREN_PAGE.default);
+  }
+
+  /** Up to `limit` subtasks after position `after`, read one more to know whether a next page exists. */
+  private async childrenPage(parentId: string, after: number | null, limit: number): Promise<RunPage> {
+    const rows = await this.repository.findChildrenPage(parentId, after, limit + 1);
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    const more = rows.length > limit && last !== undefined && last.position !== null;
+    return {
+      items: items.map((child) => toRunView(child)),
+      nextCursor: more ? this.cursors.encodeChild({ parentId, position: last.position as number }) : null,
+    };
   }
 
   async cancel(user: AuthUser, id: string): Promise<RunView> {
@@ -290,7 +313,8 @@ export class RunsService {
 
   private async cancelChildren(parentId: string, finishedAt: string): Promise<RunEntity | null> {
     await this.recorder.cancelQueuedChildren(parentId, finishedAt);
-    const tally = SchedulerTally.of(await this.repository.findChildren(parentId));
+    // Counted in the database: a selection of 10,000 rows is not read to count it.
+    const tally = SchedulerTally.fromCounts(await this.repository.countChildrenByStatus(parentId));
     return this.recorder.change(parentId, { scheduler: tally.state() });
   }
 
@@ -308,9 +332,9 @@ export class RunsService {
     const run = await this.visible(user, id);
     if (run.parentId) throw new ConflictError('A subtask goes with its scheduler: delete the scheduler run instead');
     if (!isFinalStatus(run.status)) await this.stop(run);
-    const children = run.scheduler ? await this.repository.findChildren(run.id) : [];
+    const childIds = run.scheduler ? await this.repository.findChildIds(run.id) : [];
     await this.repository.deleteWithChildren(run, new Date().toISOString());
-    await Promise.all([run, ...children].map((r) => this.storage.remove(r.id)));
+    await Promise.all([run.id, ...childIds].map((runId) => this.storage.remove(runId)));
     this.recorder.announceDeleted(run);
   }
 
@@ -322,16 +346,10 @@ export class RunsService {
   }
 
   /**
-   * Resolves when the run has finished or after `timeout` seconds, with its view then; early, when
+   * Resolves when the run has finished or after `seconds` (checked by WaitQuery: 0–60), with its view then; early, when
    * `gone` fires (the client went away). Each user may hold `ONWARD_MAX_WAITS_PER_USER` at once.
    */
-  async wait(user: AuthUser, id: string, timeout: string | undefined, gone?: AbortSignal): Promise<RunView> {
-    const seconds = timeout === undefined ? 30 : Number(timeout);
-    if (!/^\d+(\.\d+)?$/.test(timeout ?? '30') || seconds > 60) {
-      throw new ValidationError('timeout must be a number of seconds from 0 to 60', [
-        { field: 'timeout', message: 'must be a number of seconds from 0 to 60' },
-      ]);
-    }
+  async wait(user: AuthUser, id: string, seconds = 30, gone?: AbortSignal): Promise<RunView> {
     const release = this.waits.acquire(user.id);
     if (!release) {
       throw new TooManyRequestsError(

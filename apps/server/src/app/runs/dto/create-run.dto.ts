@@ -1,16 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { RUN_MODES, type RunMode } from '@onward/task-domain';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsIn,
-  IsNotEmpty,
-  IsObject,
-  IsOptional,
-  IsString,
-  MaxLength,
-} from 'class-validator';
+import { ArrayMinSize, IsArray, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
 
 /** `POST /api/runs`; the parameters themselves are checked against the task's declaration. */
 export class CreateRunDto {
@@ -25,15 +15,16 @@ export class CreateRunDto {
   @IsObject()
   parameters?: Record<string, unknown>;
 
+  // At most ONWARD_MAX_ROWS rows: the global validation pipe holds every array of a request to that
+  // limit before class-transformer maps it (see createValidationPipe), and names the setting.
   @ApiPropertyOptional({
-    description: 'A selection: one parameter object per row (1–1000)',
+    description: 'A selection: one parameter object per row (1 to ONWARD_MAX_ROWS, default 10,000)',
     type: 'array',
     items: { type: 'object' },
   })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(1000)
   rows?: unknown[];
 
   @ApiPropertyOptional({ enum: RUN_MODES })

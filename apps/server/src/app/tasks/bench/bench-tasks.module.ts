@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { BenchFileTask } from './bench-file.task';
 import { BenchNoopTask } from './bench-noop.task';
 import { BenchStubbornRetryTask, BenchStubbornTask } from './bench-stubborn.task';
 
@@ -7,5 +8,5 @@ import { BenchStubbornRetryTask, BenchStubbornTask } from './bench-stubborn.task
  * Tasks for `bench/` and the crash tests only; AppModule imports this module when
  * `ONWARD_BENCH_TASKS=true`, so users' catalogues never list them by default.
  */
-@Module({ providers: [BenchNoopTask, BenchStubbornTask, BenchStubbornRetryTask] })
+@Module({ providers: [BenchNoopTask, BenchFileTask, BenchStubbornTask, BenchStubbornRetryTask] })
 export class BenchTasksModule {}
