@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { isFinalStatus, RunStatus } from '@onward/task-domain';
 
+import { Announcer } from '../engine/announcer.port';
 import { RunEvents } from './run-events';
 import type { RunEntity } from './run.entity';
 import { toRunView } from './run-view.mapper';
@@ -12,6 +13,7 @@ export class RunStore {
   constructor(
     private readonly repository: RunsRepository,
     private readonly events: RunEvents,
+    private readonly announcer: Announcer,
   ) {}
 
   /**
@@ -50,7 +52,7 @@ export class RunStore {
 
   /** Resolves once every change announced so far has left this process, or after `withinMs`. */
   announced(withinMs: number): Promise<void> {
-    return this.events.delivered(withinMs);
+    return this.announcer.flushed(withinMs);
   }
 
   announceDeleted(run: Pick<RunEntity, 'id' | 'ownerId'>): void {

@@ -3,9 +3,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { FINAL_STATUSES, RunStatus, statusesLeadingTo } from '@onward/task-domain';
 import type { Pool } from 'pg';
 import { Brackets, In, IsNull, LessThan, MoreThanOrEqual, QueryFailedError, Repository } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
 import { transaction } from '../database/transaction';
+import { Internals } from '../internals/internals.service';
 import type { RunJob } from '../queue/run-queue.port';
 import { RunDeletionEntity } from './run-deletion.entity';
 import { RunEntity } from './run.entity';
@@ -39,8 +39,11 @@ export interface RunListQuery {
 export class RunsRepository implements OnApplicationShutdown {
   /** The SQL of the per-run hot path (insert, claim, update), built once per shape. */
   private readonly sql: RunStatements;
-  /** On SQLite, the hot path's writes of one event-loop turn share a commit. */
+  private readonly sqlite: boolean;
+  /** On SQLite, the hot path's writes of one event-loop turn share a commit (needs TypeORM's connection). */
   private readonly groupCommit: SqliteGroupCommit | null;
+  /** On PostgreSQL, the driver's pool, when the hot path may go to it straight. */
+  private readonly pool: Pool | null;
 
   /** The retention sweep's four statements (`deletionSql`), built on first use. */
   private deletionStatements: { remember: string; children: string; deleteChildren: string; deleteTop: string } | null =
@@ -52,10 +55,14 @@ export class RunsRepository implements OnApplicationShutdown {
   constructor(
     @InjectRepository(RunEntity) private readonly runs: Repository<RunEntity>,
     @InjectRepository(RunDeletionEntity) private readonly deletions: Repository<RunDeletionEntity>,
+    internals: Internals,
   ) {
     this.sql = new RunStatements(runs);
     const dataSource = runs.manager.connection;
-    this.groupCommit = dataSource.options.type === 'better-sqlite3' ? new SqliteGroupCommit(dataSource) : null;
+    this.sqlite = dataSource.options.type === 'better-sqlite3';
+    const connection = internals.sqliteConnection(dataSource);
+    this.groupCommit = connection ? new SqliteGroupCommit(dataSource, connection) : null;
+    this.pool = internals.postgresPool(dataSource);
   }
 
   /** Before TypeORM closes the connection (its own shutdown hook runs after this module's). */
@@ -220,16 +227,23 @@ export class RunsRepository implements OnApplicationShutdown {
   /**
    * One hot-path statement, resolving with the rows it returns: through the group commit on SQLite;
    * on PostgreSQL straight on the driver's connection pool, which TypeORM's query runner (a runner
-   * per statement, its events and logging) made about 20 µs of CPU dearer per statement (issue 5's
-   * lifecycle bench). Errors are TypeORM's QueryFailedError either way.
+   * per statement, its events and logging) made about 20 µs of CPU dearer per statement. Without
+   * either (ONWARD_TUNING), through a TypeORM query runner. Errors are TypeORM's QueryFailedError.
    */
   private async write(sql: string, parameters: unknown[], prepareOnce = true): Promise<unknown[]> {
     if (this.groupCommit) return this.groupCommit.execute(sql, parameters, prepareOnce);
-    const pool = (this.runs.manager.connection.driver as PostgresDriver).master as Pool;
+    if (this.pool) {
+      try {
+        return (await this.pool.query(sql, parameters)).rows;
+      } catch (error) {
+        throw new QueryFailedError(sql, parameters, error as Error);
+      }
+    }
+    const runner = this.runs.manager.connection.createQueryRunner();
     try {
-      return (await pool.query(sql, parameters)).rows;
-    } catch (error) {
-      throw new QueryFailedError(sql, parameters, error as Error);
+      return ((await runner.query(sql, parameters, true)).records as unknown[] | undefined) ?? [];
+    } finally {
+      await runner.release();
     }
   }
 
@@ -289,12 +303,14 @@ export class RunsRepository implements OnApplicationShutdown {
         return toResult(children, prepared(sql.deleteTop).all(list) as { id: string }[]);
       });
     }
+    const list = this.sqlite ? JSON.stringify(ids) : ids;
     return transaction(this.runs.manager, async (manager) => {
-      await manager.query(sql.remember, [deletedAt, ids]);
-      const children = (await manager.query(sql.children, [ids])) as { id: string }[];
-      await manager.query(sql.deleteChildren, [ids]);
-      // TypeORM's PostgreSQL driver answers a DELETE … RETURNING with [rows, count].
-      const [removed] = (await manager.query(sql.deleteTop, [ids])) as [{ id: string }[], number];
+      await manager.query(sql.remember, [deletedAt, list]);
+      const children = (await manager.query(sql.children, [list])) as { id: string }[];
+      await manager.query(sql.deleteChildren, [list]);
+      const answer = (await manager.query(sql.deleteTop, [list])) as unknown[];
+      // TypeORM's PostgreSQL driver answers a DELETE … RETURNING with [rows, count], SQLite's with the rows.
+      const removed = (this.sqlite ? answer : answer[0]) as { id: string }[];
       return toResult(children, removed);
     });
   }
@@ -302,7 +318,7 @@ export class RunsRepository implements OnApplicationShutdown {
   /** The four statements of `deleteFinished`, built once. */
   private deletionSql(): { remember: string; children: string; deleteChildren: string; deleteTop: string } {
     if (this.deletionStatements) return this.deletionStatements;
-    const postgres = !this.groupCommit;
+    const postgres = !this.sqlite;
     const table = (path: string): string =>
       path
         .split('.')
@@ -349,7 +365,7 @@ export class RunsRepository implements OnApplicationShutdown {
    * one SQLite file only in tests), and what `work` does there is safe to repeat.
    */
   async exclusively(lockKey: number, work: () => Promise<void>): Promise<boolean> {
-    if (this.groupCommit) {
+    if (this.sqlite) {
       await work();
       return true;
     }

@@ -4,7 +4,7 @@ import { Server, type Socket } from 'socket.io';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
 
 import { countSocketWrites } from '../../../test/support/socket-writes';
-import { coalesceFlushedFrames, tcpSocketOf } from './coalesced-writes';
+import { coalesceFlushedFrames, tcpSocketOf } from './engine-io.internals';
 
 // A real Socket.IO server and client over loopback TCP (WebSocket transport).
 describe.each([

@@ -1,9 +1,9 @@
 import IORedis from 'ioredis';
 
-import { RedisServer, describeWithRedisServer } from '../../../test/cluster/support/redis-server';
 import { inCi, REDIS_URL, redisReachable, uniqueRedisPrefix } from '../../../test/support/redis';
 import { countSocketWrites } from '../../../test/support/socket-writes';
-import { turnBatchedPublisher } from './turn-batched-publisher';
+import { RedisPublisher } from '../gateway/redis-publisher';
+import { redisStreamOf, turnBatchedPublishes } from './ioredis.internals';
 
 let suite: jest.Describe = describe;
 if (!inCi() && !redisReachable()) {
@@ -12,14 +12,15 @@ if (!inCi() && !redisReachable()) {
 }
 
 // On the real Redis: what a subscriber receives, and how many socket writes the publisher makes.
-suite('turnBatchedPublisher', () => {
+suite("turnBatchedPublishes on the adapter's publisher", () => {
   const channel = `${uniqueRedisPrefix()}:channel`;
-  let client: IORedis;
+  let client: RedisPublisher;
   let subscriber: IORedis;
   const received: string[] = [];
 
   beforeAll(async () => {
-    client = new IORedis(REDIS_URL, { maxRetriesPerRequest: null });
+    client = new RedisPublisher(REDIS_URL, { maxRetriesPerRequest: null });
+    client.beforePublish = turnBatchedPublishes();
     subscriber = client.duplicate();
     subscriber.on('message', (_channel: string, message: string) => received.push(message));
     await subscriber.subscribe(channel);
@@ -42,7 +43,7 @@ suite('turnBatchedPublisher', () => {
   /** Runs `work`, waits for `n` messages, and counts the system-call writes of the client's socket meanwhile. */
   async function publishing(work: () => unknown, n: number): Promise<{ writes: number; messages: string[] }> {
     let messages: string[] = [];
-    const writes = await countSocketWrites(client.stream, async () => {
+    const writes = await countSocketWrites(redisStreamOf(client), async () => {
       await work();
       messages = await receivedCount(n);
     });
@@ -50,7 +51,7 @@ suite('turnBatchedPublisher', () => {
   }
 
   it('sends the publishes of one turn in one write, in order', async () => {
-    const publisher = turnBatchedPublisher(client);
+    const publisher = client;
     const sent = await publishing(() => {
       for (let i = 0; i < 5; i++) void publisher.publish(channel, `m${i}`);
     }, 5);
@@ -58,7 +59,7 @@ suite('turnBatchedPublisher', () => {
   });
 
   it('takes in the publishes of promise continuations resolved together', async () => {
-    const publisher = turnBatchedPublisher(client);
+    const publisher = client;
     const sent = await publishing(() => {
       // Three database answers arriving in one socket read: their continuations run in one burst.
       for (let i = 0; i < 3; i++) void Promise.resolve().then(() => publisher.publish(channel, `run${i}`));
@@ -67,7 +68,7 @@ suite('turnBatchedPublisher', () => {
   });
 
   it('takes in the publishes of later ticks of the same turn (I/O callbacks of one poll phase)', async () => {
-    const publisher = turnBatchedPublisher(client);
+    const publisher = client;
     const sent = await publishing(() => {
       void publisher.publish(channel, 't1');
       process.nextTick(() => void publisher.publish(channel, 't2'));
@@ -77,7 +78,7 @@ suite('turnBatchedPublisher', () => {
   });
 
   it("sends a later turn's publishes in a write of their own, after the earlier ones", async () => {
-    const publisher = turnBatchedPublisher(client);
+    const publisher = client;
     const sent = await publishing(async () => {
       void publisher.publish(channel, 'a1');
       void publisher.publish(channel, 'a2');
@@ -87,56 +88,23 @@ suite('turnBatchedPublisher', () => {
     expect(sent).toEqual({ writes: 2, messages: ['a1', 'a2', 'b1'] });
   });
 
-  it('leaves everything else to the client', async () => {
-    const publisher = turnBatchedPublisher(client);
-    expect(await publisher.ping()).toBe('PONG');
-    expect(publisher.status).toBe('ready');
-    const listener = (): void => undefined;
-    publisher.on('error', listener);
-    expect(client.listeners('error')).toContain(listener);
-    publisher.off('error', listener);
+  it('sends one PUBLISH a write without the hook (the documented path)', async () => {
+    client.beforePublish = null;
+    try {
+      const sent = await publishing(() => {
+        for (let i = 0; i < 3; i++) void client.publish(channel, `plain${i}`);
+      }, 3);
+      expect(sent.messages).toEqual(['plain0', 'plain1', 'plain2']);
+      expect(sent.writes).toBeGreaterThan(1);
+    } finally {
+      client.beforePublish = turnBatchedPublishes();
+    }
   });
 
   it('keeps what is published while Redis is unreachable until the connection is back', async () => {
-    const publisher = turnBatchedPublisher(client);
+    const publisher = client;
     client.disconnect(true); // reconnects at once; the publish waits in the offline queue meanwhile
     void publisher.publish(channel, 'offline');
     expect(await receivedCount(1)).toEqual(['offline']);
-  });
-});
-
-// A private redis-server, stopped and started again: `settled()` waits for Redis to take the publishes.
-describeWithRedisServer('turnBatchedPublisher while Redis is away', () => {
-  let redis: RedisServer;
-  let client: IORedis;
-
-  beforeAll(async () => {
-    redis = await RedisServer.start();
-    client = new IORedis(redis.url, { maxRetriesPerRequest: null, retryStrategy: () => 50 });
-    client.on('error', () => undefined);
-    await client.ping();
-  }, 30_000);
-
-  afterAll(async () => {
-    await client?.quit();
-    await redis?.dispose();
-  });
-
-  it('settles only once Redis is back and has answered what was published meanwhile', async () => {
-    const publisher = turnBatchedPublisher(client);
-    await redis.stop();
-    void publisher.publish('onward-test', 'while away');
-    let settled = false;
-    const settling = publisher.settled().then(() => (settled = true));
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(settled).toBe(false);
-
-    await redis.start();
-    await settling;
-    expect(settled).toBe(true);
-  }, 30_000);
-
-  it('settles at once when nothing was published', async () => {
-    await expect(turnBatchedPublisher(client).settled()).resolves.toBeUndefined();
   });
 });

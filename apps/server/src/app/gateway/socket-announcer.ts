@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+
+import { Announcer } from '../engine/announcer.port';
+import type { RunEvent } from '../runs/run-events';
+import { IoTransport } from './io-transport';
+import { RunsGateway } from './runs.gateway';
+
+/** The engine's Announcer on Socket.IO: the gateway's rooms, and the transport's word on what has left. */
+@Injectable()
+export class SocketAnnouncer extends Announcer {
+  constructor(
+    private readonly gateway: RunsGateway,
+    private readonly transport: IoTransport,
+  ) {
+    super();
+  }
+
+  announce(event: RunEvent): void {
+    this.gateway.broadcast(event);
+  }
+
+  async flushed(withinMs: number): Promise<void> {
+    const published = this.transport.published();
+    if (!published) return;
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, withinMs)));
+    try {
+      await Promise.race([published, bound]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
