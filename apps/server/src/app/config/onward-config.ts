@@ -139,8 +139,8 @@ export interface OnwardConfig {
 }
 
 /** A dependency whose private internals Onward may reach into for speed (`apps/server/src/app/internals/`). */
-export type InternalsDependency = 'engine.io' | 'ioredis' | 'typeorm';
-export const INTERNALS_DEPENDENCIES: readonly InternalsDependency[] = ['engine.io', 'ioredis', 'typeorm'];
+export type InternalsDependency = 'typeorm';
+export const INTERNALS_DEPENDENCIES: readonly InternalsDependency[] = ['typeorm'];
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];

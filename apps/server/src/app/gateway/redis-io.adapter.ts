@@ -6,7 +6,6 @@ import type { Server, ServerOptions } from 'socket.io';
 
 import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig, RedisConfig } from '../config/onward-config';
-import { Internals } from '../internals/internals.service';
 import { IoTransport } from './io-transport';
 import { OnwardIoAdapter } from './onward-io.adapter';
 import { RedisPublisher } from './redis-publisher';
@@ -48,7 +47,6 @@ export class RedisIoTransport extends IoTransport implements OnApplicationBootst
 
   constructor(
     @Inject(ONWARD_CONFIG) private readonly config: OnwardConfig,
-    private readonly internals: Internals,
     private readonly resync: Resync,
   ) {
     super();
@@ -72,7 +70,6 @@ export class RedisIoTransport extends IoTransport implements OnApplicationBootst
   /** Gives a new Socket.IO server the Redis adapter. */
   attach(server: Server): void {
     const pub = new RedisPublisher(this.redis.url, { maxRetriesPerRequest: null });
-    pub.beforePublish = this.internals.publishHook();
     const sub = pub.duplicate();
     this.clients.push(pub, sub);
     this.publishers.push(pub);

@@ -11,11 +11,8 @@ const ignore = (): undefined => undefined;
 export class RedisPublisher extends IORedis {
   /** The last PUBLISH's answer; answers come in order on one connection, so it settles after the others. */
   private last: Promise<void> = Promise.resolve();
-  /** Called before each PUBLISH is issued (the speed-up of `internals/`), if set. */
-  beforePublish: ((client: IORedis) => void) | null = null;
 
   override publish(channel: string | Buffer, message: string | Buffer, callback?: Callback<number>): Promise<number> {
-    this.beforePublish?.(this);
     // ioredis takes a trailing argument for a callback only when it is a function: never pass undefined.
     const answered = callback ? super.publish(channel, message, callback) : super.publish(channel, message);
     // Also observes a rejection (a connection closed for good), which would otherwise go unhandled.

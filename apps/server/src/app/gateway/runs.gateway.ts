@@ -15,7 +15,6 @@ import { AuthService } from '../auth/auth.service';
 import { UnauthorizedError } from '../common/domain-errors';
 import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
-import { Internals } from '../internals/internals.service';
 import type { RunEvent } from '../runs/run-events';
 import { toRunView } from '../runs/run-view.mapper';
 import { RunsRepository } from '../runs/runs.repository';
@@ -53,7 +52,6 @@ export class RunsGateway implements Resync, OnGatewayInit, OnGatewayConnection, 
 
   constructor(
     private readonly auth: AuthService,
-    private readonly internals: Internals,
     private readonly repository: RunsRepository,
     private readonly accounts: AccountChecks,
     @Inject(ONWARD_CONFIG) private readonly config: OnwardConfig,
@@ -90,7 +88,6 @@ export class RunsGateway implements Resync, OnGatewayInit, OnGatewayConnection, 
       socket.disconnect(true);
       return;
     }
-    this.internals.coalesceFrames(socket.conn);
     disconnectAtExpiry(socket, socket.data.expiresAt);
     void socket.join(userRoom(user.id));
   }

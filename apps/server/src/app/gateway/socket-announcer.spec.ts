@@ -2,7 +2,6 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { IoAdapter } from '@nestjs/platform-socket.io';
 
-import { Announcer } from '../engine/announcer.port';
 import { RunEvents } from '../runs/run-events';
 import { IoTransport } from './io-transport';
 import type { RunsGateway } from './runs.gateway';

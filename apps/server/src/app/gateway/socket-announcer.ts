@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 
 import { Announcer } from '../engine/announcer.port';
 import type { RunEvent } from '../runs/run-events';
@@ -8,6 +8,8 @@ import { RunsGateway } from './runs.gateway';
 /** The engine's Announcer on Socket.IO: the gateway's rooms, and the transport's word on what has left. */
 @Injectable()
 export class SocketAnnouncer extends Announcer {
+  private readonly logger = new Logger('Announcer');
+
   constructor(
     private readonly gateway: RunsGateway,
     private readonly transport: IoTransport,
@@ -15,8 +17,13 @@ export class SocketAnnouncer extends Announcer {
     super();
   }
 
+  /** Never throws: a socket's trouble must not fail the engine's write that announced the change. */
   announce(event: RunEvent): void {
-    this.gateway.broadcast(event);
+    try {
+      this.gateway.broadcast(event);
+    } catch (error) {
+      this.logger.error(`Could not send a run's ${event.type} event to the sockets: ${(error as Error).message}`);
+    }
   }
 
   async flushed(withinMs: number): Promise<void> {

@@ -1,70 +1,46 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { Database } from 'better-sqlite3';
-import type IORedis from 'ioredis';
-import type { Pool } from 'pg';
-import type { Socket } from 'socket.io';
 import { DataSource } from 'typeorm';
 
 import { ONWARD_CONFIG } from '../config/config.module';
 import type { InternalsDependency, OnwardConfig } from '../config/onward-config';
-import { coalesceFlushedFrames, probeEngineIo } from './engine-io.internals';
 import { installedVersion } from './installed-version';
-import { probeIoredis, turnBatchedPublishes } from './ioredis.internals';
-import { postgresPoolOf, sqliteConnectionOf } from './typeorm.internals';
+import { sqliteConnectionOf } from './typeorm.internals';
 
 /** What each speed-up reaches for, and what runs instead without it (for the start-up warning). */
 const NEEDS: Record<InternalsDependency, { packages: string[]; fields: string; fallback: string }> = {
-  'engine.io': {
-    packages: ['engine.io', 'ws'],
-    fields: "the TCP socket of a WebSocket connection (engine.io's transport.socket, ws's _socket)",
-    fallback: 'each Socket.IO frame is its own write',
-  },
-  ioredis: {
-    packages: ['ioredis'],
-    fields: "a connection's socket (client.stream)",
-    fallback: 'each PUBLISH is its own write',
-  },
   typeorm: {
     packages: ['typeorm'],
-    fields: "the driver's connection (driver.databaseConnection on SQLite, driver.master on PostgreSQL)",
-    fallback: "the hot-path statements go through TypeORM's query runner, one commit each on SQLite",
+    fields: "the driver's better-sqlite3 connection (driver.databaseConnection)",
+    fallback: "the runs' writes go through TypeORM's query runner, one commit each (no group commit)",
   },
 };
 
 /**
- * The one way into other libraries' private internals. Each speed-up is on when `ONWARD_TUNING`
- * lists its dependency and the fields it needs were found at start; otherwise its accessor answers
- * null (or does nothing) and the caller takes the library's documented path. Accessors never throw,
- * so a changed dependency cannot break a caller (an RxJS subscriber, a socket's event handler).
+ * The one way into other libraries' private internals. A speed-up is on when `ONWARD_TUNING` lists
+ * its dependency and the fields it needs were found at start; otherwise its accessor answers null
+ * and the caller takes the library's documented path. Accessors never throw, so a changed dependency
+ * cannot break a caller.
+ *
+ * Only speed-ups that gained at least 10 % of the bench figure they were written for are kept here
+ * (bench/README.md, "Speed-ups on private internals", lists the ones measured and dropped).
  */
 @Injectable()
 export class Internals implements OnModuleInit {
   private readonly logger = new Logger('Internals');
   private readonly on: Set<InternalsDependency>;
+  private readonly sqlite: boolean;
 
-  constructor(
-    @Inject(ONWARD_CONFIG) private readonly config: OnwardConfig,
-    dataSource: DataSource,
-  ) {
+  constructor(@Inject(ONWARD_CONFIG) config: OnwardConfig, dataSource: DataSource) {
     this.on = new Set(config.internals);
-    // Checked here, synchronously: the repositories ask for the connection while they are built.
-    if (this.on.has('typeorm')) {
-      const found = sqliteConnectionOf(dataSource) ?? postgresPoolOf(dataSource);
-      if (!found) this.missing('typeorm');
-    }
+    this.sqlite = dataSource.options.type === 'better-sqlite3';
+    // Checked while the app is built, synchronously: the repositories ask for the connection then.
+    if (this.on.has('typeorm') && this.sqlite && !sqliteConnectionOf(dataSource)) this.missing('typeorm');
   }
 
-  /** Checks with real connections of its own that engine.io and ioredis still have the fields needed. */
-  async onModuleInit(): Promise<void> {
-    const redis = this.config.redis;
-    const [engineIo, ioredis] = await Promise.all([
-      this.on.has('engine.io') ? probeEngineIo() : null,
-      this.on.has('ioredis') && redis ? probeIoredis(redis.url) : null,
-    ]);
-    // null: the probe could not run (Redis away at start); the accessors still check every use.
-    if (engineIo === false) this.missing('engine.io');
-    if (ioredis === false) this.missing('ioredis');
-    const used = [...this.on].filter((dependency) => dependency !== 'ioredis' || redis);
+  /** Says which speed-ups this process uses; a missing field was warned about when it was found. */
+  onModuleInit(): void {
+    const used = [...this.on].filter((dependency) => dependency !== 'typeorm' || this.sqlite);
     this.logger.log(`Speed-ups on private internals (ONWARD_TUNING): ${used.join(', ') || 'none'}`);
   }
 
@@ -73,24 +49,9 @@ export class Internals implements OnModuleInit {
     return this.on.has(dependency);
   }
 
-  /** Sends the Socket.IO frames flushed in one turn in one TCP write (see coalesceFlushedFrames). */
-  coalesceFrames(conn: Socket['conn']): void {
-    if (this.on.has('engine.io')) coalesceFlushedFrames(conn);
-  }
-
-  /** A hook for the adapter's publisher that sends one turn's PUBLISHes in one write, or null. */
-  publishHook(): ((client: IORedis) => void) | null {
-    return this.on.has('ioredis') ? turnBatchedPublishes() : null;
-  }
-
   /** The better-sqlite3 connection under `dataSource`, or null (another database, or off). */
   sqliteConnection(dataSource: DataSource): Database | null {
     return this.on.has('typeorm') ? sqliteConnectionOf(dataSource) : null;
-  }
-
-  /** The pg Pool under `dataSource`, or null (another database, or off). */
-  postgresPool(dataSource: DataSource): Pool | null {
-    return this.on.has('typeorm') ? postgresPoolOf(dataSource) : null;
   }
 
   private missing(dependency: InternalsDependency): void {
@@ -99,7 +60,7 @@ export class Internals implements OnModuleInit {
     const versions = packages.map((name) => `${name} ${installedVersion(name)}`).join(', ');
     this.logger.warn(
       `${versions}: ${fields} not found, so that speed-up is off and ${fallback}. ` +
-        `Update apps/server/src/app/internals/ for this version, or set ONWARD_TUNING without ${dependency}.`,
+        `Update apps/server/src/app/internals/ for this version, or set ONWARD_TUNING=off.`,
     );
   }
 }

@@ -1,5 +1,4 @@
 import type { Database } from 'better-sqlite3';
-import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 
 /**
@@ -17,21 +16,6 @@ export function sqliteConnectionOf(dataSource: DataSource): Database | null {
     const looksRight =
       typeof db.prepare === 'function' && typeof db.transaction === 'function' && typeof db.inTransaction === 'boolean';
     return looksRight ? (connection as Database) : null;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * The pg Pool of a `postgres` DataSource's primary (`driver.master`), or null when it is not there or
- * not a pg Pool. Never throws.
- */
-export function postgresPoolOf(dataSource: DataSource): Pool | null {
-  try {
-    if (dataSource.options.type !== 'postgres' || !dataSource.isInitialized) return null;
-    const pool = (dataSource.driver as unknown as { master?: unknown }).master;
-    if (!pool || typeof pool !== 'object') return null;
-    return typeof (pool as Partial<Pool>).query === 'function' ? (pool as Pool) : null;
   } catch {
     return null;
   }

@@ -1,8 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { FINAL_STATUSES, RunStatus, statusesLeadingTo } from '@onward/task-domain';
-import type { Pool } from 'pg';
-import { Brackets, In, IsNull, LessThan, MoreThanOrEqual, QueryFailedError, Repository } from 'typeorm';
+import { Brackets, In, IsNull, LessThan, MoreThanOrEqual, Repository } from 'typeorm';
 
 import { transaction } from '../database/transaction';
 import { Internals } from '../internals/internals.service';
@@ -42,8 +41,6 @@ export class RunsRepository implements OnApplicationShutdown {
   private readonly sqlite: boolean;
   /** On SQLite, the hot path's writes of one event-loop turn share a commit (needs TypeORM's connection). */
   private readonly groupCommit: SqliteGroupCommit | null;
-  /** On PostgreSQL, the driver's pool, when the hot path may go to it straight. */
-  private readonly pool: Pool | null;
 
   /** The retention sweep's four statements (`deletionSql`), built on first use. */
   private deletionStatements: { remember: string; children: string; deleteChildren: string; deleteTop: string } | null =
@@ -62,7 +59,6 @@ export class RunsRepository implements OnApplicationShutdown {
     this.sqlite = dataSource.options.type === 'better-sqlite3';
     const connection = internals.sqliteConnection(dataSource);
     this.groupCommit = connection ? new SqliteGroupCommit(dataSource, connection) : null;
-    this.pool = internals.postgresPool(dataSource);
   }
 
   /** Before TypeORM closes the connection (its own shutdown hook runs after this module's). */
@@ -225,20 +221,13 @@ export class RunsRepository implements OnApplicationShutdown {
   }
 
   /**
-   * One hot-path statement, resolving with the rows it returns: through the group commit on SQLite;
-   * on PostgreSQL straight on the driver's connection pool, which TypeORM's query runner (a runner
-   * per statement, its events and logging) made about 20 µs of CPU dearer per statement. Without
-   * either (ONWARD_TUNING), through a TypeORM query runner. Errors are TypeORM's QueryFailedError.
+   * One hot-path statement, resolving with the rows it returns: through the group commit on SQLite,
+   * else through a TypeORM query runner (its rows as a structured result). Errors are TypeORM's
+   * QueryFailedError either way. Not PostgreSQL's pool directly (a private field of TypeORM's driver):
+   * measured A/B it gained no lifecycle throughput (bench/README.md).
    */
   private async write(sql: string, parameters: unknown[], prepareOnce = true): Promise<unknown[]> {
     if (this.groupCommit) return this.groupCommit.execute(sql, parameters, prepareOnce);
-    if (this.pool) {
-      try {
-        return (await this.pool.query(sql, parameters)).rows;
-      } catch (error) {
-        throw new QueryFailedError(sql, parameters, error as Error);
-      }
-    }
     const runner = this.runs.manager.connection.createQueryRunner();
     try {
       return ((await runner.query(sql, parameters, true)).records as unknown[] | undefined) ?? [];
