@@ -1,7 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { FINAL_STATUSES, RunStatus, statusesLeadingTo } from '@onward/task-domain';
-import { Brackets, In, IsNull, LessThan, MoreThanOrEqual, Repository } from 'typeorm';
+import { Brackets, In, IsNull, LessThan, MoreThanOrEqual, type QueryRunner, Repository } from 'typeorm';
 
 import { transaction } from '../database/transaction';
 import { Internals } from '../internals/internals.service';
@@ -228,9 +228,14 @@ export class RunsRepository implements OnApplicationShutdown {
    */
   private async write(sql: string, parameters: unknown[], prepareOnce = true): Promise<unknown[]> {
     if (this.groupCommit) return this.groupCommit.execute(sql, parameters, prepareOnce);
+    const rowsOf = async (runner: QueryRunner): Promise<unknown[]> =>
+      ((await runner.query(sql, parameters, true)).records as unknown[] | undefined) ?? [];
+    // SQLite has one connection: a statement of its own would join whatever TypeORM transaction is
+    // open (and go with its rollback), so it waits its turn as a transaction of its own.
+    if (this.sqlite) return transaction(this.runs.manager, (manager) => rowsOf(manager.queryRunner as QueryRunner));
     const runner = this.runs.manager.connection.createQueryRunner();
     try {
-      return ((await runner.query(sql, parameters, true)).records as unknown[] | undefined) ?? [];
+      return await rowsOf(runner);
     } finally {
       await runner.release();
     }
