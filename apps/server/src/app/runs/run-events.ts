@@ -4,7 +4,7 @@ import { Observable, Subject } from 'rxjs';
 
 import { Announcer } from '../engine/announcer.port';
 
-/** What happened to a run; the gateway, `/wait` and notifications subscribe. */
+/** What happened to a run: `/wait` subscribes, and the Announcer takes it to the sockets. */
 export type RunEvent =
   | { type: 'updated'; run: RunView }
   | { type: 'deleted'; id: string; ownerId: string }
