@@ -59,6 +59,7 @@ const { values: flags } = parseArgs({
     'scheduler-zip-rows': { type: 'string' },
     'scheduler-case-seconds': { type: 'string' },
     'scheduler-single-runs': { type: 'string' },
+    hacks: { type: 'string' },
     'max-minutes': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -81,6 +82,7 @@ if (flags.help) {
   --scheduler-zip-rows n  bench-file rows of its zip case (default 10000; fewer when predicted over the budget)
   --scheduler-case-seconds s  budget of one selection; past it, it is stopped (default 180; --quick 60)
   --scheduler-single-runs n   runs of its single-run lifecycle baseline (default 1000; --quick 200)
+  --hacks list            internals section: the speed-ups to measure (default all: typeorm)
   --max-minutes m         hard stop (default 40)`);
   process.exit(0);
 }
@@ -715,6 +717,79 @@ async function sectionLifecycle() {
   results.sections.lifecycle = { cpu: meter.stop(), ...(skippedOnward ? { skipped: skippedOnward } : {}) };
 }
 
+// ------------------------------------------------------------------ (g) speed-ups on private internals
+// Each speed-up of apps/server/src/app/internals/ on the figure it was written for (lifecycle runs/s),
+// with and without it, in the same run: one server with every speed-up (ONWARD_TUNING=internals) and,
+// per dependency, one with all but it; the measurements alternate A/B, in reversed order every other
+// repetition. A speed-up whose gain is under 10 % of its figure is dropped (style point 24).
+// The ones kept (see bench/README.md for those measured and dropped): the group commit on SQLite.
+const HACKS_BY_DB = { sqlite: ['typeorm'], pg: [] };
+const ALL_HACKS = ['typeorm'];
+
+async function sectionInternals() {
+  const meter = cpu.window();
+  const wanted = (flags.hacks ?? ALL_HACKS.join(',')).split(',').map((h) => h.trim());
+  const measured = [];
+  for (const db of flags.databases.split(',').map((d) => d.trim())) {
+    const hacks = (HACKS_BY_DB[db] ?? []).filter((h) => wanted.includes(h));
+    if (hacks.length === 0) continue;
+    for (const concurrency of opts.concurrency) {
+      const conc = String(concurrency);
+      const start = async (label, tuning) => {
+        const env = { ONWARD_CONCURRENCY: conc, ONWARD_USER_CONCURRENCY: conc, ONWARD_TUNING: tuning };
+        if (db === 'pg') {
+          const schema = await pgSchema();
+          const redis = await redisPrefix();
+          Object.assign(env, { DATABASE_URL: schema.url, REDIS_URL: redis.url });
+        }
+        const server = await startOnward(`internals-${db}-${conc}-${label}`, { env });
+        return { label, server, token: await login(server.base, 'alice'), perSecond: [], cpu: [] };
+      };
+      // The servers without one speed-up start first, so that an edge of the first-started server
+      // (if any) would count against the speed-ups rather than for them.
+      const without = [];
+      for (const hack of hacks) {
+        const rest = ALL_HACKS.filter((h) => h !== hack);
+        without.push(await start(`without-${hack}`, rest.length > 0 ? rest.join(',') : 'off'));
+      }
+      const contenders = [await start('all', 'internals'), ...without];
+      for (const c of contenders) await onwardLifecycle(c.server, c.token, opts.runs); // warm-up, not counted
+      for (let rep = 0; rep < opts.reps; rep++) {
+        for (const c of rep % 2 ? [...contenders].reverse() : contenders) {
+          const r = await onwardLifecycle(c.server, c.token, opts.runs);
+          c.perSecond.push(r.perSecond);
+          c.cpu.push(r.cpu.process);
+          log(
+            `internals ${db} c=${conc} rep ${rep + 1}: ${c.label} ${round(r.perSecond)} runs/s${r.failed ? ` (${r.failed} failed)` : ''}, CPU per run ${r.cpu.process} µs`,
+          );
+        }
+      }
+      const all = contenders[0];
+      without.forEach((c, i) => {
+        const hack = hacks[i];
+        const withIt = agg(all.perSecond);
+        const withoutIt = agg(c.perSecond);
+        const gain = withIt.median / withoutIt.median - 1;
+        measured.push({ hack, db, concurrency, with: all.perSecond, without: c.perSecond, gain });
+        row(
+          'internals',
+          `${hack}, ${db === 'sqlite' ? 'SQLite' : 'PostgreSQL + Redis'}, concurrency ${conc} (with vs without)`,
+          withIt,
+          withoutIt,
+          'runs/s',
+          'keep if ≥ 1.10×',
+          i === 0 && db === flags.databases.split(',')[0].trim() && concurrency === opts.concurrency[0]
+            ? `lifecycle runs/s with every speed-up (ONWARD_TUNING=internals) against a server without the one named, ${opts.runs} runs per measurement, alternating`
+            : '',
+        );
+        row('internals', `${hack}, ${db}, c=${conc}: CPU per run`, agg(all.cpu), agg(c.cpu), 'µs', 'context');
+      });
+      for (const c of contenders) await stopChild(c.server.child);
+    }
+  }
+  results.sections.internals = { cpu: meter.stop(), measured };
+}
+
 // ------------------------------------------------------------------ (f) monitor rendering
 // ===== MONITOR SECTION: owned by the monitor/ui engineer (libs/ui + bench/lib/monitor-render.mjs) =====
 // bench/lib/monitor-render.mjs exports `async function benchMonitorRendering({ baseDir, reps, quick })`,
@@ -754,6 +829,7 @@ const SECTIONS = {
   cancel: sectionCancel,
   crash: sectionCrash,
   lifecycle: sectionLifecycle,
+  internals: sectionInternals, // not in the default --sections: speed-ups on private internals, A/B
   monitor: sectionMonitor, // bench/lib/monitor-render.mjs, when it exists (see above)
   // Not in the default list: on an engine that re-reads a scheduler's subtasks per row it takes
   // about 15 minutes (each selection is stopped after --scheduler-case-seconds).

@@ -12,10 +12,7 @@ import { AppModule } from './app.module';
 import { errorBody, HttpExceptionFilter } from './common/http-exception.filter';
 import { monitorCacheControl, useHttpSecurity } from './common/http-security';
 import { createValidationPipe } from './common/validation.pipe';
-import { OnwardIoAdapter } from './realtime/onward-io.adapter';
-import { RedisIoAdapter } from './realtime/redis-io.adapter';
-import { RunsGateway } from './realtime/runs.gateway';
-import { RunEvents } from './engine/run-events';
+import { IoTransport } from './realtime/io-transport';
 import { Environment, loadConfig, OnwardConfig } from './config/onward-config';
 
 const NOT_JSON = 'The request body is not valid JSON';
@@ -167,16 +164,8 @@ export async function createOnwardApp(env: Environment): Promise<NestFastifyAppl
     abortOnError: false,
     logger: config.logLevels,
   });
-  if (config.redis) {
-    // After a Redis outage, this process's sockets get again what the outage kept from them.
-    const resync = (lostAt: number): void => void app.get(RunsGateway).resync(lostAt);
-    const ioAdapter = new RedisIoAdapter(app, config, config.redis, resync);
-    app.useWebSocketAdapter(ioAdapter);
-    // A worker hands a finished run's job back to BullMQ only once Redis has its last update.
-    app.get(RunEvents).addAsyncSink(() => ioAdapter.published());
-  } else {
-    app.useWebSocketAdapter(new OnwardIoAdapter(app, config));
-  }
+  // The Socket.IO adapter of the transport the gateway module chose (Redis or none).
+  app.useWebSocketAdapter(app.get(IoTransport).createAdapter(app));
   await useHttpSecurity(app, config);
   useJsonBodies(app.getHttpAdapter().getInstance());
   app.useGlobalPipes(createValidationPipe(config.limits.maxRows));

@@ -7,6 +7,7 @@ import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { HealthController } from './health/health.controller';
+import { InternalsModule } from './internals/internals.module';
 import { QueueModule } from './queue/queue.module';
 import { RunsModule } from './runs/runs.module';
 import { BenchTasksModule } from './tasks/bench/bench-tasks.module';
@@ -22,12 +23,13 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule,
+        InternalsModule,
         DemoModule,
         AuthModule,
         QueueModule.forRoot(config),
         TasksModule,
         RunsModule,
-        RealtimeModule,
+        RealtimeModule.forRoot(config),
         UsersModule,
         // Benchmark-only tasks (bench/), never in a user's catalogue unless asked for.
         ...(config.benchTasks ? [BenchTasksModule] : []),

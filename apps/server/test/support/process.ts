@@ -78,7 +78,7 @@ export class ServerProcess {
     const port = await freePort();
     const child = spawn(process.execPath, [BUILT_MAIN], {
       cwd: WORKSPACE,
-      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', PORT: String(port), ...env },
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', PORT: String(port), ...tuningEnv(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const server = new ServerProcess(child, `http://127.0.0.1:${port}`);
@@ -128,6 +128,15 @@ export class ServerProcess {
     clearTimeout(timer);
     return { exitedBySelf: !killed };
   }
+}
+
+/**
+ * The suite's ONWARD_TUNING, passed on to the servers it starts, so that a suite can be run with the
+ * speed-ups on private internals off (`ONWARD_TUNING=off npx jest …`) as well as on (the default).
+ */
+export function tuningEnv(): Record<string, string> {
+  const tuning = process.env['ONWARD_TUNING'];
+  return tuning ? { ONWARD_TUNING: tuning } : {};
 }
 
 /**

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { createOnwardApp } from '../../src/app/app.factory';
+import { tuningEnv } from './process';
 import {
   type DatabaseKind,
   assertPostgresReachable,
@@ -58,6 +59,7 @@ export async function bootServer(
   const fullEnv: ServerEnv = {
     ONWARD_DATA_DIR: dataDir,
     ONWARD_LOG_LEVEL: 'warn',
+    ...tuningEnv(),
     ...(redisPrefix ? { REDIS_URL: redisUrlWithPrefix(redisPrefix) } : {}),
     ...env,
   };

@@ -171,6 +171,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ ONWARD_DATA_DIR: dataDir(), ONWARD_LOGIN_MAX_FAILURES: '50' }).loginMaxFailures).toBe(50);
   });
 
+  it('reaches into every dependency by default, none with ONWARD_TUNING=off, or the ones listed', () => {
+    const dir = dataDir();
+    expect([...loadConfig({ ONWARD_DATA_DIR: dir }).internals]).toEqual(['typeorm']);
+    expect([...loadConfig({ ONWARD_DATA_DIR: dir, ONWARD_TUNING: 'internals' }).internals]).toEqual(['typeorm']);
+    expect(loadConfig({ ONWARD_DATA_DIR: dir, ONWARD_TUNING: 'off' }).internals.size).toBe(0);
+    expect([...loadConfig({ ONWARD_DATA_DIR: dir, ONWARD_TUNING: ' typeorm ' }).internals]).toEqual(['typeorm']);
+  });
+
   it('trusts no proxy unless told which', () => {
     const trust = (value?: string) =>
       loadConfig({ ONWARD_DATA_DIR: dataDir(), ...(value === undefined ? {} : { ONWARD_TRUST_PROXY: value }) })
@@ -259,6 +267,8 @@ describe('loadConfig', () => {
     ],
     [{ ONWARD_RETENTION_SWEEP_MS: '5s' }, 'ONWARD_RETENTION_SWEEP_MS'],
     [{ ONWARD_RETENTION_SWEEP_MS: '10' }, 'ONWARD_RETENTION_SWEEP_MS'],
+    [{ ONWARD_TUNING: 'on' }, 'ONWARD_TUNING'],
+    [{ ONWARD_TUNING: 'typeorm,ioredis' }, 'ONWARD_TUNING'],
   ])('stops on %j naming %s', (env, variable) => {
     let error: unknown;
     try {

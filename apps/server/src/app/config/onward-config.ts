@@ -142,7 +142,16 @@ export interface OnwardConfig {
    * `ONWARD_RETENTION_SWEEP_MS` overrides it (tests, a very short retention).
    */
   retentionSweepMs: number;
+  /**
+   * The dependencies whose private internals the speed-ups may use (`ONWARD_TUNING`): all by default,
+   * none with `off`; each one missing at start falls back to the library's documented path.
+   */
+  internals: ReadonlySet<InternalsDependency>;
 }
+
+/** A dependency whose private internals Onward may reach into for speed (`apps/server/src/app/internals/`). */
+export type InternalsDependency = 'typeorm';
+export const INTERNALS_DEPENDENCIES: readonly InternalsDependency[] = ['typeorm'];
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -432,6 +441,22 @@ function parseDemoIdpUrl(env: Environment, auth: AuthConfig, production: boolean
   return url.toString().replace(/\/+$/, '');
 }
 
+/** `internals` (every one, the default), `off` (none), or a comma-separated list of dependencies. */
+function parseTuning(env: Environment): ReadonlySet<InternalsDependency> {
+  const raw = (env['ONWARD_TUNING'] ?? '').trim().toLowerCase();
+  if (raw === '' || raw === 'internals') return new Set(INTERNALS_DEPENDENCIES);
+  if (raw === 'off') return new Set();
+  const names = raw.split(',').map((name) => name.trim());
+  const bad = names.find((name) => !INTERNALS_DEPENDENCIES.includes(name as InternalsDependency));
+  if (bad !== undefined) {
+    throw new ConfigError(
+      'ONWARD_TUNING',
+      `must be internals, off, or a list of ${INTERNALS_DEPENDENCIES.join(', ')}; got "${bad}"`,
+    );
+  }
+  return new Set(names as InternalsDependency[]);
+}
+
 function parseHost(env: Environment): string | null {
   const raw = (env['HOST'] ?? '').trim();
   if (raw === '') return null;
@@ -514,5 +539,6 @@ export function loadConfig(env: Environment): OnwardConfig {
     trustProxy: parseTrustProxy(env),
     demoIdpUrl: parseDemoIdpUrl(env, auth, production),
     retentionSweepMs: retentionSweep(env, retentionMs),
+    internals: parseTuning(env),
   };
 }

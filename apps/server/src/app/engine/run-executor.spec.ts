@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { type EmbeddedApp, startEmbeddedApp } from '../app.testing';
+import { Announcer } from './announcer.port';
 import { sleep } from '../tasks/builtin/abortable-sleep';
 import { TaskFailure, type TaskHandler } from '../tasks/task-handler';
 import { TaskRegistry } from '../tasks/task-registry.service';
@@ -147,8 +148,8 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
     jest.spyOn(salesReport(), 'run').mockResolvedValue(undefined);
     let release = (): void => undefined;
     const published = new Promise<void>((resolve) => (release = resolve));
-    // A sink such as the Redis adapter, whose publishes Redis has not answered yet.
-    const unregister = embedded.app.get(RunEvents).addAsyncSink(() => published);
+    // An Announcer such as the Redis one, whose publishes Redis has not answered yet.
+    const flushed = jest.spyOn(embedded.app.get(Announcer), 'flushed').mockReturnValue(published);
     try {
       let returned = false;
       const executing = executor.execute({ runId: run.id, ownerId }, new AbortController().signal).then((outcome) => {
@@ -161,7 +162,7 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
       release();
       expect(await executing).not.toBe('queued');
     } finally {
-      unregister();
+      flushed.mockRestore();
     }
   });
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { isFinalStatus, RunStatus } from '@onward/task-domain';
 
+import { Announcer } from './announcer.port';
 import { RunEvents } from './run-events';
 import type { RunEntity } from '../persistence/run.entity';
 import { toRunView } from '../runs/run-view.mapper';
@@ -13,6 +14,7 @@ export class RunRecorder {
   constructor(
     private readonly repository: RunsRepository,
     private readonly events: RunEvents,
+    private readonly announcer: Announcer,
   ) {}
 
   /**
@@ -72,7 +74,7 @@ export class RunRecorder {
 
   /** Resolves once every change announced so far has left this process, or after `withinMs`. */
   announced(withinMs: number): Promise<void> {
-    return this.events.delivered(withinMs);
+    return this.announcer.flushed(withinMs);
   }
 
   announceDeleted(run: Pick<RunEntity, 'id' | 'ownerId'>): void {

@@ -1,11 +1,10 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EXECUTING_STATUSES, FINAL_STATUSES, RunStatus, statusesLeadingTo } from '@onward/task-domain';
-import type { Pool } from 'pg';
-import { Brackets, In, IsNull, LessThan, MoreThanOrEqual, QueryFailedError, Repository } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { Brackets, In, IsNull, LessThan, MoreThanOrEqual, type QueryRunner, Repository } from 'typeorm';
 
 import { transaction } from '../database/transaction';
+import { Internals } from '../internals/internals.service';
 import type { RunJob } from '../queue/run-queue.port';
 import { RunDeletionEntity } from './run-deletion.entity';
 import { RunEntity } from './run.entity';
@@ -41,7 +40,8 @@ export interface RunListQuery {
 export class RunsRepository implements OnApplicationShutdown {
   /** The SQL of the per-run hot path (insert, claim, update), built once per shape. */
   private readonly sql: RunStatements;
-  /** On SQLite, the hot path's writes of one event-loop turn share a commit. */
+  private readonly sqlite: boolean;
+  /** On SQLite, the hot path's writes of one event-loop turn share a commit (needs TypeORM's connection). */
   private readonly groupCommit: SqliteGroupCommit | null;
 
   /** The retention sweep's four statements (`deletionSql`), built on first use. */
@@ -54,10 +54,13 @@ export class RunsRepository implements OnApplicationShutdown {
   constructor(
     @InjectRepository(RunEntity) private readonly runs: Repository<RunEntity>,
     @InjectRepository(RunDeletionEntity) private readonly deletions: Repository<RunDeletionEntity>,
+    internals: Internals,
   ) {
     this.sql = new RunStatements(runs);
     const dataSource = runs.manager.connection;
-    this.groupCommit = dataSource.options.type === 'better-sqlite3' ? new SqliteGroupCommit(dataSource) : null;
+    this.sqlite = dataSource.options.type === 'better-sqlite3';
+    const connection = internals.sqliteConnection(dataSource);
+    this.groupCommit = connection ? new SqliteGroupCommit(dataSource, connection) : null;
   }
 
   /** Before TypeORM closes the connection (its own shutdown hook runs after this module's). */
@@ -272,18 +275,23 @@ export class RunsRepository implements OnApplicationShutdown {
   }
 
   /**
-   * One hot-path statement, resolving with the rows it returns: through the group commit on SQLite;
-   * on PostgreSQL straight on the driver's connection pool, which TypeORM's query runner (a runner
-   * per statement, its events and logging) made about 20 µs of CPU dearer per statement (issue 5's
-   * lifecycle bench). Errors are TypeORM's QueryFailedError either way.
+   * One hot-path statement, resolving with the rows it returns: through the group commit on SQLite,
+   * else through a TypeORM query runner (its rows as a structured result). Errors are TypeORM's
+   * QueryFailedError either way. Not PostgreSQL's pool directly (a private field of TypeORM's driver):
+   * measured A/B it gained no lifecycle throughput (bench/README.md).
    */
   private async write(sql: string, parameters: unknown[], prepareOnce = true): Promise<unknown[]> {
     if (this.groupCommit) return this.groupCommit.execute(sql, parameters, prepareOnce);
-    const pool = (this.runs.manager.connection.driver as PostgresDriver).master as Pool;
+    const rowsOf = async (runner: QueryRunner): Promise<unknown[]> =>
+      ((await runner.query(sql, parameters, true)).records as unknown[] | undefined) ?? [];
+    // SQLite has one connection: a statement of its own would join whatever TypeORM transaction is
+    // open (and go with its rollback), so it waits its turn as a transaction of its own.
+    if (this.sqlite) return transaction(this.runs.manager, (manager) => rowsOf(manager.queryRunner as QueryRunner));
+    const runner = this.runs.manager.connection.createQueryRunner();
     try {
-      return (await pool.query(sql, parameters)).rows;
-    } catch (error) {
-      throw new QueryFailedError(sql, parameters, error as Error);
+      return await rowsOf(runner);
+    } finally {
+      await runner.release();
     }
   }
 
@@ -343,12 +351,14 @@ export class RunsRepository implements OnApplicationShutdown {
         return toResult(children, prepared(sql.deleteTop).all(list) as { id: string }[]);
       });
     }
+    const list = this.sqlite ? JSON.stringify(ids) : ids;
     return transaction(this.runs.manager, async (manager) => {
-      await manager.query(sql.remember, [deletedAt, ids]);
-      const children = (await manager.query(sql.children, [ids])) as { id: string }[];
-      await manager.query(sql.deleteChildren, [ids]);
-      // TypeORM's PostgreSQL driver answers a DELETE … RETURNING with [rows, count].
-      const [removed] = (await manager.query(sql.deleteTop, [ids])) as [{ id: string }[], number];
+      await manager.query(sql.remember, [deletedAt, list]);
+      const children = (await manager.query(sql.children, [list])) as { id: string }[];
+      await manager.query(sql.deleteChildren, [list]);
+      const answer = (await manager.query(sql.deleteTop, [list])) as unknown[];
+      // TypeORM's PostgreSQL driver answers a DELETE … RETURNING with [rows, count], SQLite's with the rows.
+      const removed = (this.sqlite ? answer : answer[0]) as { id: string }[];
       return toResult(children, removed);
     });
   }
@@ -356,7 +366,7 @@ export class RunsRepository implements OnApplicationShutdown {
   /** The four statements of `deleteFinished`, built once. */
   private deletionSql(): { remember: string; children: string; deleteChildren: string; deleteTop: string } {
     if (this.deletionStatements) return this.deletionStatements;
-    const postgres = !this.groupCommit;
+    const postgres = !this.sqlite;
     const table = (path: string): string =>
       path
         .split('.')
@@ -403,7 +413,7 @@ export class RunsRepository implements OnApplicationShutdown {
    * one SQLite file only in tests), and what `work` does there is safe to repeat.
    */
   async exclusively(lockKey: number, work: () => Promise<void>): Promise<boolean> {
-    if (this.groupCommit) {
+    if (this.sqlite) {
       await work();
       return true;
     }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DataSource, QueryFailedError } from 'typeorm';
 
 import { transaction } from '../database/transaction';
+import { sqliteConnectionOf } from '../internals/typeorm.internals';
 import { SqliteGroupCommit } from './sqlite-group-commit';
 
 const INSERT = 'INSERT INTO t (id, v) VALUES (?, ?)';
@@ -27,7 +28,7 @@ describe('SqliteGroupCommit (a real SQLite file, through TypeORM)', () => {
       enableWAL: true,
     }).initialize();
     await dataSource.query('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
-    writes = new SqliteGroupCommit(dataSource);
+    writes = new SqliteGroupCommit(dataSource, sqliteConnectionOf(dataSource) as Database.Database);
     reader = new Database(join(dir, 'test.sqlite'), { readonly: true });
   });
 

@@ -25,7 +25,7 @@ interface Write {
  * event-loop turn share one transaction, committed at the end of the turn (`setImmediate`), and each
  * caller's promise resolves only once its write is committed. On its own every statement is a
  * transaction of its own, and each commit appends the changed table and index pages to the WAL
- * again; sharing the commit roughly halves what SQLite spends per run (issue 5's lifecycle bench).
+ * again; sharing the commit roughly halves what SQLite spends per run (the lifecycle bench).
  *
  * TypeORM shares the same single connection. Before any TypeORM statement the open batch is
  * committed (a subscriber's `beforeQuery`), and while a TypeORM statement is in flight or a TypeORM
@@ -41,7 +41,11 @@ export class SqliteGroupCommit implements EntitySubscriberInterface {
   private readonly waiting: Write[] = [];
   private typeOrmStatementsInFlight = 0;
 
-  constructor(private readonly dataSource: DataSource) {
+  /** `connection`: the better-sqlite3 connection under `dataSource` (internals/typeorm.internals.ts). */
+  constructor(
+    dataSource: DataSource,
+    private readonly connection: Database,
+  ) {
     dataSource.subscribers.push(this);
   }
 
@@ -143,10 +147,6 @@ export class SqliteGroupCommit implements EntitySubscriberInterface {
     // Never below zero: a statement already in flight when this subscriber was added ends unseen.
     this.typeOrmStatementsInFlight = Math.max(0, this.typeOrmStatementsInFlight - 1);
     while (this.waiting.length > 0 && this.connectionIsOurs()) this.run(this.waiting.shift() as Write);
-  }
-
-  private get connection(): Database {
-    return (this.dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection;
   }
 
   private submit(write: Write): void {

@@ -1,10 +1,12 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import { type INestApplicationContext, Inject, Injectable } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { IncomingMessage } from 'node:http';
 import type { Server, ServerOptions } from 'socket.io';
 
 import { socketOriginAllowed } from '../common/http-security';
+import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
+import { IoTransport } from './io-transport';
 
 /**
  * Socket.IO with Onward's origin rule: browsers of this origin and of ONWARD_CORS_ORIGINS may open
@@ -27,5 +29,21 @@ export class OnwardIoAdapter extends IoAdapter {
       allowRequest: (request: IncomingMessage, callback: (error: string | null | undefined, ok: boolean) => void) =>
         callback(null, socketOriginAllowed(request, origins)),
     }) as Server;
+  }
+}
+
+/** One process, no Redis: the sockets are all here, and an emitted update has left at once. */
+@Injectable()
+export class LocalIoTransport extends IoTransport {
+  constructor(@Inject(ONWARD_CONFIG) private readonly config: OnwardConfig) {
+    super();
+  }
+
+  createAdapter(app: INestApplicationContext): IoAdapter {
+    return new OnwardIoAdapter(app, this.config);
+  }
+
+  published(): null {
+    return null;
   }
 }

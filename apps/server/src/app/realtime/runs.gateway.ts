@@ -7,7 +7,6 @@ import {
   WebSocketServer,
 } from '@nestjs/websockets';
 import { ClientToServerEvents, RUNS_NAMESPACE, ServerToClientEvents } from '@onward/task-domain';
-import type { Subscription } from 'rxjs';
 import type { Namespace, Socket } from 'socket.io';
 
 import { AccountChecks } from '../auth/account-checks';
@@ -16,10 +15,10 @@ import { AuthService } from '../auth/auth.service';
 import { UnauthorizedError } from '../common/domain-errors';
 import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
-import { RunEvents } from '../engine/run-events';
+import type { RunEvent } from '../engine/run-events';
 import { toRunView } from '../runs/run-view.mapper';
 import { RunsRepository } from '../persistence/runs.repository';
-import { coalesceFlushedFrames } from './transport/coalesced-writes';
+import { Resync } from './resync.port';
 import { disconnectAtExpiry } from './token-expiry';
 import { SocketLimit, TOO_MANY_CONNECTIONS } from './socket-limit';
 
@@ -41,9 +40,10 @@ const RESYNC_MARGIN_MS = 10_000;
 /** Live run updates: a room per user, plus every run for admins who subscribe. */
 // Origins and CORS of the sockets: OnwardIoAdapter (ONWARD_CORS_ORIGINS).
 @WebSocketGateway({ namespace: RUNS_NAMESPACE })
-export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModuleInit, OnApplicationShutdown {
+export class RunsGateway implements Resync, OnGatewayInit, OnGatewayConnection, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RunsGateway.name);
-  private subscription: Subscription | null = null;
+  /** Set by the last of the shutdown hooks: until then a stopping worker's last updates still go out. */
+  private stopped = false;
   private accountCheck: NodeJS.Timeout | null = null;
   private readonly socketLimit: SocketLimit;
 
@@ -52,7 +52,6 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModule
 
   constructor(
     private readonly auth: AuthService,
-    private readonly events: RunEvents,
     private readonly repository: RunsRepository,
     private readonly accounts: AccountChecks,
     @Inject(ONWARD_CONFIG) private readonly config: OnwardConfig,
@@ -89,7 +88,6 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModule
       socket.disconnect(true);
       return;
     }
-    coalesceFlushedFrames(socket.conn);
     disconnectAtExpiry(socket, socket.data.expiresAt);
     void socket.join(userRoom(user.id));
   }
@@ -103,21 +101,23 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     void socket.join(ALL_RUNS);
   }
 
+  /** Sends a run event to the sockets of its owner (and of admins watching every run), in every process. */
+  broadcast(event: RunEvent): void {
+    if (!this.namespace || this.stopped) return;
+    switch (event.type) {
+      case 'updated':
+        this.namespace.to(userRoom(event.run.owner.id)).to(ALL_RUNS).emit('run.updated', event.run);
+        break;
+      case 'deleted':
+        this.namespace.to(userRoom(event.ownerId)).to(ALL_RUNS).emit('run.deleted', { id: event.id });
+        break;
+      case 'notification':
+        this.namespace.to(userRoom(event.ownerId)).emit('run.notification', event.notification);
+        break;
+    }
+  }
+
   onModuleInit(): void {
-    this.subscription = this.events.events$.subscribe((event) => {
-      if (!this.namespace) return;
-      switch (event.type) {
-        case 'updated':
-          this.namespace.to(userRoom(event.run.owner.id)).to(ALL_RUNS).emit('run.updated', event.run);
-          break;
-        case 'deleted':
-          this.namespace.to(userRoom(event.ownerId)).to(ALL_RUNS).emit('run.deleted', { id: event.id });
-          break;
-        case 'notification':
-          this.namespace.to(userRoom(event.ownerId)).emit('run.notification', event.notification);
-          break;
-      }
-    });
     this.logger.log(`Socket.IO namespace ${RUNS_NAMESPACE} ready`);
     this.accountCheck = setInterval(() => void this.checkAccounts(), this.config.accountCheckMs);
     this.accountCheck.unref();
@@ -181,9 +181,8 @@ export class RunsGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     }
   }
 
-  /** The last of the shutdown hooks: a stopping worker's last updates (runs handed back) still go out. */
   onApplicationShutdown(): void {
     if (this.accountCheck) clearInterval(this.accountCheck);
-    this.subscription?.unsubscribe();
+    this.stopped = true;
   }
 }
