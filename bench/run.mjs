@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Onward's benchmark (issue 5): every figure next to a baseline measured in the same run, on the
+// Onward's benchmark: every figure next to a baseline measured in the same run, on the
 // same machine, as a ratio. Prints a table and writes bench/results/latest.json.
 // Usage: node bench/run.mjs [--quick] [--sections start,progress,cancel,crash,lifecycle] [--reps 3] …
 // (see bench/README.md). Needs dist/apps/server/main.js, PostgreSQL and Redis on 127.0.0.1.

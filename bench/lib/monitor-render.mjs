@@ -1,5 +1,5 @@
 /**
- * Monitor rendering benchmark (issue 5): the Running-tasks widget in headless Chromium with
+ * Monitor rendering benchmark: the Running-tasks widget in headless Chromium with
  * 10,000 runs of which 50 are progressing, against a baseline of the same page with only the 50
  * progressing runs, measured in the same run on the same machine state.
  *

@@ -9,8 +9,8 @@ const MAX_BOUND_PARAMETERS = 32_766;
 /**
  * The SQL of a run's hot path (insert, claim, update, and a scheduler's cancel), written once per shape from the entity's
  * TypeORM metadata and cached: every run goes through these three statements, and building them with
- * the query builder each time cost more CPU than the database spent executing them (issue 5's
- * lifecycle benchmark). Values still go through the driver's conversions and the column transformers.
+ * the query builder each time cost more CPU than the database spent executing them (the lifecycle
+ * benchmark). Values still go through the driver's conversions and the column transformers.
  */
 export class RunStatements {
   private readonly columns: ColumnMetadata[];
