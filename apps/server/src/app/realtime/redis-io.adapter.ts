@@ -6,6 +6,7 @@ import type { Server, ServerOptions } from 'socket.io';
 
 import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig, RedisConfig } from '../config/onward-config';
+import { redisOptions } from '../queue/redis-connection';
 import { IoTransport } from './io-transport';
 import { OnwardIoAdapter } from './onward-io.adapter';
 import { RedisPublisher } from './redis-publisher';
@@ -69,7 +70,8 @@ export class RedisIoTransport extends IoTransport implements OnApplicationBootst
 
   /** Gives a new Socket.IO server the Redis adapter. */
   attach(server: Server): void {
-    const pub = new RedisPublisher(this.redis.url, { maxRetriesPerRequest: null });
+    // The queue's Redis options (TLS, database, credentials, reconnection that never gives up).
+    const pub = new RedisPublisher(redisOptions(this.redis.url, { maxRetriesPerRequest: null }));
     const sub = pub.duplicate();
     this.clients.push(pub, sub);
     this.publishers.push(pub);
