@@ -33,6 +33,8 @@ import { SchedulerTally } from '../engine/scheduler-tally';
 import { type AdminListRunsQuery, CHILDREN_PAGE, type ListChildrenQuery, RUNS_PAGE } from './dto/list-runs.query';
 import { toRunView } from './run-view.mapper';
 import { RunsRepository } from '../persistence/runs.repository';
+import { RunDeletionsRepository } from '../persistence/run-deletions.repository';
+import { RunWriter } from '../persistence/run-writer';
 
 export type RunResultPayload =
   | { type: 'file'; fileName: string; contentType: string; size: number; stream: ReadStream }
@@ -78,6 +80,8 @@ export class RunsService {
 
   constructor(
     private readonly repository: RunsRepository,
+    private readonly writer: RunWriter,
+    private readonly deletions: RunDeletionsRepository,
     private readonly recorder: RunRecorder,
     private readonly events: RunEvents,
     private readonly registry: TaskRegistry,
@@ -107,7 +111,7 @@ export class RunsService {
       ? this.schedulerRuns(user, task, mode, request.rows)
       : [this.singleRun(user, task, mode, request.parameters)];
     await this.assertQueueRoom(user);
-    await this.repository.insert(runs);
+    await this.writer.insert(runs);
     const top = runs[0];
     try {
       await this.queue.enqueue({ runId: top.id, ownerId: user.id });
@@ -126,7 +130,7 @@ export class RunsService {
    */
   private async assertQueueRoom(user: AuthUser): Promise<void> {
     const limit = this.config.limits.queuedPerUser;
-    if ((await this.repository.countQueued(user.id, limit)) >= limit) {
+    if ((await this.writer.countQueued(user.id, limit)) >= limit) {
       throw new TooManyRequestsError(
         `You already have ${limit} queued ${limit === 1 ? 'run' : 'runs'}, the most allowed (ONWARD_MAX_QUEUED_PER_USER); start more once some have started`,
         QUEUED_RETRY_AFTER_S,
@@ -333,7 +337,7 @@ export class RunsService {
     if (run.parentId) throw new ConflictError('A subtask goes with its scheduler: delete the scheduler run instead');
     if (!isFinalStatus(run.status)) await this.stop(run);
     const childIds = run.scheduler ? await this.repository.findChildIds(run.id) : [];
-    await this.repository.deleteWithChildren(run, new Date().toISOString());
+    await this.deletions.deleteWithChildren(run, new Date().toISOString());
     await Promise.all([run.id, ...childIds].map((runId) => this.storage.remove(runId)));
     this.recorder.announceDeleted(run);
   }
