@@ -21,6 +21,7 @@ export type RunChanges = Partial<Omit<RunEntity, 'id' | 'version'>>;
 export class RunWriter implements OnApplicationShutdown {
   /** The SQL of the hot path, built once per shape (the retention sweep reads `findExpired` from it too). */
   readonly statements: RunStatements;
+  /** SQLite rather than PostgreSQL: one connection, whose statements must not join an open transaction. */
   readonly sqlite: boolean;
   /** On SQLite, the hot path's writes of one event-loop turn share a commit (needs TypeORM's connection). */
   readonly groupCommit: SqliteGroupCommit | null;
