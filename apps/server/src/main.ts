@@ -5,7 +5,8 @@ import { type INestApplication, Logger } from '@nestjs/common';
 
 import { createOnwardApp } from './app/app.factory';
 import { ONWARD_CONFIG } from './app/config/config.module';
-import { ConfigError, type OnwardConfig } from './app/config/onward-config';
+import { ConfigError } from './app/config/env-values';
+import type { OnwardConfig } from './app/config/onward-config';
 
 /**
  * Every interface, as Node's own default: IPv6 and IPv4 (dual stack), or IPv4 alone where the

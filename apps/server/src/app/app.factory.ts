@@ -13,7 +13,8 @@ import { errorBody, HttpExceptionFilter } from './common/http-exception.filter';
 import { monitorCacheControl, useHttpSecurity } from './common/http-security';
 import { createValidationPipe } from './common/validation.pipe';
 import { IoTransport } from './realtime/io-transport';
-import { Environment, loadConfig, OnwardConfig } from './config/onward-config';
+import type { Environment } from './config/env-values';
+import { loadConfig, OnwardConfig } from './config/onward-config';
 
 const NOT_JSON = 'The request body is not valid JSON';
 

@@ -3,7 +3,9 @@ import { createRemoteJWKSet, errors, importSPKI, type JWTPayload, type JWTVerify
 
 import { UnauthorizedError } from '../common/domain-errors';
 import { ONWARD_CONFIG } from '../config/config.module';
-import { ConfigError, type JwtAlgorithm, type JwtClaimNames, type OnwardConfig } from '../config/onward-config';
+import type { JwtAlgorithm, JwtClaimNames } from '../config/auth-config';
+import { ConfigError } from '../config/env-values';
+import type { OnwardConfig } from '../config/onward-config';
 import type { AuthUser } from './auth-user';
 import { HostUsers } from './host-users.service';
 

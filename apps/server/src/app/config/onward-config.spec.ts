@@ -3,7 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { ConfigError, loadConfig } from './onward-config';
+import { ConfigError } from './env-values';
+import { loadConfig } from './onward-config';
 
 const dataDir = (): string => mkdtempSync(join(tmpdir(), 'onward-config-'));
 

@@ -1,62 +1,26 @@
-import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { isIP } from 'node:net';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
+import { type AuthConfig, jwtSecret, parseAuth, parseBootstrapAdmin, parseDemoIdpUrl } from './auth-config';
+import {
+  bool,
+  ConfigError,
+  duration,
+  DURATION_UNITS,
+  type Environment,
+  milliseconds,
+  parseUrl,
+  positiveInt,
+} from './env-values';
+import { parseCorsOrigins, parseHost, parseTrustProxy } from './http-config';
+import { type DatabaseConfig, parseDatabase, parseRedis, type RedisConfig } from './storage-config';
+
+/**
+ * The whole configuration, read from the environment once at boot (`loadConfig`); its parts are parsed in
+ * `auth-config.ts`, `http-config.ts` and `storage-config.ts`, the value types in `env-values.ts`.
+ */
+
 export type OnwardRole = 'all' | 'api' | 'worker';
-
-export interface RedisConfig {
-  url: string;
-  /** Prefix of every key and channel (`?prefix=` on REDIS_URL; default `onward`). */
-  prefix: string;
-  lockDurationMs: number;
-}
-
-export type DatabaseConfig =
-  { type: 'sqlite'; file: string } | { type: 'postgres'; url: string; schema: string | null };
-
-/** The claims of a host token that Onward reads (`ONWARD_JWT_*_CLAIM`). */
-export interface JwtClaimNames {
-  /** The user's stable id (default `sub`). */
-  id: string;
-  /** The display name (default `name`, else the username claim). */
-  name: string;
-  /** The login name (default `preferred_username`, else the id). */
-  username: string;
-  /** An array of role names (default `roles`). */
-  roles: string;
-}
-
-export type JwtAlgorithm =
-  'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA';
-const JWT_ALGORITHMS: JwtAlgorithm[] = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-];
-
-/** Who the callers are: Onward's own users, or the host application's tokens. */
-export type AuthConfig =
-  | { mode: 'local' }
-  | {
-      mode: 'jwt';
-      /** Exactly one of `jwksUrl` and `publicKeyPem` is set. */
-      jwksUrl: string | null;
-      publicKeyPem: string | null;
-      issuer: string;
-      audience: string;
-      /** Asymmetric algorithms only: never `none` or an HMAC. */
-      algorithms: JwtAlgorithm[];
-      adminRole: string;
-      claims: JwtClaimNames;
-    };
 
 /** Rows of one selection by default (`ONWARD_MAX_ROWS`). */
 export const DEFAULT_MAX_ROWS = 10_000;
@@ -163,145 +127,6 @@ function logLevels(env: Environment): LogLevel[] {
   return LOG_LEVELS.slice(0, index + 1);
 }
 
-/** A bad environment value; the message names the variable. */
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    problem: string,
-  ) {
-    super(`Invalid configuration: ${variable} ${problem}`);
-    this.name = 'ConfigError';
-  }
-}
-
-export type Environment = Record<string, string | undefined>;
-
-function positiveInt(env: Environment, name: string, fallback: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
-  const value = Number(raw);
-  if (value < 1 || value > max) throw new ConfigError(name, `must be between 1 and ${max}, got ${value}`);
-  return value;
-}
-
-function milliseconds(env: Environment, name: string, fallback: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw.trim());
-  if (!/^\d+$/.test(raw.trim()) || value > max) {
-    throw new ConfigError(name, `must be a whole number of milliseconds from 0 to ${max}, got "${raw}"`);
-  }
-  return value;
-}
-
-function parseUrl(env: Environment, name: string, protocols: string[]): URL | null {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return null;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(name, `is not a valid URL: "${raw}"`);
-  }
-  if (!protocols.includes(url.protocol)) {
-    throw new ConfigError(name, `must start with ${protocols.map((p) => `${p}//`).join(' or ')}, got "${raw}"`);
-  }
-  return url;
-}
-
-function parseDatabase(env: Environment, dataDir: string): DatabaseConfig {
-  const url = parseUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
-  if (!url) return { type: 'sqlite', file: join(dataDir, 'onward.sqlite') };
-  // `?schema=` selects a PostgreSQL schema (tests and side-by-side installs); pg does not know it.
-  const schema = url.searchParams.get('schema');
-  if (schema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-    throw new ConfigError('DATABASE_URL', `has an invalid schema name "${schema}" (lower-case letters, digits, _)`);
-  }
-  url.searchParams.delete('schema');
-  return { type: 'postgres', url: url.toString(), schema };
-}
-
-function parseRedis(url: URL, env: Environment): RedisConfig {
-  const prefix = url.searchParams.get('prefix') ?? 'onward';
-  if (!/^[A-Za-z0-9_:.-]{1,64}$/.test(prefix)) {
-    throw new ConfigError('REDIS_URL', `has an invalid prefix "${prefix}" (letters, digits, _ : . -)`);
-  }
-  url.searchParams.delete('prefix');
-  const lock = env['ONWARD_LOCK_MS'] ? Number(env['ONWARD_LOCK_MS']) : 5000;
-  if (!Number.isInteger(lock) || lock < 1000 || lock > 600_000) {
-    throw new ConfigError('ONWARD_LOCK_MS', `must be a whole number of milliseconds from 1000 to 600000`);
-  }
-  return { url: url.toString(), prefix, lockDurationMs: lock };
-}
-
-/** The shortest signing key accepted: 256 bits, as HS256 wants. */
-const MIN_SECRET_BYTES = 32;
-
-/**
- * Reads the key from the environment, else from (or into) `jwt-secret` in the data folder. The file
- * is written whole under a temporary name and then linked into place, which fails if it exists: of
- * processes that start together on one data folder, one creates it and every other reads that one.
- */
-function jwtSecret(env: Environment, dataDir: string): string {
-  const raw = env['ONWARD_JWT_SECRET'];
-  if (raw !== undefined && raw !== '') {
-    if (Buffer.byteLength(raw) < MIN_SECRET_BYTES) {
-      throw new ConfigError('ONWARD_JWT_SECRET', `must be at least ${MIN_SECRET_BYTES} bytes long`);
-    }
-    return raw;
-  }
-  const file = join(dataDir, 'jwt-secret');
-  if (!existsSync(file)) {
-    const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-    const fd = openSync(temporary, 'wx', 0o600);
-    try {
-      writeSync(fd, randomBytes(48).toString('base64url'));
-    } finally {
-      closeSync(fd);
-    }
-    try {
-      linkSync(temporary, file); // atomic, and refuses to replace a file another process made first
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    } finally {
-      rmSync(temporary, { force: true });
-    }
-  }
-  const secret = readFileSync(file, 'utf8').trim();
-  if (Buffer.byteLength(secret) < MIN_SECRET_BYTES) {
-    throw new ConfigError(
-      'ONWARD_JWT_SECRET',
-      `is unset and ${file} holds ${secret ? 'a key shorter than' : 'no key, not even'} ${MIN_SECRET_BYTES} bytes: delete the file to have a new key made, or set ONWARD_JWT_SECRET`,
-    );
-  }
-  return secret;
-}
-
-function bool(env: Environment, name: string, fallback: boolean): boolean {
-  const raw = (env[name] ?? '').trim().toLowerCase();
-  if (raw === '') return fallback;
-  if (raw !== 'true' && raw !== 'false') throw new ConfigError(name, `must be true or false, got "${env[name]}"`);
-  return raw === 'true';
-}
-
-const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** `30d`, `12h`, `10m`, `45s` or `0` (forever), in milliseconds. */
-function duration(env: Environment, name: string, fallback: number): number {
-  const raw = (env[name] ?? '').trim();
-  if (raw === '') return fallback;
-  if (raw === '0') return 0;
-  const match = /^(\d{1,6})([smhd])$/.exec(raw);
-  if (!match || Number(match[1]) === 0) {
-    throw new ConfigError(
-      name,
-      `must be a duration such as 30d, 12h, 10m or 45s, or 0 to keep everything; got "${raw}"`,
-    );
-  }
-  return Number(match[1]) * DURATION_UNITS[match[2]];
-}
-
 /** A tenth of the retention, at least every hour and at most every minute, unless overridden. */
 function retentionSweep(env: Environment, retentionMs: number): number {
   const derived = Math.min(Math.max((retentionMs || 10 * DURATION_UNITS.h) / 10, DURATION_UNITS.m), DURATION_UNITS.h);
@@ -315,130 +140,6 @@ function retentionSweep(env: Environment, retentionMs: number): number {
     );
   }
   return value;
-}
-
-function required(env: Environment, name: string, why: string): string {
-  const raw = (env[name] ?? '').trim();
-  if (raw === '') throw new ConfigError(name, `must be set ${why}`);
-  return raw;
-}
-
-function claimName(env: Environment, name: string, fallback: string): string {
-  const raw = (env[name] ?? '').trim();
-  if (raw === '') return fallback;
-  if (!/^[A-Za-z0-9_:/.-]{1,200}$/.test(raw)) throw new ConfigError(name, `must be a claim name, got "${raw}"`);
-  return raw;
-}
-
-function parseAuth(env: Environment): AuthConfig {
-  const mode = (env['ONWARD_AUTH'] ?? '').trim() || 'local';
-  if (mode === 'local') return { mode };
-  if (mode !== 'jwt') throw new ConfigError('ONWARD_AUTH', `must be local or jwt, got "${mode}"`);
-  const jwksUrl = parseUrl(env, 'ONWARD_JWT_JWKS_URL', ['https:', 'http:']);
-  const pem = (env['ONWARD_JWT_PUBLIC_KEY'] ?? '').trim().replace(/\\n/g, '\n');
-  if (!jwksUrl === !pem) {
-    throw new ConfigError(
-      jwksUrl ? 'ONWARD_JWT_PUBLIC_KEY' : 'ONWARD_JWT_JWKS_URL',
-      'or ONWARD_JWT_PUBLIC_KEY: exactly one must be set with ONWARD_AUTH=jwt',
-    );
-  }
-  if (pem && !/^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----$/.test(pem)) {
-    throw new ConfigError('ONWARD_JWT_PUBLIC_KEY', 'must be a PEM public key (-----BEGIN PUBLIC KEY----- …)');
-  }
-  const algorithms = (env['ONWARD_JWT_ALGORITHMS'] ?? 'RS256,ES256')
-    .split(',')
-    .map((a) => a.trim())
-    .filter(Boolean);
-  const unknown = algorithms.find((a) => !JWT_ALGORITHMS.includes(a as JwtAlgorithm));
-  if (unknown !== undefined || algorithms.length === 0) {
-    throw new ConfigError(
-      'ONWARD_JWT_ALGORITHMS',
-      `must list asymmetric algorithms among ${JWT_ALGORITHMS.join(', ')}; got "${unknown ?? ''}"`,
-    );
-  }
-  return {
-    mode,
-    jwksUrl: jwksUrl?.toString() ?? null,
-    publicKeyPem: pem || null,
-    issuer: required(env, 'ONWARD_JWT_ISSUER', "with ONWARD_AUTH=jwt (the iss of the host's tokens)"),
-    audience: required(env, 'ONWARD_JWT_AUDIENCE', "with ONWARD_AUTH=jwt (the aud of the host's tokens)"),
-    algorithms: algorithms as JwtAlgorithm[],
-    adminRole: (env['ONWARD_JWT_ADMIN_ROLE'] ?? '').trim() || 'onward-admin',
-    claims: {
-      id: claimName(env, 'ONWARD_JWT_ID_CLAIM', 'sub'),
-      name: claimName(env, 'ONWARD_JWT_NAME_CLAIM', 'name'),
-      username: claimName(env, 'ONWARD_JWT_USERNAME_CLAIM', 'preferred_username'),
-      roles: claimName(env, 'ONWARD_JWT_ROLES_CLAIM', 'roles'),
-    },
-  };
-}
-
-function parseBootstrapAdmin(env: Environment): { username: string; password: string } | null {
-  const raw = env['ONWARD_BOOTSTRAP_ADMIN'];
-  if (raw === undefined || raw === '') return null;
-  const colon = raw.indexOf(':');
-  const username = colon > 0 ? raw.slice(0, colon) : '';
-  const password = colon > 0 ? raw.slice(colon + 1) : '';
-  if (!/^[A-Za-z0-9_.@-]{1,100}$/.test(username) || password.length < 8) {
-    throw new ConfigError(
-      'ONWARD_BOOTSTRAP_ADMIN',
-      'must be name:password (a name of letters, digits, _ . @ -, a password of at least 8 characters)',
-    );
-  }
-  return { username, password };
-}
-
-function parseCorsOrigins(env: Environment): string[] {
-  const raw = (env['ONWARD_CORS_ORIGINS'] ?? '').trim();
-  if (raw === '') return [];
-  return raw.split(',').map((entry) => {
-    const origin = entry.trim();
-    let url: URL | null = null;
-    try {
-      url = new URL(origin);
-    } catch {
-      // named below
-    }
-    if (!url || !['http:', 'https:'].includes(url.protocol) || url.origin !== origin) {
-      throw new ConfigError(
-        'ONWARD_CORS_ORIGINS',
-        `must list origins such as https://erp.example.com, got "${origin}"`,
-      );
-    }
-    return origin;
-  });
-}
-
-function parseTrustProxy(env: Environment): boolean | string[] {
-  const raw = (env['ONWARD_TRUST_PROXY'] ?? '').trim();
-  if (raw === '' || raw === 'false') return false;
-  if (raw === 'true') return true;
-  const entries = raw.split(',').map((entry) => entry.trim());
-  const bad = entries.find((entry) => {
-    const [address, bits, extra] = entry.split('/');
-    const family = isIP(address);
-    const maxBits = family === 6 ? 128 : 32;
-    return (
-      family === 0 || extra !== undefined || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= maxBits))
-    );
-  });
-  if (bad !== undefined) {
-    throw new ConfigError(
-      'ONWARD_TRUST_PROXY',
-      `must be true, false, or proxy addresses such as 10.0.0.1,10.1.0.0/16; got "${bad}"`,
-    );
-  }
-  return entries;
-}
-
-function parseDemoIdpUrl(env: Environment, auth: AuthConfig, production: boolean): string | null {
-  const url = parseUrl(env, 'ONWARD_DEMO_IDP_URL', ['http:', 'https:']);
-  if (!url) return null;
-  if (auth.mode !== 'jwt') throw new ConfigError('ONWARD_DEMO_IDP_URL', 'needs ONWARD_AUTH=jwt');
-  if (production) {
-    throw new ConfigError('ONWARD_DEMO_IDP_URL', 'is a demo setting and is refused under NODE_ENV=production');
-  }
-  return url.toString().replace(/\/+$/, '');
 }
 
 /** `internals` (every one, the default), `off` (none), or a comma-separated list of dependencies. */
@@ -455,15 +156,6 @@ function parseTuning(env: Environment): ReadonlySet<InternalsDependency> {
     );
   }
   return new Set(names as InternalsDependency[]);
-}
-
-function parseHost(env: Environment): string | null {
-  const raw = (env['HOST'] ?? '').trim();
-  if (raw === '') return null;
-  if (raw !== 'localhost' && isIP(raw) === 0) {
-    throw new ConfigError('HOST', `must be an IP address or localhost, got "${raw}"`);
-  }
-  return raw;
 }
 
 function monitorDir(env: Environment): string | null {

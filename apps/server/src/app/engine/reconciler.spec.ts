@@ -19,6 +19,7 @@ import { RunQueue } from '../queue/run-queue.port';
 import { RunEntity } from '../persistence/run.entity';
 import { runRow } from '../persistence/run-row.testing';
 import { Reconciler } from './reconciler';
+import { RunWriter } from '../persistence/run-writer';
 import { RunsRepository } from '../persistence/runs.repository';
 
 let suite: jest.Describe = describe;
@@ -36,6 +37,7 @@ suite('Reconciler.reconcile: queued runs without a job', () => {
   const prefix = uniqueRedisPrefix();
   let embedded: EmbeddedApp;
   let repository: RunsRepository;
+  let writer: RunWriter;
   let queue: RunQueue;
   let worker: Reconciler;
   const ownerId = randomUUID();
@@ -47,6 +49,7 @@ suite('Reconciler.reconcile: queued runs without a job', () => {
       ONWARD_ROLE: 'api',
     });
     repository = embedded.app.get(RunsRepository);
+    writer = embedded.app.get(RunWriter);
     queue = embedded.app.get(RunQueue);
     worker = embedded.app.get(Reconciler);
   }, 60_000);
@@ -64,7 +67,7 @@ suite('Reconciler.reconcile: queued runs without a job', () => {
 
   it('enqueues the queued runs that have no job, and only those', async () => {
     const [lost, held, done] = [run('queued'), run('queued'), run('completed')];
-    await repository.insert([lost, held, done]);
+    await writer.insert([lost, held, done]);
     await queue.enqueue(job(held));
     expect(await queue.missing([lost, held, done].map(job))).toEqual([job(lost), job(done)]);
 
@@ -74,7 +77,7 @@ suite('Reconciler.reconcile: queued runs without a job', () => {
 
   it('does not enqueue a run whose job finished while the pass was reading (it would execute twice)', async () => {
     const finished = run('completed');
-    await repository.insert([finished]);
+    await writer.insert([finished]);
     // The pass read the run while it was still queued; by the time it looks, its job has finished
     // and left the queue.
     const read = jest.spyOn(repository, 'findQueuedJobs').mockResolvedValueOnce([job(finished)]);

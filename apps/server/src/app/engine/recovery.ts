@@ -3,7 +3,7 @@ import { isFinalStatus, type RunStatus } from '@onward/task-domain';
 
 import { ResultStorage } from '../results/result-storage.service';
 import type { RunEntity } from '../persistence/run.entity';
-import type { RunChanges } from '../persistence/runs.repository';
+import type { RunChanges } from '../persistence/run-writer';
 import { RunsRepository } from '../persistence/runs.repository';
 import { TaskRegistry } from '../tasks/task-registry.service';
 import { type LifecycleEvent, workerDied } from './lifecycle';

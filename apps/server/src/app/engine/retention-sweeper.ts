@@ -7,7 +7,7 @@ import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
 import { ResultStorage } from '../results/result-storage.service';
 import { RunRecorder } from './run-recorder';
-import { RunsRepository } from '../persistence/runs.repository';
+import { RunDeletionsRepository } from '../persistence/run-deletions.repository';
 
 /** Runs deleted per transaction: at most, at least, and in the first batch of a pass. */
 export const RETENTION_BATCH_MAX = 500;
@@ -51,7 +51,7 @@ export class RetentionSweeper implements OnApplicationBootstrap, BeforeApplicati
 
   constructor(
     @Inject(ONWARD_CONFIG) private readonly config: OnwardConfig,
-    private readonly repository: RunsRepository,
+    private readonly deletions: RunDeletionsRepository,
     private readonly recorder: RunRecorder,
     private readonly storage: ResultStorage,
   ) {}
@@ -81,11 +81,11 @@ export class RetentionSweeper implements OnApplicationBootstrap, BeforeApplicati
   }
 
   private async pass(): Promise<void> {
-    const swept = await this.repository.exclusively(SWEEP_LOCK, async () => {
+    const swept = await this.deletions.exclusively(SWEEP_LOCK, async () => {
       const started = Date.now();
       const deleted = this.config.retentionMs > 0 ? await this.deleteExpired(started - this.config.retentionMs) : 0;
       const orphans = await this.removeOrphanFolders(started);
-      await this.repository.pruneDeletions(started);
+      await this.deletions.pruneDeletions(started);
       if (deleted + orphans > 0) {
         this.logger.log(
           `Retention: deleted ${deleted} finished runs and ${orphans} result folders of no run in ${Date.now() - started} ms`,
@@ -100,10 +100,10 @@ export class RetentionSweeper implements OnApplicationBootstrap, BeforeApplicati
     let total = 0;
     let size = RETENTION_BATCH_FIRST;
     while (!this.stopping) {
-      const expired = await this.repository.findExpired(cutoff, size);
+      const expired = await this.deletions.findExpired(cutoff, size);
       if (expired.length === 0) break;
       const started = performance.now();
-      const { deleted, childIds } = await this.repository.deleteFinished(expired, new Date().toISOString());
+      const { deleted, childIds } = await this.deletions.deleteFinished(expired, new Date().toISOString());
       const took = performance.now() - started;
       for (const run of deleted) this.recorder.announceDeleted(run);
       total += deleted.length;
@@ -129,7 +129,7 @@ export class RetentionSweeper implements OnApplicationBootstrap, BeforeApplicati
       if (info && now - info.mtimeMs >= ORPHAN_MIN_AGE_MS) candidates.push(entry.name);
     }
     if (candidates.length === 0) return 0;
-    const stored = await this.repository.existingIds(candidates);
+    const stored = await this.deletions.existingIds(candidates);
     const orphans = candidates.filter((id) => !stored.has(id));
     await Promise.all(orphans.map((id) => this.storage.remove(id)));
     return orphans.length;

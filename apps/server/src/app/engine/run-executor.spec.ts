@@ -12,6 +12,7 @@ import { type RunEvent, RunEvents } from './run-events';
 import { RunEntity } from '../persistence/run.entity';
 import { RunExecutor } from './run-executor';
 import { runRow } from '../persistence/run-row.testing';
+import { RunWriter } from '../persistence/run-writer';
 import { RunsRepository } from '../persistence/runs.repository';
 
 // Races the soak (apps/server/test/soak) found, replayed deterministically on the real engine and a
@@ -21,6 +22,7 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
   let embedded: EmbeddedApp;
   let executor: RunExecutor;
   let repository: RunsRepository;
+  let writer: RunWriter;
   let registry: TaskRegistry;
   const ownerId = randomUUID();
 
@@ -28,6 +30,7 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
     embedded = await startEmbeddedApp('executor');
     executor = embedded.app.get(RunExecutor);
     repository = embedded.app.get(RunsRepository);
+    writer = embedded.app.get(RunWriter);
     registry = embedded.app.get(TaskRegistry);
   }, 60_000);
 
@@ -90,7 +93,7 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
       RunEntity,
       RunEntity,
     ];
-    await repository.insert([parent, done, interrupted, waiting]);
+    await writer.insert([parent, done, interrupted, waiting]);
     // The dead worker's half-written PDF.
     const partial = join(embedded.dataDir, 'results', interrupted.id);
     mkdirSync(partial, { recursive: true });
@@ -111,7 +114,7 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
 
   it('ends a single run cancelled before its worker died cancelled, without its partial file', async () => {
     const run = row({ status: 'cancelling', startedAt: new Date().toISOString(), attempts: 1 });
-    await repository.insert([run]);
+    await writer.insert([run]);
     const partial = join(embedded.dataDir, 'results', run.id);
     mkdirSync(partial, { recursive: true });
     writeFileSync(join(partial, 'sales-report-Acme-2024.pdf'), '%PDF-1.7 half');
@@ -132,7 +135,7 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
       attempts: 1,
       version: 3,
     });
-    await repository.insert([run]);
+    await writer.insert([run]);
     // BullMQ's stalled-job check hands the finished run's job to a live worker.
     const events = await executeRecordingEvents(run.id);
 
@@ -144,7 +147,7 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
 
   it('hands a finished run back to the queue only once its last update has left the process', async () => {
     const run = row({});
-    await repository.insert([run]);
+    await writer.insert([run]);
     jest.spyOn(salesReport(), 'run').mockResolvedValue(undefined);
     let release = (): void => undefined;
     const published = new Promise<void>((resolve) => (release = resolve));
@@ -173,7 +176,7 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
       RunEntity,
       RunEntity,
     ];
-    await repository.insert([parent, { ...done, version: 3 }, { ...failed, version: 3 }, waiting]);
+    await writer.insert([parent, { ...done, version: 3 }, { ...failed, version: 3 }, waiting]);
     jest.spyOn(salesReport(), 'run').mockResolvedValue(undefined);
     const events = await executeRecordingEvents(parent.id);
 
@@ -190,7 +193,7 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
       RunEntity,
       RunEntity,
     ];
-    await repository.insert([parent, cancelling, waiting]);
+    await writer.insert([parent, cancelling, waiting]);
     jest.spyOn(salesReport(), 'run').mockResolvedValue(undefined);
 
     expect(await executor.execute({ runId: parent.id, ownerId }, new AbortController().signal)).not.toBe('queued');
@@ -201,11 +204,11 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
 
   it('ends a run cancelled while its handler was failing cancelled, as its user asked', async () => {
     const run = row({});
-    await repository.insert([run]);
+    await writer.insert([run]);
     // The cancel lands (another process sets `cancelling`) just before the handler fails, and the
     // abort message has not reached this process yet.
     jest.spyOn(salesReport(), 'run').mockImplementation(async (ctx) => {
-      await repository.update(ctx.runId, {}, 'cancelling');
+      await writer.update(ctx.runId, {}, 'cancelling');
       throw new TaskFailure('Unknown customer "Nobody Ltd"');
     });
 
@@ -219,9 +222,9 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
 
   it('ends a scheduler cancelled while it was finishing cancelled, not failed', async () => {
     const [parent, only] = scheduler('queued', ['queued']) as [RunEntity, RunEntity];
-    await repository.insert([parent, only]);
+    await writer.insert([parent, only]);
     jest.spyOn(salesReport(), 'run').mockImplementation(async () => {
-      await repository.update(parent.id, {}, 'cancelling');
+      await writer.update(parent.id, {}, 'cancelling');
       throw new TaskFailure('Unknown customer "Nobody Ltd"');
     });
 
@@ -235,7 +238,7 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
 
   it('still fails a run whose handler fails when nobody cancelled it', async () => {
     const run = row({});
-    await repository.insert([run]);
+    await writer.insert([run]);
     jest.spyOn(salesReport(), 'run').mockRejectedValue(new TaskFailure('Unknown customer "Nobody Ltd"'));
 
     await executor.execute({ runId: run.id, ownerId }, new AbortController().signal);
@@ -247,7 +250,7 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
 
   it("keeps a TaskFailure's details as the task wrote them", async () => {
     const run = row({});
-    await repository.insert([run]);
+    await writer.insert([run]);
     jest
       .spyOn(salesReport(), 'run')
       .mockRejectedValue(new TaskFailure('No orders in 1999', 'Customer Acme, year 1999'));
@@ -261,7 +264,7 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
 
   it("shows an unexpected error's message and a reference, never its stack", async () => {
     const run = row({});
-    await repository.insert([run]);
+    await writer.insert([run]);
     const unexpected = new TypeError("Cannot read properties of undefined (reading 'total')");
     jest.spyOn(salesReport(), 'run').mockRejectedValue(unexpected);
 
@@ -281,7 +284,7 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
     const stopping = new AbortController();
     jest.spyOn(salesReport(), 'run').mockResolvedValue(undefined);
     const runs = [row({}), row({}), ...scheduler('queued', ['queued', 'queued', 'queued'])];
-    await repository.insert(runs);
+    await writer.insert(runs);
     for (const run of runs.filter((r) => r.parentId === null)) {
       expect(await executor.execute({ runId: run.id, ownerId }, stopping.signal)).not.toBe('queued');
       expect((await statusOf(run.id)).status).toBe('completed');
@@ -301,10 +304,10 @@ describe('RunExecutor: cancels that meet a dead worker or a failing handler', ()
       });
       const runs = kind === 'single' ? [row({})] : scheduler('queued', ['queued', 'queued']);
       const [top] = runs as [RunEntity];
-      await repository.insert(runs);
+      await writer.insert(runs);
       const executing = executor.execute({ runId: top.id, ownerId }, new AbortController().signal);
       while (steps < 10) await new Promise((resolve) => setTimeout(resolve, 10));
-      await repository.update(top.id, {}, 'cancelling');
+      await writer.update(top.id, {}, 'cancelling');
 
       expect(await executing).not.toBe('queued');
       expect(steps).toBeLessThan(200);

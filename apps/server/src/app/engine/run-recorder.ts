@@ -5,14 +5,14 @@ import { Announcer } from './announcer.port';
 import { RunEvents } from './run-events';
 import type { RunEntity } from '../persistence/run.entity';
 import { toRunView } from '../runs/run-view.mapper';
-import { RunChanges, RunsRepository } from '../persistence/runs.repository';
+import { RunChanges, RunWriter } from '../persistence/run-writer';
 import { type LifecycleEvent, transitionsOf } from './lifecycle';
 
 /** Every change of a run goes through here: persisted (version + 1), then announced. */
 @Injectable()
 export class RunRecorder {
   constructor(
-    private readonly repository: RunsRepository,
+    private readonly writer: RunWriter,
     private readonly events: RunEvents,
     private readonly announcer: Announcer,
   ) {}
@@ -43,7 +43,7 @@ export class RunRecorder {
    * run, or null when it no longer exists or the transition was not allowed.
    */
   async change(id: string, changes: RunChanges, to?: RunStatus, from?: RunStatus[]): Promise<RunEntity | null> {
-    const run = await this.repository.update(id, changes, to, from);
+    const run = await this.writer.update(id, changes, to, from);
     if (!run) return null;
     this.announce(run, to);
     return run;
@@ -56,7 +56,7 @@ export class RunRecorder {
    * SQLite), never for a claim that did not last.
    */
   async claim(id: string, startedAt: string): Promise<RunEntity | null> {
-    const { run, committed } = await this.repository.claim(id, startedAt);
+    const { run, committed } = await this.writer.claim(id, startedAt);
     if (run)
       void committed.then(
         () => this.announce(run, 'running'),
@@ -67,7 +67,7 @@ export class RunRecorder {
 
   /** Cancels a scheduler's subtasks still queued and announces each; returns them. */
   async cancelQueuedChildren(parentId: string, finishedAt: string): Promise<RunEntity[]> {
-    const cancelled = await this.repository.cancelQueuedChildren(parentId, finishedAt);
+    const cancelled = await this.writer.cancelQueuedChildren(parentId, finishedAt);
     for (const child of cancelled) this.announce(child, 'cancelled');
     return cancelled;
   }

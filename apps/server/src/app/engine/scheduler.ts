@@ -11,7 +11,7 @@ import {
 import { ResultStorage } from '../results/result-storage.service';
 import { storageFailure } from '../results/storage-failure';
 import type { RunEntity } from '../persistence/run.entity';
-import type { RunChanges } from '../persistence/runs.repository';
+import type { RunChanges } from '../persistence/run-writer';
 import { RunsRepository } from '../persistence/runs.repository';
 import { ActiveRuns, CancelledByUser } from './active-runs';
 import { CombinedResult } from './combined-result';

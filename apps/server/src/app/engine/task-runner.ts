@@ -5,7 +5,7 @@ import { errorReference } from '../common/http-exception.filter';
 import { ResultStorage } from '../results/result-storage.service';
 import { ResultWriteFailure, storageFailure } from '../results/storage-failure';
 import type { RunEntity } from '../persistence/run.entity';
-import type { RunChanges } from '../persistence/runs.repository';
+import type { RunChanges } from '../persistence/run-writer';
 import { TaskFailure } from '../tasks/task-handler';
 import { TaskRegistry } from '../tasks/task-registry.service';
 import { ActiveRuns, CancelledByUser } from './active-runs';

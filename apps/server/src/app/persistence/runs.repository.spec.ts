@@ -3,18 +3,24 @@ import { randomUUID } from 'node:crypto';
 import { type EmbeddedApp, startEmbeddedApp } from '../app.testing';
 import { RunEntity } from './run.entity';
 import { runRow } from './run-row.testing';
-import { CHILDREN_PER_PAGE, DELETION_RETENTION_MS, RunsRepository } from './runs.repository';
+import { DELETION_RETENTION_MS, RunDeletionsRepository } from './run-deletions.repository';
+import { RunWriter } from './run-writer';
+import { CHILDREN_PER_PAGE, RunsRepository } from './runs.repository';
 
 const DAY = 24 * 60 * 60_000;
 
-describe('RunsRepository: deletions are remembered for API processes that lost Redis', () => {
+describe('RunsRepository, RunWriter, RunDeletionsRepository: deletions are remembered for API processes that lost Redis', () => {
   let embedded: EmbeddedApp;
   let repository: RunsRepository;
+  let writer: RunWriter;
+  let deletions: RunDeletionsRepository;
   const ownerId = randomUUID();
 
   beforeAll(async () => {
     embedded = await startEmbeddedApp('repository');
     repository = embedded.app.get(RunsRepository);
+    writer = embedded.app.get(RunWriter);
+    deletions = embedded.app.get(RunDeletionsRepository);
   }, 60_000);
 
   afterAll(async () => {
@@ -33,32 +39,32 @@ describe('RunsRepository: deletions are remembered for API processes that lost R
     const scheduler = row({ scheduler: { total: 2, completed: 2, failed: 0, cancelled: 0, current: null } });
     const children = [0, 1].map((position) => row({ parentId: scheduler.id, position }));
     const later = row();
-    await repository.insert([old, scheduler, ...children, later]);
+    await writer.insert([old, scheduler, ...children, later]);
 
     // Two days ago, then now: the first delete of a process prunes (nothing yet), the next one ten
     // minutes or more after it prunes again and forgets the first deletion.
-    await repository.deleteWithChildren(old, at(-2 * DAY));
-    expect((await repository.findDeletedSince(at(-3 * DAY))).map((d) => d.id)).toEqual([old.id]);
-    await repository.deleteWithChildren(scheduler, at(0));
+    await deletions.deleteWithChildren(old, at(-2 * DAY));
+    expect((await deletions.findDeletedSince(at(-3 * DAY))).map((d) => d.id)).toEqual([old.id]);
+    await deletions.deleteWithChildren(scheduler, at(0));
     for (const run of [scheduler, ...children]) expect(await repository.findById(run.id)).toBeNull();
-    expect(await repository.findDeletedSince(at(-3 * DAY))).toEqual([
+    expect(await deletions.findDeletedSince(at(-3 * DAY))).toEqual([
       expect.objectContaining({ id: scheduler.id, ownerId, deletedAt: at(0) }),
     ]);
 
     // A minute later: no pruning, and only what was deleted since is found.
-    await repository.deleteWithChildren(later, at(60_000));
-    expect((await repository.findDeletedSince(at(1))).map((d) => d.id)).toEqual([later.id]);
-    expect((await repository.findDeletedSince(at(-DAY))).map((d) => d.id).sort()).toEqual(
+    await deletions.deleteWithChildren(later, at(60_000));
+    expect((await deletions.findDeletedSince(at(1))).map((d) => d.id)).toEqual([later.id]);
+    expect((await deletions.findDeletedSince(at(-DAY))).map((d) => d.id).sort()).toEqual(
       [scheduler.id, later.id].sort(),
     );
   });
 
   it('a run deleted twice at once is remembered once', async () => {
     const run = row();
-    await repository.insert([run]);
+    await writer.insert([run]);
     const at = new Date().toISOString();
-    await Promise.all([repository.deleteWithChildren(run, at), repository.deleteWithChildren(run, at)]);
-    expect((await repository.findDeletedSince(at)).filter((d) => d.id === run.id)).toHaveLength(1);
+    await Promise.all([deletions.deleteWithChildren(run, at), deletions.deleteWithChildren(run, at)]);
+    expect((await deletions.findDeletedSince(at)).filter((d) => d.id === run.id)).toHaveLength(1);
   });
 
   describe("a scheduler's subtasks", () => {
@@ -71,7 +77,7 @@ describe('RunsRepository: deletions are remembered for API processes that lost R
     );
 
     beforeAll(async () => {
-      await repository.insert([scheduler, ...children]);
+      await writer.insert([scheduler, ...children]);
     });
 
     it('stores a selection of several INSERTs whole', async () => {

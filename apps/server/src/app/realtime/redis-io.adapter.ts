@@ -5,7 +5,8 @@ import type IORedis from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 
 import { ONWARD_CONFIG } from '../config/config.module';
-import type { OnwardConfig, RedisConfig } from '../config/onward-config';
+import type { OnwardConfig } from '../config/onward-config';
+import type { RedisConfig } from '../config/storage-config';
 import { redisOptions } from '../queue/redis-connection';
 import { IoTransport } from './io-transport';
 import { OnwardIoAdapter } from './onward-io.adapter';

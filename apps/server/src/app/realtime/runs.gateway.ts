@@ -17,6 +17,7 @@ import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
 import type { RunEvent } from '../engine/run-events';
 import { toRunView } from '../runs/run-view.mapper';
+import { RunDeletionsRepository } from '../persistence/run-deletions.repository';
 import { RunsRepository } from '../persistence/runs.repository';
 import { Resync } from './resync.port';
 import { disconnectAtExpiry } from './token-expiry';
@@ -53,6 +54,7 @@ export class RunsGateway implements Resync, OnGatewayInit, OnGatewayConnection, 
   constructor(
     private readonly auth: AuthService,
     private readonly repository: RunsRepository,
+    private readonly deletions: RunDeletionsRepository,
     private readonly accounts: AccountChecks,
     @Inject(ONWARD_CONFIG) private readonly config: OnwardConfig,
   ) {
@@ -165,7 +167,7 @@ export class RunsGateway implements Resync, OnGatewayInit, OnGatewayConnection, 
       const since = new Date(lostAt - RESYNC_MARGIN_MS).toISOString();
       const [runs, deletions] = await Promise.all([
         this.repository.findChangedSince(since),
-        this.repository.findDeletedSince(since),
+        this.deletions.findDeletedSince(since),
       ]);
       for (const run of runs) {
         this.namespace.local.to(userRoom(run.ownerId)).to(ALL_RUNS).emit('run.updated', toRunView(run));

@@ -22,6 +22,8 @@ import { NotFoundError } from '../common/domain-errors';
 import { CreateRunDto } from './dto/create-run.dto';
 import { ListChildrenQuery, ListRunsQuery, WaitQuery } from './dto/list-runs.query';
 import { UpdateRunDto } from './dto/update-run.dto';
+import { RunResults } from './run-results.service';
+import { RunStarter } from './run-starter.service';
 import { RunsService } from './runs.service';
 
 // A malformed id cannot name a run: answer 404 like any unknown id.
@@ -31,7 +33,11 @@ const RunId = new ParseUUIDPipe({ exceptionFactory: () => new NotFoundError('Run
 @ApiBearerAuth()
 @Controller('api/runs')
 export class RunsController {
-  constructor(private readonly runs: RunsService) {}
+  constructor(
+    private readonly runs: RunsService,
+    private readonly starter: RunStarter,
+    private readonly results: RunResults,
+  ) {}
 
   @Post()
   @HttpCode(202)
@@ -41,7 +47,7 @@ export class RunsController {
     @Body() body: CreateRunDto,
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<RunView> {
-    const run = await this.runs.create(user, body);
+    const run = await this.starter.create(user, body);
     response.header('Location', `/api/runs/${run.id}`);
     return run;
   }
@@ -95,7 +101,7 @@ export class RunsController {
     @Param('id', RunId) id: string,
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<StreamableFile | unknown> {
-    const result = await this.runs.result(user, id);
+    const result = await this.results.result(user, id);
     if (result.type === 'value') {
       response.type('application/json; charset=utf-8');
       return JSON.stringify(result.value);
@@ -120,6 +126,6 @@ export class RunsController {
     response.raw.once('close', () => {
       if (!response.raw.writableFinished) gone.abort();
     });
-    return this.runs.wait(user, id, query.timeout, gone.signal);
+    return this.results.wait(user, id, query.timeout, gone.signal);
   }
 }

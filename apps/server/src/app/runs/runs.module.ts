@@ -5,13 +5,15 @@ import { PersistenceModule } from '../persistence/persistence.module';
 import { ResultsModule } from '../results/results.module';
 import { AdminRunsController } from './admin-runs.controller';
 import { RunsController } from './runs.controller';
+import { RunResults } from './run-results.service';
+import { RunStarter } from './run-starter.service';
 import { RunsService } from './runs.service';
 
 /** The runs API over HTTP: what users and admins do with runs. */
 @Module({
   imports: [EngineModule, PersistenceModule, ResultsModule],
   controllers: [RunsController, AdminRunsController],
-  providers: [RunsService],
+  providers: [RunsService, RunStarter, RunResults],
   exports: [EngineModule],
 })
 export class RunsModule {}

@@ -2,6 +2,7 @@ import { type EmbeddedApp, startEmbeddedApp } from '../app.testing';
 import type { AuthUser } from '../auth/auth-user';
 import { RunQueue } from '../queue/run-queue.port';
 import { RunsRepository } from '../persistence/runs.repository';
+import { RunStarter } from './run-starter.service';
 import { RunsService } from './runs.service';
 
 // Found by the soak: while Redis was away, cancelling or deleting a queued run answered 503, because
@@ -9,12 +10,14 @@ import { RunsService } from './runs.service';
 describe('RunsService: cancels and deletes while the queue is unreachable', () => {
   let embedded: EmbeddedApp;
   let service: RunsService;
+  let starter: RunStarter;
   let queue: RunQueue;
   const alice: AuthUser = { id: 'alice-id', username: 'alice', displayName: 'Alice', roles: ['user'] };
 
   beforeAll(async () => {
     embedded = await startEmbeddedApp('service');
     service = embedded.app.get(RunsService);
+    starter = embedded.app.get(RunStarter);
     queue = embedded.app.get(RunQueue);
   }, 60_000);
 
@@ -27,7 +30,7 @@ describe('RunsService: cancels and deletes while the queue is unreachable', () =
   /** A queued run that no worker takes (the queue "is away" and keeps it). */
   async function queuedRun(): Promise<string> {
     jest.spyOn(queue, 'enqueue').mockRejectedValue(new Error('Connection is closed.'));
-    const run = await service.create(alice, { task: 'sales-report', parameters: { customer: 'Acme', year: 2024 } });
+    const run = await starter.create(alice, { task: 'sales-report', parameters: { customer: 'Acme', year: 2024 } });
     jest.spyOn(queue, 'remove').mockRejectedValue(new Error('Connection is closed.'));
     return run.id;
   }

@@ -7,6 +7,8 @@ import PDFDocument from 'pdfkit';
  * Drawing helpers shared by the built-in reports: an A4 business layout with a heading, tables whose
  * header repeats on every page, a totals box and a footer. Only pdfkit's standard fonts are used, so
  * nothing has to be shipped with the server.
+ * Kept in one file past the usual size: the table, totals box, heading and footer all draw with the same
+ * private layout (margin, colours, `drawInBox`), which a split would have to export to the rest of the server.
  */
 export type PdfDocument = PDFKit.PDFDocument;
 

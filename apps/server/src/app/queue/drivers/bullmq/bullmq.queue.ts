@@ -4,7 +4,8 @@ import { DelayedError, Job, Queue, WaitingError, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 
 import { ONWARD_CONFIG } from '../../../config/config.module';
-import type { OnwardConfig, RedisConfig } from '../../../config/onward-config';
+import type { OnwardConfig } from '../../../config/onward-config';
+import type { RedisConfig } from '../../../config/storage-config';
 import { redisOptions } from '../../redis-connection';
 import { AbortListener, delay, HAND_BACK_MS, RunJob, RunProcessor, RunQueue } from '../../run-queue.port';
 

@@ -1,0 +1,171 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  defaultMode,
+  DisplayValues,
+  FieldError,
+  Parameters,
+  RunMode,
+  RunStatus,
+  RunView,
+  validateParameters,
+} from '@onward/task-domain';
+import { randomUUID } from 'node:crypto';
+
+import { type AuthUser } from '../auth/auth-user';
+import { NotFoundError, TooManyRequestsError, ValidationError } from '../common/domain-errors';
+import { ONWARD_CONFIG } from '../config/config.module';
+import type { OnwardConfig } from '../config/onward-config';
+import { RunRecorder } from '../engine/run-recorder';
+import { RunEntity } from '../persistence/run.entity';
+import { RunWriter } from '../persistence/run-writer';
+import { RunQueue } from '../queue/run-queue.port';
+import { type RegisteredTask, TaskRegistry } from '../tasks/task-registry.service';
+import type { CreateRunDto } from './dto/create-run.dto';
+import { toRunView } from './run-view.mapper';
+
+const now = (): string => new Date().toISOString();
+
+/** `Retry-After` of a start refused for too many queued runs: about when a few of them may have started. */
+export const QUEUED_RETRY_AFTER_S = 5;
+
+function pick(values: Parameters, names: string[]): DisplayValues {
+  const display: DisplayValues = {};
+  for (const name of names) if (values[name] !== undefined) display[name] = values[name];
+  return display;
+}
+
+/** The display of a scheduler: the display values shared by every row. */
+function commonDisplay(rows: Parameters[], names: string[]): DisplayValues {
+  const display: DisplayValues = {};
+  for (const name of names) {
+    const first = rows[0][name];
+    if (first !== undefined && rows.every((row) => row[name] === first)) display[name] = first;
+  }
+  return display;
+}
+
+/** Starting runs: the request and its parameters checked, the caller's queue limit, stored, enqueued, announced. */
+@Injectable()
+export class RunStarter {
+  private readonly logger = new Logger(RunStarter.name);
+
+  constructor(
+    private readonly writer: RunWriter,
+    private readonly recorder: RunRecorder,
+    private readonly registry: TaskRegistry,
+    private readonly queue: RunQueue,
+    @Inject(ONWARD_CONFIG) private readonly config: OnwardConfig,
+  ) {}
+
+  async create(user: AuthUser, request: CreateRunDto): Promise<RunView> {
+    const task = this.registry.get(request.task);
+    if (!task) throw new NotFoundError(`Unknown task "${request.task}"`);
+    if (request.parameters !== undefined && request.rows !== undefined) {
+      throw new ValidationError('Give either parameters (one record) or rows (a selection), not both', [
+        { field: 'rows', message: 'must not be given together with parameters' },
+      ]);
+    }
+    const mode = request.mode ?? defaultMode(task.definition.awaitResult);
+    if (mode === 'background' && !task.definition.background) {
+      throw new ValidationError(`The task "${task.definition.id}" cannot run in the background`, [
+        { field: 'mode', message: 'this task runs in the foreground only' },
+      ]);
+    }
+    const runs = request.rows
+      ? this.schedulerRuns(user, task, mode, request.rows)
+      : [this.singleRun(user, task, mode, request.parameters)];
+    await this.assertQueueRoom(user);
+    await this.writer.insert(runs);
+    const top = runs[0];
+    try {
+      await this.queue.enqueue({ runId: top.id, ownerId: user.id });
+    } catch (error) {
+      // The run is stored; the workers' reconciler enqueues it once the queue answers again.
+      this.logger.warn(`Run ${top.id} is stored but not yet enqueued: ${(error as Error).message}`);
+    }
+    this.recorder.announce(top);
+    return toRunView(top);
+  }
+
+  /**
+   * A start queues one more top-level run of the caller (a selection is one scheduler run: its
+   * subtasks are the scheduler's work, not the user's queue). Counted, not locked: starts of one user
+   * racing each other may pass the limit by the few in flight at that moment.
+   */
+  private async assertQueueRoom(user: AuthUser): Promise<void> {
+    const limit = this.config.limits.queuedPerUser;
+    if ((await this.writer.countQueued(user.id, limit)) >= limit) {
+      throw new TooManyRequestsError(
+        `You already have ${limit} queued ${limit === 1 ? 'run' : 'runs'}, the most allowed (ONWARD_MAX_QUEUED_PER_USER); start more once some have started`,
+        QUEUED_RETRY_AFTER_S,
+      );
+    }
+  }
+
+  private newRun(
+    user: AuthUser,
+    task: RegisteredTask,
+    mode: RunMode,
+    parameters: Parameters,
+    createdAt: string,
+  ): RunEntity {
+    return Object.assign(new RunEntity(), {
+      id: randomUUID(),
+      task: task.definition.id,
+      title: task.definition.title,
+      kind: task.definition.kind,
+      ownerId: user.id,
+      ownerUsername: user.username,
+      mode,
+      status: 'queued' as RunStatus,
+      parameters,
+      display: pick(parameters, task.definition.displayParameters),
+      progressPercent: null,
+      progressMessage: null,
+      result: null,
+      errorMessage: null,
+      errorDetails: null,
+      parentId: null,
+      position: null,
+      scheduler: null,
+      createdAt,
+      startedAt: null,
+      finishedAt: null,
+      version: 1,
+      attempts: 0,
+    });
+  }
+
+  private singleRun(user: AuthUser, task: RegisteredTask, mode: RunMode, input: unknown): RunEntity {
+    const checked = validateParameters(task.options.parameters, input, 'parameters');
+    if (!checked.ok) throw this.invalid(checked.errors);
+    return this.newRun(user, task, mode, checked.value, now());
+  }
+
+  private schedulerRuns(user: AuthUser, task: RegisteredTask, mode: RunMode, rows: unknown[]): RunEntity[] {
+    const errors: FieldError[] = [];
+    const values: Parameters[] = [];
+    rows.forEach((row, index) => {
+      const checked = validateParameters(task.options.parameters, row, `rows[${index}]`);
+      if (checked.ok) values.push(checked.value);
+      else errors.push(...checked.errors);
+    });
+    if (errors.length > 0) throw this.invalid(errors.slice(0, 50));
+    const createdAt = now();
+    const parent = this.newRun(user, task, mode, {}, createdAt);
+    parent.display = commonDisplay(values, task.definition.displayParameters);
+    parent.progressPercent = 0;
+    parent.scheduler = { total: values.length, completed: 0, failed: 0, cancelled: 0, current: null };
+    const children = values.map((parameters, position) =>
+      Object.assign(this.newRun(user, task, 'background', parameters, createdAt), { parentId: parent.id, position }),
+    );
+    return [parent, ...children];
+  }
+
+  private invalid(errors: FieldError[]): ValidationError {
+    return new ValidationError(
+      `Invalid parameters: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`,
+      errors,
+    );
+  }
+}
