@@ -103,6 +103,10 @@ describeCluster('cluster: cancel accepted while the worker dies (Redis + Postgre
       await lock.untilWaiters(2, 30_000);
     } finally {
       await lock.release();
+      // The replacement worker starts only now: a process starting while the row is held queues its
+      // start-up statements behind the lock, and the surviving worker's write behind those, where the
+      // lock's waiter count does not see it.
+      refill();
     }
     return cancel;
   }
@@ -156,7 +160,7 @@ describeCluster('cluster: cancel accepted while the worker dies (Redis + Postgre
 
   it('stalled-job path: a cancel landing after the recovering worker read the run running ends cancelled', async () => {
     const { run, executor } = await held();
-    const cancelling = await cancelLandsDuringRecovery(run, () => kill(executor));
+    const cancelling = await cancelLandsDuringRecovery(run, () => executor.kill());
 
     await expectCancelledOnce(await alice.waitFinished(run.id, 60_000), stored());
     expect(restarts(run.id, cancelling.version)).toEqual([]);
@@ -165,7 +169,7 @@ describeCluster('cluster: cancel accepted while the worker dies (Redis + Postgre
   it('reconciler: a cancel landing after the adopting worker read the run running ends cancelled', async () => {
     const { run, executor } = await held();
     const cancelling = await cancelLandsDuringRecovery(run, async () => {
-      await kill(executor);
+      await executor.kill();
       await deleteRedisKeys(cluster.redisUrl, cluster.name);
     });
 
@@ -184,7 +188,7 @@ describeCluster('cluster: cancel accepted while the worker dies (Redis + Postgre
 
   it('a retryOnCrash run: a cancel landing after the recovering worker read it running ends cancelled, never retried', async () => {
     const { run, executor } = await held(60_000, true);
-    const cancelling = await cancelLandsDuringRecovery(run, () => kill(executor));
+    const cancelling = await cancelLandsDuringRecovery(run, () => executor.kill());
 
     await expectCancelledOnce(await alice.waitFinished(run.id, 60_000), stored());
     expect(restarts(run.id, cancelling.version)).toEqual([]);
