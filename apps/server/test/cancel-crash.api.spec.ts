@@ -9,6 +9,7 @@ import { storedRun } from './support/stored-rows';
 import {
   cancelAccepted,
   expectCancelledOnce,
+  expectSchedulerCancelled,
   stubborn,
   stubbornRows,
   untilHolding,
@@ -127,21 +128,6 @@ describe('cancel accepted while the process dies (embedded, SQLite)', () => {
     await server.kill();
     await start();
 
-    await alice.waitFinished(scheduler.id, 30_000);
-    const final = await alice.getRun(scheduler.id);
-    const subtasks = final.children ?? [];
-    // One comparison, so that a failure shows every difference at once.
-    expect({
-      status: final.status,
-      scheduler: final.scheduler,
-      subtasks: subtasks.map((c) => ({ id: c.id, status: c.status, error: c.error?.message ?? null })),
-      // The current subtask never started again; the ones after it never ran.
-      startedAt: subtasks.map((c) => c.startedAt),
-    }).toEqual({
-      status: 'cancelled',
-      scheduler: { total: 3, completed: 0, failed: 0, cancelled: 3, current: null },
-      subtasks: [current, ...rest].map((id) => ({ id, status: 'cancelled', error: null })),
-      startedAt: [held.startedAt, null, null],
-    });
+    await expectSchedulerCancelled(alice, scheduler.id, [current, ...rest], held, 30_000);
   }, 90_000);
 });

@@ -4,6 +4,7 @@ import { type RunsSocket, connectRuns } from '../support/sockets';
 import {
   cancelAccepted,
   expectCancelledOnce,
+  expectSchedulerCancelled,
   stubborn,
   stubbornRows,
   untilHolding,
@@ -239,26 +240,9 @@ describeCluster('cluster: cancel accepted while the worker dies (Redis + Postgre
     const stopping = await untilStoppingLate(alice, current, 'running');
     await kill(executor);
 
-    await alice.waitFinished(scheduler.id, 60_000);
-    const final = await alice.getRun(scheduler.id);
-    const subtasks = final.children ?? [];
-    // One comparison, so that a failure shows every difference at once.
-    expect({
-      status: final.status,
-      scheduler: final.scheduler,
-      subtasks: subtasks.map((c) => ({ id: c.id, status: c.status, error: c.error?.message ?? null })),
-      // The current subtask never started again; the ones after it never ran.
-      startedAt: subtasks.map((c) => c.startedAt),
-      restarts: [
-        ...restarts(current, stopping.version),
-        ...socket.updates((r) => rest.includes(r.id) && r.status === 'running'),
-      ],
-    }).toEqual({
-      status: 'cancelled',
-      scheduler: { total: 3, completed: 0, failed: 0, cancelled: 3, current: null },
-      subtasks: [current, ...rest].map((id) => ({ id, status: 'cancelled', error: null })),
-      startedAt: [first.startedAt, null, null],
-      restarts: [],
-    });
+    await expectSchedulerCancelled(alice, scheduler.id, [current, ...rest], first, 60_000, () => [
+      ...restarts(current, stopping.version),
+      ...socket.updates((r) => rest.includes(r.id) && r.status === 'running'),
+    ]);
   }, 90_000);
 });

@@ -62,3 +62,36 @@ export async function expectCancelledOnce(
     attempts: stored['attempts'],
   }).toEqual({ status: 'cancelled', error: null, finished: true, attempts: 1 });
 }
+
+/**
+ * What a user who cancelled a scheduler (its subtasks `ids`, in row order) while its first subtask
+ * (`first`, as it was when it held) ran must see once its process died: the scheduler and every subtask `cancelled`, counted so; the
+ * current subtask never started again and the others never ran. `restarts` are updates a socket saw
+ * that started or queued a subtask again (none expected), where the test watches a socket.
+ */
+export async function expectSchedulerCancelled(
+  api: Api,
+  schedulerId: string,
+  ids: string[],
+  first: RunView,
+  withinMs: number,
+  restarts?: () => RunView[],
+): Promise<void> {
+  await api.waitFinished(schedulerId, withinMs);
+  const final = await api.getRun(schedulerId);
+  const subtasks = final.children ?? [];
+  // One comparison, so that a failure shows every difference at once.
+  expect({
+    status: final.status,
+    scheduler: final.scheduler,
+    subtasks: subtasks.map((c) => ({ id: c.id, status: c.status, error: c.error?.message ?? null })),
+    startedAt: subtasks.map((c) => c.startedAt),
+    ...(restarts ? { restarts: restarts() } : {}),
+  }).toEqual({
+    status: 'cancelled',
+    scheduler: { total: ids.length, completed: 0, failed: 0, cancelled: ids.length, current: null },
+    subtasks: ids.map((id) => ({ id, status: 'cancelled', error: null })),
+    startedAt: ids.map((id) => (id === first.id ? first.startedAt : null)),
+    ...(restarts ? { restarts: [] } : {}),
+  });
+}

@@ -4,7 +4,7 @@ import type { RunResult } from '@onward/task-domain';
 import type { RunEntity } from '../persistence/run.entity';
 import { RunsRepository } from '../persistence/runs.repository';
 import { ResultStorage } from '../results/result-storage.service';
-import { failedRowLine, writeSubtasksZip } from '../results/subtasks-zip';
+import { writeSubtasksZip } from '../results/subtasks-zip';
 
 /** Failed rows named in a scheduler's error details; errors.txt in its zip lists them all. */
 export const FAILED_ROWS_SHOWN = 100;
@@ -16,10 +16,21 @@ export interface Combined {
   failedRows: string | null;
 }
 
+/** One subtask in a value result: what it was run for and how it ended. */
+function valueRow(child: RunEntity): unknown {
+  return {
+    row: (child.position ?? 0) + 1,
+    display: child.display,
+    status: child.status,
+    value: child.result?.type === 'value' ? child.result.value : null,
+    error: child.errorMessage,
+  };
+}
+
 /**
  * A scheduler's combined result: a zip of its subtasks' files (with errors.txt), or, when none wrote
- * a file, a list of their values. The subtasks are read a page at a time and the zip streams, so
- * memory does not grow with the number of rows.
+ * a file, a list of their values. The subtasks are read once, a page at a time, and the zip streams,
+ * so memory does not grow with the number of rows (a value result holds a line per row either way).
  */
 @Injectable()
 export class CombinedResult {
@@ -29,44 +40,33 @@ export class CombinedResult {
   ) {}
 
   async build(parent: RunEntity): Promise<Combined> {
-    const failed: string[] = [];
-    let failedCount = 0;
-    // Each page passes once through here on its way into the zip: the failed rows are noted as it does.
-    const noteFailures = async function* (pages: AsyncIterable<RunEntity[]>): AsyncGenerator<RunEntity[]> {
+    // The value rows are kept as the pages pass, until a subtask's file makes the result a zip.
+    let values: unknown[] | null = [];
+    const noteValues = async function* (pages: AsyncIterable<RunEntity[]>): AsyncGenerator<RunEntity[]> {
       for await (const page of pages) {
-        for (const child of page) {
-          if (child.status !== 'failed') continue;
-          failedCount++;
-          if (failed.length < FAILED_ROWS_SHOWN) failed.push(failedRowLine(child));
-        }
+        if (values && page.some((c) => c.status === 'completed' && c.result?.type === 'file')) values = null;
+        values?.push(...page.map(valueRow));
         yield page;
       }
     };
+    const failed: string[] = [];
     const fileName = `${parent.task}-${parent.id.slice(0, 8)}.zip`;
     const path = await this.storage.prepare(parent.id, fileName);
-    const zip = await writeSubtasksZip(path, noteFailures(this.repository.childrenPages(parent.id)), (child, name) =>
-      this.storage.path(child.id, name),
+    const zip = await writeSubtasksZip(
+      path,
+      noteValues(this.repository.childrenPages(parent.id)),
+      (child, name) => this.storage.path(child.id, name),
+      (line) => {
+        if (failed.length < FAILED_ROWS_SHOWN) failed.push(line);
+      },
     );
-    const more = failedCount - failed.length;
-    const failedRows =
-      failed.length === 0 ? null : more > 0 ? `${failed.join('\n')}\n… and ${more} more` : failed.join('\n');
+    const more = zip.failed - failed.length;
+    const failedRows = zip.failed === 0 ? null : failed.join('\n') + (more > 0 ? `\n… and ${more} more` : '');
     if (zip.files > 0) {
       return { result: { type: 'file', fileName, contentType: 'application/zip', size: zip.size }, failedRows };
     }
     // No subtask wrote a file: the result lists their values, and the empty zip goes.
     await this.storage.remove(parent.id);
-    const value: unknown[] = [];
-    for await (const page of this.repository.childrenPages(parent.id)) {
-      for (const c of page) {
-        value.push({
-          row: (c.position ?? 0) + 1,
-          display: c.display,
-          status: c.status,
-          value: c.result?.type === 'value' ? c.result.value : null,
-          error: c.errorMessage,
-        });
-      }
-    }
-    return { result: { type: 'value', value }, failedRows };
+    return { result: { type: 'value', value: values ?? [] }, failedRows };
   }
 }

@@ -1,13 +1,6 @@
-import type { RunStatus } from '@onward/task-domain';
+import { canTransition, type RunStatus } from '@onward/task-domain';
 
-import {
-  LIFECYCLE,
-  type LifecycleEvent,
-  nextStatus,
-  tableFitsStateMachine,
-  transitionsOf,
-  workerDied,
-} from './lifecycle';
+import { LIFECYCLE, type LifecycleEvent, nextStatus, transitionsOf, workerDied } from './lifecycle';
 
 const STATUSES: RunStatus[] = ['queued', 'running', 'cancelling', 'completed', 'failed', 'cancelled'];
 const EVENTS = Object.keys(LIFECYCLE) as LifecycleEvent[];
@@ -74,7 +67,8 @@ describe('the run lifecycle', () => {
   });
 
   it('moves only along the shared state machine', () => {
-    expect(tableFitsStateMachine()).toBe(true);
+    const moves = EVENTS.flatMap((event) => transitionsOf(event));
+    expect(moves.filter(({ from, to }) => !canTransition(from, to))).toEqual([]);
   });
 
   it('never moves a finished run', () => {

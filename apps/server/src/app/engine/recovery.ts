@@ -42,18 +42,21 @@ export class Recovery {
       const stored = await this.end(run, this.deathOf(run, cause), cause);
       return stored?.status === 'queued' ? stored : null;
     }
-    const children = await this.repository.findChildren(run.id);
     const cancelled = run.status === 'cancelling';
-    for (const child of children) {
-      if (child.status === 'running' && cancelled) {
-        // Its scheduler was cancelled: the subtask goes with it, through cancelling, never run again.
-        await this.recorder.change(child.id, {}, 'cancelling', ['running']);
-        await this.end(child, 'worker-died', cause, 'cancelling');
-      } else if (child.status === 'running' || child.status === 'cancelling') {
-        await this.end(child, this.deathOf(child, cause), cause, child.status);
-        // The dead worker may have stored a subtask's end without announcing it: announced again
-        // (a socket ignores a version it holds).
-      } else if (isFinalStatus(child.status)) this.recorder.announce(child);
+    for await (const page of this.repository.childrenPages(run.id)) {
+      for (const child of page) {
+        if (child.status === 'running' && cancelled) {
+          // Its scheduler was cancelled: the subtask goes with it, through cancelling, never run again.
+          await this.recorder.change(child.id, {}, 'cancelling', ['running']);
+          await this.end(child, 'worker-died', cause, 'cancelling');
+        } else if (child.status === 'running' || child.status === 'cancelling') {
+          await this.end(child, this.deathOf(child, cause), cause, child.status);
+        } else if (isFinalStatus(child.status)) {
+          // The dead worker may have stored a subtask's end without announcing it: announced again
+          // (a socket ignores a version it holds).
+          this.recorder.announce(child);
+        }
+      }
     }
     // A scheduler resumes after a dead worker (what ran stays done); a restart ends it.
     const event: LifecycleEvent = cause === 'worker' ? 'worker-died-retry' : 'worker-died';

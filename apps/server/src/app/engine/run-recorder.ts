@@ -4,7 +4,7 @@ import { isFinalStatus, RunStatus } from '@onward/task-domain';
 import { Announcer } from './announcer.port';
 import { RunEvents } from './run-events';
 import type { RunEntity } from '../persistence/run.entity';
-import { toRunView } from '../runs/run-view.mapper';
+import { toRunView } from '../persistence/run-view.mapper';
 import { RunChanges, RunWriter } from '../persistence/run-writer';
 import { type LifecycleEvent, transitionsOf } from './lifecycle';
 

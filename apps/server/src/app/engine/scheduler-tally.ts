@@ -1,7 +1,5 @@
 import type { RunStatus, SchedulerState } from '@onward/task-domain';
 
-import type { RunEntity } from '../persistence/run.entity';
-
 /** A scheduler's subtask counts, kept as the chain goes: never re-read from the database per subtask. */
 export class SchedulerTally {
   completed = 0;
@@ -9,12 +7,6 @@ export class SchedulerTally {
   cancelled = 0;
 
   constructor(readonly total: number) {}
-
-  static of(children: Pick<RunEntity, 'status'>[]): SchedulerTally {
-    const tally = new SchedulerTally(children.length);
-    for (const child of children) tally.add(child.status);
-    return tally;
-  }
 
   /** From the database's count of subtasks per status. */
   static fromCounts(counts: Partial<Record<RunStatus, number>>): SchedulerTally {

@@ -26,7 +26,7 @@ export type HandlerEnd =
 const now = (): string => new Date().toISOString();
 
 /** The columns that go with the status a handler's end leads to. */
-export function endChanges(to: RunStatus, end: HandlerEnd, finishedAt: string): RunChanges {
+function endChanges(to: RunStatus, end: HandlerEnd, finishedAt: string): RunChanges {
   switch (to) {
     case 'completed':
       return { result: end.event === 'succeeded' ? end.result : null, progressPercent: 100, finishedAt };

@@ -16,7 +16,7 @@ import { UnauthorizedError } from '../common/domain-errors';
 import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
 import type { RunEvent } from '../engine/run-events';
-import { toRunView } from '../runs/run-view.mapper';
+import { toRunView } from '../persistence/run-view.mapper';
 import { RunDeletionsRepository } from '../persistence/run-deletions.repository';
 import { RunsRepository } from '../persistence/runs.repository';
 import { Resync } from './resync.port';

@@ -97,7 +97,7 @@ describe('writeSubtasksZip', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.errors.txt'))).toEqual([]);
   });
 
-  it('writeZip still takes an array and an errors text (the engine of today calls it so)', async () => {
+  it('writeZip still takes an array and an errors text', async () => {
     const target = join(dir, 'plain.zip');
     const child = subtask(0, 'completed', 'a.txt');
     await writeZip(target, [{ path: fileOf(child), name: 'a.txt' }], 'Row 2: failed');

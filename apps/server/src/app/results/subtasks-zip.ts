@@ -40,12 +40,14 @@ export function failedRowLine(child: SubtaskOutcome): string {
  * row order, and `errors.txt` listing the failed rows. `pages` is read once, a page at a time (e.g.
  * `RunsRepository.childrenPages(parentId)`), and neither the files nor the listing are held in
  * memory: the listing goes to a file beside `target` as the rows pass, and into the zip at the end.
- * The caller decides what a result with `files` = 0 is (API.md: then a value, not a zip).
+ * The caller decides what a result with `files` = 0 is (API.md: then a value, not a zip), and hears
+ * each failed row's line (`onFailedRow`), e.g. for the scheduler's error details.
  */
 export async function writeSubtasksZip(
   target: string,
   pages: AsyncIterable<readonly SubtaskOutcome[]>,
   filePath: (child: SubtaskOutcome, fileName: string) => string,
+  onFailedRow: (line: string) => void = () => undefined,
 ): Promise<SubtasksZip> {
   const listingPath = `${target}.errors.txt`;
   const listing = createWriteStream(listingPath);
@@ -63,7 +65,9 @@ export async function writeSubtasksZip(
           yield { path: filePath(child, child.result.fileName), name: child.result.fileName };
         } else if (child.status === 'failed') {
           failed++;
-          if (!listing.write(`${failed > 1 ? '\n' : ''}${failedRowLine(child)}`)) {
+          const line = failedRowLine(child);
+          onFailedRow(line);
+          if (!listing.write(`${failed > 1 ? '\n' : ''}${line}`)) {
             await Promise.race([once(listing, 'drain'), listingFailed]);
           }
         }

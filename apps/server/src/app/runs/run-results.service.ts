@@ -12,7 +12,7 @@ import { RunEvents } from '../engine/run-events';
 import type { RunEntity } from '../persistence/run.entity';
 import { RunsRepository } from '../persistence/runs.repository';
 import { ResultStorage } from '../results/result-storage.service';
-import { toRunView } from './run-view.mapper';
+import { toRunView } from '../persistence/run-view.mapper';
 import { visibleRun } from './visible-run';
 
 export type RunResultPayload =

@@ -21,7 +21,7 @@ import { RunWriter } from '../persistence/run-writer';
 import { RunQueue } from '../queue/run-queue.port';
 import { type RegisteredTask, TaskRegistry } from '../tasks/task-registry.service';
 import type { CreateRunDto } from './dto/create-run.dto';
-import { toRunView } from './run-view.mapper';
+import { toRunView } from '../persistence/run-view.mapper';
 
 const now = (): string => new Date().toISOString();
 

@@ -15,7 +15,7 @@ import { ResultStorage } from '../results/result-storage.service';
 import { TaskRegistry } from '../tasks/task-registry.service';
 import { CursorCodec } from './cursor';
 import { type AdminListRunsQuery, CHILDREN_PAGE, type ListChildrenQuery, RUNS_PAGE } from './dto/list-runs.query';
-import { toRunView } from './run-view.mapper';
+import { toRunView } from '../persistence/run-view.mapper';
 import { visibleRun } from './visible-run';
 
 const now = (): string => new Date().toISOString();

@@ -1,6 +1,6 @@
 import type { RunView } from '@onward/task-domain';
 
-import type { RunEntity } from '../persistence/run.entity';
+import type { RunEntity } from './run.entity';
 
 /** The contract's RunView of a stored run. */
 export function toRunView(run: RunEntity): RunView {
