@@ -29,6 +29,12 @@ export class RunStatements {
    */
   readonly countQueued: string;
   /**
+   * On PostgreSQL, one run's INSERT made only while its owner has fewer than a cap of queued
+   * top-level runs (the count of `countQueued`): a start in one statement. Parameters: the run's
+   * `rowValues`, then ownerId and the cap; returns the id of the run stored, or no row.
+   */
+  readonly insertWithinCap: string | null;
+  /**
    * Finished top-level runs before a time, oldest first, on the partial index `idx_runs_top_finished`
    * (SQLite would otherwise read every top-level run and sort). Parameters: before, limit.
    */
@@ -67,6 +73,13 @@ export class RunStatements {
       `SELECT COUNT(*) AS queued FROM (SELECT 1 FROM ${this.table}${this.indexedBy('idx_runs_owner_queued')} ` +
       `WHERE ${ownerId} = ${this.placeholder(1)} AND status = 'queued' AND parent_id IS NULL ` +
       `LIMIT ${this.placeholder(2)}) AS q`;
+    const width = this.columns.length;
+    this.insertWithinCap = this.postgres
+      ? `INSERT INTO ${this.table} (${this.columnList()}) ` +
+        `SELECT ${this.columns.map((_, i) => this.placeholder(i + 1)).join(', ')} ` +
+        `WHERE (SELECT COUNT(*) FROM (SELECT 1 FROM ${this.table} WHERE ${ownerId} = $${width + 1} ` +
+        `AND status = 'queued' AND parent_id IS NULL LIMIT $${width + 2}) AS q) < $${width + 2} RETURNING ${id}`
+      : null;
     this.findExpired =
       `SELECT ${id} AS id, ${ownerId} AS owner_id FROM ${this.table}${this.indexedBy('idx_runs_top_finished')} ` +
       `WHERE parent_id IS NULL AND finished_at IS NOT NULL AND ${finishedAt} < ${this.placeholder(1)} ` +
@@ -87,7 +100,7 @@ export class RunStatements {
         { length: rows },
         (_, row) => `(${this.columns.map((_, i) => this.placeholder(row * width + i + 1)).join(', ')})`,
       );
-      sql = `INSERT INTO ${this.table} (${this.columns.map((c) => this.escape(c.databaseName)).join(', ')}) VALUES ${values.join(', ')}`;
+      sql = `INSERT INTO ${this.table} (${this.columnList()}) VALUES ${values.join(', ')}`;
       // Single runs are the hot path; a scheduler's long statement is built when needed.
       if (rows === 1) this.inserts.set(rows, sql);
     }
@@ -149,6 +162,10 @@ export class RunStatements {
 
   private name(property: string): string {
     return this.escape(this.column(property).databaseName);
+  }
+
+  private columnList(): string {
+    return this.columns.map((c) => this.escape(c.databaseName)).join(', ');
   }
 
   private escape(name: string): string {

@@ -13,7 +13,7 @@ import { SqliteGroupCommit } from './sqlite-group-commit';
 export type RunChanges = Partial<Omit<RunEntity, 'id' | 'version'>>;
 
 /**
- * The per-run hot path (insert, claim, update, a scheduler's cancel, the queued count of a start) and
+ * The per-run hot path (insert, claim, update, a scheduler's cancel, a start within its owner's cap) and
  * how its statements reach the database: through the group commit on SQLite, a TypeORM query runner
  * on PostgreSQL. No logic beyond the statements.
  */
@@ -68,10 +68,26 @@ export class RunWriter implements OnApplicationShutdown {
   }
 
   /**
+   * Stores new runs of `ownerId` (as `insert`) unless the owner already has `cap` queued top-level
+   * runs; then stores nothing and answers false. Counted, not locked: starts of one owner racing each
+   * other may pass the cap by the few in flight. On PostgreSQL a single run's start is one statement.
+   */
+  async insertWithinCap(runs: RunEntity[], ownerId: string, cap: number): Promise<boolean> {
+    const oneStatement = this.statements.insertWithinCap;
+    if (runs.length === 1 && oneStatement) {
+      const stored = await this.write(oneStatement, [...this.statements.rowValues(runs[0]), ownerId, cap]);
+      return stored.length > 0;
+    }
+    if ((await this.countQueued(ownerId, cap)) >= cap) return false;
+    await this.insert(runs);
+    return true;
+  }
+
+  /**
    * The owner's queued top-level runs, counted up to `cap`. On SQLite inside the turn's open write
    * batch (a TypeORM read would commit it early), so it also sees starts not yet committed.
    */
-  async countQueued(ownerId: string, cap: number): Promise<number> {
+  private async countQueued(ownerId: string, cap: number): Promise<number> {
     const parameters = [ownerId, cap];
     const rows = this.groupCommit
       ? (await this.groupCommit.executeEarly(this.statements.countQueued, parameters)).rows

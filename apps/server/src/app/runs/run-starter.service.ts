@@ -74,8 +74,7 @@ export class RunStarter {
     const runs = request.rows
       ? this.schedulerRuns(user, task, mode, request.rows)
       : [this.singleRun(user, task, mode, request.parameters)];
-    await this.assertQueueRoom(user);
-    await this.writer.insert(runs);
+    await this.insertWithinQueueLimit(user, runs);
     const top = runs[0];
     try {
       await this.queue.enqueue({ runId: top.id, ownerId: user.id });
@@ -89,12 +88,11 @@ export class RunStarter {
 
   /**
    * A start queues one more top-level run of the caller (a selection is one scheduler run: its
-   * subtasks are the scheduler's work, not the user's queue). Counted, not locked: starts of one user
-   * racing each other may pass the limit by the few in flight at that moment.
+   * subtasks are the scheduler's work, not the user's queue), unless they have as many as allowed.
    */
-  private async assertQueueRoom(user: AuthUser): Promise<void> {
+  private async insertWithinQueueLimit(user: AuthUser, runs: RunEntity[]): Promise<void> {
     const limit = this.config.limits.queuedPerUser;
-    if ((await this.writer.countQueued(user.id, limit)) >= limit) {
+    if (!(await this.writer.insertWithinCap(runs, user.id, limit))) {
       throw new TooManyRequestsError(
         `You already have ${limit} queued ${limit === 1 ? 'run' : 'runs'}, the most allowed (ONWARD_MAX_QUEUED_PER_USER); start more once some have started`,
         QUEUED_RETRY_AFTER_S,
