@@ -1,16 +1,31 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { getRepositoryToken, TypeOrmModule } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+
+import { Internals } from '../internals/internals.service';
+import { PostgresRunWriter } from './postgres-run-writer';
 
 import { RunDeletionEntity } from './run-deletion.entity';
 import { RunDeletionsRepository } from './run-deletions.repository';
 import { RunEntity } from './run.entity';
 import { RunWriter } from './run-writer';
 import { RunsRepository } from './runs.repository';
+import { SqliteRunWriter } from './sqlite-run-writer';
+
+/** The hot-path writer of the configured database. */
+const runWriter = {
+  provide: RunWriter,
+  inject: [getRepositoryToken(RunEntity), Internals],
+  useFactory: (runs: Repository<RunEntity>, internals: Internals): RunWriter =>
+    runs.manager.connection.options.type === 'postgres'
+      ? new PostgresRunWriter(runs)
+      : new SqliteRunWriter(runs, internals),
+};
 
 /** The runs table: its reads, its hot-path writer and its deletions; the only place that knows SQL for runs. */
 @Module({
   imports: [TypeOrmModule.forFeature([RunEntity, RunDeletionEntity])],
-  providers: [RunsRepository, RunWriter, RunDeletionsRepository],
+  providers: [RunsRepository, runWriter, RunDeletionsRepository],
   exports: [RunsRepository, RunWriter, RunDeletionsRepository],
 })
 export class PersistenceModule {}

@@ -29,11 +29,11 @@ export class RunStatements {
    */
   readonly countQueued: string;
   /**
-   * On PostgreSQL, one run's INSERT made only while its owner has fewer than a cap of queued
-   * top-level runs (the count of `countQueued`): a start in one statement. Parameters: the run's
-   * `rowValues`, then ownerId and the cap; returns the id of the run stored, or no row.
+   * PostgreSQL: one run's INSERT made only while its owner has fewer than a cap of queued top-level
+   * runs (the count of `countQueued`), a start in one statement. Parameters: the run's `rowValues`,
+   * then ownerId and the cap; returns the id of the run stored, or no row.
    */
-  readonly insertWithinCap: string | null;
+  readonly insertWithinCap: string;
   /**
    * Finished top-level runs before a time, oldest first, on the partial index `idx_runs_top_finished`
    * (SQLite would otherwise read every top-level run and sort). Parameters: before, limit.
@@ -74,12 +74,12 @@ export class RunStatements {
       `WHERE ${ownerId} = ${this.placeholder(1)} AND status = 'queued' AND parent_id IS NULL ` +
       `LIMIT ${this.placeholder(2)}) AS q`;
     const width = this.columns.length;
-    this.insertWithinCap = this.postgres
-      ? `INSERT INTO ${this.table} (${this.columnList()}) ` +
-        `SELECT ${this.columns.map((_, i) => this.placeholder(i + 1)).join(', ')} ` +
-        `WHERE (SELECT COUNT(*) FROM (SELECT 1 FROM ${this.table} WHERE ${ownerId} = $${width + 1} ` +
-        `AND status = 'queued' AND parent_id IS NULL LIMIT $${width + 2}) AS q) < $${width + 2} RETURNING ${id}`
-      : null;
+    // PostgreSQL's numbered parameters let the cap appear twice (SQLite counts in its write batch instead).
+    this.insertWithinCap =
+      `INSERT INTO ${this.table} (${this.columnList()}) ` +
+      `SELECT ${this.columns.map((_, i) => `$${i + 1}`).join(', ')} ` +
+      `WHERE (SELECT COUNT(*) FROM (SELECT 1 FROM ${this.table} WHERE ${ownerId} = $${width + 1} ` +
+      `AND status = 'queued' AND parent_id IS NULL LIMIT $${width + 2}) AS q) < $${width + 2} RETURNING ${id}`;
     this.findExpired =
       `SELECT ${id} AS id, ${ownerId} AS owner_id FROM ${this.table}${this.indexedBy('idx_runs_top_finished')} ` +
       `WHERE parent_id IS NULL AND finished_at IS NOT NULL AND ${finishedAt} < ${this.placeholder(1)} ` +
