@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 
 import { BuiltinTasksModule } from './builtin/builtin-tasks.module';
+import { ProcedureRunner } from './procedures/procedure-runner';
 import { TaskRegistry } from './task-registry.service';
 import { TasksController } from './tasks.controller';
 
@@ -10,7 +11,7 @@ import { TasksController } from './tasks.controller';
 @Module({
   imports: [DiscoveryModule, BuiltinTasksModule],
   controllers: [TasksController],
-  providers: [TaskRegistry],
-  exports: [TaskRegistry],
+  providers: [TaskRegistry, ProcedureRunner],
+  exports: [TaskRegistry, ProcedureRunner],
 })
 export class TasksModule {}

@@ -2,11 +2,28 @@ import { Module } from '@nestjs/common';
 
 import { BenchFileTask } from './bench-file.task';
 import { BenchNoopTask } from './bench-noop.task';
+import {
+  benchProcedureNoopTask,
+  BenchProcedures,
+  benchProcedureStepsTask,
+  benchProcedureTimeoutTask,
+} from './bench-procedures';
 import { BenchStubbornRetryTask, BenchStubbornTask } from './bench-stubborn.task';
 
 /**
  * Tasks for `bench/` and the crash tests only; AppModule imports this module when
  * `ONWARD_BENCH_TASKS=true`, so users' catalogues never list them by default.
  */
-@Module({ providers: [BenchNoopTask, BenchFileTask, BenchStubbornTask, BenchStubbornRetryTask] })
+@Module({
+  providers: [
+    BenchNoopTask,
+    BenchFileTask,
+    BenchStubbornTask,
+    BenchStubbornRetryTask,
+    BenchProcedures,
+    benchProcedureNoopTask,
+    benchProcedureStepsTask,
+    benchProcedureTimeoutTask,
+  ],
+})
 export class BenchTasksModule {}
