@@ -2,7 +2,6 @@ import { Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 
 import { BuiltinTasksModule } from './builtin/builtin-tasks.module';
-import { ProcedureRunner } from './procedures/procedure-runner';
 import { TaskRegistry } from './task-registry.service';
 import { TasksController } from './tasks.controller';
 
@@ -11,7 +10,7 @@ import { TasksController } from './tasks.controller';
 @Module({
   imports: [DiscoveryModule, BuiltinTasksModule],
   controllers: [TasksController],
-  providers: [TaskRegistry, ProcedureRunner],
-  exports: [TaskRegistry, ProcedureRunner],
+  providers: [TaskRegistry],
+  exports: [TaskRegistry],
 })
 export class TasksModule {}

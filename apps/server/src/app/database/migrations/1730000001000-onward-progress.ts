@@ -13,6 +13,8 @@ export class OnwardProgress1730000001000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     if (queryRunner.connection.options.type !== 'postgres') return;
+    // Installations (and test schemas) of one database may migrate at once; this is their one shared object.
+    await queryRunner.query('SELECT pg_advisory_xact_lock(7260715)');
     await queryRunner.query('CREATE SCHEMA IF NOT EXISTS onward');
     await queryRunner.query('GRANT USAGE ON SCHEMA onward TO PUBLIC');
     await queryRunner.query(`

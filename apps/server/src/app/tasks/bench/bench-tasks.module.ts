@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 
+import { ProceduresModule } from '../procedures/procedures.module';
+
 import { BenchFileTask } from './bench-file.task';
 import { BenchNoopTask } from './bench-noop.task';
 import {
@@ -15,6 +17,7 @@ import { BenchStubbornRetryTask, BenchStubbornTask } from './bench-stubborn.task
  * `ONWARD_BENCH_TASKS=true`, so users' catalogues never list them by default.
  */
 @Module({
+  imports: [ProceduresModule],
   providers: [
     BenchNoopTask,
     BenchFileTask,

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+
+import { ProceduresModule } from '../procedures/procedures.module';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
 import { DEMO_ENTITIES } from '../../demo/demo.entities';
@@ -10,7 +12,7 @@ import { SalesReportTask } from './sales-report.task';
 
 /** The built-in catalogue tasks, working on the demo data; the TaskRegistry discovers them. */
 @Module({
-  imports: [TypeOrmModule.forFeature(DEMO_ENTITIES)],
+  imports: [TypeOrmModule.forFeature(DEMO_ENTITIES), ProceduresModule],
   providers: [DemoSalesRepository, SalesReportTask, RecalculatePricesTask, PrintPreviewTask, rebuildSalesSummaryTask],
 })
 export class BuiltinTasksModule {}

@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DatabaseError, Pool, type PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
+import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
 
 import { ONWARD_CONFIG } from '../../config/config.module';
 import type { OnwardConfig } from '../../config/onward-config';
@@ -63,10 +64,10 @@ export class ProcedureRunner implements OnApplicationBootstrap, OnApplicationShu
   readonly available: boolean;
 
   constructor(
-    @Inject(ONWARD_CONFIG) private readonly config: OnwardConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
+    @Optional() @Inject(ONWARD_CONFIG) private readonly config: OnwardConfig | null = null,
   ) {
-    this.available = config.database.type === 'postgres';
+    this.available = dataSource.options.type === 'postgres';
   }
 
   /** Called by each procedure task as it is created. */
@@ -166,11 +167,18 @@ export class ProcedureRunner implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private connections(): Pool {
-    if (this.config.database.type !== 'postgres') throw new Error('Stored-procedure tasks need PostgreSQL');
+    const options = this.dataSource.options;
+    if (options.type !== 'postgres') throw new Error('Stored-procedure tasks need PostgreSQL');
     if (!this.pool) {
+      // TypeORM's connection settings, in a pool as large as the runs this process executes at once.
       this.pool = new Pool({
-        connectionString: this.config.database.url,
-        max: this.config.concurrency,
+        connectionString: options.url,
+        host: options.host,
+        port: options.port,
+        user: options.username,
+        password: typeof options.password === 'string' ? options.password : undefined,
+        database: options.database,
+        max: this.config?.concurrency ?? 4,
         idleTimeoutMillis: 30_000,
       });
       // A connection that breaks while idle must not take the process down.
@@ -213,6 +221,6 @@ export class ProcedureRunner implements OnApplicationBootstrap, OnApplicationShu
 
   /** The schema of Onward's tables (`DATABASE_URL`'s `?schema=`), else the connection's current one. */
   private schema(): string | null {
-    return this.config.database.type === 'postgres' ? this.config.database.schema : null;
+    return (this.dataSource.options as PostgresDataSourceOptions).schema ?? null;
   }
 }
