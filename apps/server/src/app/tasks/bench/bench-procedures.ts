@@ -14,6 +14,15 @@ import { procedureTask } from '../procedures/procedure-task';
 const PROCEDURES = (s: string): string[] => [
   `CREATE TABLE IF NOT EXISTS ${s}.bench_procedure_log (run text NOT NULL, step integer NOT NULL)`,
   `CREATE OR REPLACE PROCEDURE ${s}.bench_procedure_noop() LANGUAGE plpgsql AS $$ BEGIN END $$`,
+  // Progress whose message is the moment it was raised (ms since the epoch): NOTICE → browser latency.
+  `CREATE OR REPLACE PROCEDURE ${s}.bench_procedure_clock(p_ticks integer, p_interval_seconds numeric)
+   LANGUAGE plpgsql AS $$
+   BEGIN
+     FOR i IN 1..p_ticks LOOP
+       PERFORM pg_sleep(p_interval_seconds);
+       CALL onward.progress(i * 100.0 / p_ticks, (extract(epoch FROM clock_timestamp()) * 1000)::bigint::text);
+     END LOOP;
+   END $$`,
   `CREATE OR REPLACE PROCEDURE ${s}.bench_procedure_steps(
      p_steps integer, p_step_seconds numeric, p_tag text DEFAULT '', p_fail_at integer DEFAULT 0,
      INOUT steps_done integer DEFAULT NULL)
@@ -62,6 +71,21 @@ export const benchProcedureNoopTask = procedureTask({
   parameters: [],
   displayParameters: [],
   procedure: 'bench_procedure_noop',
+});
+
+/** Progress every `interval_seconds`, its message the time it was raised: the bench's NOTICE latency. */
+export const benchProcedureClockTask = procedureTask({
+  id: 'bench-procedure-clock',
+  title: 'Benchmark procedure clock',
+  kind: 'task',
+  awaitResult: 'optional',
+  background: true,
+  parameters: [
+    { name: 'ticks', label: 'Ticks', type: 'integer', required: true, min: 1, max: 100_000 },
+    { name: 'interval_seconds', label: 'Seconds between ticks', type: 'number', required: true, min: 0, max: 60 },
+  ],
+  displayParameters: [],
+  procedure: 'bench_procedure_clock',
 });
 
 /** `steps` steps of `stepSeconds` in SQL, with progress, a NOTICE per step, and an optional failure. */

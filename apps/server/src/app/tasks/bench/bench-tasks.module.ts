@@ -5,6 +5,7 @@ import { ProceduresModule } from '../procedures/procedures.module';
 import { BenchFileTask } from './bench-file.task';
 import { BenchNoopTask } from './bench-noop.task';
 import {
+  benchProcedureClockTask,
   benchProcedureNoopTask,
   BenchProcedures,
   benchProcedureStepsTask,
@@ -25,6 +26,7 @@ import { BenchStubbornRetryTask, BenchStubbornTask } from './bench-stubborn.task
     BenchStubbornRetryTask,
     BenchProcedures,
     benchProcedureNoopTask,
+    benchProcedureClockTask,
     benchProcedureStepsTask,
     benchProcedureTimeoutTask,
   ],
