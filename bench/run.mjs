@@ -36,6 +36,7 @@ import {
   BENCH_DIR,
   ROOT,
 } from './lib/util.mjs';
+import { sectionProcedure } from './lib/procedure.mjs';
 import { sectionScheduler } from './lib/scheduler.mjs';
 import { RunWatcher } from './lib/watcher.mjs';
 
@@ -532,7 +533,7 @@ async function sectionCrash() {
 
 // ------------------------------------------------------------------ (e) lifecycle throughput
 /** Starts `n` runs over HTTP, 20 requests in flight, the same way for Onward and for the limit. */
-async function createRuns(base, token, n) {
+async function createRuns(base, token, n, task = 'bench-noop') {
   const ids = [];
   let next = 0;
   const lanes = Array.from({ length: 20 }, async () => {
@@ -540,7 +541,7 @@ async function createRuns(base, token, n) {
       next++;
       const res = await request('POST', `${base}/api/runs`, {
         token,
-        body: { task: 'bench-noop', parameters: {}, mode: 'background' },
+        body: { task, parameters: {}, mode: 'background' },
       });
       if (res.status !== 202) throw new Error(`start: ${res.status} ${res.text}`);
       ids.push(res.json.id);
@@ -550,11 +551,11 @@ async function createRuns(base, token, n) {
   return ids;
 }
 
-async function onwardLifecycle(server, token, n) {
+async function onwardLifecycle(server, token, n, task = 'bench-noop') {
   const watcher = await RunWatcher.connect(server.base, token);
   const cpuUsed = cpuPerRun(server.child.pid);
   const start = nowMs();
-  const ids = await createRuns(server.base, token, n);
+  const ids = await createRuns(server.base, token, n, task);
   const ends = await Promise.all(ids.map((id) => watcher.waitFor(id, ['completed', 'failed'], 120_000)));
   const last = Math.max(...ends.map((e) => e.t));
   const failed = ends.filter((e) => e.status === 'failed').length;
@@ -563,7 +564,7 @@ async function onwardLifecycle(server, token, n) {
   return { perSecond: n / ((last - start) / 1000), failed, cpu };
 }
 
-async function startRawLifecycle(db, concurrency, schema, redis, httpStack = 'node') {
+async function startRawLifecycle(db, concurrency, schema, redis, httpStack = 'node', handler = 'noop') {
   const port = await freePort();
   const name = `lifecycle-${httpStack === 'nest' ? 'floor' : 'raw'}-${db}-${concurrency}`;
   const child = spawnNode(name, [join(BENCH_DIR, 'lib', 'raw-lifecycle.mjs')], {
@@ -571,6 +572,7 @@ async function startRawLifecycle(db, concurrency, schema, redis, httpStack = 'no
     env: {
       DB: db,
       HTTP: httpStack,
+      HANDLER: handler,
       PORT: String(port),
       CONCURRENCY: String(concurrency),
       PG_URL: schema?.plainUrl ?? '',
@@ -833,6 +835,12 @@ const SECTIONS = {
   monitor: sectionMonitor, // bench/lib/monitor-render.mjs, when it exists (see above)
   // Not in the default list: on an engine that re-reads a scheduler's subtasks per row it takes
   // about 15 minutes (each selection is stopped after --scheduler-case-seconds).
+  // Not in the default list: stored-procedure tasks on PostgreSQL + Redis.
+  procedure: async () => {
+    const meter = cpu.window();
+    const raw = await sectionProcedure({ opts, row, log, login, onwardLifecycle, startRawLifecycle, rawLifecycle });
+    results.sections.procedure = { cpu: meter.stop(), raw };
+  },
   scheduler: async () => {
     const meter = cpu.window();
     const databases = flags.databases.split(',').map((d) => d.trim());

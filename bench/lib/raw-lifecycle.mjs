@@ -69,6 +69,10 @@ async function setupPg() {
     'raw-runs',
     async (job) => {
       await pool.query(claim, [nowIso(), job.data.id]);
+      if (env.HANDLER === 'procedure') {
+        // The procedure section's limit: the same no-op procedure, called on a pooled connection.
+        await pool.query('CALL bench_procedure_noop()');
+      }
       // the no-op handler
       await pool.query(complete, [RESULT, nowIso(), job.data.id]);
     },

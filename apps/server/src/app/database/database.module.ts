@@ -15,6 +15,8 @@ import { RunDeletions1730000000200 } from './migrations/1730000000200-run-deleti
 import { UserAccounts1730000000300 } from './migrations/1730000000300-user-accounts';
 import { HostIdentity1730000000400 } from './migrations/1730000000400-host-identity';
 import { RunLimitIndexes1730000000500 } from './migrations/1730000000500-run-limit-indexes';
+import { OnwardProgress1730000001000 } from './migrations/1730000001000-onward-progress';
+import { SalesSummary1730000001100 } from '../demo/migrations/1730000001100-sales-summary';
 
 const ENTITIES = [UserEntity, RunEntity, RunDeletionEntity, ...DEMO_ENTITIES];
 // Listed as classes, not globs: the server is bundled, and the order is the upgrade path.
@@ -25,6 +27,8 @@ const MIGRATIONS = [
   UserAccounts1730000000300,
   HostIdentity1730000000400,
   RunLimitIndexes1730000000500,
+  OnwardProgress1730000001000,
+  SalesSummary1730000001100,
 ];
 
 /** A schema named in DATABASE_URL must exist before TypeORM puts its migrations table there. */

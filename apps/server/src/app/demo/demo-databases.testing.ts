@@ -12,7 +12,9 @@ import { Client } from 'pg';
 import type { DataSourceOptions } from 'typeorm';
 
 import { DEMO_ENTITIES } from './demo.entities';
+import { OnwardProgress1730000001000 } from '../database/migrations/1730000001000-onward-progress';
 import { DemoTables1730000000100 } from './migrations/1730000000100-demo-tables';
+import { SalesSummary1730000001100 } from './migrations/1730000001100-sales-summary';
 
 export type DemoDatabaseKind = 'sqlite' | 'postgres';
 export const DEMO_DATABASES: readonly DemoDatabaseKind[] = ['sqlite', 'postgres'];
@@ -78,10 +80,16 @@ async function onPostgres(sql: string): Promise<void> {
 }
 
 /** A fresh, empty database; the DataSource made from `options` migrates it on initialize(). */
-export async function createDemoDatabase(kind: DemoDatabaseKind): Promise<DemoDatabase> {
+export async function createDemoDatabase(
+  kind: DemoDatabaseKind,
+  { procedures = false }: { procedures?: boolean } = {},
+): Promise<DemoDatabase> {
   const common = {
     entities: DEMO_ENTITIES,
-    migrations: [DemoTables1730000000100],
+    // With `procedures`, also what the procedure tasks need: onward.progress and the sales summary.
+    migrations: procedures
+      ? [DemoTables1730000000100, OnwardProgress1730000001000, SalesSummary1730000001100]
+      : [DemoTables1730000000100],
     migrationsRun: true,
     synchronize: false,
     logging: false,

@@ -19,7 +19,7 @@ export const PROGRESS_INTERVAL_MS = 100;
 
 /** How a handler ended, before the lifecycle decides what that means for the stored run. */
 export type HandlerEnd =
-  | { event: 'succeeded'; result: RunResult }
+  | { event: 'succeeded'; result: RunResult; lastMessage?: string | null }
   | { event: 'failed'; message: string; details: string | null }
   | { event: 'stopped' | 'handed-back' };
 
@@ -29,7 +29,11 @@ const now = (): string => new Date().toISOString();
 function endChanges(to: RunStatus, end: HandlerEnd, finishedAt: string): RunChanges {
   switch (to) {
     case 'completed':
-      return { result: end.event === 'succeeded' ? end.result : null, progressPercent: 100, finishedAt };
+      if (end.event !== 'succeeded') return { result: null, progressPercent: 100, finishedAt };
+      // The last message a quick handler reported between two progress writes is its final word.
+      return end.lastMessage === undefined
+        ? { result: end.result, progressPercent: 100, finishedAt }
+        : { result: end.result, progressPercent: 100, progressMessage: end.lastMessage, finishedAt };
     case 'failed':
       return end.event === 'failed'
         ? { errorMessage: end.message, errorDetails: end.details, finishedAt }
@@ -98,7 +102,7 @@ export class TaskRunner {
     try {
       const value = await task.handler.run(ctx);
       await output.settle();
-      await reporter.close();
+      const unwritten = await reporter.close();
       if (signal.aborted) return this.aborted(signal);
       const file = output.file;
       const result: RunResult = file
@@ -109,7 +113,9 @@ export class TaskRunner {
             size: await this.storage.size(file.path),
           }
         : { type: 'value', value: value === undefined ? null : value };
-      return { event: 'succeeded', result };
+      return unwritten
+        ? { event: 'succeeded', result, lastMessage: unwritten.message }
+        : { event: 'succeeded', result };
     } catch (error) {
       await reporter.close();
       const fileErrors = await output.discard();

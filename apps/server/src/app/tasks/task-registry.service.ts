@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import {
   AWAIT_RESULTS,
@@ -8,6 +8,7 @@ import {
   TaskDefinition,
 } from '@onward/task-domain';
 
+import { ProcedureTask } from './procedures/procedure-task';
 import { ONWARD_TASK } from './task.decorator';
 import type { TaskHandler, TaskOptions } from './task-handler';
 
@@ -73,11 +74,22 @@ export class TaskRegistry implements OnModuleInit {
   constructor(private readonly discovery: DiscoveryService) {}
 
   onModuleInit(): void {
+    const leftOut: string[] = [];
     for (const wrapper of this.discovery.getProviders()) {
       const { metatype, instance } = wrapper;
+      if (instance instanceof ProcedureTask) {
+        if (instance.available) this.register(instance.options, instance, `procedure ${instance.options.procedure}`);
+        else leftOut.push(instance.options.id);
+        continue;
+      }
       if (!metatype || typeof metatype !== 'function' || !instance) continue;
       const options = Reflect.getMetadata(ONWARD_TASK, metatype) as TaskOptions | undefined;
       if (options) this.register(options, instance as TaskHandler, metatype.name);
+    }
+    if (leftOut.length > 0) {
+      new Logger('TaskRegistry').log(
+        `Stored-procedure tasks need PostgreSQL; left out of the catalogue: ${leftOut.join(', ')}`,
+      );
     }
   }
 

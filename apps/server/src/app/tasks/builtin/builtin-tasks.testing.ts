@@ -29,7 +29,7 @@ export interface BuiltinTasksFixture {
 }
 
 export async function startBuiltinTasks(kind: DemoDatabaseKind): Promise<BuiltinTasksFixture> {
-  const database = await createDemoDatabase(kind);
+  const database = await createDemoDatabase(kind, { procedures: true });
   let moduleRef: TestingModule | undefined;
   try {
     moduleRef = await Test.createTestingModule({

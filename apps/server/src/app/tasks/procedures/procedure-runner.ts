@@ -1,0 +1,226 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DatabaseError, Pool, type PoolClient } from 'pg';
+import type { DataSource } from 'typeorm';
+import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
+
+import { ONWARD_CONFIG } from '../../config/config.module';
+import type { OnwardConfig } from '../../config/onward-config';
+import { TaskFailure, type TaskContext } from '../task-handler';
+import type { ProcedureTaskOptions } from './procedure-task';
+import { callStatement, outputOf, type ProcedureArgument, quoteIdent, signatureProblems } from './procedure-signature';
+import { type Notice, progressOf } from './progress-notice';
+
+/** Thrown at start for a procedure task whose procedure is missing or does not fit its parameters. */
+export class ProcedureDeclarationError extends Error {
+  override name = 'ProcedureDeclarationError';
+}
+
+/** A procedure's arguments, in order; `proargmodes` is null when all are IN. */
+const SIGNATURE = `
+  SELECT p.prokind AS kind, p.pronargdefaults AS defaults,
+         COALESCE(p.proargnames, ARRAY[]::text[]) AS names,
+         COALESCE(p.proargmodes::text[], ARRAY[]::text[]) AS modes,
+         ARRAY(SELECT format_type(t.oid, NULL) FROM unnest(COALESCE(p.proallargtypes, p.proargtypes::oid[]))
+               WITH ORDINALITY AS t(oid, n) ORDER BY t.n) AS types
+    FROM pg_proc p JOIN pg_namespace s ON s.oid = p.pronamespace
+   WHERE p.proname = $1 AND s.nspname = COALESCE($2, current_schema())`;
+
+/**
+ * The session of a CALL: its backend (for the cancel), a name that marks it as the run's, its time
+ * limit, and (PostgreSQL ≥ 14) a check that ends it within a second once this process is gone. A
+ * backend left by an earlier attempt of the same run is ended first.
+ */
+const SETUP = (checkClient: boolean): string => `
+  SELECT pg_backend_pid() AS pid,
+         set_config('application_name', $1, false),
+         set_config('statement_timeout', COALESCE($2, current_setting('statement_timeout')), false),
+         ${checkClient ? "set_config('client_connection_check_interval', '1000', false)," : ''}
+         (SELECT count(pg_terminate_backend(a.pid)) FROM pg_stat_activity a
+           WHERE a.application_name = $1 AND a.pid <> pg_backend_pid()) AS ended`;
+
+const MODES: Record<string, ProcedureArgument['mode']> = { i: 'in', b: 'inout', o: 'out', v: 'variadic' };
+
+interface Signature {
+  /** The qualified name to CALL. */
+  procedure: string;
+  args: ProcedureArgument[];
+}
+
+/**
+ * Runs stored-procedure tasks on PostgreSQL: each CALL on a connection of its own pool (taken for the
+ * whole CALL, so that its NOTICEs are this run's progress and `pg_cancel_backend` reaches exactly it),
+ * the run's cancel sent from another connection. A connection whose CALL failed or was cancelled is
+ * destroyed, never reused; one that succeeded has its session reset.
+ */
+@Injectable()
+export class ProcedureRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Procedures');
+  private readonly declared = new Map<string, ProcedureTaskOptions>();
+  private readonly signatures = new Map<string, Signature>();
+  private pool: Pool | null = null;
+  private checksClient = false;
+  /** Procedures need PostgreSQL. */
+  readonly available: boolean;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Optional() @Inject(ONWARD_CONFIG) private readonly config: OnwardConfig | null = null,
+  ) {
+    this.available = dataSource.options.type === 'postgres';
+  }
+
+  /** Called by each procedure task as it is created. */
+  declare(options: ProcedureTaskOptions): void {
+    this.declared.set(options.id, options);
+  }
+
+  /** Checks every declared procedure against `pg_proc`; a mismatch stops the start with its reasons. */
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.available || this.declared.size === 0) return;
+    const [{ version }] = (await this.dataSource.query(
+      "SELECT current_setting('server_version_num')::int AS version",
+    )) as { version: number }[];
+    this.checksClient = version >= 140_000;
+    const problems: string[] = [];
+    for (const task of this.declared.values()) {
+      const found = await this.signatureOf(task);
+      if (typeof found === 'string') problems.push(`Task "${task.id}" (procedure ${task.procedure}): ${found}`);
+      else this.signatures.set(task.id, found);
+    }
+    if (problems.length > 0) throw new ProcedureDeclarationError(problems.join('\n'));
+  }
+
+  /** A run that a worker picked up before the start-up check reached its task. */
+  private async checked(task: ProcedureTaskOptions): Promise<Signature> {
+    const found = await this.signatureOf(task);
+    if (typeof found === 'string')
+      throw new TaskFailure(`The procedure ${task.procedure} does not fit the task: ${found}`);
+    this.signatures.set(task.id, found);
+    return found;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool?.end();
+  }
+
+  /** Calls the task's procedure with the run's parameters; resolves with its output arguments, or null. */
+  async call(task: ProcedureTaskOptions, ctx: TaskContext): Promise<Record<string, unknown> | null> {
+    const signature = this.signatures.get(task.id) ?? (await this.checked(task));
+    const { sql, values } = callStatement(signature.procedure, task.parameters, signature.args, ctx.parameters);
+    const client = await this.connections().connect();
+    let pid: number | null = null;
+    let cancelSent = false;
+    let reusable = false;
+    const onNotice = (notice: Notice): void => {
+      const progress = progressOf(notice);
+      if (progress) ctx.progress(progress.percent, progress.message);
+      else this.logger.debug(`${task.id} (run ${ctx.runId}): ${notice.severity ?? 'NOTICE'} ${notice.message ?? ''}`);
+    };
+    const cancel = (): void => {
+      if (pid === null) return;
+      cancelSent = true;
+      this.dataSource
+        .query('SELECT pg_cancel_backend($1)', [pid])
+        .catch((error: Error) => this.logger.warn(`Could not cancel run ${ctx.runId}'s procedure: ${error.message}`));
+    };
+    client.on('notice', onNotice);
+    try {
+      const timeout = task.timeoutSeconds ? String(Math.round(task.timeoutSeconds * 1000)) : null;
+      const setup = await client.query<{ pid: number }>(SETUP(this.checksClient), [`onward run ${ctx.runId}`, timeout]);
+      pid = setup.rows[0].pid;
+      ctx.signal.addEventListener('abort', cancel, { once: true });
+      if (ctx.signal.aborted) cancel();
+      const result = await client.query<Record<string, unknown>>(sql, values);
+      if (!cancelSent) {
+        await client.query('RESET ALL');
+        reusable = true;
+      }
+      return outputOf(signature.args, result.rows[0]);
+    } catch (error) {
+      throw this.failure(task, error, cancelSent);
+    } finally {
+      ctx.signal.removeEventListener('abort', cancel);
+      client.off('notice', onNotice);
+      this.release(client, reusable);
+    }
+  }
+
+  /** A cancelled run's error is left to the engine (it sees the signal); a timeout and SQL errors become the run's. */
+  private failure(task: ProcedureTaskOptions, error: unknown, cancelSent: boolean): unknown {
+    if (!(error instanceof DatabaseError) || cancelSent) return error;
+    if (error.code === '57014' && /statement timeout/.test(error.message) && task.timeoutSeconds) {
+      return new TaskFailure(`Timed out after ${task.timeoutSeconds} s`, `SQLSTATE: ${error.code}\n${error.message}`);
+    }
+    const details = [
+      `SQLSTATE: ${error.code ?? 'unknown'}`,
+      error.detail && `DETAIL: ${error.detail}`,
+      error.hint && `HINT: ${error.hint}`,
+      error.where && `CONTEXT: ${error.where}`,
+    ].filter(Boolean);
+    return new TaskFailure(error.message, details.join('\n'));
+  }
+
+  private release(client: PoolClient, reusable: boolean): void {
+    // pg-pool's documented way to destroy a client rather than pool it: a truthy argument.
+    client.release(reusable ? undefined : true);
+  }
+
+  private connections(): Pool {
+    const options = this.dataSource.options;
+    if (options.type !== 'postgres') throw new Error('Stored-procedure tasks need PostgreSQL');
+    if (!this.pool) {
+      // TypeORM's connection settings, in a pool as large as the runs this process executes at once.
+      this.pool = new Pool({
+        connectionString: options.url,
+        host: options.host,
+        port: options.port,
+        user: options.username,
+        password: typeof options.password === 'string' ? options.password : undefined,
+        database: options.database,
+        max: this.config?.concurrency ?? 4,
+        idleTimeoutMillis: 30_000,
+      });
+      // A connection that breaks while idle must not take the process down.
+      this.pool.on('error', (error) => this.logger.warn(`A procedure connection broke: ${error.message}`));
+    }
+    return this.pool;
+  }
+
+  private async signatureOf(task: ProcedureTaskOptions): Promise<Signature | string> {
+    const parts = task.procedure.split('.');
+    if (parts.length > 2 || parts.some((part) => !/^[A-Za-z_][A-Za-z0-9_$]*$/.test(part))) {
+      return 'the procedure must be named "name" or "schema.name"';
+    }
+    const [name, schema] = parts.length === 2 ? [parts[1], parts[0]] : [parts[0], this.schema()];
+    const rows = (await this.dataSource.query(SIGNATURE, [name, schema])) as {
+      kind: string;
+      defaults: number;
+      names: string[];
+      modes: string[];
+      types: string[];
+    }[];
+    if (rows.length === 0) return 'no such procedure in the database';
+    if (rows.length > 1) return 'the name is overloaded; Onward calls one procedure per name';
+    const [row] = rows;
+    if (row.kind !== 'p') return 'it is a function, not a procedure (CREATE PROCEDURE)';
+    const args = row.types.map<ProcedureArgument>((type, i) => ({
+      name: row.names[i] ?? '',
+      mode: MODES[row.modes[i] ?? 'i'] ?? 'in',
+      type,
+      hasDefault: false,
+    }));
+    // The last `defaults` input arguments have defaults.
+    const inputs = args.filter((a) => a.mode !== 'out');
+    if (row.defaults > 0) inputs.slice(-row.defaults).forEach((a) => (a.hasDefault = true));
+    const problems = signatureProblems(task.parameters, args);
+    if (problems.length > 0) return problems.join('; ');
+    const qualified = schema ? `${quoteIdent(schema)}.${quoteIdent(name)}` : quoteIdent(name);
+    return { procedure: qualified, args };
+  }
+
+  /** The schema of Onward's tables (`DATABASE_URL`'s `?schema=`), else the connection's current one. */
+  private schema(): string | null {
+    return (this.dataSource.options as PostgresDataSourceOptions).schema ?? null;
+  }
+}

@@ -1,0 +1,182 @@
+import { Client } from 'pg';
+
+import { Api, pollUntil } from './support/api';
+import type { RunView } from './support/contract';
+import { type DatabaseKind, POSTGRES_URL, describeEachDatabase } from './support/databases';
+import { useServer } from './support/server';
+import { connectRuns, type RunsSocket } from './support/sockets';
+
+// Stored procedures as tasks (API.md "Stored procedures"), on the real PostgreSQL: progress from
+// NOTICEs while the procedure's transaction is open, a cancel that stops the backend and rolls the
+// transaction back, a time limit, RAISE EXCEPTION as the run's error, and the built-in
+// rebuild-sales-summary. The `bench-procedure-*` tasks (ONWARD_BENCH_TASKS) call
+// `bench_procedure_steps(p_steps, p_step_seconds, p_tag, p_fail_at)`, which logs a row per step in
+// its one transaction and reports "Step i of n".
+
+const steps = (tag: string, count: number, seconds: number, extra: object = {}): object => ({
+  task: 'bench-procedure-steps',
+  parameters: { steps: count, step_seconds: seconds, tag, ...extra },
+});
+
+describeEachDatabase('stored procedures as tasks', (db: DatabaseKind) => {
+  const server = useServer(db, { ONWARD_BENCH_TASKS: 'true' });
+  let alice: Api;
+  let socket: RunsSocket;
+  let pg: Client;
+
+  beforeAll(async () => {
+    alice = await Api.as(server.url, 'alice');
+    socket = await connectRuns(server.url, alice.token as string);
+    if (db !== 'sqlite') {
+      pg = new Client({ connectionString: POSTGRES_URL });
+      await pg.connect();
+    }
+  });
+  afterAll(async () => {
+    socket?.close();
+    await pg?.end();
+  });
+
+  const finished = (id: string): Promise<RunView> =>
+    socket.waitFor<RunView>(
+      'run.updated',
+      (r) => r.id === id && ['completed', 'failed', 'cancelled'].includes(r.status),
+      30_000,
+    );
+
+  /** Backends still running a run's CALL (marked with its application_name). */
+  async function backendsOf(id: string): Promise<number> {
+    const { rows } = await pg.query<{ n: string }>(
+      "SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND state <> 'idle'",
+      [`onward run ${id}`],
+    );
+    return Number(rows[0].n);
+  }
+
+  async function loggedSteps(tag: string): Promise<number> {
+    const { rows } = await pg.query<{ n: string }>(
+      `SELECT count(*) AS n FROM "${server.schema}".bench_procedure_log WHERE run = $1`,
+      [tag],
+    );
+    return Number(rows[0].n);
+  }
+
+  if (db === 'sqlite') {
+    it('leaves procedure tasks out of the catalogue on SQLite', async () => {
+      const res = await alice.get('/api/tasks').expect(200);
+      const ids = (res.body as { id: string }[]).map((t) => t.id);
+      expect(ids).toContain('sales-report');
+      expect(ids).not.toContain('rebuild-sales-summary');
+      expect(ids).not.toContain('bench-procedure-steps');
+      await alice.post('/api/runs', { task: 'rebuild-sales-summary', parameters: { year: 2025 } }).expect(404);
+    });
+    return;
+  }
+
+  it('lists rebuild-sales-summary as the contract declares it', async () => {
+    const res = await alice.get('/api/tasks').expect(200);
+    const task = (res.body as { id: string }[]).find((t) => t.id === 'rebuild-sales-summary');
+    expect(task).toMatchObject({
+      kind: 'task',
+      awaitResult: 'no',
+      background: true,
+      displayParameters: ['year'],
+      parameters: [expect.objectContaining({ name: 'year', type: 'integer', required: true })],
+    });
+  });
+
+  it('reports progress from SQL while the transaction is open, and returns the INOUT arguments', async () => {
+    const run = await alice.startRun(steps('progress', 5, 0.3));
+    const end = await finished(run.id);
+    expect(end.status).toBe('completed');
+    expect(end.result).toEqual({ type: 'value', value: { steps_done: 5 } });
+    const percents = socket.events
+      .filter((e) => e.name === 'run.updated')
+      .map((e) => e.payload as RunView)
+      .filter((r) => r.id === run.id && r.status === 'running' && r.progress.percent !== null)
+      .map((r) => r.progress.percent);
+    expect(new Set(percents).size).toBeGreaterThanOrEqual(3);
+    // The NOTICE "step i begins" is not progress: every message is the procedure's own progress.
+    const messages = socket.events
+      .map((e) => e.payload as RunView)
+      .filter((r) => r.id === run.id && r.progress?.message)
+      .map((r) => r.progress.message);
+    expect(messages.every((m) => /^Step \d of 5$/.test(m as string))).toBe(true);
+    expect(end.progress.message).toBe('Step 5 of 5');
+  });
+
+  it('rebuilds the sales summary of a year, chunk by chunk', async () => {
+    const run = await alice.startRun({ task: 'rebuild-sales-summary', parameters: { year: 2025 } });
+    const end = await finished(run.id);
+    expect(end.status).toBe('completed');
+    expect(end.progress.message).toBe('Chunk 12 of 12');
+    const { rows } = await pg.query<{ n: string }>(
+      `SELECT count(*) AS n FROM "${server.schema}".sales_summary WHERE year = 2025`,
+    );
+    expect(end.result).toEqual({ type: 'value', value: { rows_written: Number(rows[0].n) } });
+    expect(Number(rows[0].n)).toBeGreaterThan(0);
+  });
+
+  it('fails with the exception of RAISE EXCEPTION, its SQLSTATE, DETAIL, HINT and CONTEXT as details', async () => {
+    const run = await alice.startRun(steps('raise', 3, 0, { fail_at: 2 }));
+    const end = await finished(run.id);
+    expect(end.status).toBe('failed');
+    expect(end.error?.message).toBe('Step 2 of 3 failed');
+    const lines = (end.error?.details ?? '').split('\n');
+    expect(lines[0]).toBe('SQLSTATE: P0001');
+    expect(lines).toContain('DETAIL: Tag raise');
+    expect(lines).toContain('HINT: Run it with another p_fail_at.');
+    expect(lines.some((l) => l.startsWith('CONTEXT: PL/pgSQL'))).toBe(true);
+    expect(await loggedSteps('raise')).toBe(0);
+
+    const summary = await alice.startRun({ task: 'rebuild-sales-summary', parameters: { year: 2019 } });
+    expect((await finished(summary.id)).error?.message).toBe('Year 2019 has no orders');
+  });
+
+  it('fails a procedure over its time limit with "Timed out after N s"', async () => {
+    const run = await alice.startRun({
+      task: 'bench-procedure-timeout',
+      parameters: { steps: 10, step_seconds: 0.5, tag: 'timeout' },
+    });
+    const end = await finished(run.id);
+    expect(end.status).toBe('failed');
+    expect(end.error?.message).toBe('Timed out after 1 s');
+    expect(await loggedSteps('timeout')).toBe(0);
+  });
+
+  it.each([
+    ['in the middle of a statement (pg_sleep)', 'mid-statement', 2, 30],
+    ['between statements of its loop', 'mid-loop', 400, 0.02],
+  ])('stops the backend on a cancel %s and rolls its transaction back', async (_, tag, count, seconds) => {
+    const run = await alice.startRun(steps(tag, count, seconds));
+    // Running in SQL: its backend is busy, and (mid-loop) it has reported progress.
+    await pollUntil(
+      () => backendsOf(run.id),
+      (n) => n === 1,
+      20_000,
+      'its backend running the CALL',
+    );
+    if (count > 2) {
+      await socket.waitFor<RunView>('run.updated', (r) => r.id === run.id && (r.progress.percent ?? 0) >= 5);
+    }
+    await alice.post(`/api/runs/${run.id}/cancel`).expect(202);
+    const end = await finished(run.id);
+    expect(end.status).toBe('cancelled');
+    // Cancelled means the CALL has returned: no backend works on it a second later.
+    await pollUntil(
+      () => backendsOf(run.id),
+      (n) => n === 0,
+      1_000,
+      'no backend running the CALL',
+    );
+    expect(await loggedSteps(tag)).toBe(0);
+
+    // The pool's connections are clean afterwards: the next procedure runs to the end.
+    const next = await alice.startRun(steps(`${tag}-after`, 2, 0));
+    expect((await finished(next.id)).status).toBe('completed');
+    const { rows } = await pg.query<{ n: string }>(
+      "SELECT count(*) AS n FROM pg_stat_activity WHERE state LIKE 'idle in transaction%' AND application_name LIKE 'onward run %'",
+    );
+    expect(Number(rows[0].n)).toBe(0);
+  });
+});

@@ -1,0 +1,213 @@
+// The `procedure` section of bench/run.mjs: stored-procedure tasks on PostgreSQL + Redis against the
+// same work without Onward, in the same run. Three figures:
+// - lifecycle: `bench-procedure-noop` runs per second, created over HTTP and seen completed on a socket,
+//   against the limit harness (bare HTTP route, raw BullMQ + pg) whose handler CALLs the same procedure;
+// - NOTICE → browser: a procedure reports progress every 150 ms with the time it raised it as message;
+//   from there to the `run.updated` on a socket, against the same NOTICE reaching a bare `pg` client;
+// - cancel → backend gone: from the cancel request to the CALL's backend leaving pg_stat_activity's
+//   active ones, against `pg_cancel_backend` sent by a bare client.
+import { io } from 'socket.io-client';
+
+import { agg, nowMs, pgSchema, redisPrefix, request, round, sleep, startOnward, stopChild, summary } from './util.mjs';
+
+// Apart by more than the progress throttle (100 ms), so that each NOTICE is written and sent at once.
+const TICKS = 40;
+const TICK_SECONDS = 0.15;
+
+async function activeBackend(pg, applicationName) {
+  const { rows } = await pg.query("SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND state = 'active'", [
+    applicationName,
+  ]);
+  return rows[0]?.pid ?? null;
+}
+
+/** Polls every 2 ms until `application_name`'s backend is no longer active; resolves with the time. */
+async function untilGone(pg, applicationName, withinMs = 10_000) {
+  const deadline = nowMs() + withinMs;
+  while (nowMs() < deadline) {
+    if ((await activeBackend(pg, applicationName)) === null) return nowMs();
+    await sleep(2);
+  }
+  throw new Error(`${applicationName}: still running after ${withinMs} ms`);
+}
+
+async function untilActive(pg, applicationName, withinMs = 30_000) {
+  const deadline = nowMs() + withinMs;
+  while (nowMs() < deadline) {
+    const pid = await activeBackend(pg, applicationName);
+    if (pid !== null) return pid;
+    await sleep(10);
+  }
+  throw new Error(`${applicationName}: never ran`);
+}
+
+export async function sectionProcedure({ opts, row, log, login, onwardLifecycle, startRawLifecycle, rawLifecycle }) {
+  const { default: pg } = await import('pg');
+  const raw = { lifecycle: {}, notice: { onward: [], bare: [] }, cancel: { onward: [], bare: [] } };
+  const runs = Math.min(opts.runs, 2000);
+  for (const concurrency of [1, 10]) {
+    const conc = String(concurrency);
+    const schema = await pgSchema();
+    const redis = await redisPrefix();
+    const server = await startOnward(`procedure-${conc}`, {
+      env: { ONWARD_CONCURRENCY: conc, ONWARD_USER_CONCURRENCY: conc, DATABASE_URL: schema.url, REDIS_URL: redis.url },
+    });
+    const token = await login(server.base, 'alice');
+    const limit = await startRawLifecycle('pg', concurrency, schema, redis, 'node', 'procedure');
+    await onwardLifecycle(server, token, runs, 'bench-procedure-noop'); // warm-up, not counted
+    await rawLifecycle(limit, runs);
+    const o = [];
+    const b = [];
+    for (let rep = 0; rep < opts.reps; rep++) {
+      // Alternating which goes first, so that neither always meets a warmer machine.
+      const measureOnward = () => onwardLifecycle(server, token, runs, 'bench-procedure-noop');
+      const measureLimit = () => rawLifecycle(limit, runs);
+      let onward;
+      let rb;
+      if (rep % 2 === 0) {
+        onward = await measureOnward();
+        rb = await measureLimit();
+      } else {
+        rb = await measureLimit();
+        onward = await measureOnward();
+      }
+      o.push(onward.perSecond);
+      b.push(rb.perSecond);
+      log(
+        `procedure c=${conc} rep ${rep + 1}: Onward ${round(onward.perSecond, 1)} runs/s, limit ${round(rb.perSecond, 1)} runs/s`,
+      );
+    }
+    raw.lifecycle[conc] = { onward: o, limit: b };
+    row(
+      'procedure',
+      `no-op procedure lifecycle, concurrency ${conc}`,
+      agg(o),
+      agg(b),
+      'runs/s',
+      '≥ 0.5× limit',
+      concurrency === 1
+        ? `${runs} bench-procedure-noop runs per measurement on PostgreSQL + BullMQ, created over HTTP 20 at a time, completion seen on a socket; limit: the lifecycle harness whose handler CALLs the same procedure on a pooled connection`
+        : '',
+    );
+
+    if (concurrency === 1) {
+      const client = new pg.Client({ connectionString: schema.plainUrl, options: `-c search_path=${schema.name}` });
+      await client.connect();
+      for (let rep = 0; rep < opts.reps; rep++) {
+        // Onward: NOTICE raised in SQL → run.updated on a socket.
+        const socket = io(`${server.base}/runs`, { auth: { token }, transports: ['websocket'], forceNew: true });
+        await new Promise((resolve, reject) => {
+          socket.once('connect', resolve);
+          socket.once('connect_error', reject);
+        });
+        const lat = [];
+        let done;
+        const finished = new Promise((resolve) => (done = resolve));
+        let id = null;
+        socket.on('run.updated', (view) => {
+          if (view.id !== id) return;
+          const message = view.progress?.message;
+          if (view.status === 'running' && /^\d+$/.test(message ?? '')) lat.push(Date.now() - Number(message));
+          if (['completed', 'failed', 'cancelled'].includes(view.status)) done(view.status);
+        });
+        const res = await request('POST', `${server.base}/api/runs`, {
+          token,
+          body: {
+            task: 'bench-procedure-clock',
+            parameters: { ticks: TICKS, interval_seconds: TICK_SECONDS },
+            mode: 'background',
+          },
+        });
+        id = res.json.id;
+        const status = await finished;
+        socket.close();
+        if (status !== 'completed') throw new Error(`bench-procedure-clock ended ${status}`);
+        // Bare: the same procedure on a bare pg client, NOTICE → its 'notice' event.
+        const blat = [];
+        const onNotice = (notice) => {
+          const message = JSON.parse(notice.message).message;
+          if (/^\d+$/.test(message ?? '')) blat.push(Date.now() - Number(message));
+        };
+        client.on('notice', onNotice);
+        await client.query(`CALL bench_procedure_clock(${TICKS}, ${TICK_SECONDS})`);
+        client.off('notice', onNotice);
+        const so = summary(lat);
+        const sb = summary(blat);
+        raw.notice.onward.push(so);
+        raw.notice.bare.push(sb);
+        log(
+          `procedure NOTICE rep ${rep + 1}: Onward p50 ${round(so.p50, 2)} p99 ${round(so.p99, 2)} ms (${so.n}); bare p50 ${round(sb.p50, 2)} p99 ${round(sb.p99, 2)} ms`,
+        );
+
+        // Cancel → backend gone, 5 per repetition each.
+        const watchers = new pg.Client({ connectionString: schema.plainUrl });
+        await watchers.connect();
+        for (let i = 0; i < 5; i++) {
+          const started = await request('POST', `${server.base}/api/runs`, {
+            token,
+            body: {
+              task: 'bench-procedure-steps',
+              parameters: { steps: 2, step_seconds: 30, tag: `cancel-${rep}-${i}` },
+              mode: 'background',
+            },
+          });
+          const name = `onward run ${started.json.id}`;
+          await untilActive(watchers, name);
+          await sleep(50 + Math.random() * 100);
+          const t0 = nowMs();
+          await request('POST', `${server.base}/api/runs/${started.json.id}/cancel`, { token });
+          raw.cancel.onward.push((await untilGone(watchers, name)) - t0);
+
+          const bare = new pg.Client({ connectionString: schema.plainUrl, options: `-c search_path=${schema.name}` });
+          await bare.connect();
+          const bareName = `bare cancel ${rep}-${i}`;
+          await bare.query(`SET application_name = '${bareName}'`);
+          const call = bare.query('CALL bench_procedure_steps(2, 30)').catch(() => undefined);
+          const pid = await untilActive(watchers, bareName);
+          await sleep(50 + Math.random() * 100);
+          const t1 = nowMs();
+          await watchers.query('SELECT pg_cancel_backend($1)', [pid]);
+          raw.cancel.bare.push((await untilGone(watchers, bareName)) - t1);
+          await call;
+          await bare.end();
+        }
+        await watchers.end();
+      }
+      await client.end();
+      const p = (list, key) => agg(list.map((s) => s[key]));
+      row(
+        'procedure',
+        'progress NOTICE → browser p50',
+        p(raw.notice.onward, 'p50'),
+        p(raw.notice.bare, 'p50'),
+        'ms',
+        '',
+        `a NOTICE every ${TICK_SECONDS * 1000} ms (${TICKS} per repetition); baseline: the same NOTICE reaching a bare pg client`,
+      );
+      row(
+        'procedure',
+        'progress NOTICE → browser p99',
+        p(raw.notice.onward, 'p99'),
+        p(raw.notice.bare, 'p99'),
+        'ms',
+        '≤ 15 ms',
+      );
+      const so = summary(raw.cancel.onward);
+      const sb = summary(raw.cancel.bare);
+      const one = (v) => ({ median: v, min: v, max: v, reps: [v] });
+      row(
+        'procedure',
+        'cancel → backend gone p50',
+        one(so.p50),
+        one(sb.p50),
+        'ms',
+        '',
+        `POST cancel (PostgreSQL + BullMQ, in-process worker) until the CALL's backend is no longer active, ${so.n} cancels; baseline: pg_cancel_backend from a bare client`,
+      );
+      row('procedure', 'cancel → backend gone p99', one(so.p99), one(sb.p99), 'ms', '≤ 200 ms');
+    }
+    await stopChild(limit.child);
+    await stopChild(server.child);
+  }
+  return raw;
+}
