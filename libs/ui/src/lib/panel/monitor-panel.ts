@@ -31,6 +31,8 @@ import {
 
 const HANDLES: readonly ResizeHandle[] = ['n', 's', 'e', 'w', 'ne', 'nw', 'se', 'sw'];
 const KEY_STEP = 16;
+/** Height of the title bar, all that a minimised panel shows. */
+const TITLE_HEIGHT = 48;
 
 /**
  * The floating "Running tasks" window: drag it by its title bar, resize it from any edge or
@@ -59,15 +61,25 @@ export class MonitorPanel {
   protected readonly runningCount = this.client.runningCount;
   /** The rect in use: the remembered one, fitted to the viewport, or the default place. */
   private readonly viewportSize = signal(this.viewport());
-  protected readonly rect = computed(() => {
-    const viewport = this.viewportSize();
-    const stored = this.state.rect();
-    return stored ? this.geometry.clamp(stored, viewport) : this.geometry.defaultRect(viewport);
-  });
+  protected readonly rect = computed(() => this.geometry.place(this.state.rect(), this.viewportSize()));
+  /** On a phone-sized viewport the panel is a full-height sheet, neither dragged nor resized. */
+  protected readonly sheet = computed(() => this.geometry.isSheet(this.viewportSize()));
 
   constructor() {
     const destroyRef = inject(DestroyRef);
     const injector = inject(Injector);
+    // Toasts keep clear of the panel: they read where it is (null while it is closed).
+    effect(() => {
+      const open = this.state.open();
+      const sheet = this.sheet();
+      const rect = this.rect();
+      const minimized = this.state.minimized();
+      // Minimised, only the title bar is there: at the top of the panel's place, or at the foot of a sheet.
+      const shown = !minimized
+        ? rect
+        : { ...rect, y: sheet ? rect.y + rect.height - TITLE_HEIGHT : rect.y, height: TITLE_HEIGHT };
+      this.state.placement.set(open ? { rect: shown, sheet } : null);
+    });
     effect(() => {
       if (this.state.focusRequest()?.target !== 'panel') return;
       afterNextRender(() => this.host.nativeElement.querySelector<HTMLElement>('.titlebar')?.focus(), { injector });
@@ -88,7 +100,7 @@ export class MonitorPanel {
 
   /** Starts a move (title bar) or resize (handle) gesture. */
   protected startGesture(event: PointerEvent, kind: GestureKind): void {
-    if (event.button !== 0) return;
+    if (event.button !== 0 || this.sheet()) return;
     if (kind === 'move' && (event.target as HTMLElement).closest('button')) return;
     event.preventDefault();
     const el = this.host.nativeElement.querySelector<HTMLElement>('.panel');
@@ -98,6 +110,8 @@ export class MonitorPanel {
     const target = event.target as HTMLElement;
     target.setPointerCapture?.(event.pointerId);
     el.classList.add('dragging');
+    // A drag that leaves the panel (or the window) must not select the page's text on the way.
+    const release = suppressSelection(this.document);
     this.zone.runOutsideAngular(() => {
       const move = (e: PointerEvent) => {
         if (!this.gesture) return;
@@ -110,6 +124,7 @@ export class MonitorPanel {
         target.removeEventListener('pointerup', end);
         target.removeEventListener('pointercancel', end);
         el.classList.remove('dragging');
+        release();
         const final = this.live;
         this.gesture = null;
         this.live = null;
@@ -130,7 +145,7 @@ export class MonitorPanel {
       ArrowDown: [0, KEY_STEP],
     };
     const d = delta[event.key];
-    if (!d) return;
+    if (!d || this.sheet()) return;
     event.preventDefault();
     const rect = this.rect();
     const next = event.shiftKey
@@ -165,4 +180,15 @@ function applyRect(el: HTMLElement, rect: PanelRect): void {
   el.style.top = `${rect.y}px`;
   el.style.width = `${rect.width}px`;
   el.style.height = `${rect.height}px`;
+}
+
+/** Turns text selection off on the whole document; the returned function restores what was there. */
+function suppressSelection(document: Document): () => void {
+  const style = document.documentElement.style;
+  const before = style.userSelect;
+  style.userSelect = 'none';
+  document.getSelection()?.removeAllRanges();
+  return () => {
+    style.userSelect = before;
+  };
 }
