@@ -17,6 +17,7 @@ import { MatTooltipModule } from '@angular/material/tooltip';
 
 import { MonitorClient } from '../client/monitor-client';
 import { ONWARD_MONITOR_CONFIG } from '../client/monitor-config';
+import { ToastList } from '../notify/toast-list';
 import { OnwardIcon } from '../shared/icon';
 import { MonitorView } from '../view/monitor-view';
 import { MonitorPanelState } from './monitor-panel-state';
@@ -42,7 +43,7 @@ const TITLE_HEIGHT = 48;
 @Component({
   selector: 'onward-monitor-panel',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [MatButtonModule, MatTooltipModule, MonitorView, OnwardIcon],
+  imports: [MatButtonModule, MatTooltipModule, MonitorView, OnwardIcon, ToastList],
   templateUrl: './monitor-panel.html',
   styleUrl: './monitor-panel.scss',
 })
