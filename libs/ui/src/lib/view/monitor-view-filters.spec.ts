@@ -86,6 +86,13 @@ describe('MonitorView filters, Clear and notifications', () => {
     expect(deleted.sort()).toEqual(failedIds.sort());
   });
 
+  it('offers no count to clear when nothing finished', async () => {
+    socket.fire('run.updated', makeRun({ status: 'running' }));
+    const { clear } = await render();
+    expect(clear()?.textContent?.trim()).toBe('Clear finished');
+    expect(clear()?.disabled).toBe(true);
+  });
+
   it('says one run, not "1 runs"', () => {
     expect(plural(1, { one: '# run', other: '# runs' })).toBe('1 run');
     expect(plural(0, { one: '# run', other: '# runs' })).toBe('0 runs');

@@ -47,18 +47,18 @@ export function countRuns(runs: readonly Pick<RunView, 'status'>[]): RunCounts {
   return counts;
 }
 
-/** "Clear 3 failed", "Clear 1 finished": the button names what it deletes. */
+/** "Clear 3 failed", "Clear 1 finished" ("Clear failed", disabled, when there is none): the button names what it deletes. */
 export function clearLabel(filter: RunFilter, count: number): string {
   switch (filter) {
     case 'all':
     case 'running':
-      return plural(count, { other: 'Clear # finished' });
+      return plural(count, { zero: 'Clear finished', other: 'Clear # finished' });
     case 'completed':
-      return plural(count, { other: 'Clear # completed' });
+      return plural(count, { zero: 'Clear completed', other: 'Clear # completed' });
     case 'failed':
-      return plural(count, { other: 'Clear # failed' });
+      return plural(count, { zero: 'Clear failed', other: 'Clear # failed' });
     case 'cancelled':
-      return plural(count, { other: 'Clear # cancelled' });
+      return plural(count, { zero: 'Clear cancelled', other: 'Clear # cancelled' });
   }
 }
 
