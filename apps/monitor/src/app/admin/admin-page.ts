@@ -56,7 +56,7 @@ import { AdminUsers } from './admin-users';
               [ngModel]="user()"
               (ngModelChange)="user.set($event.trim())"
             />
-            <mat-hint>Matches the start of a name</mat-hint>
+            <mat-hint i18n="@@adminUserHint">Matches the start of a name</mat-hint>
             <mat-autocomplete #userList="matAutocomplete" (optionSelected)="user.set($event.option.value)">
               @for (name of suggestions(); track name) {
                 <mat-option [value]="name">{{ name }}</mat-option>

@@ -34,5 +34,7 @@ export function userQueries(prefix: string, usernames: readonly string[] | null)
 
 /** "1 run", "3 runs", "200+ runs" (more exist than were loaded). */
 export function runCountText(count: number, more = false): string {
-  return more ? plural(count, { other: '#+ runs' }) : plural(count, { one: '# run', other: '# runs' });
+  return more
+    ? plural(count, { other: $localize`:@@adminRunCountMore:#+ runs` })
+    : plural(count, { one: $localize`:@@adminRunCountOne:# run`, other: $localize`:@@adminRunCount:# runs` });
 }

@@ -80,7 +80,11 @@ export type AwaitResultOutcome = 'finished' | 'background';
           </button>
         }
         <button mat-button type="button" [disabled]="busy() || cancelling()" (click)="cancel()">
-          {{ cancelling() ? 'Cancelling…' : 'Cancel' }}
+          @if (cancelling()) {
+            <ng-container i18n="@@onwardCancelling">Cancelling…</ng-container>
+          } @else {
+            <ng-container i18n="@@onwardCancel">Cancel</ng-container>
+          }
         </button>
       } @else {
         @if (run().status === 'failed') {
@@ -146,7 +150,7 @@ export class AwaitResultDialog {
         if (this.canBackground) {
           if (!this.busy() && !this.cancelling()) void this.runInBackground();
         } else {
-          this.hint.set('This task finishes here. Use Cancel to stop it.');
+          this.hint.set($localize`:@@onwardEscapeForeground:This task finishes here. Use Cancel to stop it.`);
         }
       });
     inject(DestroyRef).onDestroy(() => (this.destroyed = true));

@@ -74,7 +74,30 @@ export class MonitorNotifier {
     const label = describe(run.title, run.display);
     const text = moved ? `${label} continues in the background` : `${label} runs in the background`;
     void this.announcer.announce(text, 'polite');
-    this.toast({ text, action: 'Show', onAction: () => this.state.show(), duration: 5000, ...this.grouped('started') });
+    this.showToast({
+      text,
+      action: 'Show',
+      onAction: () => this.state.show(),
+      duration: 5000,
+      ...this.grouped('started'),
+    });
+  }
+
+  /**
+   * A toast with one action button (e.g. "Undo"), in the same stack as the run notices; resolves
+   * true when the user took the action, false when the toast went without it.
+   */
+  toast(text: string, options: { action: string; durationMs: number }): Promise<boolean> {
+    void this.announcer.announce(text, 'polite');
+    return new Promise((resolve) =>
+      this.showToast({
+        text,
+        action: options.action,
+        duration: options.durationMs,
+        onAction: () => resolve(true),
+        onDismiss: () => resolve(false),
+      }),
+    );
   }
 
   private handle(n: RunNotification): void {
@@ -94,7 +117,7 @@ export class MonitorNotifier {
 
     const action =
       n.event === 'started' ? 'Show' : n.status === 'completed' ? 'Open' : n.status === 'failed' ? 'Details' : 'Show';
-    this.toast({
+    this.showToast({
       text,
       action,
       onAction: () => void this.act(n, action),
@@ -105,7 +128,7 @@ export class MonitorNotifier {
     if (n.event === 'finished') this.systemNotification(n, text);
   }
 
-  private toast(options: ToastOptions): void {
+  private showToast(options: ToastOptions): void {
     if (!this.toastListAttached) {
       this.toastListAttached = true;
       attachToastList(this.appRef, this.injector, this.document);
@@ -119,9 +142,15 @@ export class MonitorNotifier {
       kind,
       group: (count) =>
         kind === 'started'
-          ? plural(count, { one: '# run started', other: '# runs started' })
-          : plural(count, { one: '# run finished', other: '# runs finished' }),
-      groupAction: { label: 'Show', run: () => this.state.show() },
+          ? plural(count, {
+              one: $localize`:@@onwardToastGroupStartedOne:# run started`,
+              other: $localize`:@@onwardToastGroupStarted:# runs started`,
+            })
+          : plural(count, {
+              one: $localize`:@@onwardToastGroupFinishedOne:# run finished`,
+              other: $localize`:@@onwardToastGroupFinished:# runs finished`,
+            }),
+      groupAction: { label: $localize`:@@onwardToastShow:Show`, run: () => this.state.show() },
     };
   }
 

@@ -39,14 +39,21 @@ import { ToastStack } from './toast-stack';
   },
   template: `
     @if (shown()) {
-      <ul class="toasts" aria-label="Notices">
+      <ul class="toasts" aria-label="Notices" i18n-aria-label="@@onwardToastsLabel">
         @for (t of stack.toasts(); track t.id) {
           <li class="onward-toast" [attr.data-count]="t.count">
             <span class="text">{{ t.text }}</span>
             @if (t.action) {
               <button mat-button type="button" class="action" (click)="stack.act(t.id)">{{ t.action }}</button>
             }
-            <button mat-icon-button type="button" class="close" aria-label="Dismiss" (click)="stack.dismiss(t.id)">
+            <button
+              mat-icon-button
+              type="button"
+              class="close"
+              aria-label="Dismiss"
+              i18n-aria-label="@@onwardToastDismiss"
+              (click)="stack.dismiss(t.id)"
+            >
               <onward-icon name="close" />
             </button>
           </li>

@@ -59,4 +59,16 @@ describe('ToastStack', () => {
     jest.advanceTimersByTime(3100);
     expect(texts()).toEqual([]);
   });
+
+  it('tells a toast with an action whether the user took it', () => {
+    const taken = jest.fn();
+    const gone = jest.fn();
+    stack.show({ text: 'Deleted: A', action: 'Undo', duration: 5000, onAction: taken, onDismiss: gone });
+    stack.show({ text: 'Deleted: B', action: 'Undo', duration: 5000, onAction: taken, onDismiss: gone });
+    stack.act(stack.toasts()[0].id);
+    expect(taken).toHaveBeenCalledTimes(1);
+    jest.advanceTimersByTime(5000);
+    expect(gone).toHaveBeenCalledTimes(1);
+    expect(texts()).toEqual([]);
+  });
 });

@@ -10,6 +10,8 @@ export interface ToastOptions {
   /** The label of its one action button ("Open", "Show"). */
   action?: string;
   onAction?: () => void;
+  /** Called when the toast goes without its action taken (timed out, closed, or pushed out). */
+  onDismiss?: () => void;
   /** Milliseconds on screen (paused while the pointer or focus is on the toasts). */
   duration: number;
   /**
@@ -89,16 +91,21 @@ export class ToastStack {
 
   /** Removes a toast (its close button, or its time is up). */
   dismiss(id: number): void {
-    const toast = this.toasts().find((t) => t.id === id);
-    if (toast?.timer) clearTimeout(toast.timer);
-    this.toasts.update((list) => list.filter((t) => t.id !== id));
+    const toast = this.remove(id);
+    toast?.options.onDismiss?.();
   }
 
   /** Runs a toast's action and removes it. */
   act(id: number): void {
-    const toast = this.toasts().find((t) => t.id === id);
-    this.dismiss(id);
+    const toast = this.remove(id);
     toast?.onAction?.();
+  }
+
+  private remove(id: number): Toast | undefined {
+    const toast = this.toasts().find((t) => t.id === id);
+    if (toast?.timer) clearTimeout(toast.timer);
+    this.toasts.update((list) => list.filter((t) => t.id !== id));
+    return toast;
   }
 
   /** Holds every toast while the user reads or tabs through them (WCAG 2.2.1: timing adjustable). */
@@ -128,7 +135,10 @@ export class ToastStack {
     const same = added.kind && group ? list.filter((t) => t.kind === added.kind) : [];
     if (same.length > 1 && group) {
       const count = same.reduce((n, t) => n + t.count, 0);
-      for (const t of same) if (t.timer) clearTimeout(t.timer);
+      for (const t of same) {
+        if (t.timer) clearTimeout(t.timer);
+        if (t !== added) t.options.onDismiss?.();
+      }
       const grouped: Toast = {
         ...added,
         text: group(count),
@@ -142,6 +152,7 @@ export class ToastStack {
     while (list.length > MAX_TOASTS) {
       const [oldest] = list;
       if (oldest.timer) clearTimeout(oldest.timer);
+      oldest.options.onDismiss?.();
       list = list.slice(1);
     }
     return list;

@@ -65,6 +65,11 @@ export class MonitorPanel {
   protected readonly rect = computed(() => this.geometry.place(this.state.rect(), this.viewportSize()));
   /** On a phone-sized viewport the panel is a full-height sheet, neither dragged nor resized. */
   protected readonly sheet = computed(() => this.geometry.isSheet(this.viewportSize()));
+  protected readonly titleLabel = computed(() =>
+    this.sheet()
+      ? $localize`:@@onwardPanelTitleSheet:Running tasks panel`
+      : $localize`:@@onwardPanelTitleFloating:Running tasks panel. Arrow keys move it, Shift and arrow keys resize it.`,
+  );
 
   constructor() {
     const destroyRef = inject(DestroyRef);

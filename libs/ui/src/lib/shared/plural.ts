@@ -3,7 +3,10 @@
  * own plural rules (Intl.PluralRules) pick the form, and the count is written in the locale's digits.
  */
 
-/** The forms of one phrase; `other` is required, as in ICU. `#` stands for the formatted count. */
+/**
+ * The forms of one phrase, each a `$localize` text so a translation supplies its language's forms;
+ * `other` is required, as in ICU. `#` stands for the formatted count.
+ */
 export interface PluralForms {
   zero?: string;
   one?: string;

@@ -47,12 +47,12 @@ export class RunActions {
    */
   async clearFinished(count: number, label: string, match: (run: RunView) => boolean = () => true): Promise<void> {
     const data: ConfirmData = {
-      title: `${label}?`,
+      title: $localize`:@@onwardClearTitle:${label}:label:?`,
       message: plural(count, {
-        one: 'This deletes # finished run and its result.',
-        other: 'This deletes # finished runs and their results.',
+        one: $localize`:@@onwardClearOne:This deletes # finished run and its result.`,
+        other: $localize`:@@onwardClearMany:This deletes # finished runs and their results.`,
       }),
-      confirm: 'Clear',
+      confirm: $localize`:@@onwardClear:Clear`,
     };
     const ref = this.dialog.open<ConfirmDialog, ConfirmData, boolean>(ConfirmDialog, { data, width: '400px' });
     if (!(await firstValueFrom(ref.afterClosed()))) return;

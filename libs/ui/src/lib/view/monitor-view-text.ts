@@ -8,20 +8,20 @@ export type { RunFilter } from '../shared/run-format';
 
 /** The filter buttons, in order. */
 export const FILTERS: readonly { value: RunFilter; label: string }[] = [
-  { value: 'all', label: 'All' },
-  { value: 'running', label: 'Running' },
-  { value: 'completed', label: 'Completed' },
-  { value: 'failed', label: 'Failed' },
-  { value: 'cancelled', label: 'Cancelled' },
+  { value: 'all', label: $localize`:@@onwardFilterAll:All` },
+  { value: 'running', label: $localize`:@@onwardFilterRunning:Running` },
+  { value: 'completed', label: $localize`:@@onwardFilterCompleted:Completed` },
+  { value: 'failed', label: $localize`:@@onwardFilterFailed:Failed` },
+  { value: 'cancelled', label: $localize`:@@onwardFilterCancelled:Cancelled` },
 ];
 
 /** What an empty list says under each filter (null: the first-use text). */
 export const EMPTY_TEXT: Record<RunFilter, string | null> = {
   all: null,
-  running: 'Nothing is running right now.',
-  completed: 'No completed runs.',
-  failed: 'No failed runs. Good.',
-  cancelled: 'No cancelled runs.',
+  running: $localize`:@@onwardEmptyRunning:Nothing is running right now.`,
+  completed: $localize`:@@onwardEmptyCompleted:No completed runs.`,
+  failed: $localize`:@@onwardEmptyFailed:No failed runs. Good.`,
+  cancelled: $localize`:@@onwardEmptyCancelled:No cancelled runs.`,
 };
 
 /** The count of each filter, and of every finished run ("Clear" under "All"). */
@@ -52,13 +52,25 @@ export function clearLabel(filter: RunFilter, count: number): string {
   switch (filter) {
     case 'all':
     case 'running':
-      return plural(count, { zero: 'Clear finished', other: 'Clear # finished' });
+      return plural(count, {
+        zero: $localize`:@@onwardClearNoneFinished:Clear finished`,
+        other: $localize`:@@onwardClearSomeFinished:Clear # finished`,
+      });
     case 'completed':
-      return plural(count, { zero: 'Clear completed', other: 'Clear # completed' });
+      return plural(count, {
+        zero: $localize`:@@onwardClearNoneCompleted:Clear completed`,
+        other: $localize`:@@onwardClearSomeCompleted:Clear # completed`,
+      });
     case 'failed':
-      return plural(count, { zero: 'Clear failed', other: 'Clear # failed' });
+      return plural(count, {
+        zero: $localize`:@@onwardClearNoneFailed:Clear failed`,
+        other: $localize`:@@onwardClearSomeFailed:Clear # failed`,
+      });
     case 'cancelled':
-      return plural(count, { zero: 'Clear cancelled', other: 'Clear # cancelled' });
+      return plural(count, {
+        zero: $localize`:@@onwardClearNoneCancelled:Clear cancelled`,
+        other: $localize`:@@onwardClearSomeCancelled:Clear # cancelled`,
+      });
   }
 }
 
@@ -73,12 +85,12 @@ export function notificationPermission(): NotificationState {
 export function notificationText(state: NotificationState): string {
   switch (state) {
     case 'default':
-      return 'Get a system notification when a run finishes while this page is hidden.';
+      return $localize`:@@onwardNotifyAsk:Get a system notification when a run finishes while this page is hidden.`;
     case 'granted':
-      return 'System notifications are on: a run that finishes while this page is hidden shows one.';
+      return $localize`:@@onwardNotifyOn:System notifications are on: a run that finishes while this page is hidden shows one.`;
     case 'denied':
-      return 'The browser blocks notifications from this site. To allow them, open the site settings (the icon left of the address) and set Notifications to Allow.';
+      return $localize`:@@onwardNotifyBlocked:The browser blocks notifications from this site. To allow them, open the site settings (the icon left of the address) and set Notifications to Allow.`;
     case 'unsupported':
-      return 'This browser cannot show system notifications; finished runs still show here and as toasts.';
+      return $localize`:@@onwardNotifyUnsupported:This browser cannot show system notifications; finished runs still show here and as toasts.`;
   }
 }
