@@ -8,7 +8,7 @@ import type { Locator, Page } from 'playwright-core';
 import { Api } from '../support/api';
 import { expectNoAxeViolations } from '../support/axe';
 import { describeE2e, shot, until, untilText, useOnward } from '../support/browser';
-import { chooseTask, logIn, openPanel } from '../support/monitor';
+import { logIn, openPanel, startRecalc } from '../support/monitor';
 
 const PANEL = 'onward-monitor-panel .panel';
 
@@ -107,16 +107,28 @@ describeE2e('the panel for keyboard and phone users', () => {
     expect((await focusRing(page)).style).toBe('none');
   });
 
+  it('wraps the filters at the 300 px minimum width, clipping none', async () => {
+    const { page } = onward;
+    await logIn(page, onward.server.url, 'alice');
+    const panel = await openPanel(page);
+    await panel.getByRole('heading', { name: 'Running tasks' }).waitFor();
+    // Shift + Left on the focused title bar narrows the panel, down to its minimum.
+    for (let i = 0; i < 12; i++) await page.keyboard.press('Shift+ArrowLeft');
+    await until(async () => Math.round((await box(panel)).width) === 300, 'the panel at 300 px');
+    const p = await box(panel);
+    for (const toggle of await panel.locator('mat-button-toggle').all()) {
+      const b = await box(toggle);
+      expect(b.x).toBeGreaterThanOrEqual(p.x);
+      expect(b.x + b.width).toBeLessThanOrEqual(p.x + p.width);
+      expect(await toggle.locator('.count').isVisible()).toBe(true);
+    }
+    await shot(panel, '64-filters-at-300px');
+  });
+
   it('sends an optional run to the background on Escape, where it goes on running', async () => {
     const { page } = onward;
     await logIn(page, onward.server.url, 'alice');
-    await chooseTask(page, 'Recalculate prices');
-    await page.getByRole('combobox', { name: 'Category' }).click();
-    await page.getByRole('option', { name: 'Hardware' }).click();
-    await page.getByLabel('Duration (seconds)').fill('20');
-    await page.getByRole('button', { name: 'Run', exact: true }).click();
-    const dialog = page.getByRole('dialog', { name: /Recalculate prices/ });
-    await untilText(dialog, /Chunk \d+ of \d+/, 'the dialog to show progress');
+    const dialog = await startRecalc(page, 'Hardware', 20);
     await expectNoAxeViolations(page, 'mat-dialog-container');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
@@ -125,6 +137,29 @@ describeE2e('the panel for keyboard and phone users', () => {
     const [run] = await api.listRuns();
     expect(run).toMatchObject({ task: 'recalculate-prices', mode: 'background', status: 'running' });
     await untilText(page.locator('.onward-toast').last(), /continues in the background/, 'the toast');
+  });
+
+  it('says "Cancelling…" on the dialog\'s Cancel until the run has stopped, then closes', async () => {
+    const { page } = onward;
+    await logIn(page, onward.server.url, 'alice');
+    const dialog = await startRecalc(page, 'Software', 30);
+    // Every look of the dialog's buttons, however briefly it lasted.
+    await page.evaluate(() => {
+      const w = window as unknown as { __buttons: string[] };
+      w.__buttons = [];
+      new MutationObserver(() => {
+        const container = document.querySelector('mat-dialog-container');
+        if (!container) return;
+        const look = Array.from(container.querySelectorAll('mat-dialog-actions button'))
+          .map((b) => `${(b.textContent ?? '').trim()}${(b as HTMLButtonElement).disabled ? ' (disabled)' : ''}`)
+          .join(' | ');
+        if (w.__buttons[w.__buttons.length - 1] !== look) w.__buttons.push(look);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached', timeout: 10_000 });
+    const looks = await page.evaluate(() => (window as unknown as { __buttons: string[] }).__buttons);
+    expect(looks).toContain('Run in background (disabled) | Cancelling… (disabled)');
   });
 
   it('stacks the toasts of four runs finishing together, beside the panel, never over it', async () => {
