@@ -2,33 +2,18 @@
  * Acting on runs: move an `optional` run to the background from its progress dialog, cancel a
  * running task (from the panel and from the dialog), and read a failed run's error details.
  */
-import type { Page } from 'playwright-core';
-
 import { Api, type RunView } from '../support/api';
 import { describeE2e, shot, until, untilText, useOnward } from '../support/browser';
 import {
-  chooseTask,
   entry,
   logIn,
   openPanel,
   recorded,
   runList,
+  startRecalc,
   startRecording,
   untilStatus,
 } from '../support/monitor';
-
-/** Starts recalculate-prices from the run form; resolves with its progress dialog once it shows progress. */
-async function startRecalc(page: Page, category: string, seconds: number) {
-  await chooseTask(page, 'Recalculate prices');
-  await page.getByRole('combobox', { name: 'Category' }).click();
-  await page.getByRole('option', { name: category }).click();
-  await page.getByLabel('Duration (seconds)').fill(String(seconds));
-  await page.getByRole('button', { name: 'Run', exact: true }).click();
-  const dialog = page.getByRole('dialog', { name: /Recalculate prices/ });
-  await dialog.waitFor();
-  await untilText(dialog, /Chunk \d+ of \d+/, 'the dialog to show the chunk progress');
-  return dialog;
-}
 
 /** The user's newest run of a task, as the server holds it. */
 async function newestRun(api: Api, task: string, category: string): Promise<RunView> {

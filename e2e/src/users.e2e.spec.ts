@@ -1,6 +1,6 @@
 /** Each user sees only their own runs; the admin view shows everyone's, filtered by user. */
 import { Api } from '../support/api';
-import { describeE2e, shot, until, useOnward } from '../support/browser';
+import { describeE2e, shot, until, untilText, useOnward } from '../support/browser';
 import { entry, logIn, openPanel, runList, untilStatus } from '../support/monitor';
 
 describeE2e('users and the admin view', () => {
@@ -52,11 +52,14 @@ describeE2e('users and the admin view', () => {
     await entry(list, 'Sales report · Acme 2024').waitFor();
     await shot(page, '31-admin-all');
 
-    await page.getByRole('textbox', { name: 'User' }).fill('bob');
+    // The filter matches the start of a name, and suggests the users it matches.
+    await page.getByRole('combobox', { name: 'User' }).fill('bo');
+    await page.getByRole('option', { name: 'bob' }).waitFor();
     await until(
       async () => (await owned('alice').count()) === 0 && (await owned('bob').count()) === 1,
       'only bob left after filtering by user',
     );
+    await untilText(page.getByText(/^\d+ runs?$/), /^1 run$/, 'the count in words');
     await shot(page, '32-admin-filter-bob');
   });
 });

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { Download, Locator, Page } from 'playwright-core';
 
 import type { DemoUser } from './api';
-import { until } from './browser';
+import { until, untilText } from './browser';
 
 /** Signs in on the login page and waits for the customers grid. */
 export async function logIn(page: Page, baseUrl: string, user: DemoUser): Promise<void> {
@@ -63,6 +63,19 @@ export async function chooseTask(page: Page, title: string): Promise<void> {
   await page.getByRole('combobox', { name: 'Task' }).click();
   await page.getByRole('option', { name: title }).click();
   await page.getByRole('combobox', { name: 'Task' }).filter({ hasText: title }).waitFor();
+}
+
+/** Starts recalculate-prices from the run form; resolves with its progress dialog once it shows progress. */
+export async function startRecalc(page: Page, category: string, seconds: number): Promise<Locator> {
+  await chooseTask(page, 'Recalculate prices');
+  await page.getByRole('combobox', { name: 'Category' }).click();
+  await page.getByRole('option', { name: category }).click();
+  await page.getByLabel('Duration (seconds)').fill(String(seconds));
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: /Recalculate prices/ });
+  await dialog.waitFor();
+  await untilText(dialog, /Chunk \d+ of \d+/, 'the dialog to show the chunk progress');
+  return dialog;
 }
 
 /** Ticks customers in the grid. */

@@ -15,6 +15,7 @@ export * from './lib/panel/monitor-panel-state';
 export * from './lib/panel/panel-geometry';
 export * from './lib/provide-onward-monitor';
 export * from './lib/shared/icon';
+export * from './lib/shared/plural';
 export * from './lib/shared/run-actions';
 export * from './lib/shared/run-format';
 export * from './lib/view/monitor-view';

@@ -4,6 +4,7 @@ import { MATERIAL_ANIMATIONS } from '@angular/material/core';
 import type { RunView } from '@onward/task-domain';
 import { MonitorClient } from '@onward/ui';
 
+import { AccountsApi } from '../auth/accounts-api';
 import { AdminPage } from './admin-page';
 
 function run(id: string, username: string, status: RunView['status']): RunView {
@@ -37,6 +38,10 @@ describe('AdminPage', () => {
     describeError: jest.fn(),
   };
 
+  const accounts = {
+    listUsers: jest.fn(async () => ['alice', 'bob', 'bonnie', 'admin'].map((username) => ({ username }))),
+  };
+
   beforeEach(() => {
     jest.clearAllMocks();
     TestBed.configureTestingModule({
@@ -44,6 +49,7 @@ describe('AdminPage', () => {
         provideZonelessChangeDetection(),
         { provide: MATERIAL_ANIMATIONS, useValue: { animationsDisabled: true } },
         { provide: MonitorClient, useValue: client },
+        { provide: AccountsApi, useValue: accounts },
       ],
     });
   });
@@ -66,5 +72,30 @@ describe('AdminPage', () => {
 
     fixture.destroy();
     expect(client.unwatchAll).toHaveBeenCalled();
+  });
+
+  it('matches the start of a name, reads each matching user exactly, and counts in words', async () => {
+    const fixture = TestBed.createComponent(AdminPage);
+    await fixture.whenStable();
+    const el = fixture.nativeElement as HTMLElement;
+    const owners = () => [...el.querySelectorAll('onward-run-entry .owner')].map((o) => o.textContent);
+    const count = () => el.querySelector('.count')?.textContent?.trim();
+    expect(count()).toBe('3 runs');
+
+    const input = el.querySelector('input[name=user]') as HTMLInputElement;
+    input.value = 'BO';
+    input.dispatchEvent(new Event('input'));
+    await fixture.whenStable();
+    // The contract's ?user= is exact: one read per user whose name starts with the prefix.
+    expect(client.listAdminRuns).toHaveBeenCalledWith({ limit: 200, user: 'bob' });
+    expect(client.listAdminRuns).toHaveBeenCalledWith({ limit: 200, user: 'bonnie' });
+    expect(owners()).toEqual(['bob', 'bob']);
+    expect(count()).toBe('2 runs');
+
+    input.value = 'al';
+    input.dispatchEvent(new Event('input'));
+    await fixture.whenStable();
+    expect(owners()).toEqual(['alice']);
+    expect(count()).toBe('1 run');
   });
 });

@@ -9,6 +9,7 @@ import {
   untracked,
 } from '@angular/core';
 import { FormsModule } from '@angular/forms';
+import { MatAutocompleteModule } from '@angular/material/autocomplete';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
@@ -17,6 +18,8 @@ import { MatTabsModule } from '@angular/material/tabs';
 import { RUN_STATUSES, type RunStatus } from '@onward/task-domain';
 import { MonitorClient, RunEntry, statusLook } from '@onward/ui';
 
+import { AccountsApi } from '../auth/accounts-api';
+import { matchesUserPrefix, runCountText, userQueries, usersWithPrefix } from './admin-user-filter';
 import { AdminUsers } from './admin-users';
 
 /** Every user's runs, filtered by user and status (cancel and delete work on any of them), and the users. */
@@ -26,6 +29,7 @@ import { AdminUsers } from './admin-users';
   imports: [
     AdminUsers,
     FormsModule,
+    MatAutocompleteModule,
     MatButtonModule,
     MatFormFieldModule,
     MatInputModule,
@@ -47,9 +51,17 @@ import { AdminUsers } from './admin-users';
               matInput
               name="user"
               placeholder="any user"
+              autocomplete="off"
+              [matAutocomplete]="userList"
               [ngModel]="user()"
               (ngModelChange)="user.set($event.trim())"
             />
+            <mat-hint i18n="@@adminUserHint">Matches the start of a name</mat-hint>
+            <mat-autocomplete #userList="matAutocomplete" (optionSelected)="user.set($event.option.value)">
+              @for (name of suggestions(); track name) {
+                <mat-option [value]="name">{{ name }}</mat-option>
+              }
+            </mat-autocomplete>
           </mat-form-field>
           <mat-form-field appearance="outline" subscriptSizing="dynamic" class="status">
             <mat-label>Status</mat-label>
@@ -69,7 +81,7 @@ import { AdminUsers } from './admin-users';
             Clear filters
           </button>
           <span class="spacer"></span>
-          <span class="count" aria-live="polite">{{ runs().length }} runs</span>
+          <span class="count" aria-live="polite">{{ countText() }}</span>
         </section>
         @if (error(); as message) {
           <p class="error" role="alert">{{ message }}</p>
@@ -142,31 +154,42 @@ import { AdminUsers } from './admin-users';
 })
 export class AdminPage {
   private readonly client = inject(MonitorClient);
+  private readonly accounts = inject(AccountsApi);
 
   protected readonly allStatuses = RUN_STATUSES;
   protected readonly user = signal('');
   protected readonly statuses = signal<RunStatus[]>([]);
   protected readonly error = signal<string | null>(null);
+  /** Every username, for the prefix filter's suggestions and reads; null while unknown or unavailable. */
+  private readonly usernames = signal<string[] | null>(null);
+  protected readonly suggestions = computed(() =>
+    this.user() ? usersWithPrefix(this.usernames() ?? [], this.user()).slice(0, 8) : [],
+  );
   /** The server's answer for the filters, kept live by the socket (which sends everyone's runs here). */
   protected readonly runs = computed(() => {
-    const user = this.user().toLowerCase();
+    const user = this.user();
     const statuses = this.statuses();
     return this.client
       .allRuns()
       .filter(
-        (r) =>
-          (!user || r.owner.username.toLowerCase() === user) && (statuses.length === 0 || statuses.includes(r.status)),
+        (r) => matchesUserPrefix(r.owner.username, user) && (statuses.length === 0 || statuses.includes(r.status)),
       );
   });
+  protected readonly countText = computed(() => runCountText(this.runs().length));
 
   constructor() {
     this.client.watchAll();
     inject(DestroyRef).onDestroy(() => this.client.unwatchAll());
     effect(() => {
-      const user = this.user();
+      const queries = userQueries(this.user(), this.usernames());
       const status = this.statuses();
-      untracked(() => void this.load(user, status));
+      untracked(() => void this.load(queries, status));
     });
+    this.accounts
+      .listUsers()
+      .then((users) => this.usernames.set(users.map((u) => u.username)))
+      // With the host's identity Onward has no user list: the prefix then filters the loaded runs.
+      .catch(() => undefined);
   }
 
   protected label(status: RunStatus): string {
@@ -178,9 +201,13 @@ export class AdminPage {
     this.statuses.set([]);
   }
 
-  private async load(user: string, status: RunStatus[]): Promise<void> {
+  private async load(users: (string | null)[], status: RunStatus[]): Promise<void> {
     try {
-      await this.client.listAdminRuns({ limit: 200, ...(user ? { user } : {}), ...(status.length ? { status } : {}) });
+      await Promise.all(
+        users.map((user) =>
+          this.client.listAdminRuns({ limit: 200, ...(user ? { user } : {}), ...(status.length ? { status } : {}) }),
+        ),
+      );
       this.error.set(null);
     } catch (error) {
       this.error.set(`The runs could not be loaded: ${this.client.describeError(error)}`);

@@ -39,61 +39,7 @@ import { OnwardIcon } from '../shared/icon';
       <span class="label">Running tasks</span>
     </button>
   `,
-  styles: `
-    :host {
-      display: inline-block;
-    }
-    .trigger {
-      color: inherit;
-      --mat-button-text-label-text-color: currentColor;
-    }
-    .icon-wrap {
-      position: relative;
-      display: inline-flex;
-      margin-right: 8px;
-      vertical-align: middle;
-    }
-    .icon-wrap.with-badge {
-      margin-right: 16px;
-    }
-    .badge {
-      position: absolute;
-      top: -7px;
-      right: -10px;
-      min-width: 18px;
-      height: 18px;
-      padding: 0 5px;
-      box-sizing: border-box;
-      border-radius: 9px;
-      font-size: 11px;
-      font-weight: 600;
-      line-height: 18px;
-      text-align: center;
-      font-variant-numeric: tabular-nums;
-      background: var(--onward-active, #1d64d8);
-      color: #fff;
-      box-shadow: 0 0 0 2px var(--onward-badge-ring, #fff);
-    }
-    .dot {
-      position: absolute;
-      top: -2px;
-      right: -3px;
-      width: 10px;
-      height: 10px;
-      border-radius: 50%;
-      background: var(--onward-success, #1b7f3b);
-      box-shadow: 0 0 0 2px var(--onward-badge-ring, #fff);
-    }
-    @media (max-width: 560px) {
-      .label {
-        display: none;
-      }
-      .icon-wrap,
-      .icon-wrap.with-badge {
-        margin-right: 0;
-      }
-    }
-  `,
+  styleUrl: './running-tasks-button.scss',
 })
 export class RunningTasksButton {
   private readonly client = inject(MonitorClient);

@@ -195,9 +195,9 @@ export class MonitorClient {
     this.forget([id]);
   }
 
-  /** Deletes every finished run of the panel's list; returns how many went. */
-  async clearFinished(): Promise<number> {
-    const finished = this.runs().filter((r) => isFinalStatus(r.status));
+  /** Deletes the finished runs of the panel's list that `match` selects (all by default); returns how many went. */
+  async clearFinished(match: (run: RunView) => boolean = () => true): Promise<number> {
+    const finished = this.runs().filter((r) => isFinalStatus(r.status) && match(r));
     const outcomes = await Promise.allSettled(finished.map((r) => this.delete(r.id)));
     return outcomes.filter((o) => o.status === 'fulfilled').length;
   }

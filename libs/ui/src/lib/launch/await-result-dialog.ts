@@ -1,5 +1,6 @@
 import { DecimalPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, DestroyRef, effect, inject, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
@@ -67,14 +68,23 @@ export type AwaitResultOutcome = 'finished' | 'background';
       @if (failure(); as message) {
         <p class="error" role="alert">{{ message }}</p>
       }
+      @if (hint(); as text) {
+        <p class="hint" role="status">{{ text }}</p>
+      }
     </mat-dialog-content>
     <mat-dialog-actions align="end">
       @if (active()) {
         @if (canBackground) {
-          <button mat-button type="button" [disabled]="busy()" (click)="runInBackground()">Run in background</button>
+          <button mat-button type="button" [disabled]="busy() || cancelling()" (click)="runInBackground()">
+            Run in background
+          </button>
         }
-        <button mat-button type="button" [disabled]="busy() || run().status === 'cancelling'" (click)="cancel()">
-          Cancel
+        <button mat-button type="button" [disabled]="busy() || cancelling()" (click)="cancel()">
+          @if (cancelling()) {
+            <ng-container i18n="@@onwardCancelling">Cancelling…</ng-container>
+          } @else {
+            <ng-container i18n="@@onwardCancel">Cancel</ng-container>
+          }
         </button>
       } @else {
         @if (run().status === 'failed') {
@@ -96,7 +106,6 @@ export class AwaitResultDialog {
   private readonly client = inject(MonitorClient);
   private readonly ref = inject<MatDialogRef<AwaitResultDialog, AwaitResultOutcome>>(MatDialogRef);
   protected readonly actions = inject(RunActions);
-  private cancelRequested = false;
   private destroyed = false;
 
   /** The run as the client holds it now (socket updates), falling back to the one the dialog opened with. */
@@ -117,22 +126,47 @@ export class AwaitResultDialog {
     canMoveToBackground(this.data.task.awaitResult, this.data.task.background);
   protected readonly busy = signal(false);
   protected readonly failure = signal<string | null>(null);
+  /** A hint after a key that did nothing (Escape on a run that must finish here). */
+  protected readonly hint = signal<string | null>(null);
+  private readonly cancelRequested = signal(false);
+  /** From the click on Cancel (or a cancel from elsewhere) until the run has stopped. */
+  protected readonly cancelling = computed(
+    () => this.active() && (this.cancelRequested() || this.run().status === 'cancelling'),
+  );
 
   constructor() {
     // While the run is active the dialog cannot be dismissed: Cancel or Run in background decide.
     effect(() => {
       this.ref.disableClose = this.active();
-      if (!this.active() && this.cancelRequested && this.run().status === 'cancelled') this.ref.close('finished');
+      if (!this.active() && this.cancelRequested() && this.run().status === 'cancelled') this.ref.close('finished');
     });
+    // Escape never stops the work: it sends the run to the background where the task allows it.
+    this.ref
+      .keydownEvents()
+      .pipe(takeUntilDestroyed())
+      .subscribe((event) => {
+        if (event.key !== 'Escape' || !this.active()) return;
+        event.preventDefault();
+        if (this.canBackground) {
+          if (!this.busy() && !this.cancelling()) void this.runInBackground();
+        } else {
+          this.hint.set($localize`:@@onwardEscapeForeground:This task finishes here. Use Cancel to stop it.`);
+        }
+      });
     inject(DestroyRef).onDestroy(() => (this.destroyed = true));
     void this.longPoll();
   }
 
   protected async cancel(): Promise<void> {
-    this.cancelRequested = true;
-    this.busy.set(true);
-    await this.actions.cancel(this.run());
-    this.busy.set(false);
+    this.cancelRequested.set(true);
+    this.failure.set(null);
+    try {
+      await this.client.cancel(this.run().id);
+    } catch (error) {
+      // The run may have finished meanwhile: the dialog then shows its outcome, else the reason.
+      this.cancelRequested.set(false);
+      if (this.active()) this.failure.set(this.client.describeError(error));
+    }
   }
 
   protected async runInBackground(): Promise<void> {

@@ -29,12 +29,15 @@ describe('RunLauncher', () => {
     launcher = TestBed.inject(RunLauncher);
   });
 
-  afterEach(() => document.querySelectorAll('.cdk-overlay-container').forEach((el) => (el.innerHTML = '')));
+  afterEach(() => {
+    document.querySelectorAll('.cdk-overlay-container').forEach((el) => (el.innerHTML = ''));
+    document.querySelectorAll('onward-toast-list').forEach((el) => el.remove());
+  });
 
   const stable = () => TestBed.inject(ApplicationRef).whenStable();
   const dialog = () => document.querySelector('onward-await-result-dialog');
   const dialogButtons = () => [...(dialog()?.querySelectorAll('button') ?? [])].map((b) => b.textContent?.trim());
-  const toast = () => document.querySelector('mat-snack-bar-container')?.textContent ?? '';
+  const toast = () => [...document.querySelectorAll('.onward-toast, mat-snack-bar-container')].pop()?.textContent ?? '';
 
   async function start(def: TaskDefinition, mode: 'foreground' | 'background') {
     const run = makeRun({

@@ -20,10 +20,17 @@ describe('MonitorNotifier', () => {
     announce = jest.spyOn(TestBed.inject(LiveAnnouncer), 'announce').mockResolvedValue();
   }
 
-  afterEach(() => document.querySelectorAll('.cdk-overlay-container').forEach((el) => (el.innerHTML = '')));
+  afterEach(() => {
+    document.querySelectorAll('.cdk-overlay-container').forEach((el) => (el.innerHTML = ''));
+    document.querySelectorAll('onward-toast-list').forEach((el) => el.remove());
+  });
 
-  const toast = () =>
-    document.querySelector('mat-snack-bar-container')?.textContent?.replace(/\s+/g, ' ').trim() ?? null;
+  /** The newest toast as a user reads it: its text, then its action. */
+  const toast = () => {
+    const last = [...document.querySelectorAll('.onward-toast')].pop();
+    if (!last) return null;
+    return [...last.querySelectorAll('.text, .action')].map((el) => el.textContent?.trim()).join(' ');
+  };
   const note = (run: RunView, event: RunNotification['event'], status = run.status): RunNotification => ({
     id: run.id,
     event,
@@ -44,6 +51,28 @@ describe('MonitorNotifier', () => {
     socket.fire('run.notification', note(run, 'finished', 'failed'));
     await TestBed.inject(ApplicationRef).whenStable();
     expect(toast()).toBe('Failed: Sales report · Acme 2024 Details');
+  });
+
+  it('stacks the toasts of runs that finish together, and groups a fourth', async () => {
+    setup();
+    const runs = ['Acme', 'Globex', 'Initech', 'Stark'].map((customer) =>
+      makeRun({ status: 'completed', display: { customer, year: 2024 } }),
+    );
+    for (const run of runs.slice(0, 3)) {
+      socket.fire('run.updated', run);
+      socket.fire('run.notification', note(run, 'finished', 'completed'));
+    }
+    await TestBed.inject(ApplicationRef).whenStable();
+    const shown = () => [...document.querySelectorAll('.onward-toast .text')].map((el) => el.textContent?.trim());
+    expect(shown()).toEqual([
+      'Completed: Sales report · Acme 2024',
+      'Completed: Sales report · Globex 2024',
+      'Completed: Sales report · Initech 2024',
+    ]);
+    socket.fire('run.updated', runs[3]);
+    socket.fire('run.notification', note(runs[3], 'finished', 'completed'));
+    await TestBed.inject(ApplicationRef).whenStable();
+    expect(shown()).toEqual(['4 runs finished']);
   });
 
   it('stays silent about a run the user cancelled', async () => {

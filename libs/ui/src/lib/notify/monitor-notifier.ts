@@ -1,8 +1,7 @@
 import { LiveAnnouncer } from '@angular/cdk/a11y';
 import { DOCUMENT } from '@angular/common';
-import { DestroyRef, effect, inject, Injectable } from '@angular/core';
+import { ApplicationRef, DestroyRef, effect, EnvironmentInjector, inject, Injectable } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { MatSnackBar } from '@angular/material/snack-bar';
 import { Title } from '@angular/platform-browser';
 import type { RunNotification, RunView } from '@onward/task-domain';
 
@@ -10,7 +9,10 @@ import { MonitorClient } from '../client/monitor-client';
 import { ONWARD_MONITOR_CONFIG } from '../client/monitor-config';
 import { MonitorPanelState } from '../panel/monitor-panel-state';
 import { RunActions } from '../shared/run-actions';
+import { plural } from '../shared/plural';
 import { displayText, statusLook } from '../shared/run-format';
+import { attachToastList } from './toast-list';
+import { type ToastOptions, ToastStack } from './toast-stack';
 
 const TITLE_PREFIX = /^\(\d+\)\s/;
 
@@ -23,7 +25,10 @@ const TITLE_PREFIX = /^\(\d+\)\s/;
 export class MonitorNotifier {
   private readonly client = inject(MonitorClient);
   private readonly config = inject(ONWARD_MONITOR_CONFIG);
-  private readonly snackBar = inject(MatSnackBar);
+  private readonly toasts = inject(ToastStack);
+  private readonly appRef = inject(ApplicationRef);
+  private readonly injector = inject(EnvironmentInjector);
+  private toastListAttached = false;
   private readonly announcer = inject(LiveAnnouncer);
   private readonly state = inject(MonitorPanelState);
   private readonly actions = inject(RunActions);
@@ -69,10 +74,30 @@ export class MonitorNotifier {
     const label = describe(run.title, run.display);
     const text = moved ? `${label} continues in the background` : `${label} runs in the background`;
     void this.announcer.announce(text, 'polite');
-    this.snackBar
-      .open(text, 'Show', { duration: 5000, horizontalPosition: 'left' })
-      .onAction()
-      .subscribe(() => this.state.show());
+    this.showToast({
+      text,
+      action: 'Show',
+      onAction: () => this.state.show(),
+      duration: 5000,
+      ...this.grouped('started'),
+    });
+  }
+
+  /**
+   * A toast with one action button (e.g. "Undo"), in the same stack as the run notices; resolves
+   * true when the user took the action, false when the toast went without it.
+   */
+  toast(text: string, options: { action: string; durationMs: number }): Promise<boolean> {
+    void this.announcer.announce(text, 'polite');
+    return new Promise((resolve) =>
+      this.showToast({
+        text,
+        action: options.action,
+        duration: options.durationMs,
+        onAction: () => resolve(true),
+        onDismiss: () => resolve(false),
+      }),
+    );
   }
 
   private handle(n: RunNotification): void {
@@ -92,12 +117,41 @@ export class MonitorNotifier {
 
     const action =
       n.event === 'started' ? 'Show' : n.status === 'completed' ? 'Open' : n.status === 'failed' ? 'Details' : 'Show';
-    this.snackBar
-      .open(text, action, { duration: n.event === 'started' ? 4000 : 8000, horizontalPosition: 'left' })
-      .onAction()
-      .subscribe(() => void this.act(n, action));
+    this.showToast({
+      text,
+      action,
+      onAction: () => void this.act(n, action),
+      duration: n.event === 'started' ? 4000 : 8000,
+      ...this.grouped(n.event),
+    });
 
     if (n.event === 'finished') this.systemNotification(n, text);
+  }
+
+  private showToast(options: ToastOptions): void {
+    if (!this.toastListAttached) {
+      this.toastListAttached = true;
+      attachToastList(this.appRef, this.injector, this.document);
+    }
+    this.toasts.show(options);
+  }
+
+  /** Several starts or finishes at once beyond what fits become one toast ("4 runs finished") that opens the panel. */
+  private grouped(kind: 'started' | 'finished'): Pick<ToastOptions, 'kind' | 'group' | 'groupAction'> {
+    return {
+      kind,
+      group: (count) =>
+        kind === 'started'
+          ? plural(count, {
+              one: $localize`:@@onwardToastGroupStartedOne:# run started`,
+              other: $localize`:@@onwardToastGroupStarted:# runs started`,
+            })
+          : plural(count, {
+              one: $localize`:@@onwardToastGroupFinishedOne:# run finished`,
+              other: $localize`:@@onwardToastGroupFinished:# runs finished`,
+            }),
+      groupAction: { label: $localize`:@@onwardToastShow:Show`, run: () => this.state.show() },
+    };
   }
 
   private async act(n: RunNotification, action: string): Promise<void> {

@@ -10,6 +10,12 @@ interface StoredPanel {
   minimized: boolean;
 }
 
+/** The panel's box on screen, and whether it is the full-screen sheet of a phone. */
+export interface PanelPlacement {
+  rect: PanelRect;
+  sheet: boolean;
+}
+
 const KEY_PREFIX = 'onward.monitor.panel.';
 
 /**
@@ -29,6 +35,8 @@ export class MonitorPanelState {
   readonly filter = signal<RunFilter>('all');
   /** Where the panel is; null until placed (it then opens at the default place). */
   readonly rect = signal<PanelRect | null>(null);
+  /** Where the panel is on screen now (null while closed), for what must keep clear of it (toasts). */
+  readonly placement = signal<PanelPlacement | null>(null);
   /** Where keyboard focus should go after a user opened or closed the panel (a new object each time). */
   readonly focusRequest = signal<{ target: 'panel' | 'button' } | null>(null);
 

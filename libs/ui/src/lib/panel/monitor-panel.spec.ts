@@ -132,4 +132,40 @@ describe('MonitorPanel', () => {
     expect(el.querySelector('.panel')).toBeNull();
     expect(document.activeElement).toBe(trigger);
   });
+
+  it('turns text selection off on the page during a drag, and back on after it', async () => {
+    const { state, fixture, panel } = await setup();
+    state.show();
+    await fixture.whenStable();
+    const bar = panel()?.querySelector('.titlebar') as HTMLElement;
+    pointer(bar, 'pointerdown', 900, 200);
+    expect(document.documentElement.style.userSelect).toBe('none');
+    pointer(bar, 'pointermove', -50, 100);
+    pointer(bar, 'pointerup', -50, 100);
+    expect(document.documentElement.style.userSelect).toBe('');
+  });
+
+  it('fills a phone screen as a sheet that neither drags nor resizes', async () => {
+    Object.assign(window, { innerWidth: 390, innerHeight: 844 });
+    const { state, fixture, panel } = await setup();
+    state.show();
+    await fixture.whenStable();
+    expect(panel()?.classList).toContain('sheet');
+    expect([panel()?.style.left, panel()?.style.top, panel()?.style.width, panel()?.style.height]).toEqual([
+      '0px',
+      '0px',
+      '390px',
+      '844px',
+    ]);
+    expect(panel()?.querySelector('.handle')).toBeNull();
+    const bar = panel()?.querySelector('.titlebar') as HTMLElement;
+    pointer(bar, 'pointerdown', 100, 20);
+    pointer(bar, 'pointermove', 50, 300);
+    pointer(bar, 'pointerup', 50, 300);
+    bar.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowUp', bubbles: true }));
+    await fixture.whenStable();
+    expect(panel()?.style.left).toBe('0px');
+    expect(panel()?.style.top).toBe('0px');
+    expect(state.placement()).toEqual({ rect: { x: 0, y: 0, width: 390, height: 844 }, sheet: true });
+  });
 });

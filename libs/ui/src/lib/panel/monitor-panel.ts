@@ -17,6 +17,7 @@ import { MatTooltipModule } from '@angular/material/tooltip';
 
 import { MonitorClient } from '../client/monitor-client';
 import { ONWARD_MONITOR_CONFIG } from '../client/monitor-config';
+import { ToastList } from '../notify/toast-list';
 import { OnwardIcon } from '../shared/icon';
 import { MonitorView } from '../view/monitor-view';
 import { MonitorPanelState } from './monitor-panel-state';
@@ -31,6 +32,8 @@ import {
 
 const HANDLES: readonly ResizeHandle[] = ['n', 's', 'e', 'w', 'ne', 'nw', 'se', 'sw'];
 const KEY_STEP = 16;
+/** Height of the title bar, all that a minimised panel shows. */
+const TITLE_HEIGHT = 48;
 
 /**
  * The floating "Running tasks" window: drag it by its title bar, resize it from any edge or
@@ -40,7 +43,7 @@ const KEY_STEP = 16;
 @Component({
   selector: 'onward-monitor-panel',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [MatButtonModule, MatTooltipModule, MonitorView, OnwardIcon],
+  imports: [MatButtonModule, MatTooltipModule, MonitorView, OnwardIcon, ToastList],
   templateUrl: './monitor-panel.html',
   styleUrl: './monitor-panel.scss',
 })
@@ -59,15 +62,30 @@ export class MonitorPanel {
   protected readonly runningCount = this.client.runningCount;
   /** The rect in use: the remembered one, fitted to the viewport, or the default place. */
   private readonly viewportSize = signal(this.viewport());
-  protected readonly rect = computed(() => {
-    const viewport = this.viewportSize();
-    const stored = this.state.rect();
-    return stored ? this.geometry.clamp(stored, viewport) : this.geometry.defaultRect(viewport);
-  });
+  protected readonly rect = computed(() => this.geometry.place(this.state.rect(), this.viewportSize()));
+  /** On a phone-sized viewport the panel is a full-height sheet, neither dragged nor resized. */
+  protected readonly sheet = computed(() => this.geometry.isSheet(this.viewportSize()));
+  protected readonly titleLabel = computed(() =>
+    this.sheet()
+      ? $localize`:@@onwardPanelTitleSheet:Running tasks panel`
+      : $localize`:@@onwardPanelTitleFloating:Running tasks panel. Arrow keys move it, Shift and arrow keys resize it.`,
+  );
 
   constructor() {
     const destroyRef = inject(DestroyRef);
     const injector = inject(Injector);
+    // Toasts keep clear of the panel: they read where it is (null while it is closed).
+    effect(() => {
+      const open = this.state.open();
+      const sheet = this.sheet();
+      const rect = this.rect();
+      const minimized = this.state.minimized();
+      // Minimised, only the title bar is there: at the top of the panel's place, or at the foot of a sheet.
+      const shown = !minimized
+        ? rect
+        : { ...rect, y: sheet ? rect.y + rect.height - TITLE_HEIGHT : rect.y, height: TITLE_HEIGHT };
+      this.state.placement.set(open ? { rect: shown, sheet } : null);
+    });
     effect(() => {
       if (this.state.focusRequest()?.target !== 'panel') return;
       afterNextRender(() => this.host.nativeElement.querySelector<HTMLElement>('.titlebar')?.focus(), { injector });
@@ -88,7 +106,7 @@ export class MonitorPanel {
 
   /** Starts a move (title bar) or resize (handle) gesture. */
   protected startGesture(event: PointerEvent, kind: GestureKind): void {
-    if (event.button !== 0) return;
+    if (event.button !== 0 || this.sheet()) return;
     if (kind === 'move' && (event.target as HTMLElement).closest('button')) return;
     event.preventDefault();
     const el = this.host.nativeElement.querySelector<HTMLElement>('.panel');
@@ -98,6 +116,8 @@ export class MonitorPanel {
     const target = event.target as HTMLElement;
     target.setPointerCapture?.(event.pointerId);
     el.classList.add('dragging');
+    // A drag that leaves the panel (or the window) must not select the page's text on the way.
+    const release = suppressSelection(this.document);
     this.zone.runOutsideAngular(() => {
       const move = (e: PointerEvent) => {
         if (!this.gesture) return;
@@ -110,6 +130,7 @@ export class MonitorPanel {
         target.removeEventListener('pointerup', end);
         target.removeEventListener('pointercancel', end);
         el.classList.remove('dragging');
+        release();
         const final = this.live;
         this.gesture = null;
         this.live = null;
@@ -130,7 +151,7 @@ export class MonitorPanel {
       ArrowDown: [0, KEY_STEP],
     };
     const d = delta[event.key];
-    if (!d) return;
+    if (!d || this.sheet()) return;
     event.preventDefault();
     const rect = this.rect();
     const next = event.shiftKey
@@ -165,4 +186,15 @@ function applyRect(el: HTMLElement, rect: PanelRect): void {
   el.style.top = `${rect.y}px`;
   el.style.width = `${rect.width}px`;
   el.style.height = `${rect.height}px`;
+}
+
+/** Turns text selection off on the whole document; the returned function restores what was there. */
+function suppressSelection(document: Document): () => void {
+  const style = document.documentElement.style;
+  const before = style.userSelect;
+  style.userSelect = 'none';
+  document.getSelection()?.removeAllRanges();
+  return () => {
+    style.userSelect = before;
+  };
 }

@@ -1,7 +1,7 @@
 import { PanelGeometry, PanelGesture, type PanelRect, parseRect } from './panel-geometry';
 
 const viewport = { width: 1000, height: 800 };
-const limits = { minWidth: 300, minHeight: 200, margin: 16 };
+const limits = { minWidth: 300, minHeight: 200, margin: 16, sheetBelow: 600 };
 
 describe('PanelGeometry', () => {
   const geometry = new PanelGeometry(limits);
@@ -81,5 +81,18 @@ describe('PanelGeometry', () => {
     expect(parseRect({ x: 1, y: 2, width: '3', height: 4 })).toBeNull();
     expect(parseRect(null)).toBeNull();
     expect(parseRect({ x: Number.NaN, y: 2, width: 3, height: 4 })).toBeNull();
+  });
+
+  it('becomes a full-height sheet below 600 px, whatever place was stored', () => {
+    const phone = { width: 390, height: 844 };
+    expect(geometry.isSheet(phone)).toBe(true);
+    expect(geometry.isSheet({ width: 600, height: 800 })).toBe(false);
+    expect(geometry.place({ x: 20, y: 30, width: 300, height: 400 }, phone)).toEqual({
+      x: 0,
+      y: 0,
+      width: 390,
+      height: 844,
+    });
+    expect(geometry.place(null, viewport)).toEqual(geometry.defaultRect(viewport));
   });
 });

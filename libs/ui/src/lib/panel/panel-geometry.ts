@@ -24,9 +24,11 @@ export interface PanelLimits {
   minHeight: number;
   /** Gap kept to the viewport edges by the default placement. */
   margin: number;
+  /** Below this viewport width (a phone) the panel is a full-screen sheet: no floating, no drag. */
+  sheetBelow: number;
 }
 
-export const DEFAULT_PANEL_LIMITS: PanelLimits = { minWidth: 300, minHeight: 220, margin: 16 };
+export const DEFAULT_PANEL_LIMITS: PanelLimits = { minWidth: 300, minHeight: 220, margin: 16, sheetBelow: 600 };
 
 /**
  * The pointer and resize math of the panel, free of the DOM so it can be unit-tested:
@@ -34,6 +36,22 @@ export const DEFAULT_PANEL_LIMITS: PanelLimits = { minWidth: 300, minHeight: 220
  */
 export class PanelGeometry {
   constructor(readonly limits: PanelLimits = DEFAULT_PANEL_LIMITS) {}
+
+  /** Whether the viewport is too narrow for a floating panel: it then fills the screen as a sheet. */
+  isSheet(viewport: Viewport): boolean {
+    return viewport.width < this.limits.sheetBelow;
+  }
+
+  /** The sheet's rect: the whole viewport, full height. */
+  sheetRect(viewport: Viewport): PanelRect {
+    return { x: 0, y: 0, width: Math.round(viewport.width), height: Math.round(viewport.height) };
+  }
+
+  /** The rect the panel takes: the sheet on a narrow viewport, else the stored one fitted, else the default place. */
+  place(stored: PanelRect | null, viewport: Viewport): PanelRect {
+    if (this.isSheet(viewport)) return this.sheetRect(viewport);
+    return stored ? this.clamp(stored, viewport) : this.defaultRect(viewport);
+  }
 
   /** Where a panel opens the first time: bottom-right, clear of the edges. */
   defaultRect(viewport: Viewport): PanelRect {

@@ -8,6 +8,7 @@ import { MonitorClient } from '../client/monitor-client';
 import { ConfirmDialog, type ConfirmData } from '../dialogs/confirm-dialog';
 import { ErrorDetailsDialog } from '../dialogs/error-details-dialog';
 import { ResultValueDialog } from '../dialogs/result-value-dialog';
+import { plural } from './plural';
 
 /** What a user can do with a run, with the dialogs and error toasts around the client calls. */
 @Injectable({ providedIn: 'root' })
@@ -40,16 +41,22 @@ export class RunActions {
     await this.attempt(() => this.client.delete(run.id), 'The run could not be deleted');
   }
 
-  /** Asks, then deletes every finished run in the panel. */
-  async clearFinished(count: number): Promise<void> {
+  /**
+   * Asks, then deletes the finished runs that `match` selects (those the panel's filter shows);
+   * `label` names them as the button did ("Clear 3 failed").
+   */
+  async clearFinished(count: number, label: string, match: (run: RunView) => boolean = () => true): Promise<void> {
     const data: ConfirmData = {
-      title: 'Clear finished runs?',
-      message: `This deletes ${count} finished ${count === 1 ? 'run' : 'runs'} and their results.`,
-      confirm: 'Clear',
+      title: $localize`:@@onwardClearTitle:${label}:label:?`,
+      message: plural(count, {
+        one: $localize`:@@onwardClearOne:This deletes # finished run and its result.`,
+        other: $localize`:@@onwardClearMany:This deletes # finished runs and their results.`,
+      }),
+      confirm: $localize`:@@onwardClear:Clear`,
     };
     const ref = this.dialog.open<ConfirmDialog, ConfirmData, boolean>(ConfirmDialog, { data, width: '400px' });
     if (!(await firstValueFrom(ref.afterClosed()))) return;
-    await this.attempt(() => this.client.clearFinished(), 'Some runs could not be deleted');
+    await this.attempt(() => this.client.clearFinished(match), 'Some runs could not be deleted');
   }
 
   private async attempt(action: () => Promise<unknown>, failure: string): Promise<void> {

@@ -56,9 +56,11 @@ describe('run formatting', () => {
     const newDone = makeRun({ status: 'completed', createdAt: '2026-02-01T00:00:00Z' });
     const newerQueued = makeRun({ status: 'queued', createdAt: '2026-03-01T00:00:00Z' });
     expect([oldRunning, newDone, newerQueued].sort(compareRuns)).toEqual([newerQueued, oldRunning, newDone]);
-    expect(matchesFilter(newDone, 'finished')).toBe(true);
+    expect(matchesFilter(newDone, 'completed')).toBe(true);
+    expect(matchesFilter(newDone, 'cancelled')).toBe(false);
     expect(matchesFilter(newDone, 'running')).toBe(false);
     expect(matchesFilter(makeRun({ status: 'cancelling' }), 'running')).toBe(true);
     expect(matchesFilter(makeRun({ status: 'cancelled' }), 'failed')).toBe(false);
+    expect(matchesFilter(makeRun({ status: 'cancelled' }), 'cancelled')).toBe(true);
   });
 });

@@ -105,19 +105,19 @@ export function compareRuns(a: RunView, b: RunView): number {
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 }
 
-/** The filters of the panel. */
-export type RunFilter = 'all' | 'running' | 'finished' | 'failed';
+/** The filters of the panel: everything, or one state a user tells apart. */
+export type RunFilter = 'all' | 'running' | 'completed' | 'failed' | 'cancelled';
 
-/** Whether a run passes a panel filter ("finished" = every final status). */
-export function matchesFilter(run: RunView, filter: RunFilter): boolean {
+/** Whether a run passes a panel filter ("running" = every unfinished status, queued and cancelling too). */
+export function matchesFilter(run: Pick<RunView, 'status'>, filter: RunFilter): boolean {
   switch (filter) {
     case 'all':
       return true;
     case 'running':
       return isUnfinished(run.status);
-    case 'finished':
-      return !isUnfinished(run.status);
+    case 'completed':
     case 'failed':
-      return run.status === 'failed';
+    case 'cancelled':
+      return run.status === filter;
   }
 }

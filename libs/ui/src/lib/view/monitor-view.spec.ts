@@ -56,8 +56,10 @@ describe('MonitorView', () => {
 
     await filter('Running');
     expect(entries()).toEqual(['running']);
-    await filter('Finished');
-    expect(entries()).toEqual(['completed', 'failed', 'cancelled']);
+    await filter('Completed');
+    expect(entries()).toEqual(['completed']);
+    await filter('Cancelled');
+    expect(entries()).toEqual(['cancelled']);
     await filter('Failed');
     expect(entries()).toEqual(['failed']);
 
@@ -82,7 +84,7 @@ describe('MonitorView', () => {
     socket.fire('run.updated', makeRun({ status: 'running' }));
     const clear = jest.spyOn(client, 'clearFinished').mockResolvedValue(1);
     const { el } = await render();
-    (el.querySelector('button[aria-label="Clear finished runs"]') as HTMLButtonElement).click();
+    (el.querySelector('button[aria-label="Clear 1 finished"]') as HTMLButtonElement).click();
     await TestBed.inject(ApplicationRef).whenStable();
     const dialog = document.querySelector('onward-confirm-dialog');
     expect(dialog?.textContent).toContain('This deletes 1 finished run');
@@ -99,7 +101,7 @@ describe('MonitorView', () => {
     socket.fire('run.updated', makeRun({ status: 'completed' }));
     const clear = jest.spyOn(client, 'clearFinished').mockResolvedValue(1);
     const { el } = await render();
-    (el.querySelector('button[aria-label="Clear finished runs"]') as HTMLButtonElement).click();
+    (el.querySelector('button[aria-label="Clear 1 finished"]') as HTMLButtonElement).click();
     await TestBed.inject(ApplicationRef).whenStable();
     const keep = [...document.querySelectorAll('onward-confirm-dialog button')].find(
       (b) => b.textContent?.trim() === 'Keep',

@@ -24,10 +24,19 @@ import { RunEntry } from '../entry/run-entry';
 import { MonitorPanelState } from '../panel/monitor-panel-state';
 import { OnwardIcon } from '../shared/icon';
 import { RunActions } from '../shared/run-actions';
-import { matchesFilter, type RunFilter } from '../shared/run-format';
+import { matchesFilter } from '../shared/run-format';
 import { MeasuredScrollStrategy } from './measured-scroll-strategy';
+import {
+  clearLabel,
+  countRuns,
+  EMPTY_TEXT,
+  FILTERS,
+  notificationPermission,
+  notificationText,
+  type RunFilter,
+} from './monitor-view-text';
 
-/** The list of the user's background runs with filters and "Clear finished": the panel's body, or a page of its own. */
+/** The list of the user's background runs with filters and "Clear": the panel's body, or a page of its own. */
 @Component({
   selector: 'onward-monitor-view',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -62,16 +71,7 @@ export class MonitorView implements OnInit {
     const all = this.all();
     return filter === 'all' ? all : all.filter((run) => matchesFilter(run, filter));
   });
-  protected readonly counts = computed(() => {
-    const runs = this.all();
-    let running = 0;
-    let failed = 0;
-    for (const run of runs) {
-      if (isUnfinished(run.status)) running++;
-      else if (run.status === 'failed') failed++;
-    }
-    return { all: runs.length, running, finished: runs.length - running, failed };
-  });
+  protected readonly counts = computed(() => countRuns(this.all()));
   /** Older runs exist on the server than the loaded ones: counts of finished runs are "at least". */
   protected readonly hasMore = this.client.hasMore;
   protected readonly loadingMore = this.client.loadingMore;
@@ -82,25 +82,19 @@ export class MonitorView implements OnInit {
     toObservable(this.viewport).pipe(switchMap((viewport) => viewport?.renderedRangeStream ?? EMPTY)),
     { initialValue: { start: 0, end: 0 } },
   );
-  protected readonly filters: { value: RunFilter; label: string }[] = [
-    { value: 'all', label: 'All' },
-    { value: 'running', label: 'Running' },
-    { value: 'finished', label: 'Finished' },
-    { value: 'failed', label: 'Failed' },
-  ];
-  protected readonly emptyText = computed(() => {
-    switch (this.filter()) {
-      case 'all':
-        return null;
-      case 'running':
-        return 'Nothing is running right now.';
-      case 'finished':
-        return 'No finished runs.';
-      case 'failed':
-        return 'No failed runs. Good.';
-    }
+  protected readonly filters = FILTERS;
+  protected readonly emptyText = computed(() => EMPTY_TEXT[this.filter()]);
+  /** What "Clear" would delete under the current filter: the finished runs it shows, named. */
+  protected readonly clearable = computed(() => {
+    const filter = this.filter();
+    const counts = this.counts();
+    const count = filter === 'all' ? counts.finished : filter === 'running' ? 0 : counts[filter];
+    return { count, label: clearLabel(filter, count) };
   });
-  protected readonly notificationsAsk = signal(notificationPermission() === 'default');
+  /** The browser's notification permission, and whether to explain it (after the user asked). */
+  protected readonly notifications = signal(notificationPermission());
+  protected readonly notificationsExplained = signal(false);
+  protected readonly notificationsText = computed(() => notificationText(this.notifications()));
 
   constructor() {
     // The strategy needs every change of the list, order included (the viewport reports only lengths).
@@ -119,6 +113,7 @@ export class MonitorView implements OnInit {
   }
 
   ngOnInit(): void {
+    this.followPermission();
     if (this.fullWindow()) {
       this.client.setWatching(true);
       this.destroyRef.onDestroy(() => this.client.setWatching(false));
@@ -138,17 +133,43 @@ export class MonitorView implements OnInit {
   }
 
   protected clearFinished(): void {
-    void this.actions.clearFinished(this.counts().finished);
+    const filter = this.filter();
+    const { count, label } = this.clearable();
+    void this.actions.clearFinished(count, label, (run) => matchesFilter(run, filter));
   }
 
+  /** Asks the browser for permission and then says what came of it (the browser may refuse without asking). */
   protected async enableNotifications(): Promise<void> {
-    if (typeof Notification === 'undefined') return;
-    await Notification.requestPermission();
-    this.notificationsAsk.set(notificationPermission() === 'default');
+    if (typeof Notification !== 'undefined') {
+      try {
+        await Notification.requestPermission();
+      } catch {
+        // Old browsers take a callback instead of returning a promise; the permission is read below anyway.
+      }
+    }
+    this.notifications.set(notificationPermission());
+    this.notificationsExplained.set(true);
+  }
+
+  protected dismissNotifications(): void {
+    this.notificationsExplained.set(false);
   }
 
   protected reconnect(): void {
     this.client.reconnect();
+  }
+
+  /** A user may allow or block notifications in the browser's site settings at any time. */
+  private followPermission(): void {
+    const permissions = typeof navigator === 'undefined' ? undefined : navigator.permissions;
+    permissions
+      ?.query({ name: 'notifications' })
+      .then((status) => {
+        const changed = () => this.notifications.set(notificationPermission());
+        status.addEventListener('change', changed);
+        this.destroyRef.onDestroy(() => status.removeEventListener('change', changed));
+      })
+      .catch(() => undefined);
   }
 }
 
@@ -165,8 +186,4 @@ export function estimatedHeight(run: RunView): number {
   if (run.scheduler) return isUnfinished(run.status) ? 196 : 150;
   if (isUnfinished(run.status)) return 141;
   return run.status === 'completed' && run.result?.type !== 'value' ? 97 : 119;
-}
-
-function notificationPermission(): NotificationPermission | 'unsupported' {
-  return typeof Notification === 'undefined' ? 'unsupported' : Notification.permission;
 }
