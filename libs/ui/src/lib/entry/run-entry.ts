@@ -1,5 +1,5 @@
 import { DecimalPipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, input, type OnInit, signal } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTooltipModule } from '@angular/material/tooltip';
@@ -36,7 +36,7 @@ import { SubtaskList } from './subtask-list';
     '[attr.data-run-id]': 'run().id',
   },
 })
-export class RunEntry {
+export class RunEntry implements OnInit {
   private readonly client = inject(MonitorClient);
   private readonly clock = inject(MonitorClock);
   protected readonly actions = inject(RunActions);
@@ -47,6 +47,8 @@ export class RunEntry {
   readonly showOwner = input(false);
   /** Hide the action buttons (e.g. for subtasks). */
   readonly compact = input(false);
+  /** Show a scheduler's subtasks from the start (the run's own page). */
+  readonly startExpanded = input(false);
 
   protected readonly expanded = signal(false);
   protected readonly look = computed(() => statusLook(this.run().status));
@@ -84,6 +86,10 @@ export class RunEntry {
     if (this.showOwner()) parts.push(`owner ${run.owner.username}`);
     return parts.join(', ');
   });
+
+  ngOnInit(): void {
+    if (this.startExpanded() && this.run().scheduler) this.toggleExpanded();
+  }
 
   protected toggleExpanded(): void {
     const next = !this.expanded();
