@@ -1,10 +1,10 @@
 import { DecimalPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
-// Its own line: the lifecycle interface of the run's page (startExpanded).
-import type { OnInit } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTooltipModule } from '@angular/material/tooltip';
+// Its own line: the lifecycle interface of the run's page (startExpanded).
+import type { OnInit } from '@angular/core';
 import { isUnfinished, type RunView } from '@onward/task-domain';
 
 import { MonitorClient } from '../client/monitor-client';
@@ -89,15 +89,15 @@ export class RunEntry implements OnInit {
     return parts.join(', ');
   });
 
-  ngOnInit(): void {
-    if (this.startExpanded() && this.run().scheduler) this.toggleExpanded();
-  }
-
   protected toggleExpanded(): void {
     const next = !this.expanded();
     this.expanded.set(next);
     const id = this.run().id;
     if (next) this.client.expand(id).catch(() => undefined);
     else this.client.collapse(id);
+  }
+
+  ngOnInit(): void {
+    if (this.startExpanded() && this.run().scheduler) this.toggleExpanded();
   }
 }
