@@ -46,6 +46,18 @@ describe('MonitorNotifier', () => {
     expect(toast()).toBe('Failed: Sales report · Acme 2024 Details');
   });
 
+  it('opens the run’s own link from its toast', async () => {
+    setup();
+    const open = jest.spyOn(window, 'open').mockReturnValue({} as Window);
+    const run = makeRun({ id: 'r 1', status: 'running' });
+    socket.fire('run.updated', run);
+    socket.fire('run.notification', note(run, 'started'));
+    await TestBed.inject(ApplicationRef).whenStable();
+    document.querySelector<HTMLButtonElement>('mat-snack-bar-container button')?.click();
+    expect(open).toHaveBeenCalledWith('/monitor/run/r%201', 'onward-monitor');
+    open.mockRestore();
+  });
+
   it('stays silent about a run the user cancelled', async () => {
     setup();
     const run = makeRun({ status: 'running' });
@@ -65,18 +77,6 @@ describe('MonitorNotifier', () => {
     socket.fire('run.notification', note(run, 'finished', 'completed'));
     await TestBed.inject(ApplicationRef).whenStable();
     expect(toast()).toBeNull();
-  });
-
-  it('opens the run’s own link from its toast', async () => {
-    setup();
-    const open = jest.spyOn(window, 'open').mockReturnValue({} as Window);
-    const run = makeRun({ id: 'r 1', status: 'running' });
-    socket.fire('run.updated', run);
-    socket.fire('run.notification', note(run, 'started'));
-    await TestBed.inject(ApplicationRef).whenStable();
-    document.querySelector<HTMLButtonElement>('mat-snack-bar-container button')?.click();
-    expect(open).toHaveBeenCalledWith('/monitor/run/r%201', 'onward-monitor');
-    open.mockRestore();
   });
 
   it('puts the running count in front of the tab title', async () => {
