@@ -1,4 +1,8 @@
 // The embeddable Onward monitor widget.
+export * from './lib/admin/admin-runs-csv';
+export * from './lib/admin/admin-runs-sort';
+export * from './lib/admin/admin-runs-table';
+export * from './lib/admin/csv';
 export * from './lib/button/running-tasks-button';
 export * from './lib/client/monitor-client';
 export * from './lib/client/monitor-config';

@@ -9,6 +9,13 @@ export const appRoutes: Route[] = [
     loadComponent: () => import('./login/login-page').then((m) => m.LoginPage),
   },
   {
+    // A run's own link, which its toasts and system notifications open.
+    path: 'monitor/run/:id',
+    title: 'Run · Onward',
+    canActivate: [authGuard],
+    loadComponent: () => import('./popout/popout-page').then((m) => m.PopoutPage),
+  },
+  {
     path: 'monitor',
     title: 'Running tasks · Onward',
     canActivate: [authGuard],

@@ -58,7 +58,7 @@ describe('AdminPage', () => {
     const fixture = TestBed.createComponent(AdminPage);
     await fixture.whenStable();
     const el = fixture.nativeElement as HTMLElement;
-    const owners = () => [...el.querySelectorAll('onward-run-entry .owner')].map((o) => o.textContent);
+    const owners = () => [...el.querySelectorAll('onward-admin-runs-table td.user')].map((o) => o.textContent);
     expect(client.watchAll).toHaveBeenCalled();
     expect(client.listAdminRuns).toHaveBeenCalledWith({ limit: 200 });
     expect(owners()).toEqual(['alice', 'bob', 'bob']);

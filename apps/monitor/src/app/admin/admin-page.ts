@@ -16,17 +16,21 @@ import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import { MatTabsModule } from '@angular/material/tabs';
 import { RUN_STATUSES, type RunStatus } from '@onward/task-domain';
-import { MonitorClient, RunEntry, statusLook } from '@onward/ui';
+import { AdminRunsTable, MonitorClient, statusLook } from '@onward/ui';
 
 import { AccountsApi } from '../auth/accounts-api';
 import { matchesUserPrefix, runCountText, userQueries, usersWithPrefix } from './admin-user-filter';
 import { AdminUsers } from './admin-users';
 
-/** Every user's runs, filtered by user and status (cancel and delete work on any of them), and the users. */
+/**
+ * Every user's runs, filtered by user and status, shown in the widget's admin table (sorting, days,
+ * CSV, cancel and delete), and the users.
+ */
 @Component({
   selector: 'app-admin-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [
+    AdminRunsTable,
     AdminUsers,
     FormsModule,
     MatAutocompleteModule,
@@ -35,7 +39,6 @@ import { AdminUsers } from './admin-users';
     MatInputModule,
     MatSelectModule,
     MatTabsModule,
-    RunEntry,
   ],
   template: `
     <mat-tab-group mat-stretch-tabs="false" animationDuration="0ms">
@@ -86,13 +89,7 @@ import { AdminUsers } from './admin-users';
         @if (error(); as message) {
           <p class="error" role="alert">{{ message }}</p>
         }
-        <section class="card list" role="list" aria-label="All runs">
-          @for (run of runs(); track run.id) {
-            <onward-run-entry [run]="run" [showOwner]="true" />
-          } @empty {
-            <p class="empty" role="listitem">No runs match these filters.</p>
-          }
-        </section>
+        <onward-admin-runs-table [runs]="runs()" />
       </mat-tab>
       <mat-tab label="Users">
         <ng-template matTabContent>
@@ -134,18 +131,6 @@ import { AdminUsers } from './admin-users';
     .count {
       color: var(--mat-sys-on-surface-variant);
       font-size: 13px;
-    }
-    .card {
-      background: var(--mat-sys-surface);
-      border: 1px solid var(--mat-sys-outline-variant);
-      border-radius: 12px;
-      overflow: hidden;
-    }
-    .empty {
-      padding: 32px;
-      text-align: center;
-      color: var(--mat-sys-on-surface-variant);
-      margin: 0;
     }
     .error {
       color: var(--mat-sys-error);

@@ -1,13 +1,17 @@
-import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
 import { MonitorClient, MonitorView, OnwardIcon } from '@onward/ui';
 
 import { AuthStore } from '../auth/auth-store';
+import { FocusedRun } from './focused-run';
 
-/** The pop-out target: only the monitor, filling its own window (its own socket keeps it in sync). */
+/**
+ * The pop-out target: only the monitor, filling its own window (its own socket keeps it in sync);
+ * under `/monitor/run/:id`, that run is shown on top.
+ */
 @Component({
   selector: 'app-popout-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [MonitorView, OnwardIcon],
+  imports: [FocusedRun, MonitorView, OnwardIcon],
   template: `
     <header class="head">
       <onward-icon name="tasks" class="icon" />
@@ -18,6 +22,9 @@ import { AuthStore } from '../auth/auth-store';
       <span class="spacer"></span>
       <span class="user">{{ user() }}</span>
     </header>
+    @if (id(); as id) {
+      <app-focused-run [id]="id" />
+    }
     <onward-monitor-view class="view" [fullWindow]="true" />
   `,
   styles: `
@@ -67,6 +74,8 @@ import { AuthStore } from '../auth/auth-store';
 export class PopoutPage {
   private readonly client = inject(MonitorClient);
   private readonly auth = inject(AuthStore);
+  /** The run a link points at (`/monitor/run/:id`), bound from the route. */
+  readonly id = input<string>();
   protected readonly running = this.client.runningCount;
   protected readonly user = computed(() => this.auth.user()?.displayName ?? '');
 }

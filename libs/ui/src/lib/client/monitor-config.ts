@@ -8,6 +8,8 @@ export interface OnwardMonitorOptions {
   token: () => string | null;
   /** URL opened by the panel's pop-out button; defaults to `${baseUrl}/monitor`. */
   popoutUrl?: string;
+  /** The link of one run, which toasts and system notifications open; defaults to `${popoutUrl}/run/:id`. */
+  runUrl?: (id: string) => string;
   /** In-app toasts, system notifications and the live region; default true. */
   notifications?: boolean;
   /** Prefix the document title with the number of running runs; default true. */
@@ -23,10 +25,12 @@ export const ONWARD_MONITOR_CONFIG = new InjectionToken<OnwardMonitorConfig>('ON
 /** Applies the defaults to a host's options. */
 export function resolveMonitorConfig(options: OnwardMonitorOptions): OnwardMonitorConfig {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const popoutUrl = options.popoutUrl ?? `${baseUrl}/monitor`;
   return {
     baseUrl,
     token: options.token,
-    popoutUrl: options.popoutUrl ?? `${baseUrl}/monitor`,
+    popoutUrl,
+    runUrl: options.runUrl ?? ((id) => `${popoutUrl}/run/${encodeURIComponent(id)}`),
     notifications: options.notifications ?? true,
     tabTitle: options.tabTitle ?? true,
   };

@@ -3,6 +3,8 @@ import { ChangeDetectionStrategy, Component, computed, inject, input, signal } f
 import { MatButtonModule } from '@angular/material/button';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTooltipModule } from '@angular/material/tooltip';
+// Its own line: the lifecycle interface of the run's page (startExpanded).
+import type { OnInit } from '@angular/core';
 import { isUnfinished, type RunView } from '@onward/task-domain';
 
 import { MonitorClient } from '../client/monitor-client';
@@ -36,7 +38,7 @@ import { SubtaskList } from './subtask-list';
     '[attr.data-run-id]': 'run().id',
   },
 })
-export class RunEntry {
+export class RunEntry implements OnInit {
   private readonly client = inject(MonitorClient);
   private readonly clock = inject(MonitorClock);
   protected readonly actions = inject(RunActions);
@@ -47,6 +49,8 @@ export class RunEntry {
   readonly showOwner = input(false);
   /** Hide the action buttons (e.g. for subtasks). */
   readonly compact = input(false);
+  /** Show a scheduler's subtasks from the start (the run's own page). */
+  readonly startExpanded = input(false);
 
   protected readonly expanded = signal(false);
   protected readonly look = computed(() => statusLook(this.run().status));
@@ -91,5 +95,9 @@ export class RunEntry {
     const id = this.run().id;
     if (next) this.client.expand(id).catch(() => undefined);
     else this.client.collapse(id);
+  }
+
+  ngOnInit(): void {
+    if (this.startExpanded() && this.run().scheduler) this.toggleExpanded();
   }
 }

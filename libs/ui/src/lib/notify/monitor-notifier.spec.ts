@@ -75,6 +75,18 @@ describe('MonitorNotifier', () => {
     expect(shown()).toEqual(['4 runs finished']);
   });
 
+  it('opens the run’s own link from its toast', async () => {
+    setup();
+    const open = jest.spyOn(window, 'open').mockReturnValue({} as Window);
+    const run = makeRun({ id: 'r 1', status: 'running' });
+    socket.fire('run.updated', run);
+    socket.fire('run.notification', note(run, 'started'));
+    await TestBed.inject(ApplicationRef).whenStable();
+    document.querySelector<HTMLButtonElement>('.onward-toast button.action')?.click();
+    expect(open).toHaveBeenCalledWith('/monitor/run/r%201', 'onward-monitor');
+    open.mockRestore();
+  });
+
   it('stays silent about a run the user cancelled', async () => {
     setup();
     const run = makeRun({ status: 'running' });

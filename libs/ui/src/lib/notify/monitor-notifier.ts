@@ -156,13 +156,19 @@ export class MonitorNotifier {
 
   private async act(n: RunNotification, action: string): Promise<void> {
     if (action === 'Show') {
-      this.state.show();
+      this.openRun(n.id);
       return;
     }
     const run = this.client.run(n.id) ?? (await this.client.getRun(n.id).catch(() => undefined));
     if (!run) return;
     if (action === 'Open') await this.actions.openResult(run);
     else this.actions.showError(run);
+  }
+
+  /** Opens the run's own page in the monitor window (as the pop-out does); the panel if the browser refuses. */
+  private openRun(id: string): void {
+    const opened = this.document.defaultView?.open(this.config.runUrl(id), 'onward-monitor');
+    if (!opened) this.state.show();
   }
 
   private systemNotification(n: RunNotification, text: string): void {
@@ -172,7 +178,7 @@ export class MonitorNotifier {
       const note = new Notification(text, { tag: `onward-run-${n.id}`, body: 'Onward · Running tasks' });
       note.onclick = () => {
         this.document.defaultView?.focus();
-        this.state.show();
+        this.openRun(n.id);
         note.close();
       };
     } catch {
