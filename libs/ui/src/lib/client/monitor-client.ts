@@ -9,11 +9,12 @@ import {
 import { Subject } from 'rxjs';
 
 import { CrossWindowSync } from './cross-window-sync';
-import { describeError, MonitorApi } from './monitor-api';
+import { isNotFound, MonitorApi } from './monitor-api';
 import { MonitorConnection } from './monitor-connection';
 import { MonitorStore } from './monitor-store';
 import type { MonitorUser, RunQuery, StartRunRequest } from './monitor-types';
 import { ResultDownload } from './result-download';
+import { describeError, type FailedAction } from './run-errors';
 import { RunResync } from './run-resync';
 import { SubtaskPages } from './subtask-pages';
 import { UnseenRuns } from './unseen-runs';
@@ -188,11 +189,24 @@ export class MonitorClient {
     return this.merged(await this.api.cancel(id));
   }
 
-  /** `DELETE /api/runs/:id`: the run leaves the list at once. */
+  /**
+   * `DELETE /api/runs/:id`: the run leaves the list at once. A run that is gone already (deleted
+   * in another window, or by a second click) counts as deleted.
+   */
   async delete(id: string): Promise<void> {
     this.windows.rememberCancelled(id);
-    await this.api.delete(id);
+    try {
+      await this.api.delete(id);
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
     this.forget([id]);
+  }
+
+  /** Deletes a run in a request that outlives the page (for a deletion still pending when the user leaves). */
+  deleteOnLeave(id: string): void {
+    this.windows.rememberCancelled(id);
+    this.api.deleteOnLeave(id);
   }
 
   /** Deletes every finished run of the panel's list; returns how many went. */
@@ -228,9 +242,9 @@ export class MonitorClient {
     this.downloads.save(blob, this.downloads.fileName(run));
   }
 
-  /** The message of a failed call, for toasts. */
-  describeError(error: unknown): string {
-    return describeError(error);
+  /** A failed call in a sentence for people (no ids, no server wording), for toasts. */
+  describeError(error: unknown, action?: FailedAction): string {
+    return describeError(error, action);
   }
 
   private merged<T extends RunPage | RunView>(answer: T): T {
