@@ -5,6 +5,7 @@ import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { Title } from '@angular/platform-browser';
 import type { RunNotification, RunView } from '@onward/task-domain';
+import { firstValueFrom } from 'rxjs';
 
 import { MonitorClient } from '../client/monitor-client';
 import { ONWARD_MONITOR_CONFIG } from '../client/monitor-config';
@@ -75,13 +76,28 @@ export class MonitorNotifier {
       .subscribe(() => this.state.show());
   }
 
+  /**
+   * A toast with one action button (e.g. "Undo"); resolves true when the user took the action
+   * before the toast went, false when it timed out or was dismissed otherwise.
+   */
+  toast(text: string, options: { action: string; durationMs: number }): Promise<boolean> {
+    void this.announcer.announce(text, 'polite');
+    const ref = this.snackBar.open(text, options.action, {
+      duration: options.durationMs,
+      horizontalPosition: 'left',
+    });
+    return firstValueFrom(ref.afterDismissed()).then((dismissal) => dismissal.dismissedByAction);
+  }
+
   private handle(n: RunNotification): void {
     if (this.silenced.has(n.id)) return;
     const run = this.client.run(n.id);
     const me = this.client.user();
     // Admins watching everyone get every user's events; only their own runs are news to them.
     if (run && me && run.owner.id !== me.id) return;
-    if (run && run.mode === 'foreground') return;
+    // A foreground run starts in a dialog, so its start is news nowhere; its finish is, wherever
+    // no dialog shows it (the window with the dialog has silenced it).
+    if (run && run.mode === 'foreground' && n.event === 'started') return;
     if (n.event === 'started' && this.announced.has(n.id)) return;
     if (n.event === 'finished' && n.status === 'cancelled' && this.client.cancelledByUser(n.id)) return;
 
