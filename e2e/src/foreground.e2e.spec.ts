@@ -77,24 +77,29 @@ describeE2e('foreground runs and safe actions', () => {
     expect(await page.getByRole('dialog', { name: /Recalculate prices/ }).count()).toBe(0);
   });
 
-  it('asks before deleting a running run, and offers Undo for a finished one', async () => {
+  it('asks before deleting a running run, keeps rows under the pointer, and offers Undo for a finished one', async () => {
     const { page, server } = onward;
     const api = await Api.as(server.url, 'bob');
+    const quick = async (category: string) => {
+      const run = await api.startRun({
+        task: 'recalculate-prices',
+        parameters: { category, seconds: 0.5 },
+        mode: 'background',
+      });
+      return api.waitFinished(run.id);
+    };
+    const older = await quick('Services');
+    const done = await quick('Software');
     const running = await api.startRun({
       task: 'recalculate-prices',
       parameters: { category: 'Hardware', seconds: 60 },
       mode: 'background',
     });
-    const done = await api.startRun({
-      task: 'recalculate-prices',
-      parameters: { category: 'Services', seconds: 0.5 },
-      mode: 'background',
-    });
-    await api.waitFinished(done.id);
     await logIn(page, server.url, 'bob');
     const list = runList(await openPanel(page));
     const runningItem = entry(list, 'Recalculate prices · Hardware');
-    const doneItem = entry(list, 'Recalculate prices · Services');
+    const doneItem = entry(list, 'Recalculate prices · Software');
+    const olderItem = entry(list, 'Recalculate prices · Services');
     await untilStatus(runningItem, 'Running');
     await untilStatus(doneItem, 'Completed');
 
@@ -111,12 +116,22 @@ describeE2e('foreground runs and safe actions', () => {
     await until(async () => (await serverStatus(api, running.id)) === 'gone', 'the running run to be deleted');
     await runningItem.waitFor({ state: 'detached' });
 
-    // Finished: gone from the list at once (a double click does no harm), back with Undo.
+    // Finished: gone from the list at once (a double click does no harm), and the row below stays
+    // where it was until the pointer leaves the list.
+    const before = await olderItem.boundingBox();
     await doneItem.getByRole('button', { name: /^Delete/ }).dblclick();
-    const toast = page.locator('mat-snack-bar-container').filter({ hasText: 'Deleted: Recalculate prices · Services' });
+    const toast = page.locator('mat-snack-bar-container').filter({ hasText: 'Deleted: Recalculate prices · Software' });
     await toast.waitFor();
-    await shot(page, '43-delete-undo-toast');
     await until(async () => (await doneItem.count()) === 0, 'the finished run to leave the list');
+    expect((await olderItem.boundingBox())?.y).toBe(before?.y);
+    await shot(page, '43-delete-undo-toast');
+    await page.mouse.move(5, 5);
+    await until(
+      async () => ((await olderItem.boundingBox())?.y ?? 0) < (before?.y ?? 0),
+      'the rows to close up once the pointer left the list',
+    );
+
+    // Undo brings it back; the server never deleted it.
     await toast.getByRole('button', { name: 'Undo' }).click();
     await untilStatus(doneItem, 'Completed');
     expect(await serverStatus(api, done.id)).toBe('completed');
@@ -126,5 +141,6 @@ describeE2e('foreground runs and safe actions', () => {
     await doneItem.getByRole('button', { name: /^Delete/ }).click();
     await until(async () => (await serverStatus(api, done.id)) === 'gone', 'the finished run to be deleted', 15_000);
     expect(await page.getByText(/could not be deleted/).count()).toBe(0);
+    expect(await serverStatus(api, older.id)).toBe('completed');
   });
 });
