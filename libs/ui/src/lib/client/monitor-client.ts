@@ -44,7 +44,10 @@ export class MonitorClient {
   readonly tasks = this.store.tasks.asReadonly();
   /** Every run held, by id: the user's own, their subtasks and, for admins watching all, everyone's. */
   readonly runsById = this.store.runsById;
-  /** The user's top-level background runs, running ones on top, newest first: what the panel lists. */
+  /**
+   * The user's top-level runs that the panel lists, running ones on top, newest first: background
+   * runs, and foreground runs whose dialog is not open in this window.
+   */
   readonly runs = this.store.runs;
   /** True when older runs than the held ones exist on the server (see `loadMore`). */
   readonly hasMore = this.resyncer.hasMore;
@@ -52,7 +55,7 @@ export class MonitorClient {
   readonly loadingMore = this.resyncer.loadingMore;
   /** Every top-level run held (admin view), running ones on top, newest first. */
   readonly allRuns = this.store.allRuns;
-  /** How many of the user's background runs have not finished. */
+  /** How many of the listed runs have not finished. */
   readonly runningCount = this.store.runningCount;
   /** Ids of background runs that finished while nobody looked at the panel. */
   readonly unseenFinished = this.unseen.ids;
