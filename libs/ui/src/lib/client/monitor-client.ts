@@ -23,6 +23,7 @@ import { UnseenRuns } from './unseen-runs';
  * The widget's one gateway to the Onward server: components and hosts read runs from it as signals
  * and call its methods. A facade: it wires the socket, the REST calls, the re-reads, the store, the
  * subtask pages, the unseen set, the other windows and downloads (one injectable each).
+ * Longer than most files: it is the widget's whole public surface, one short method per call.
  */
 @Injectable({ providedIn: 'root' })
 export class MonitorClient {
