@@ -70,7 +70,11 @@ export class DeferredDeletes {
   private flushOnLeave(): void {
     for (const [id, held] of this.pending) {
       clearTimeout(held.timer);
-      this.client.deleteOnLeave(id);
+      try {
+        this.client.deleteOnLeave(id);
+      } catch {
+        // Tearing down, a window channel may be closed already; the request itself went out first.
+      }
     }
     this.pending.clear();
   }

@@ -209,8 +209,8 @@ export class MonitorClient {
 
   /** Deletes a run in a request that outlives the page (for a deletion still pending when the user leaves). */
   deleteOnLeave(id: string): void {
-    this.windows.rememberCancelled(id);
     this.api.deleteOnLeave(id);
+    this.windows.rememberCancelled(id);
   }
 
   /** Deletes every finished run of the panel's list; returns how many went. */

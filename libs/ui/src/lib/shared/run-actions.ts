@@ -25,7 +25,7 @@ export class RunActions {
   private readonly dialog = inject(MatDialog);
   private readonly deletes = inject(DeferredDeletes);
   private readonly injector = inject(Injector);
-  /** Runs with a cancel or delete under way (asked, waiting for the server, or in the undo window). */
+  /** Cancels and deletes under way, as `action:id` (asked, waiting for the server, or in the undo window). */
   private readonly busy = new Set<string>();
 
   /** Downloads a file result or shows a value result. */
@@ -48,7 +48,7 @@ export class RunActions {
 
   /** Cancels a run; a second call while the first is under way does nothing. */
   async cancel(run: RunView): Promise<void> {
-    await this.once(run.id, () =>
+    await this.once(`cancel:${run.id}`, () =>
       this.attempt(
         () => this.client.cancel(run.id),
         $localize`:@@onwardCancelFailed:The run could not be cancelled.`,
@@ -63,7 +63,7 @@ export class RunActions {
    * before it is deleted on the server.
    */
   async delete(run: RunView): Promise<void> {
-    await this.once(run.id, async () => {
+    await this.once(`delete:${run.id}`, async () => {
       if (isUnfinished(run.status)) {
         if (await this.confirmDeleteUnfinished(run)) await this.deleteNow(run);
         return;
@@ -126,14 +126,14 @@ export class RunActions {
     return (await firstValueFrom(ref.afterClosed())) === true;
   }
 
-  /** Runs `action` unless one for the same run is under way. */
-  private async once(id: string, action: () => Promise<void>): Promise<void> {
-    if (this.busy.has(id)) return;
-    this.busy.add(id);
+  /** Runs `action` unless the same action on the same run is under way. */
+  private async once(key: string, action: () => Promise<void>): Promise<void> {
+    if (this.busy.has(key)) return;
+    this.busy.add(key);
     try {
       await action();
     } finally {
-      this.busy.delete(id);
+      this.busy.delete(key);
     }
   }
 
