@@ -142,5 +142,12 @@ describeE2e('foreground runs and safe actions', () => {
     await until(async () => (await serverStatus(api, done.id)) === 'gone', 'the finished run to be deleted', 15_000);
     expect(await page.getByText(/could not be deleted/).count()).toBe(0);
     expect(await serverStatus(api, older.id)).toBe('completed');
+
+    // Leaving the page within the Undo time still deletes (well before the toast would have gone).
+    await olderItem.getByRole('button', { name: /^Delete/ }).click();
+    const left = Date.now();
+    await page.reload();
+    await until(async () => (await serverStatus(api, older.id)) === 'gone', 'the run to be deleted on leaving');
+    expect(Date.now() - left).toBeLessThan(4_000);
   });
 });
