@@ -95,7 +95,10 @@ describeE2e('the monitor panel', () => {
 
     await page.reload();
     await page.getByRole('heading', { name: 'Customers' }).waitFor();
-    const after = await openPanel(page);
+    // It was open: it comes back open by itself once the user is known (a click on the toolbar
+    // button before that would toggle it shut again).
+    const after = panelOf(page);
+    await after.waitFor();
     const restored = await until(
       async () => {
         const b = await box(after);

@@ -90,6 +90,9 @@ describeEachDatabase('runs', (db) => {
       const moved = await alice.startRun({ ...recalc(0.5), mode: 'background' });
       expect(moved.mode).toBe('background');
       for (const run of [optional, yes, moved]) expect((await alice.waitFinished(run.id)).status).toBe('completed');
+      // A foreground run is the caller's like any other: listed with the background ones unless a mode is asked.
+      const listed = (await alice.list('?limit=200')).items.map((run) => run.id);
+      for (const run of [optional, yes, moved]) expect(listed).toContain(run.id);
     });
 
     it('fails a sales report for an unknown customer with a message naming it', async () => {

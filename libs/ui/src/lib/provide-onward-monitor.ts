@@ -6,6 +6,7 @@ import {
 } from '@angular/core';
 
 import { ONWARD_MONITOR_CONFIG, type OnwardMonitorOptions, resolveMonitorConfig } from './client/monitor-config';
+import { RunLauncher } from './launch/run-launcher';
 import { MonitorNotifier } from './notify/monitor-notifier';
 
 /**
@@ -23,5 +24,7 @@ export function provideOnwardMonitor(
     },
     // Start listening at once, so toasts and the tab title work on every page of the host.
     provideEnvironmentInitializer(() => inject(MonitorNotifier).start()),
+    // After a reload, the dialogs of this tab's unfinished foreground runs open again.
+    provideEnvironmentInitializer(() => void inject(RunLauncher)),
   ]);
 }

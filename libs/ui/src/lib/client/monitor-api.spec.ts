@@ -1,10 +1,10 @@
-import { HttpErrorResponse, provideHttpClient } from '@angular/common/http';
+import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { provideZonelessChangeDetection } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 
 import { makeRun, nextRequest } from '../../testing/fakes';
-import { describeError, isNotFound, isUnauthorized, MonitorApi } from './monitor-api';
+import { isNotFound, isUnauthorized, MonitorApi } from './monitor-api';
 import { ONWARD_MONITOR_CONFIG, resolveMonitorConfig } from './monitor-config';
 
 describe('MonitorApi', () => {
@@ -80,20 +80,5 @@ describe('MonitorApi', () => {
     expect(isNotFound(error)).toBe(true);
     expect(isUnauthorized(error)).toBe(false);
     expect(http.match(() => true)).toEqual([]);
-  });
-
-  it('describes a failed call by the server’s message and its field errors', () => {
-    const fields = new HttpErrorResponse({
-      status: 400,
-      error: {
-        statusCode: 400,
-        message: 'Invalid parameters',
-        details: [{ field: 'year', message: 'year is required' }],
-      },
-    });
-    expect(describeError(fields)).toBe('Invalid parameters (year is required)');
-    expect(describeError(new HttpErrorResponse({ status: 0 }))).toBe('The server cannot be reached.');
-    expect(describeError(new HttpErrorResponse({ status: 502, statusText: 'Bad Gateway' }))).toBe('502 Bad Gateway');
-    expect(describeError(new Error('boom'))).toBe('boom');
   });
 });

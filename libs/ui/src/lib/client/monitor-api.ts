@@ -1,6 +1,6 @@
 import { HttpClient, HttpErrorResponse, HttpHeaders, HttpParams } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
-import type { ErrorBody, RunPage, RunView, TaskDefinition } from '@onward/task-domain';
+import type { RunPage, RunView, TaskDefinition } from '@onward/task-domain';
 
 import { ONWARD_MONITOR_CONFIG } from './monitor-config';
 import type { MonitorUser, RunQuery, SchedulerRunView, StartRunRequest } from './monitor-types';
@@ -66,6 +66,20 @@ export class MonitorApi {
     return this.call<void>('DELETE', runPath(id), {});
   }
 
+  /**
+   * `DELETE /api/runs/:id` as a keepalive fetch, which the browser completes after the page is
+   * gone (an HttpClient request is aborted with the page); fire and forget.
+   */
+  deleteOnLeave(id: string): void {
+    if (typeof fetch !== 'function') return;
+    const token = this.config.token();
+    void fetch(`${this.config.baseUrl}${runPath(id)}`, {
+      method: 'DELETE',
+      keepalive: true,
+      headers: token ? { Authorization: `Bearer ${token}` } : {},
+    }).catch(() => undefined);
+  }
+
   /** `PATCH /api/runs/:id { mode: 'background' }`. */
   moveToBackground(id: string): Promise<RunView> {
     return this.call<RunView>('PATCH', runPath(id), { body: { mode: 'background' } });
@@ -118,19 +132,6 @@ export class MonitorApi {
         .subscribe({ next: (value) => resolve(value as T), error: reject });
     });
   }
-}
-
-/** The message of a failed call, for toasts: the server's message and its field errors. */
-export function describeError(error: unknown): string {
-  if (error instanceof HttpErrorResponse) {
-    const body = error.error as Partial<ErrorBody> | null;
-    if (body && typeof body === 'object' && typeof body.message === 'string') {
-      const fields = Array.isArray(body.details) ? body.details.map((d) => d.message).join('; ') : '';
-      return fields && !body.message.includes(fields) ? `${body.message} (${fields})` : body.message;
-    }
-    return error.status === 0 ? 'The server cannot be reached.' : `${error.status} ${error.statusText}`;
-  }
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** True when a call failed because the run does not exist (any more). */

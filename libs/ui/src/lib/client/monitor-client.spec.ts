@@ -30,17 +30,18 @@ describe('MonitorClient', () => {
     expect(client.connection()).toBe('connecting');
   });
 
-  it('reads the runs over REST on connect and lists background runs, running first', async () => {
+  it('reads the runs over REST on connect and lists them, running first, foreground ones too', async () => {
     const done = makeRun({ status: 'completed', createdAt: '2026-01-02T00:00:00.000Z' });
     const running = makeRun({ status: 'running', createdAt: '2026-01-01T00:00:00.000Z' });
-    const foreground = makeRun({ mode: 'foreground' });
+    // No dialog follows it in this window (e.g. after a reload): the monitor must show it.
+    const foreground = makeRun({ mode: 'foreground', status: 'running', createdAt: '2025-12-31T00:00:00.000Z' });
     sockets.last.fire('connect');
     await answerResync([done, running, foreground]);
 
     expect(client.connection()).toBe('online');
     expect(client.user()).toEqual(ALICE);
-    expect(client.runs().map((r) => r.id)).toEqual([running.id, done.id]);
-    expect(client.runningCount()).toBe(1);
+    expect(client.runs().map((r) => r.id)).toEqual([running.id, foreground.id, done.id]);
+    expect(client.runningCount()).toBe(2);
   });
 
   it('ignores an update whose version is not newer than the one held', async () => {

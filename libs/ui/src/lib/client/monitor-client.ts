@@ -9,11 +9,12 @@ import {
 import { Subject } from 'rxjs';
 
 import { CrossWindowSync } from './cross-window-sync';
-import { describeError, MonitorApi } from './monitor-api';
+import { isNotFound, MonitorApi } from './monitor-api';
 import { MonitorConnection } from './monitor-connection';
 import { MonitorStore } from './monitor-store';
 import type { MonitorUser, RunQuery, StartRunRequest } from './monitor-types';
 import { ResultDownload } from './result-download';
+import { describeError, type FailedAction } from './run-errors';
 import { RunResync } from './run-resync';
 import { SubtaskPages } from './subtask-pages';
 import { UnseenRuns } from './unseen-runs';
@@ -22,6 +23,7 @@ import { UnseenRuns } from './unseen-runs';
  * The widget's one gateway to the Onward server: components and hosts read runs from it as signals
  * and call its methods. A facade: it wires the socket, the REST calls, the re-reads, the store, the
  * subtask pages, the unseen set, the other windows and downloads (one injectable each).
+ * Longer than most files: it is the widget's whole public surface, one short method per call.
  */
 @Injectable({ providedIn: 'root' })
 export class MonitorClient {
@@ -43,7 +45,10 @@ export class MonitorClient {
   readonly tasks = this.store.tasks.asReadonly();
   /** Every run held, by id: the user's own, their subtasks and, for admins watching all, everyone's. */
   readonly runsById = this.store.runsById;
-  /** The user's top-level background runs, running ones on top, newest first: what the panel lists. */
+  /**
+   * The user's top-level runs that the panel lists, running ones on top, newest first: background
+   * runs, and foreground runs whose dialog is not open in this window.
+   */
   readonly runs = this.store.runs;
   /** True when older runs than the held ones exist on the server (see `loadMore`). */
   readonly hasMore = this.resyncer.hasMore;
@@ -51,7 +56,7 @@ export class MonitorClient {
   readonly loadingMore = this.resyncer.loadingMore;
   /** Every top-level run held (admin view), running ones on top, newest first. */
   readonly allRuns = this.store.allRuns;
-  /** How many of the user's background runs have not finished. */
+  /** How many of the listed runs have not finished. */
   readonly runningCount = this.store.runningCount;
   /** Ids of background runs that finished while nobody looked at the panel. */
   readonly unseenFinished = this.unseen.ids;
@@ -188,11 +193,24 @@ export class MonitorClient {
     return this.merged(await this.api.cancel(id));
   }
 
-  /** `DELETE /api/runs/:id`: the run leaves the list at once. */
+  /**
+   * `DELETE /api/runs/:id`: the run leaves the list at once. A run that is gone already (deleted
+   * in another window, or by a second click) counts as deleted.
+   */
   async delete(id: string): Promise<void> {
     this.windows.rememberCancelled(id);
-    await this.api.delete(id);
+    try {
+      await this.api.delete(id);
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
     this.forget([id]);
+  }
+
+  /** Deletes a run in a request that outlives the page (for a deletion still pending when the user leaves). */
+  deleteOnLeave(id: string): void {
+    this.api.deleteOnLeave(id);
+    this.windows.rememberCancelled(id);
   }
 
   /** Deletes the finished runs of the panel's list that `match` selects (all by default); returns how many went. */
@@ -228,9 +246,9 @@ export class MonitorClient {
     this.downloads.save(blob, this.downloads.fileName(run));
   }
 
-  /** The message of a failed call, for toasts. */
-  describeError(error: unknown): string {
-    return describeError(error);
+  /** A failed call in a sentence for people (no ids, no server wording), for toasts. */
+  describeError(error: unknown, action?: FailedAction): string {
+    return describeError(error, action);
   }
 
   private merged<T extends RunPage | RunView>(answer: T): T {

@@ -4,6 +4,7 @@ import type { RunView } from '@onward/task-domain';
 import { ALICE, makeRun } from '../../testing/fakes';
 import { setupClientParts } from '../../testing/setup';
 import { MonitorStore } from './monitor-store';
+import { RunVisibility } from './run-visibility';
 import { UnseenRuns } from './unseen-runs';
 
 describe('MonitorStore', () => {
@@ -20,17 +21,20 @@ describe('MonitorStore', () => {
     store.finished$.subscribe((run) => finished.push(run));
   });
 
-  it('tells once when a held run reaches a final status, and marks the user’s background runs unseen', () => {
+  it('tells once when a held run reaches a final status, and marks the user’s listed runs unseen', () => {
     const mine = makeRun({ version: 1 });
     const foreground = makeRun({ version: 1, mode: 'foreground' });
+    const inDialog = makeRun({ version: 1, mode: 'foreground' });
     const subtask = makeRun({ version: 1, parentId: mine.id });
     const bobs = makeRun({ version: 1, owner: { id: 'u-bob', username: 'bob' } });
-    store.merge([mine, foreground, subtask, bobs]);
+    TestBed.inject(RunVisibility).dialogOpened(inDialog.id);
+    store.merge([mine, foreground, inDialog, subtask, bobs]);
     const done = (run: RunView) => ({ ...run, version: 2, status: 'completed' as const });
-    store.merge([done(mine), done(foreground), done(subtask), done(bobs)]);
+    store.merge([done(mine), done(foreground), done(inDialog), done(subtask), done(bobs)]);
     store.merge([done(mine)]);
-    expect(finished.map((r) => r.id)).toEqual([mine.id, foreground.id, subtask.id, bobs.id]);
-    expect([...unseen.ids()]).toEqual([mine.id]);
+    expect(finished.map((r) => r.id)).toEqual([mine.id, foreground.id, inDialog.id, subtask.id, bobs.id]);
+    // The run followed in its dialog was seen there.
+    expect([...unseen.ids()]).toEqual([mine.id, foreground.id]);
   });
 
   it('marks nothing unseen while the runs are in view, and forgets deleted runs', () => {
@@ -50,12 +54,34 @@ describe('MonitorStore', () => {
     expect(store.get(b.id)).toBeUndefined();
   });
 
-  it('lists the user’s top-level background runs, unfinished first, and counts them', () => {
+  it('lists the user’s top-level runs, unfinished first, and counts them', () => {
     const old = makeRun({ status: 'running', createdAt: '2025-01-01T00:00:00.000Z' });
     const done = makeRun({ status: 'completed', createdAt: '2026-01-01T00:00:00.000Z' });
-    store.merge([done, old, makeRun({ mode: 'foreground' }), makeRun({ parentId: old.id })]);
-    expect(store.runs().map((r) => r.id)).toEqual([old.id, done.id]);
+    const foreground = makeRun({ mode: 'foreground', status: 'completed', createdAt: '2025-06-01T00:00:00.000Z' });
+    store.merge([done, old, foreground, makeRun({ parentId: old.id })]);
+    expect(store.runs().map((r) => r.id)).toEqual([old.id, done.id, foreground.id]);
     expect(store.runningCount()).toBe(1);
+  });
+
+  it('leaves out a foreground run while its dialog is open in this window, and hidden runs', () => {
+    const visibility = TestBed.inject(RunVisibility);
+    const background = makeRun({ createdAt: '2025-01-01T00:00:00.000Z' });
+    const foreground = makeRun({ mode: 'foreground', createdAt: '2025-02-01T00:00:00.000Z' });
+    visibility.dialogOpened(foreground.id);
+    visibility.dialogOpened(background.id);
+    store.merge([background, foreground]);
+    // A dialog hides only a foreground run: a run moved to the background is listed at once.
+    expect(store.runs().map((r) => r.id)).toEqual([background.id]);
+    expect(store.runningCount()).toBe(1);
+
+    visibility.dialogClosed(foreground.id);
+    expect(store.runs().map((r) => r.id)).toEqual([foreground.id, background.id]);
+    expect(store.runningCount()).toBe(2);
+
+    visibility.hide(background.id);
+    expect(store.runs().map((r) => r.id)).toEqual([foreground.id]);
+    visibility.unhide(background.id);
+    expect(store.runs().map((r) => r.id)).toEqual([foreground.id, background.id]);
   });
 
   it('drops other users’ runs without tombstones, and resets everything', () => {

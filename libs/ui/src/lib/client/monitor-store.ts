@@ -6,6 +6,7 @@ import { compareRuns } from '../shared/run-format';
 import type { MonitorUser } from './monitor-types';
 import { SortedRunList } from './run-list';
 import { RunStore } from './run-store';
+import { RunVisibility } from './run-visibility';
 import { UnseenRuns } from './unseen-runs';
 
 /**
@@ -16,6 +17,7 @@ import { UnseenRuns } from './unseen-runs';
 @Injectable({ providedIn: 'root' })
 export class MonitorStore {
   private readonly unseen = inject(UnseenRuns);
+  private readonly visibility = inject(RunVisibility);
   private readonly store = signal(RunStore.empty());
   private readonly finishedSubject = new Subject<RunView>();
   private readonly sorted = new SortedRunList();
@@ -28,21 +30,26 @@ export class MonitorStore {
   readonly runsById = computed(() => this.store().runs, { equal: () => false });
   /** The whole store, for readers that need its parent index. */
   readonly state = this.store.asReadonly();
-  /** The user's top-level background runs, running ones on top, newest first. */
+  /**
+   * The user's top-level runs that the monitor of this window lists, running ones on top, newest
+   * first: the background ones, and the foreground ones whose dialog is not open here (after a
+   * reload, in another window, once the dialog closed), less those whose deletion can be undone.
+   */
   readonly runs = computed(() => {
     const me = this.user()?.id ?? null;
+    const visibility = this.visibility;
     return this.sorted.read(
       this.store(),
-      me,
+      `${me}|${visibility.key()}`,
       (run): run is RunView =>
-        !!run && run.parentId === null && run.mode === 'background' && (me === null || run.owner.id === me),
+        !!run && run.parentId === null && (me === null || run.owner.id === me) && visibility.shows(run),
     );
   });
   /** Every top-level run held (admin view), running ones on top, newest first. */
   readonly allRuns = computed(() =>
     [...this.store().runs.values()].filter((run) => run.parentId === null).sort(compareRuns),
   );
-  /** How many of the user's background runs have not finished. */
+  /** How many of the listed runs have not finished. */
   readonly runningCount = computed(() => this.runs().filter((run) => isUnfinished(run.status)).length);
   /** Runs seen to reach a final status while this client held them. */
   readonly finished$ = this.finishedSubject.asObservable();
@@ -67,7 +74,8 @@ export class MonitorStore {
     }
     if (finished.length === 0) return;
     for (const run of finished) this.finishedSubject.next(run);
-    this.unseen.noteFinished(finished, this.user()?.id ?? null);
+    const listed = finished.filter((run) => this.visibility.shows(run));
+    this.unseen.noteFinished(listed, this.user()?.id ?? null);
   }
 
   /** Removes deleted runs (and their subtasks); late updates never bring them back. */
@@ -92,5 +100,6 @@ export class MonitorStore {
     this.user.set(null);
     this.tasks.set([]);
     this.unseen.clear();
+    this.visibility.clear();
   }
 }

@@ -10,18 +10,14 @@ describe('UnseenRuns', () => {
     unseen = TestBed.inject(UnseenRuns);
   });
 
-  it('counts only top-level background runs of the user, and only while out of view', () => {
+  it('counts only top-level runs of the user, and only while out of view', () => {
     const mine = makeRun();
+    const foreground = makeRun({ mode: 'foreground' });
     unseen.noteFinished(
-      [
-        mine,
-        makeRun({ mode: 'foreground' }),
-        makeRun({ parentId: mine.id }),
-        makeRun({ owner: { id: 'u-bob', username: 'bob' } }),
-      ],
+      [mine, foreground, makeRun({ parentId: mine.id }), makeRun({ owner: { id: 'u-bob', username: 'bob' } })],
       'u-alice',
     );
-    expect([...unseen.ids()]).toEqual([mine.id]);
+    expect([...unseen.ids()]).toEqual([mine.id, foreground.id]);
     unseen.setWatching(true);
     expect(unseen.ids().size).toBe(0);
     unseen.noteFinished([makeRun()], 'u-alice');

@@ -2,7 +2,7 @@ import { Injectable, signal } from '@angular/core';
 import type { RunView } from '@onward/task-domain';
 
 /**
- * The badge dot: background runs of the user that finished while nobody looked at the runs
+ * The badge dot: listed runs of the user that finished while nobody looked at the runs
  * (panel closed, pop-out hidden). Seeing the runs clears it.
  */
 @Injectable({ providedIn: 'root' })
@@ -10,7 +10,7 @@ export class UnseenRuns {
   private readonly unseen = signal<ReadonlySet<string>>(new Set());
   private readonly inView = signal(false);
 
-  /** Ids of background runs that finished while nobody looked. */
+  /** Ids of listed runs that finished while nobody looked. */
   readonly ids = this.unseen.asReadonly();
   /** True while the runs are in view: finishing runs are then seen at once. */
   readonly watching = this.inView.asReadonly();
@@ -26,12 +26,13 @@ export class UnseenRuns {
     if (this.unseen().size > 0) this.unseen.set(new Set());
   }
 
-  /** Notes runs that just finished; only `me`'s top-level background runs count, and only while out of view. */
+  /**
+   * Notes runs that just finished; only `me`'s top-level runs count, and only while out of view.
+   * The caller passes the runs the monitor lists (a foreground run followed in its dialog is not news).
+   */
   noteFinished(runs: readonly RunView[], me: string | null): void {
     if (this.inView()) return;
-    const fresh = runs.filter(
-      (r) => r.parentId === null && r.mode === 'background' && (me === null || r.owner.id === me),
-    );
+    const fresh = runs.filter((r) => r.parentId === null && (me === null || r.owner.id === me));
     if (fresh.length === 0) return;
     this.unseen.update((ids) => new Set([...ids, ...fresh.map((r) => r.id)]));
   }

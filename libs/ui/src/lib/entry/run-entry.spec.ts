@@ -1,3 +1,4 @@
+import { HttpErrorResponse } from '@angular/common/http';
 import { ApplicationRef } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import type { RunView } from '@onward/task-domain';
@@ -196,12 +197,22 @@ describe('RunEntry', () => {
       expect(cancel).toHaveBeenCalledWith(run.id);
     });
 
-    it('deletes through the client', async () => {
+    it('deletes a finished run with an Undo toast, not at once on the server', async () => {
       const run = makeRun({ status: 'failed', error: { message: 'x', details: null } });
       const del = jest.spyOn(client, 'delete').mockResolvedValue();
       const { button } = await render(run);
       button('Delete').click();
-      expect(del).toHaveBeenCalledWith(run.id);
+      await TestBed.inject(ApplicationRef).whenStable();
+      const toast = document.querySelector('mat-snack-bar-container');
+      expect(toast?.textContent).toContain('Deleted: Sales report · Acme 2024');
+      expect(toast?.querySelector('button')?.textContent).toContain('Undo');
+      expect(del).not.toHaveBeenCalled();
+      (toast?.querySelector('button') as HTMLButtonElement).click();
+    });
+
+    it('shows that a run was started in the foreground', async () => {
+      const { text } = await render(makeRun({ mode: 'foreground' }));
+      expect(text()).toContain('Started in the foreground');
     });
 
     it('downloads a file result through the client', async () => {
@@ -217,13 +228,17 @@ describe('RunEntry', () => {
 
     it('shows a toast when the server refuses an action', async () => {
       const run = makeRun();
-      jest.spyOn(client, 'cancel').mockRejectedValue(new Error('Run already finished'));
+      jest
+        .spyOn(client, 'cancel')
+        .mockRejectedValue(
+          new HttpErrorResponse({ status: 409, error: { statusCode: 409, message: `Run ${run.id} already finished` } }),
+        );
       const { button } = await render(run);
       button('Cancel').click();
       await new Promise<void>((resolve) => queueMicrotask(resolve));
       await Promise.resolve();
       expect(document.querySelector('mat-snack-bar-container')?.textContent).toContain(
-        'The run could not be cancelled: Run already finished',
+        'The run could not be cancelled. The run had already finished.',
       );
     });
   });

@@ -176,7 +176,7 @@ export class AwaitResultDialog {
       this.ref.close('background');
     } catch (error) {
       this.busy.set(false);
-      this.failure.set(this.client.describeError(error));
+      this.failure.set(this.client.describeError(error, 'background'));
     }
   }
 

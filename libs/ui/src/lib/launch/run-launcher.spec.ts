@@ -122,6 +122,8 @@ describe('RunLauncher', () => {
     );
     expect(await launched).toBeNull();
     await stable();
-    expect(toast()).toContain('could not be started: Invalid parameters (Category must not be empty)');
+    expect(toast()).toContain(
+      'Recalculate prices could not be started. Some values were not accepted: Category must not be empty.',
+    );
   });
 });

@@ -1,12 +1,14 @@
-import { inject, Injectable } from '@angular/core';
+import { DOCUMENT } from '@angular/common';
+import { effect, inject, Injectable, untracked } from '@angular/core';
 import { MatDialog } from '@angular/material/dialog';
-import { MatSnackBar } from '@angular/material/snack-bar';
-import type { Parameters, RunView, TaskDefinition } from '@onward/task-domain';
+import { isUnfinished, type Parameters, type RunView, type TaskDefinition } from '@onward/task-domain';
 import { firstValueFrom } from 'rxjs';
 
 import { MonitorClient } from '../client/monitor-client';
+import { RunVisibility } from '../client/run-visibility';
 import { MonitorNotifier } from '../notify/monitor-notifier';
 import { AwaitResultDialog, type AwaitResultData, type AwaitResultOutcome } from './await-result-dialog';
+import { ForegroundDialogMemory } from './foreground-dialog-memory';
 
 /** What to run: one parameter record, or a selection of rows (a scheduler run). */
 export type LaunchInput = { parameters: Parameters; rows?: never } | { rows: Parameters[]; parameters?: never };
@@ -14,13 +16,29 @@ export type LaunchInput = { parameters: Parameters; rows?: never } | { rows: Par
 /**
  * Starts a catalogue task the way its `awaitResult` asks: `yes` and `optional` open the modal
  * progress dialog (the latter with "Run in background"); `no` goes straight to the monitor with a toast.
+ * A dialog is never the only place a run can be followed: while it is open the monitor of this
+ * window leaves the run out, once it is gone the monitor lists it, and after a reload the dialogs
+ * of this tab's still unfinished runs open again.
  */
 @Injectable({ providedIn: 'root' })
 export class RunLauncher {
   private readonly client = inject(MonitorClient);
   private readonly dialog = inject(MatDialog);
-  private readonly snackBar = inject(MatSnackBar);
   private readonly notifier = inject(MonitorNotifier);
+  private readonly visibility = inject(RunVisibility);
+  private readonly memory = new ForegroundDialogMemory(inject(DOCUMENT).defaultView);
+  private readonly open = new Set<string>();
+  private restoredFor: string | null = null;
+
+  constructor() {
+    // Once the runs of a user are loaded, bring back the dialogs this tab had open before a reload.
+    effect(() => {
+      const user = this.client.user();
+      if (!user || this.client.connection() !== 'online' || this.restoredFor === user.id) return;
+      this.restoredFor = user.id;
+      untracked(() => void this.restore(user.id));
+    });
+  }
 
   /** Starts the run; resolves with it once started (not finished), or null if the server refused it. */
   async launch(task: TaskDefinition, input: LaunchInput): Promise<RunView | null> {
@@ -28,29 +46,58 @@ export class RunLauncher {
     try {
       run = await this.client.startRun({ task: task.id, ...input });
     } catch (error) {
-      this.snackBar.open(`${task.title} could not be started: ${this.client.describeError(error)}`, 'Dismiss', {
-        duration: 8000,
-        horizontalPosition: 'left',
-      });
+      const reason = this.client.describeError(error, 'start');
+      void this.notifier.toast(
+        $localize`:@@onwardStartFailed:${task.title}:task: could not be started. ${reason}:reason:`,
+        {
+          action: $localize`:@@onwardDismiss:Dismiss`,
+          durationMs: 8000,
+        },
+      );
       return null;
     }
     if (run.mode === 'background') {
       this.notifier.backgroundStarted(run);
       return run;
     }
+    this.openDialog(run, task);
+    return run;
+  }
+
+  /** Opens the dialogs of this tab's foreground runs that have not finished (after a reload). */
+  private async restore(userId: string): Promise<void> {
+    for (const saved of this.memory.read()) {
+      if (this.open.has(saved)) continue;
+      const run = this.client.run(saved) ?? (await this.client.getRun(saved).catch(() => undefined));
+      const task = run && this.client.tasks().find((t) => t.id === run.task);
+      if (!run || !task || run.owner.id !== userId || run.mode !== 'foreground' || !isUnfinished(run.status)) {
+        // Finished, moved to the background, gone or another user's: the monitor shows it, if anything.
+        this.memory.forget(saved);
+        continue;
+      }
+      this.openDialog(run, task);
+    }
+  }
+
+  private openDialog(run: RunView, task: TaskDefinition): void {
+    this.open.add(run.id);
+    this.memory.remember(run.id);
+    this.visibility.dialogOpened(run.id);
     this.notifier.silence(run.id);
     const ref = this.dialog.open<AwaitResultDialog, AwaitResultData, AwaitResultOutcome>(AwaitResultDialog, {
       data: { run, task },
       width: '480px',
       maxWidth: '95vw',
       disableClose: true,
-      ariaLabel: `${task.title} in progress`,
+      ariaLabel: $localize`:@@onwardDialogLabel:${task.title}:task: in progress`,
     });
     void firstValueFrom(ref.afterClosed()).then((outcome) => {
-      if (outcome !== 'background') return;
+      this.open.delete(run.id);
+      this.memory.forget(run.id);
+      // From now on the monitor lists the run (with its result once finished) and tells about it.
+      this.visibility.dialogClosed(run.id);
       this.notifier.unsilence(run.id);
-      this.notifier.backgroundStarted(this.client.run(run.id) ?? run, true);
+      if (outcome === 'background') this.notifier.backgroundStarted(this.client.run(run.id) ?? run, true);
     });
-    return run;
   }
 }

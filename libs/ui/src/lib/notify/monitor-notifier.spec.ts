@@ -7,6 +7,7 @@ import type { RunNotification, RunView } from '@onward/task-domain';
 import { FakeSocket, makeRun } from '../../testing/fakes';
 import { setupWidget } from '../../testing/setup';
 import type { MonitorClient } from '../client/monitor-client';
+import { MonitorNotifier } from './monitor-notifier';
 
 describe('MonitorNotifier', () => {
   let client: MonitorClient;
@@ -99,13 +100,37 @@ describe('MonitorNotifier', () => {
     void cancel;
   });
 
-  it('ignores foreground runs (their dialog shows them)', async () => {
+  it('skips the start of a foreground run, and its finish while a dialog here shows it', async () => {
+    setup();
+    const run = makeRun({ mode: 'foreground' });
+    socket.fire('run.updated', run);
+    socket.fire('run.notification', note(run, 'started', 'running'));
+    await TestBed.inject(ApplicationRef).whenStable();
+    expect(toast()).toBeNull();
+    const notifier = TestBed.inject(MonitorNotifier);
+    notifier.silence(run.id);
+    socket.fire('run.notification', note(run, 'finished', 'completed'));
+    await TestBed.inject(ApplicationRef).whenStable();
+    expect(toast()).toBeNull();
+  });
+
+  it('tells about the finish of a foreground run that no dialog here shows (after a reload, in another window)', async () => {
     setup();
     const run = makeRun({ mode: 'foreground' });
     socket.fire('run.updated', run);
     socket.fire('run.notification', note(run, 'finished', 'completed'));
     await TestBed.inject(ApplicationRef).whenStable();
-    expect(toast()).toBeNull();
+    expect(toast()).toContain('Completed: Sales report');
+  });
+
+  it('offers a toast action and tells whether the user took it', async () => {
+    setup();
+    const notifier = TestBed.inject(MonitorNotifier);
+    const taken = notifier.toast('Deleted: Sales report', { action: 'Undo', durationMs: 5000 });
+    await TestBed.inject(ApplicationRef).whenStable();
+    expect(toast()).toContain('Deleted: Sales report');
+    (document.querySelector('mat-snack-bar-container button') as HTMLButtonElement).click();
+    await expect(taken).resolves.toBe(true);
   });
 
   it('puts the running count in front of the tab title', async () => {

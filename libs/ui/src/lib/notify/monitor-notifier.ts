@@ -106,7 +106,9 @@ export class MonitorNotifier {
     const me = this.client.user();
     // Admins watching everyone get every user's events; only their own runs are news to them.
     if (run && me && run.owner.id !== me.id) return;
-    if (run && run.mode === 'foreground') return;
+    // A foreground run starts in a dialog, so its start is news nowhere; its finish is, wherever
+    // no dialog shows it (the window with the dialog has silenced it).
+    if (run && run.mode === 'foreground' && n.event === 'started') return;
     if (n.event === 'started' && this.announced.has(n.id)) return;
     if (n.event === 'finished' && n.status === 'cancelled' && this.client.cancelledByUser(n.id)) return;
 

@@ -1,21 +1,33 @@
-import { inject, Injectable } from '@angular/core';
+import { inject, Injectable, Injector } from '@angular/core';
 import { MatDialog } from '@angular/material/dialog';
-import { MatSnackBar } from '@angular/material/snack-bar';
-import type { RunView } from '@onward/task-domain';
+import { isUnfinished, type RunView } from '@onward/task-domain';
 import { firstValueFrom } from 'rxjs';
 
+import { DeferredDeletes } from '../client/deferred-deletes';
 import { MonitorClient } from '../client/monitor-client';
+import type { FailedAction } from '../client/run-errors';
 import { ConfirmDialog, type ConfirmData } from '../dialogs/confirm-dialog';
 import { ErrorDetailsDialog } from '../dialogs/error-details-dialog';
 import { ResultValueDialog } from '../dialogs/result-value-dialog';
 import { plural } from './plural';
+import { MonitorNotifier } from '../notify/monitor-notifier';
+import { runLabel } from './run-format';
 
-/** What a user can do with a run, with the dialogs and error toasts around the client calls. */
+/** How long a deleted finished run can be brought back with "Undo". */
+export const UNDO_DELETE_MS = 5000;
+
+/**
+ * What a user can do with a run, with the questions, toasts and error messages around the client
+ * calls. Safe to click twice: a cancel or delete of a run already under way does nothing more.
+ */
 @Injectable({ providedIn: 'root' })
 export class RunActions {
   private readonly client = inject(MonitorClient);
   private readonly dialog = inject(MatDialog);
-  private readonly snackBar = inject(MatSnackBar);
+  private readonly deletes = inject(DeferredDeletes);
+  private readonly injector = inject(Injector);
+  /** Cancels and deletes under way, as `action:id` (asked, waiting for the server, or in the undo window). */
+  private readonly busy = new Set<string>();
 
   /** Downloads a file result or shows a value result. */
   async openResult(run: RunView): Promise<void> {
@@ -23,7 +35,11 @@ export class RunActions {
       this.dialog.open(ResultValueDialog, { data: run, width: '480px', maxWidth: '95vw' });
       return;
     }
-    await this.attempt(() => this.client.downloadResult(run), 'The result could not be downloaded');
+    await this.attempt(
+      () => this.client.downloadResult(run),
+      $localize`:@@onwardDownloadFailed:The result could not be downloaded.`,
+      'result',
+    );
   }
 
   /** Shows a failed run's error details. */
@@ -31,14 +47,41 @@ export class RunActions {
     this.dialog.open(ErrorDetailsDialog, { data: run, width: '560px', maxWidth: '95vw' });
   }
 
-  /** Cancels a run. */
+  /** Cancels a run; a second call while the first is under way does nothing. */
   async cancel(run: RunView): Promise<void> {
-    await this.attempt(() => this.client.cancel(run.id), 'The run could not be cancelled');
+    await this.once(`cancel:${run.id}`, () =>
+      this.attempt(
+        () => this.client.cancel(run.id),
+        $localize`:@@onwardCancelFailed:The run could not be cancelled.`,
+        'cancel',
+      ),
+    );
   }
 
-  /** Deletes a run (cancelling it first if it still runs). */
+  /**
+   * Deletes a run. One that has not finished is stopped by the deletion, so the user is asked
+   * first; a finished one goes at once from the list, with "Undo" in a toast for a few seconds
+   * before it is deleted on the server.
+   */
   async delete(run: RunView): Promise<void> {
-    await this.attempt(() => this.client.delete(run.id), 'The run could not be deleted');
+    await this.once(`delete:${run.id}`, async () => {
+      if (isUnfinished(run.status)) {
+        if (await this.confirmDeleteUnfinished(run)) await this.deleteNow(run);
+        return;
+      }
+      const deleted = this.deletes.schedule(run.id, UNDO_DELETE_MS);
+      void this.notifier()
+        .toast($localize`:@@onwardDeleted:Deleted: ${runLabel(run)}:run:`, {
+          action: $localize`:@@onwardUndo:Undo`,
+          durationMs: UNDO_DELETE_MS,
+        })
+        .then((undo) => undo && this.deletes.undo(run.id));
+      try {
+        await deleted;
+      } catch (error) {
+        this.failed($localize`:@@onwardDeleteFailed:The run could not be deleted.`, error, 'delete');
+      }
+    });
   }
 
   /**
@@ -54,19 +97,67 @@ export class RunActions {
       }),
       confirm: $localize`:@@onwardClear:Clear`,
     };
-    const ref = this.dialog.open<ConfirmDialog, ConfirmData, boolean>(ConfirmDialog, { data, width: '400px' });
-    if (!(await firstValueFrom(ref.afterClosed()))) return;
-    await this.attempt(() => this.client.clearFinished(match), 'Some runs could not be deleted');
+    if (!(await this.confirm(data))) return;
+    await this.attempt(
+      () => this.client.clearFinished(match),
+      $localize`:@@onwardClearFailed:Some runs could not be deleted.`,
+      'delete',
+    );
   }
 
-  private async attempt(action: () => Promise<unknown>, failure: string): Promise<void> {
+  private confirmDeleteUnfinished(run: RunView): Promise<boolean> {
+    const label = runLabel(run);
+    return this.confirm({
+      title: $localize`:@@onwardDeleteRunningTitle:Stop and delete this run?`,
+      message:
+        run.status === 'queued'
+          ? $localize`:@@onwardDeleteQueued:${label}:run: has not started yet. Deleting it takes it off the queue for good.`
+          : $localize`:@@onwardDeleteRunning:${label}:run: is still running. Deleting it stops it, and what it has done so far is lost.`,
+      confirm: $localize`:@@onwardStopAndDelete:Stop and delete`,
+    });
+  }
+
+  private async deleteNow(run: RunView): Promise<void> {
+    await this.attempt(
+      () => this.client.delete(run.id),
+      $localize`:@@onwardDeleteFailed:The run could not be deleted.`,
+      'delete',
+    );
+  }
+
+  private async confirm(data: ConfirmData): Promise<boolean> {
+    const ref = this.dialog.open<ConfirmDialog, ConfirmData, boolean>(ConfirmDialog, { data, width: '400px' });
+    return (await firstValueFrom(ref.afterClosed())) === true;
+  }
+
+  /** Runs `action` unless the same action on the same run is under way. */
+  private async once(key: string, action: () => Promise<void>): Promise<void> {
+    if (this.busy.has(key)) return;
+    this.busy.add(key);
+    try {
+      await action();
+    } finally {
+      this.busy.delete(key);
+    }
+  }
+
+  private async attempt(action: () => Promise<unknown>, failure: string, kind: FailedAction): Promise<void> {
     try {
       await action();
     } catch (error) {
-      this.snackBar.open(`${failure}: ${this.client.describeError(error)}`, 'Dismiss', {
-        duration: 6000,
-        horizontalPosition: 'left',
-      });
+      this.failed(failure, error, kind);
     }
+  }
+
+  private failed(failure: string, error: unknown, kind: FailedAction): void {
+    void this.notifier().toast(`${failure} ${this.client.describeError(error, kind)}`, {
+      action: $localize`:@@onwardDismiss:Dismiss`,
+      durationMs: 6000,
+    });
+  }
+
+  /** Read when needed: the notifier uses these actions for its own toasts' buttons. */
+  private notifier(): MonitorNotifier {
+    return this.injector.get(MonitorNotifier);
   }
 }

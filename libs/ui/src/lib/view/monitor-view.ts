@@ -7,6 +7,7 @@ import {
   effect,
   inject,
   input,
+  linkedSignal,
   OnInit,
   signal,
   untracked,
@@ -36,7 +37,10 @@ import {
   type RunFilter,
 } from './monitor-view-text';
 
-/** The list of the user's background runs with filters and "Clear": the panel's body, or a page of its own. */
+/**
+ * The list of the user's runs (background ones, and foreground ones no dialog in this window shows)
+ * with filters and "Clear": the panel's body, or a page of its own.
+ */
 @Component({
   selector: 'onward-monitor-view',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -66,10 +70,30 @@ export class MonitorView implements OnInit {
   protected readonly filter = this.state.filter;
   protected readonly connection = this.client.connection;
   protected readonly all = this.client.runs;
-  protected readonly visible = computed(() => {
+  private readonly filtered = computed(() => {
     const filter = this.filter();
     const all = this.all();
     return filter === 'all' ? all : all.filter((run) => matchesFilter(run, filter));
+  });
+  /** True while the pointer is over the list (see `visible`). */
+  private readonly pointerInList = signal(false);
+  /**
+   * The entries in the list. While the pointer is over it, an entry that leaves (deleted, hidden
+   * for "Undo") keeps its place as an empty gap, so the next one does not slide under the pointer
+   * and take a second click meant for the first; the gaps close when the pointer leaves.
+   */
+  protected readonly visible = linkedSignal<{ runs: RunView[]; hold: boolean }, RunView[]>({
+    source: () => ({ runs: this.filtered(), hold: this.pointerInList() }),
+    computation: (source, previous) =>
+      source.hold && previous ? keepPlaces(previous.value, source.runs) : source.runs,
+  });
+  /** Ids of the gaps in `visible`. */
+  protected readonly gaps = computed<ReadonlySet<string>>(() => {
+    const visible = this.visible();
+    const runs = this.filtered();
+    if (visible === runs) return NO_GAPS;
+    const listed = new Set(runs.map(runId));
+    return new Set(visible.filter((run) => !listed.has(run.id)).map(runId));
   });
   protected readonly counts = computed(() => countRuns(this.all()));
   /** Older runs exist on the server than the loaded ones: counts of finished runs are "at least". */
@@ -126,7 +150,12 @@ export class MonitorView implements OnInit {
     this.client.loadMore().catch(() => undefined);
   }
 
+  protected holdPlaces(hold: boolean): void {
+    this.pointerInList.set(hold);
+  }
+
   protected setFilter(value: RunFilter): void {
+    this.pointerInList.set(false);
     this.filter.set(value);
     const scroller = this.viewport()?.elementRef.nativeElement;
     if (scroller) scroller.scrollTop = 0;
@@ -174,6 +203,19 @@ export class MonitorView implements OnInit {
 }
 
 const runId = (run: RunView): string => run.id;
+
+const NO_GAPS: ReadonlySet<string> = new Set();
+
+/** `next`, with the runs of `previous` that are not in it put back at their former places. */
+export function keepPlaces(previous: readonly RunView[], next: RunView[]): RunView[] {
+  const ids = new Set(next.map(runId));
+  if (previous.every((run) => ids.has(run.id))) return next;
+  const result = next.slice();
+  previous.forEach((run, index) => {
+    if (!ids.has(run.id)) result.splice(Math.min(index, result.length), 0, run);
+  });
+  return result;
+}
 
 /** Entries before the end of the loaded list at which the next page is read. */
 const LOAD_AHEAD = 20;
