@@ -78,7 +78,7 @@ describe('AdminPage', () => {
     const fixture = TestBed.createComponent(AdminPage);
     await fixture.whenStable();
     const el = fixture.nativeElement as HTMLElement;
-    const owners = () => [...el.querySelectorAll('onward-run-entry .owner')].map((o) => o.textContent);
+    const owners = () => [...el.querySelectorAll('onward-admin-runs-table td.user')].map((o) => o.textContent);
     const count = () => el.querySelector('.count')?.textContent?.trim();
     expect(count()).toBe('3 runs');
 

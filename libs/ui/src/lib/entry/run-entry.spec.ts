@@ -203,7 +203,7 @@ describe('RunEntry', () => {
       const { button } = await render(run);
       button('Delete').click();
       await TestBed.inject(ApplicationRef).whenStable();
-      const toast = document.querySelector('mat-snack-bar-container');
+      const toast = document.querySelector('.onward-toast');
       expect(toast?.textContent).toContain('Deleted: Sales report · Acme 2024');
       expect(toast?.querySelector('button')?.textContent).toContain('Undo');
       expect(del).not.toHaveBeenCalled();
@@ -237,7 +237,8 @@ describe('RunEntry', () => {
       button('Cancel').click();
       await new Promise<void>((resolve) => queueMicrotask(resolve));
       await Promise.resolve();
-      expect(document.querySelector('mat-snack-bar-container')?.textContent).toContain(
+      await TestBed.inject(ApplicationRef).whenStable();
+      expect(document.querySelector('.onward-toast')?.textContent).toContain(
         'The run could not be cancelled. The run had already finished.',
       );
     });

@@ -129,7 +129,7 @@ describe('MonitorNotifier', () => {
     const taken = notifier.toast('Deleted: Sales report', { action: 'Undo', durationMs: 5000 });
     await TestBed.inject(ApplicationRef).whenStable();
     expect(toast()).toContain('Deleted: Sales report');
-    (document.querySelector('mat-snack-bar-container button') as HTMLButtonElement).click();
+    (document.querySelector('.onward-toast button.action') as HTMLButtonElement).click();
     await expect(taken).resolves.toBe(true);
   });
 

@@ -78,8 +78,8 @@ describe('RunActions', () => {
     );
     await first;
     await stable();
-    expect(text('mat-snack-bar-container')).toContain('The run could not be cancelled. The run had already finished.');
-    expect(text('mat-snack-bar-container')).not.toContain(run.id);
+    expect(text('.onward-toast')).toContain('The run could not be cancelled. The run had already finished.');
+    expect(text('.onward-toast')).not.toContain(run.id);
   });
 
   describe('a finished run', () => {
@@ -89,8 +89,8 @@ describe('RunActions', () => {
       const done = actions.delete(run);
       expect(listed()).toEqual([]);
       TestBed.tick();
-      expect(text('mat-snack-bar-container')).toContain('Deleted: Sales report · Acme 2024');
-      buttonIn('mat-snack-bar-container', 'Undo')?.click();
+      expect(text('.onward-toast')).toContain('Deleted: Sales report · Acme 2024');
+      buttonIn('.onward-toast', 'Undo')?.click();
       await jest.advanceTimersByTimeAsync(UNDO_DELETE_MS * 2);
       await done;
       expect(listed()).toEqual([run.id]);
@@ -116,7 +116,7 @@ describe('RunActions', () => {
       await stable();
       expect(listed()).toEqual([]);
       expect(client.run(run.id)).toBeUndefined();
-      expect(text('mat-snack-bar-container')).not.toContain('could not');
+      expect(text('.onward-toast')).not.toContain('could not');
     });
 
     it('is still deleted when the user leaves the page within the Undo time', async () => {
