@@ -120,7 +120,7 @@ describeE2e('foreground runs and safe actions', () => {
     // where it was until the pointer leaves the list.
     const before = await olderItem.boundingBox();
     await doneItem.getByRole('button', { name: /^Delete/ }).dblclick();
-    const toast = page.locator('mat-snack-bar-container').filter({ hasText: 'Deleted: Recalculate prices · Software' });
+    const toast = page.locator('.onward-toast').filter({ hasText: 'Deleted: Recalculate prices · Software' });
     await toast.waitFor();
     await until(async () => (await doneItem.count()) === 0, 'the finished run to leave the list');
     expect((await olderItem.boundingBox())?.y).toBe(before?.y);
