@@ -233,6 +233,7 @@ describe('loadConfig', () => {
     [{ ONWARD_MAX_WAITS_PER_USER: '-2' }, 'ONWARD_MAX_WAITS_PER_USER'],
     [{ HOST: 'every interface' }, 'HOST'],
     [{ ONWARD_CONCURRENCY: '-1' }, 'ONWARD_CONCURRENCY'],
+    [{ ONWARD_DEMO_ORDERS: 'many' }, 'ONWARD_DEMO_ORDERS'],
     [{ ONWARD_USER_CONCURRENCY: 'many' }, 'ONWARD_USER_CONCURRENCY'],
     [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL'],
     [{ DATABASE_URL: 'mysql://x@y/z' }, 'DATABASE_URL'],

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
+import { DEFAULT_DEMO_ORDERS } from '../demo/demo-orders';
 import { type AuthConfig, jwtSecret, parseAuth, parseBootstrapAdmin, parseDemoIdpUrl } from './auth-config';
 import {
   bool,
@@ -67,6 +68,8 @@ export interface OnwardConfig {
   auth: AuthConfig;
   /** Seed the demo users alice, bob and admin into an empty user table. */
   demoUsers: boolean;
+  /** About how many demo orders an empty database is seeded with (`ONWARD_DEMO_ORDERS`). */
+  demoOrders: number;
   /** `ONWARD_BOOTSTRAP_ADMIN=name:password`: created at start when no admin exists (local mode). */
   bootstrapAdmin: { username: string; password: string } | null;
   limits: LimitsConfig;
@@ -207,6 +210,7 @@ export function loadConfig(env: Environment): OnwardConfig {
     database: parseDatabase(env, dataDir),
     redis: redis ? parseRedis(redis, env) : null,
     role,
+    demoOrders: positiveInt(env, 'ONWARD_DEMO_ORDERS', DEFAULT_DEMO_ORDERS, 10_000_000),
     concurrency: positiveInt(env, 'ONWARD_CONCURRENCY', 4, 1000),
     userConcurrency: positiveInt(env, 'ONWARD_USER_CONCURRENCY', 3, 1000),
     shutdownGraceMs: milliseconds(env, 'ONWARD_SHUTDOWN_GRACE_MS', 10_000, 3_600_000),

@@ -1,3 +1,4 @@
+import { DEFAULT_DEMO_ORDERS } from './demo-orders';
 import { DEMO_CUSTOMERS, DEMO_PRODUCTS, DEMO_YEARS } from './demo-data.catalogue';
 import { generateDemoOrders } from './demo-data.generator';
 
@@ -33,5 +34,14 @@ describe('generateDemoOrders', () => {
   it('orders every category somewhere, so each can be recalculated', () => {
     const byName = new Map(DEMO_PRODUCTS.map((p) => [p.name, p.category]));
     expect(new Set(orders.map((o) => byName.get(o.product)))).toEqual(new Set(['Hardware', 'Software', 'Services']));
+  });
+
+  it('scales to about ONWARD_DEMO_ORDERS orders, with the default unchanged', () => {
+    expect(orders).toHaveLength(DEFAULT_DEMO_ORDERS);
+    const many = generateDemoOrders(30_000);
+    expect(Math.abs(many.length - 30_000) / 30_000).toBeLessThan(0.05);
+    expect(new Set(many.map((o) => o.reference)).size).toBe(many.length);
+    expect(many.every((o) => /^SO-\d{4}-\d{4,}$/.test(o.reference))).toBe(true);
+    expect(generateDemoOrders(30_000)).toEqual(many);
   });
 });

@@ -1,4 +1,5 @@
 import { DEMO_CUSTOMERS, DEMO_PRODUCTS, DEMO_YEARS, MAX_QUANTITY, YEARLY_PRICE_RISE } from './demo-data.catalogue';
+import { DEFAULT_DEMO_ORDERS } from './demo-orders';
 import { PRODUCT_CATEGORIES } from './product.entity';
 import { SeededRandom } from './seeded-random';
 
@@ -30,14 +31,18 @@ function discountFor(quantity: number): number {
   return 0;
 }
 
-/** The demo orders: deterministic, 20–40 per customer and year, numbered per year in date order. */
-export function generateDemoOrders(): DemoOrderSeed[] {
+/**
+ * The demo orders: deterministic, 20–40 per customer and year (scaled to about `total` when given,
+ * `ONWARD_DEMO_ORDERS`), numbered per year in date order.
+ */
+export function generateDemoOrders(total: number = DEFAULT_DEMO_ORDERS): DemoOrderSeed[] {
   const random = new SeededRandom(SEED);
+  const scale = total / DEFAULT_DEMO_ORDERS;
   const orders: DemoOrderSeed[] = [];
   for (const [yearIndex, year] of DEMO_YEARS.entries()) {
     const ofYear: Omit<DemoOrderSeed, 'reference'>[] = [];
     for (const customer of DEMO_CUSTOMERS) {
-      const count = random.int(20, 40);
+      const count = Math.max(1, Math.round(random.int(20, 40) * scale));
       for (let i = 0; i < count; i++) {
         const category = random.weighted(PRODUCT_CATEGORIES, (c) => customer.mix[c]);
         const candidates = DEMO_PRODUCTS.filter((p) => p.category === category);
@@ -56,7 +61,10 @@ export function generateDemoOrders(): DemoOrderSeed[] {
     }
     // A stable sort keeps same-day orders in generation order, so references stay deterministic.
     ofYear.sort((a, b) => a.orderedOn.localeCompare(b.orderedOn));
-    ofYear.forEach((order, i) => orders.push({ reference: `SO-${year}-${String(i + 1).padStart(4, '0')}`, ...order }));
+    const digits = Math.max(4, String(ofYear.length).length);
+    ofYear.forEach((order, i) =>
+      orders.push({ reference: `SO-${year}-${String(i + 1).padStart(digits, '0')}`, ...order }),
+    );
   }
   return orders;
 }

@@ -1,15 +1,18 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 
+import { ONWARD_CONFIG } from '../config/config.module';
+import type { OnwardConfig } from '../config/onward-config';
 import { transaction } from '../database/transaction';
 import { Customer } from './customer.entity';
 import { DEMO_CUSTOMERS, DEMO_PRODUCTS } from './demo-data.catalogue';
 import { generateDemoOrders } from './demo-data.generator';
+import { DEFAULT_DEMO_ORDERS } from './demo-orders';
 import { Order } from './order.entity';
 import { Product } from './product.entity';
 
-/** Rows per INSERT: well below SQLite's bound-parameter limit, and few round trips on PostgreSQL. */
-const INSERT_BATCH = 100;
+/** Rows per INSERT: well below SQLite's bound-parameter limit (6 columns each), and few round trips. */
+const INSERT_BATCH = 1000;
 
 const logger = new Logger('DemoData');
 
@@ -32,7 +35,7 @@ function lookUp(ids: Map<string, number>, name: string): number {
   return id;
 }
 
-async function insertAll(manager: EntityManager): Promise<number> {
+async function insertAll(manager: EntityManager, count: number): Promise<number> {
   await manager.insert(
     Customer,
     DEMO_CUSTOMERS.map(({ name }) => ({ name })),
@@ -44,7 +47,7 @@ async function insertAll(manager: EntityManager): Promise<number> {
   // Read the ids back rather than trusting bulk-insert identifiers, which drivers report differently.
   const customers = await idsByName(manager, Customer);
   const products = await idsByName(manager, Product);
-  const orders = generateDemoOrders().map((o) => ({
+  const orders = generateDemoOrders(count).map((o) => ({
     reference: o.reference,
     customerId: lookUp(customers, o.customer),
     productId: lookUp(products, o.product),
@@ -62,14 +65,14 @@ async function insertAll(manager: EntityManager): Promise<number> {
  * Seeds the demo customers, products and orders in one transaction, unless customers exist already
  * (so a restart, or data the user has changed, is left alone).
  */
-export async function seedDemoData(dataSource: DataSource): Promise<void> {
+export async function seedDemoData(dataSource: DataSource, orders = DEFAULT_DEMO_ORDERS): Promise<void> {
   try {
     const inserted = await transaction(dataSource.manager, async (manager) => {
       // The loser waits for the winner's commit, then finds the customers there.
       if (dataSource.options.type === 'postgres')
         await manager.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK_KEY]);
       if ((await manager.count(Customer)) > 0) return null;
-      return insertAll(manager);
+      return insertAll(manager, orders);
     });
     if (inserted !== null) {
       logger.log(`Seeded ${DEMO_CUSTOMERS.length} customers, ${DEMO_PRODUCTS.length} products, ${inserted} orders`);
@@ -85,9 +88,12 @@ export async function seedDemoData(dataSource: DataSource): Promise<void> {
 /** Seeds the demo data at start-up; migrations have run by then (the DataSource runs them on init). */
 @Injectable()
 export class DemoDataSeeder implements OnModuleInit {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(ONWARD_CONFIG) private readonly config: OnwardConfig,
+  ) {}
 
   async onModuleInit(): Promise<void> {
-    await seedDemoData(this.dataSource);
+    await seedDemoData(this.dataSource, this.config.demoOrders);
   }
 }
