@@ -24,6 +24,8 @@ export interface FileResult {
 export interface ValueResult {
   type: 'value';
   value: unknown;
+  /** The task's own sentence about the value, for people ("32 prices updated"). */
+  summary?: string;
 }
 
 export type RunResult = FileResult | ValueResult;
@@ -36,6 +38,13 @@ export interface RunError {
 export interface RunOwner {
   id: string;
   username: string;
+}
+
+/** Who cancelled a run; `admin` when an administrator cancelled another user's run. */
+export interface RunCanceller {
+  id: string;
+  username: string;
+  admin: boolean;
 }
 
 export type DisplayValues = Record<string, ParameterValue>;
@@ -75,6 +84,8 @@ export interface RunView {
   startedAt: string | null;
   finishedAt: string | null;
   version: number;
+  /** Who cancelled the run, when someone did (a scheduler's subtasks carry their scheduler's). */
+  cancelledBy: RunCanceller | null;
   /** Only on `GET /api/runs/:id` of a scheduler: its subtasks in the order of `rows` (at most the first 200). */
   children?: RunView[];
   /** With `children`, when the scheduler has more subtasks: the cursor of `GET /api/runs/:id/children` for the rest. */

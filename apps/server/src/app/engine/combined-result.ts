@@ -23,6 +23,7 @@ function valueRow(child: RunEntity): unknown {
     display: child.display,
     status: child.status,
     value: child.result?.type === 'value' ? child.result.value : null,
+    ...(child.result?.type === 'value' && child.result.summary !== undefined ? { summary: child.result.summary } : {}),
     error: child.errorMessage,
   };
 }

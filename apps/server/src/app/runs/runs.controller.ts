@@ -19,8 +19,9 @@ import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/auth.decorators';
 import { NotFoundError } from '../common/domain-errors';
+import { INLINE_RESULT_CSP, previewableInline } from '../common/http-security';
 import { CreateRunDto } from './dto/create-run.dto';
-import { ListChildrenQuery, ListRunsQuery, WaitQuery } from './dto/list-runs.query';
+import { ListChildrenQuery, ListRunsQuery, ResultQuery, WaitQuery } from './dto/list-runs.query';
 import { UpdateRunDto } from './dto/update-run.dto';
 import { RunResults } from './run-results.service';
 import { RunStarter } from './run-starter.service';
@@ -95,10 +96,11 @@ export class RunsController {
   }
 
   @Get(':id/result')
-  @ApiOperation({ summary: 'The result: the file, or the JSON value' })
+  @ApiOperation({ summary: 'The result: the file (a PDF or image inline on request), or the JSON value' })
   async result(
     @CurrentUser() user: AuthUser,
     @Param('id', RunId) id: string,
+    @Query() query: ResultQuery,
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<StreamableFile | unknown> {
     const result = await this.results.result(user, id);
@@ -106,10 +108,13 @@ export class RunsController {
       response.type('application/json; charset=utf-8');
       return JSON.stringify(result.value);
     }
+    // Any other type stays a download, whatever was asked: a browser must not run an HTML or SVG result.
+    const inline = query.disposition === 'inline' && previewableInline(result.contentType);
+    if (inline) response.header('content-security-policy', INLINE_RESULT_CSP);
     return new StreamableFile(result.stream, {
       type: result.contentType,
       length: result.size,
-      disposition: `attachment; filename="${result.fileName.replace(/["\\]/g, '_')}"`,
+      disposition: `${inline ? 'inline' : 'attachment'}; filename="${result.fileName.replace(/["\\]/g, '_')}"`,
     });
   }
 
