@@ -72,6 +72,24 @@ describeEachDatabase('who cancelled, summaries and inline results', (db) => {
     }, 60_000);
   });
 
+  it('names a scheduler’s first rows, for a title that says which rows it covers; a single run has none', async () => {
+    const customers = ['Acme', 'Globex', 'Initech', 'Umbrella'];
+    const parent = await alice.startRun({
+      task: 'sales-report',
+      rows: customers.map((customer) => salesReport(customer, 2025).parameters ?? {}),
+    });
+    const expected = customers.slice(0, 3).map((customer) => ({ customer, year: 2025 }));
+    expect(parent).toMatchObject({ display: { year: 2025 }, firstRows: expected });
+    expect((await alice.getRun(parent.id)).firstRows).toEqual(expected);
+    const listed = (await alice.list()).items.find((r) => r.id === parent.id);
+    expect(listed?.firstRows).toEqual(expected);
+    await alice.post(`/api/runs/${parent.id}/cancel`).expect(202);
+    const single = await alice.startRun(salesReport('Acme'));
+    expect('firstRows' in single).toBe(false);
+    await alice.waitFinished(single.id);
+    await alice.waitFinished(parent.id);
+  }, 60_000);
+
   it('gives recalculate-prices’ value a summary sentence beside the value', async () => {
     const done = await alice.runToEnd(recalc(0.5));
     expect(done.result).toEqual({

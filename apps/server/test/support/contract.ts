@@ -78,6 +78,7 @@ export interface RunView {
   finishedAt: string | null;
   version: number;
   cancelledBy: null | { id: string; username: string; admin: boolean };
+  firstRows?: Parameters[];
   children?: RunView[];
   childrenCursor?: string;
 }

@@ -49,6 +49,9 @@ export interface RunCanceller {
 
 export type DisplayValues = Record<string, ParameterValue>;
 
+/** How many of a scheduler's rows `RunView.firstRows` names: enough for "Acme, Globex and 2 more". */
+export const FIRST_ROWS_SHOWN = 3;
+
 /** The subtask a scheduler is working on now. */
 export interface SchedulerCurrent {
   id: string;
@@ -86,6 +89,8 @@ export interface RunView {
   version: number;
   /** Who cancelled the run, when someone did (a scheduler's subtasks carry their scheduler's). */
   cancelledBy: RunCanceller | null;
+  /** Only on a scheduler: the display values of its first rows (up to `FIRST_ROWS_SHOWN`), in row order. */
+  firstRows?: DisplayValues[];
   /** Only on `GET /api/runs/:id` of a scheduler: its subtasks in the order of `rows` (at most the first 200). */
   children?: RunView[];
   /** With `children`, when the scheduler has more subtasks: the cursor of `GET /api/runs/:id/children` for the rest. */

@@ -32,6 +32,7 @@ export function runRow(ownerId: string, changes: Partial<RunEntity> = {}): RunEn
     version: 1,
     attempts: 0,
     cancelledBy: null,
+    firstRows: null,
     ...changes,
   });
 }

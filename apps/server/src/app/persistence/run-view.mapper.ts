@@ -23,5 +23,6 @@ export function toRunView(run: RunEntity): RunView {
     finishedAt: run.finishedAt,
     version: run.version,
     cancelledBy: run.cancelledBy ?? null,
+    ...(run.firstRows ? { firstRows: run.firstRows } : {}),
   };
 }

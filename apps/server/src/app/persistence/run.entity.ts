@@ -91,6 +91,10 @@ export class RunEntity {
   @Column({ name: 'cancelled_by', type: 'text', nullable: true, transformer: jsonText })
   cancelledBy!: RunCanceller | null;
 
+  /** A scheduler's first rows' display values (up to `FIRST_ROWS_SHOWN`), to name its selection. */
+  @Column({ name: 'first_rows', type: 'text', nullable: true, transformer: jsonText })
+  firstRows!: DisplayValues[] | null;
+
   /** How many times execution started (a crashed worker's run may be retried). */
   @Column({ type: 'integer', default: 0 })
   attempts!: number;

@@ -8,7 +8,7 @@ import { CoreTables1730000000000 } from './1730000000000-core-tables';
 import { RunDeletions1730000000200 } from './1730000000200-run-deletions';
 import { UserAccounts1730000000300 } from './1730000000300-user-accounts';
 import { HostIdentity1730000000400 } from './1730000000400-host-identity';
-import { RunCancelledBy1730000000600 } from './1730000000600-run-cancelled-by';
+import { RunReadableColumns1730000001200 } from './1730000001200-run-readable-columns';
 
 const LONG_ID = `host|${'x'.repeat(250)}`;
 
@@ -72,7 +72,7 @@ describeEachDemoDatabase(describe, 'migration HostIdentity1730000000400', (kind)
       UserAccounts1730000000300,
       HostIdentity1730000000400,
       // Later columns, so that the tables can match today's entities below.
-      RunCancelledBy1730000000600,
+      RunReadableColumns1730000001200,
     ]);
     try {
       expect(await after.getRepository(UserEntity).findOneByOrFail({ username: 'ann' })).toMatchObject({
