@@ -83,7 +83,8 @@ describe('RunLauncher', () => {
     });
     await stable();
     expect(dialog()?.textContent).toContain('"updated":7');
-    expect(dialogButtons()).toEqual(['Close']);
+    // The raw value is shown (no summary) and also sits behind Details.
+    expect(dialogButtons()).toEqual(['Details', 'Close']);
   });
 
   it('cancels from inside the dialog', async () => {
