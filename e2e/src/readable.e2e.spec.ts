@@ -117,6 +117,11 @@ describeE2e('entries a person can read', () => {
     expect(contentType).toBe('application/pdf');
     expect(await preview.getByRole('button', { name: 'Download' }).isEnabled()).toBe(true);
     expect(await preview.getByRole('button', { name: 'Print' }).isEnabled()).toBe(true);
+    // Chromium's PDF viewer (its extension frame) opened the document: it shows the PDF's own title.
+    await until(async () => {
+      const viewer = page.frames().find((f) => f.url().startsWith('chrome-extension://'));
+      return (await viewer?.evaluate(() => document.title)) === 'Customer summary: Acme';
+    }, "the PDF viewer to show the document's title");
     await shot(page, '44-pdf-preview');
 
     const [file] = await Promise.all([

@@ -49,15 +49,12 @@ import { runLabel } from '../shared/run-format';
   `,
   styles: `
     .content {
-      display: flex;
-      flex-direction: column;
-      min-height: 0;
       max-height: none;
     }
     .pdf {
-      flex: 1;
+      display: block;
       width: 100%;
-      height: min(75vh, 900px);
+      height: min(70vh, 900px);
       border: 0;
       border-radius: 8px;
       background: var(--mat-sys-surface-container, #f3f3f3);
