@@ -30,6 +30,17 @@ export interface ValueResult {
 
 export type RunResult = FileResult | ValueResult;
 
+/** One subtask's line in a scheduler's value result (the list it returns when no subtask wrote a file). */
+export interface SubtaskValue {
+  /** 1-based position in the scheduler's `rows`. */
+  row: number;
+  display: DisplayValues;
+  status: RunStatus;
+  value: unknown;
+  summary?: string;
+  error: string | null;
+}
+
 export interface RunError {
   message: string;
   details: string | null;

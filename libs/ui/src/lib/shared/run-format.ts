@@ -6,6 +6,7 @@ import {
   schedulerFinished,
   schedulerMessage,
   type SchedulerState,
+  type SubtaskValue,
   type ValueResult,
 } from '@onward/task-domain';
 
@@ -83,21 +84,11 @@ export function cancelledText(run: Partial<Pick<RunView, 'cancelledBy'>>): strin
     : $localize`:@@onward.cancelled:Cancelled`;
 }
 
-/** One subtask's line in a scheduler's value list (the server's combined value result). */
-export interface ValueRow {
-  row: number;
-  display: DisplayValues;
-  status: RunStatus;
-  value: unknown;
-  summary?: string;
-  error: string | null;
-}
-
 /** The rows of a scheduler's value list, or null when the value is not one. */
-export function valueRows(value: unknown): ValueRow[] | null {
+export function valueRows(value: unknown): SubtaskValue[] | null {
   if (!Array.isArray(value)) return null;
   const rows = value as unknown[];
-  const isRow = (item: unknown): item is ValueRow =>
+  const isRow = (item: unknown): item is SubtaskValue =>
     typeof item === 'object' && item !== null && 'row' in item && 'status' in item && 'display' in item;
   return rows.every(isRow) ? rows : null;
 }
