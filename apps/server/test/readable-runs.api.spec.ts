@@ -137,9 +137,11 @@ describeEachDatabase('who cancelled, summaries and inline results', (db) => {
       expect(zip.headers['content-disposition']).toMatch(/^attachment; *filename=/);
     }, 60_000);
 
-    it('rejects an unknown disposition with 400', async () => {
+    it('rejects an unknown disposition with 400, and still ignores other query parameters', async () => {
       const res = await alice.get(`/api/runs/${pdfRun.id}/result?disposition=download`);
       expect(res.status).toBe(400);
+      const busted = await alice.get(`/api/runs/${pdfRun.id}/result?t=123`).buffer(true).parse(binaryParser);
+      expect(busted.status).toBe(200);
     });
   });
 });

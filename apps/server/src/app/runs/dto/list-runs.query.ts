@@ -78,14 +78,3 @@ export class WaitQuery {
   @Max(60, { message: TIMEOUT_MESSAGE })
   timeout?: number;
 }
-
-/** Query of `GET /api/runs/:id/result`: `inline` previews a PDF or image in the browser. */
-export class ResultQuery {
-  @ApiPropertyOptional({
-    description: '`inline` serves a PDF or image for a preview; default attachment',
-    enum: ['inline', 'attachment'],
-  })
-  @IsOptional()
-  @IsIn(['inline', 'attachment'], { message: '$property must be inline or attachment' })
-  disposition?: 'inline' | 'attachment';
-}
