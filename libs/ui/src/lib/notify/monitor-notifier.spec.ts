@@ -170,7 +170,7 @@ describe('MonitorNotifier', () => {
     socket.fire('run.updated', run);
     socket.fire('run.notification', note(run, 'finished'));
     await TestBed.inject(ApplicationRef).whenStable();
-    (document.querySelector('mat-snack-bar-container button') as HTMLButtonElement).click();
+    (document.querySelector('.onward-toast button.action') as HTMLButtonElement).click();
     await TestBed.inject(ApplicationRef).whenStable();
     expect(document.querySelector('onward-pdf-preview-dialog')).not.toBeNull();
   });

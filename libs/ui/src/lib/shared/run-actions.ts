@@ -68,7 +68,8 @@ export class RunActions {
    */
   async cancel(run: RunView): Promise<void> {
     await this.once(`cancel:${run.id}`, async () => {
-      if (!(await this.confirmCancelOfOther(run))) return;
+      // Asked only about another user's run, so that one's own cancel starts at once.
+      if (this.othersRun(run) && !(await this.confirmCancelOfOther(run))) return;
       await this.attempt(
         () => this.client.cancel(run.id),
         $localize`:@@onwardCancelFailed:The run could not be cancelled.`,
@@ -77,10 +78,14 @@ export class RunActions {
     });
   }
 
-  /** Asks an administrator before they cancel another user's run; true for the user's own run. */
-  private async confirmCancelOfOther(run: RunView): Promise<boolean> {
+  /** Whether the run belongs to someone else (an administrator acting on another user's run). */
+  private othersRun(run: RunView): boolean {
     const me = this.client.user();
-    if (!me || run.owner.id === me.id) return true;
+    return !!me && run.owner.id !== me.id;
+  }
+
+  /** Asks an administrator before they cancel another user's run; true when confirmed. */
+  private async confirmCancelOfOther(run: RunView): Promise<boolean> {
     const data: ConfirmData = {
       title: $localize`:@@onwardCancelOtherTitle:Cancel ${run.owner.username}:owner:'s run?`,
       message: $localize`:@@onwardCancelOtherMessage:${runLabel(run)}:label: belongs to ${run.owner.username}:owner:. They will see that an administrator cancelled it.`,
@@ -88,7 +93,6 @@ export class RunActions {
     };
     const ref = this.dialog.open<ConfirmDialog, ConfirmData, boolean>(ConfirmDialog, { data, width: '400px' });
     return (await firstValueFrom(ref.afterClosed())) === true;
-  }
   }
 
   /**
