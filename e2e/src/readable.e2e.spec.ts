@@ -25,20 +25,24 @@ describeE2e('entries a person can read', () => {
     const adminPage = await (await onward.newContext()).newPage();
     await logIn(adminPage, onward.server.url, 'admin');
     await adminPage.getByRole('link', { name: 'Admin' }).click();
-    const adminList = adminPage.getByRole('list', { name: 'All runs' });
-    const adminEntry = entry(adminList, 'Recalculate prices · Hardware');
-    await untilStatus(adminEntry, 'Running');
-    await adminEntry.getByRole('button', { name: 'Cancel Recalculate prices · Hardware' }).click();
+    const row = adminPage
+      .getByRole('table', { name: 'All runs' })
+      .getByRole('row', { name: /Recalculate prices · Hardware/ });
+    const status = row.locator('td.status');
+    await untilText(status, /^Running/, "bob's run running in the admin table");
+    await row.getByRole('button', { name: 'Cancel Recalculate prices · Hardware of bob' }).click();
     const confirm = adminPage.getByRole('dialog', { name: "Cancel bob's run?" });
     await untilText(confirm, /an administrator cancelled it/, 'the confirmation naming the consequence');
     await shot(adminPage, '40-admin-cancel-confirm');
     await confirm.getByRole('button', { name: 'Cancel run' }).click();
-    await untilStatus(adminEntry, 'Cancelled by an administrator', 10_000);
+    await untilText(status, /^Cancelled by an administrator$/, 'the admin table to say who cancelled', 10_000);
 
     await untilStatus(bobsEntry, 'Cancelled by an administrator', 10_000);
     await untilText(bobsEntry, /Cancelled by an administrator/, "the cancel's author in bob's entry");
-    const toast = page.locator('mat-snack-bar-container');
-    await untilText(toast, /^Cancelled by an administrator: Recalculate prices · Hardware/, "bob's toast");
+    await page
+      .locator('.onward-toast .text')
+      .filter({ hasText: /^Cancelled by an administrator: Recalculate prices · Hardware/ })
+      .waitFor();
     await shot(page, '41-cancelled-by-admin');
   });
 
