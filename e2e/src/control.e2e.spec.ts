@@ -50,7 +50,7 @@ describeE2e('acting on runs', () => {
     );
     expect(chunks.size).toBeGreaterThanOrEqual(2);
     await untilText(item, /updated/, 'the value result in the entry');
-    await item.getByRole('button', { name: /^Open result of / }).click();
+    await item.getByRole('button', { name: /^Result details of / }).click();
     const result = page.getByRole('dialog', { name: 'Result' });
     await untilText(result, /updated/, 'the value in the result dialog');
     await shot(page, '12-optional-result');

@@ -47,10 +47,16 @@ export function entry(scope: Locator | Page, label: string): Locator {
   return scope.getByRole('listitem', { name: new RegExp(`^${escapeRegExp(label)},`) });
 }
 
-/** The status word of an entry, read from its accessible name. */
+/** The words an entry's accessible name gives its status in. */
+const STATUS_WORDS = /^(Queued|Running|Cancelling|Completed|Failed|Cancelled|Cancelled by an administrator)$/;
+
+/**
+ * The status word of an entry, read from its accessible name: the first of its comma-separated parts
+ * that is one (a selection's label has commas of its own: "Sales report · Acme, Globex and 2 more").
+ */
 export async function entryStatus(item: Locator): Promise<string | null> {
   const name = await item.getAttribute('aria-label', { timeout: 1_000 });
-  return name?.split(', ')[1] ?? null;
+  return name?.split(', ').find((part) => STATUS_WORDS.test(part)) ?? null;
 }
 
 /** Waits until the entry shows `status` ("Running", "Completed", "Failed", "Cancelled", …). */

@@ -77,6 +77,8 @@ export interface RunView {
   startedAt: string | null;
   finishedAt: string | null;
   version: number;
+  cancelledBy: null | { id: string; username: string; admin: boolean };
+  firstRows?: Parameters[];
   children?: RunView[];
   childrenCursor?: string;
 }
@@ -153,6 +155,8 @@ export function runViewProblems(value: unknown, at = 'run'): string[] {
       if (!Number.isInteger(result['size'])) problems.push(`${at}.result.size is not an integer`);
     } else if (result['type'] === 'value') {
       if (!('value' in result)) problems.push(`${at}.result (value) lacks value`);
+      if ('summary' in result && typeof result['summary'] !== 'string')
+        problems.push(`${at}.result.summary is not a string`);
     } else problems.push(`${at}.result.type is ${JSON.stringify(result['type'])}`);
   }
   const error = v['error'];
@@ -188,6 +192,18 @@ export function runViewProblems(value: unknown, at = 'run'): string[] {
     if (!(v[key] === null || isIso(v[key]))) problems.push(`${at}.${key} is neither null nor an ISO-8601 string`);
   }
   if (!Number.isInteger(v['version'])) problems.push(`${at}.version is not an integer`);
+  const cancelledBy = v['cancelledBy'];
+  if (
+    cancelledBy !== null &&
+    !(
+      isRecord(cancelledBy) &&
+      typeof cancelledBy['id'] === 'string' &&
+      typeof cancelledBy['username'] === 'string' &&
+      typeof cancelledBy['admin'] === 'boolean'
+    )
+  ) {
+    problems.push(`${at}.cancelledBy is not null or { id, username, admin }`);
+  }
   if ('children' in v && v['children'] !== undefined) {
     if (!Array.isArray(v['children'])) problems.push(`${at}.children is not an array`);
     else v['children'].forEach((child, i) => problems.push(...runViewProblems(child, `${at}.children[${i}]`)));

@@ -24,9 +24,22 @@ export interface FileResult {
 export interface ValueResult {
   type: 'value';
   value: unknown;
+  /** The task's own sentence about the value, for people ("32 prices updated"). */
+  summary?: string;
 }
 
 export type RunResult = FileResult | ValueResult;
+
+/** One subtask's line in a scheduler's value result (the list it returns when no subtask wrote a file). */
+export interface SubtaskValue {
+  /** 1-based position in the scheduler's `rows`. */
+  row: number;
+  display: DisplayValues;
+  status: RunStatus;
+  value: unknown;
+  summary?: string;
+  error: string | null;
+}
 
 export interface RunError {
   message: string;
@@ -38,7 +51,17 @@ export interface RunOwner {
   username: string;
 }
 
+/** Who cancelled a run; `admin` when an administrator cancelled another user's run. */
+export interface RunCanceller {
+  id: string;
+  username: string;
+  admin: boolean;
+}
+
 export type DisplayValues = Record<string, ParameterValue>;
+
+/** How many of a scheduler's rows `RunView.firstRows` names: enough for "Acme, Globex and 2 more". */
+export const FIRST_ROWS_SHOWN = 3;
 
 /** The subtask a scheduler is working on now. */
 export interface SchedulerCurrent {
@@ -75,6 +98,10 @@ export interface RunView {
   startedAt: string | null;
   finishedAt: string | null;
   version: number;
+  /** Who cancelled the run, when someone did (a scheduler's subtasks carry their scheduler's). */
+  cancelledBy: RunCanceller | null;
+  /** Only on a scheduler: the display values of its first rows (up to `FIRST_ROWS_SHOWN`), in row order. */
+  firstRows?: DisplayValues[];
   /** Only on `GET /api/runs/:id` of a scheduler: its subtasks in the order of `rows` (at most the first 200). */
   children?: RunView[];
   /** With `children`, when the scheduler has more subtasks: the cursor of `GET /api/runs/:id/children` for the rest. */

@@ -107,6 +107,7 @@ export function makeRun(overrides: Partial<RunView> = {}): RunView {
     startedAt: new Date(Date.UTC(2026, 0, 1, 12, 0, counter)).toISOString(),
     finishedAt: null,
     version: 1,
+    cancelledBy: null,
     ...overrides,
   };
 }

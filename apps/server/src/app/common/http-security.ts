@@ -29,6 +29,19 @@ const CSP_DIRECTIVES = {
   upgradeInsecureRequests: null,
 };
 
+/**
+ * The policy of a result served inline (`?disposition=inline`): the document is the file itself, so
+ * nothing may load but the file, and only Onward's own pages may frame it. Chromium renders a PDF
+ * through its plugin, which `object-src 'none'` (the pages' policy) would refuse.
+ */
+export const INLINE_RESULT_CSP = "default-src 'none'; object-src 'self'; img-src 'self'; frame-ancestors 'self'";
+
+/** Types a browser shows itself without running the file's own code (SVG images carry scripts). */
+export function previewableInline(contentType: string): boolean {
+  const type = contentType.split(';')[0].trim().toLowerCase();
+  return type === 'application/pdf' || (type.startsWith('image/') && type !== 'image/svg+xml');
+}
+
 /** Headers a browser may read on a cross-origin answer (ONWARD_CORS_ORIGINS). */
 const EXPOSED_HEADERS = ['Location', 'Retry-After', 'Content-Disposition'];
 

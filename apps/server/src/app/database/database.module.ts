@@ -17,6 +17,7 @@ import { HostIdentity1730000000400 } from './migrations/1730000000400-host-ident
 import { RunLimitIndexes1730000000500 } from './migrations/1730000000500-run-limit-indexes';
 import { OnwardProgress1730000001000 } from './migrations/1730000001000-onward-progress';
 import { SalesSummary1730000001100 } from '../demo/migrations/1730000001100-sales-summary';
+import { RunReadableColumns1730000001200 } from './migrations/1730000001200-run-readable-columns';
 
 const ENTITIES = [UserEntity, RunEntity, RunDeletionEntity, ...DEMO_ENTITIES];
 // Listed as classes, not globs: the server is bundled, and the order is the upgrade path.
@@ -29,6 +30,7 @@ const MIGRATIONS = [
   RunLimitIndexes1730000000500,
   OnwardProgress1730000001000,
   SalesSummary1730000001100,
+  RunReadableColumns1730000001200,
 ];
 
 /** A schema named in DATABASE_URL must exist before TypeORM puts its migrations table there. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { RunResult } from '@onward/task-domain';
+import type { RunResult, SubtaskValue } from '@onward/task-domain';
 
 import type { RunEntity } from '../persistence/run.entity';
 import { RunsRepository } from '../persistence/runs.repository';
@@ -17,12 +17,13 @@ export interface Combined {
 }
 
 /** One subtask in a value result: what it was run for and how it ended. */
-function valueRow(child: RunEntity): unknown {
+function valueRow(child: RunEntity): SubtaskValue {
   return {
     row: (child.position ?? 0) + 1,
     display: child.display,
     status: child.status,
     value: child.result?.type === 'value' ? child.result.value : null,
+    ...(child.result?.type === 'value' && child.result.summary !== undefined ? { summary: child.result.summary } : {}),
     error: child.errorMessage,
   };
 }
@@ -41,7 +42,7 @@ export class CombinedResult {
 
   async build(parent: RunEntity): Promise<Combined> {
     // The value rows are kept as the pages pass, until a subtask's file makes the result a zip.
-    let values: unknown[] | null = [];
+    let values: SubtaskValue[] | null = [];
     const noteValues = async function* (pages: AsyncIterable<RunEntity[]>): AsyncGenerator<RunEntity[]> {
       for await (const page of pages) {
         if (values && page.some((c) => c.status === 'completed' && c.result?.type === 'file')) values = null;

@@ -20,6 +20,8 @@ export interface OpenedFile {
 /** What the handler wrote besides its return value: at most one file, and the writes still under way. */
 export class TaskOutput {
   file: OpenedFile | null = null;
+  /** The handler's sentence about its value (`ctx.setSummary`). */
+  summary: string | null = null;
   readonly writes: Promise<unknown>[] = [];
 
   /** Ends the file (a handler may leave it open) and waits until it is on disk. */
@@ -56,6 +58,9 @@ export function createTaskContext(
     signal,
     logger: new Logger(`task:${run.task}`),
     progress: (percent, message) => reporter.report(percent, message ?? null),
+    setSummary: (sentence) => {
+      output.summary = sentence;
+    },
     openResultFile: (fileName, contentType) => {
       if (output.file) throw new Error('A run can write one result file only');
       // Handlers get a stream at once; the file behind it opens asynchronously.

@@ -6,6 +6,7 @@ import { ResultStorage } from '../results/result-storage.service';
 import { ResultWriteFailure, storageFailure } from '../results/storage-failure';
 import type { RunEntity } from '../persistence/run.entity';
 import type { RunChanges } from '../persistence/run-writer';
+import { RunsRepository } from '../persistence/runs.repository';
 import { TaskFailure } from '../tasks/task-handler';
 import { TaskRegistry } from '../tasks/task-registry.service';
 import { ActiveRuns, CancelledByUser } from './active-runs';
@@ -58,6 +59,7 @@ export class TaskRunner {
     private readonly registry: TaskRegistry,
     private readonly storage: ResultStorage,
     private readonly active: ActiveRuns,
+    private readonly repository: RunsRepository,
   ) {}
 
   /**
@@ -73,10 +75,18 @@ export class TaskRunner {
     // A result belongs to a completed run only: a failed, stopped or handed-back run's partial file
     // goes before its end is announced, so that whoever sees the end finds no file.
     if (end.event !== 'succeeded') await this.storage.remove(run.id);
-    const stored = await this.recorder.apply(run.id, end.event, (to) => endChanges(to, end, now()), 'running');
+    const stored = await this.recorder.apply(run.id, end.event, (to) => this.endChanges(run, to, end), 'running');
     // Its user's cancel won over a handler that had just succeeded: the file goes too.
     if (end.event === 'succeeded' && stored?.status !== 'completed') await this.storage.remove(run.id);
     return stored;
+  }
+
+  /** A subtask cancelled with its scheduler says who cancelled that (read only on this rare path). */
+  private async endChanges(run: RunEntity, to: RunStatus, end: HandlerEnd): Promise<RunChanges> {
+    const changes = endChanges(to, end, now());
+    if (to !== 'cancelled' || run.parentId === null) return changes;
+    const parent = await this.repository.findById(run.parentId);
+    return { ...changes, cancelledBy: parent?.cancelledBy ?? null };
   }
 
   private async execute(
@@ -112,7 +122,11 @@ export class TaskRunner {
             contentType: file.contentType,
             size: await this.storage.size(file.path),
           }
-        : { type: 'value', value: value === undefined ? null : value };
+        : {
+            type: 'value',
+            value: value === undefined ? null : value,
+            ...(output.summary === null ? {} : { summary: output.summary }),
+          };
       return unwritten
         ? { event: 'succeeded', result, lastMessage: unwritten.message }
         : { event: 'succeeded', result };

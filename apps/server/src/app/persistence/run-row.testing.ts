@@ -31,6 +31,8 @@ export function runRow(ownerId: string, changes: Partial<RunEntity> = {}): RunEn
     finishedAt: null,
     version: 1,
     attempts: 0,
+    cancelledBy: null,
+    firstRows: null,
     ...changes,
   });
 }

@@ -21,7 +21,10 @@ export class RunStatements {
   private readonly inserts = new Map<number, string>();
   /** Queued → running: one more attempt, the first start time kept. Parameters: startedAt, id. */
   readonly claim: string;
-  /** A scheduler's queued subtasks → cancelled. Parameters: finishedAt, parentId. */
+  /**
+   * A scheduler's queued subtasks → cancelled, carrying their scheduler's `cancelledBy`. Parameters:
+   * finishedAt, parentId.
+   */
   readonly cancelQueuedChildren: string;
   /**
    * How many top-level runs of one owner are queued, counting no further than a cap (the limit):
@@ -49,7 +52,7 @@ export class RunStatements {
       .split('.')
       .map((part) => driver.escape(part))
       .join('.');
-    const [status, startedAt, attempts, version, id, finishedAt, parentId, ownerId] = [
+    const [status, startedAt, attempts, version, id, finishedAt, parentId, ownerId, cancelledBy] = [
       'status',
       'startedAt',
       'attempts',
@@ -58,6 +61,7 @@ export class RunStatements {
       'finishedAt',
       'parentId',
       'ownerId',
+      'cancelledBy',
     ].map((property) => this.name(property));
     this.claim =
       `UPDATE ${this.table} SET ${status} = 'running', ${startedAt} = COALESCE(${startedAt}, ${this.placeholder(1)}), ` +
@@ -65,6 +69,7 @@ export class RunStatements {
       `WHERE ${id} = ${this.placeholder(2)} AND ${status} = 'queued' RETURNING *`;
     this.cancelQueuedChildren =
       `UPDATE ${this.table} SET ${status} = 'cancelled', ${finishedAt} = ${this.placeholder(1)}, ` +
+      `${cancelledBy} = (SELECT p.${cancelledBy} FROM ${this.table} p WHERE p.${id} = ${this.escape(runs.metadata.tableName)}.${parentId}), ` +
       `${version} = ${version} + 1 WHERE ${parentId} = ${this.placeholder(2)} AND ${status} = 'queued' RETURNING *`;
     // The WHERE repeats the partial index's own terms, which a planner needs to use it. SQLite is told
     // to: without statistics it prefers idx_runs_owner_list and reads every top-level run of the user

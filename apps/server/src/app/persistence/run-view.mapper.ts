@@ -22,5 +22,7 @@ export function toRunView(run: RunEntity): RunView {
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     version: run.version,
+    cancelledBy: run.cancelledBy ?? null,
+    ...(run.firstRows ? { firstRows: run.firstRows } : {}),
   };
 }

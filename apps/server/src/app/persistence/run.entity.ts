@@ -1,6 +1,7 @@
 import type {
   DisplayValues,
   Parameters,
+  RunCanceller,
   RunMode,
   RunResult,
   RunStatus,
@@ -85,6 +86,14 @@ export class RunEntity {
 
   @Column({ type: 'integer' })
   version!: number;
+
+  /** Who cancelled the run (HTTP cancel or delete); a scheduler's subtasks copy their scheduler's. */
+  @Column({ name: 'cancelled_by', type: 'text', nullable: true, transformer: jsonText })
+  cancelledBy!: RunCanceller | null;
+
+  /** A scheduler's first rows' display values (up to `FIRST_ROWS_SHOWN`), to name its selection. */
+  @Column({ name: 'first_rows', type: 'text', nullable: true, transformer: jsonText })
+  firstRows!: DisplayValues[] | null;
 
   /** How many times execution started (a crashed worker's run may be retried). */
   @Column({ type: 'integer', default: 0 })

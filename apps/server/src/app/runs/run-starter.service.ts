@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
+  FIRST_ROWS_SHOWN,
   defaultMode,
   DisplayValues,
   FieldError,
@@ -152,6 +153,7 @@ export class RunStarter {
     const createdAt = now();
     const parent = this.newRun(user, task, mode, {}, createdAt);
     parent.display = commonDisplay(values, task.definition.displayParameters);
+    parent.firstRows = values.slice(0, FIRST_ROWS_SHOWN).map((row) => pick(row, task.definition.displayParameters));
     parent.progressPercent = 0;
     parent.scheduler = { total: values.length, completed: 0, failed: 0, cancelled: 0, current: null };
     const children = values.map((parameters, position) =>

@@ -12,13 +12,14 @@ import {
   Res,
   StreamableFile,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { RunPage, RunView } from '@onward/task-domain';
 import type { FastifyReply } from 'fastify';
 
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/auth.decorators';
-import { NotFoundError } from '../common/domain-errors';
+import { NotFoundError, ValidationError } from '../common/domain-errors';
+import { INLINE_RESULT_CSP, previewableInline } from '../common/http-security';
 import { CreateRunDto } from './dto/create-run.dto';
 import { ListChildrenQuery, ListRunsQuery, WaitQuery } from './dto/list-runs.query';
 import { UpdateRunDto } from './dto/update-run.dto';
@@ -95,21 +96,31 @@ export class RunsController {
   }
 
   @Get(':id/result')
-  @ApiOperation({ summary: 'The result: the file, or the JSON value' })
+  @ApiOperation({ summary: 'The result: the file (a PDF or image inline on request), or the JSON value' })
+  @ApiQuery({ name: 'disposition', required: false, enum: ['inline', 'attachment'] })
   async result(
     @CurrentUser() user: AuthUser,
     @Param('id', RunId) id: string,
+    @Query('disposition') disposition: string | undefined,
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<StreamableFile | unknown> {
+    if (disposition !== undefined && disposition !== 'inline' && disposition !== 'attachment') {
+      throw new ValidationError('disposition must be inline or attachment', [
+        { field: 'disposition', message: 'must be inline or attachment' },
+      ]);
+    }
     const result = await this.results.result(user, id);
     if (result.type === 'value') {
       response.type('application/json; charset=utf-8');
       return JSON.stringify(result.value);
     }
+    // Any other type stays a download, whatever was asked: a browser must not run an HTML or SVG result.
+    const inline = disposition === 'inline' && previewableInline(result.contentType);
+    if (inline) response.header('content-security-policy', INLINE_RESULT_CSP);
     return new StreamableFile(result.stream, {
       type: result.contentType,
       length: result.size,
-      disposition: `attachment; filename="${result.fileName.replace(/["\\]/g, '_')}"`,
+      disposition: `${inline ? 'inline' : 'attachment'}; filename="${result.fileName.replace(/["\\]/g, '_')}"`,
     });
   }
 

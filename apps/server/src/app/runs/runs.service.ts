@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { canMoveToBackground, isFinalStatus, RunPage, RunView } from '@onward/task-domain';
+import { canMoveToBackground, isFinalStatus, RunCanceller, RunPage, RunView } from '@onward/task-domain';
 
-import type { AuthUser } from '../auth/auth-user';
+import { type AuthUser, isAdmin } from '../auth/auth-user';
 import { ConflictError, ValidationError } from '../common/domain-errors';
 import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
@@ -19,6 +19,11 @@ import { toRunView } from '../persistence/run-view.mapper';
 import { visibleRun } from './visible-run';
 
 const now = (): string => new Date().toISOString();
+
+/** Who cancels: `admin` when an administrator stops another user's run. */
+function cancellerOf(user: AuthUser, run: RunEntity): RunCanceller {
+  return { id: user.id, username: user.username, admin: isAdmin(user) && user.id !== run.ownerId };
+}
 
 /** 400 for a cursor that this server did not issue (for this list). */
 function unissuedCursor(): ValidationError {
@@ -121,11 +126,11 @@ export class RunsService {
   async cancel(user: AuthUser, id: string): Promise<RunView> {
     const run = await this.visible(user, id);
     if (isFinalStatus(run.status)) throw new ConflictError(`Run ${id} has already finished (${run.status})`);
-    return toRunView(await this.stop(run));
+    return toRunView(await this.stop(run, cancellerOf(user, run)));
   }
 
   /** Cancels a queued run at once, or asks the engine to stop a running one (the lifecycle's `cancel`). */
-  private async stop(run: RunEntity): Promise<RunEntity> {
+  private async stop(run: RunEntity, cancelledBy: RunCanceller): Promise<RunEntity> {
     const finishedAt = now();
     if (run.status === 'queued') {
       // Redis away: the job stays behind, and the worker that takes it skips a run no longer queued.
@@ -137,7 +142,7 @@ export class RunsService {
     const stored = await this.recorder.apply(
       run.id,
       'cancel',
-      (to) => (to === 'cancelled' ? { finishedAt } : {}),
+      (to) => (to === 'cancelled' ? { finishedAt, cancelledBy } : { cancelledBy }),
       run.status,
     );
     if (stored?.status === 'cancelled') {
@@ -176,7 +181,7 @@ export class RunsService {
   async delete(user: AuthUser, id: string): Promise<void> {
     const run = await this.visible(user, id);
     if (run.parentId) throw new ConflictError('A subtask goes with its scheduler: delete the scheduler run instead');
-    if (!isFinalStatus(run.status)) await this.stop(run);
+    if (!isFinalStatus(run.status)) await this.stop(run, cancellerOf(user, run));
     const childIds = run.scheduler ? await this.repository.findChildIds(run.id) : [];
     await this.deletions.deleteWithChildren(run, new Date().toISOString());
     await Promise.all([run.id, ...childIds].map((runId) => this.storage.remove(runId)));

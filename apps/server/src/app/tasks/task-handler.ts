@@ -31,11 +31,16 @@ export interface TaskContext<P extends Parameters = Parameters> {
    * finish and records its size. At most one file per run.
    */
   openResultFile(fileName: string, contentType: string): Writable;
+  /**
+   * A sentence for people about the value the handler returns ("32 prices updated"), shown instead
+   * of the raw value. English; the last call wins; ignored when the run writes a file.
+   */
+  setSummary(sentence: string): void;
 }
 
 /**
  * A task handler: a provider class decorated with `@OnwardTask(...)`. Return a JSON-serialisable
- * value (the run's value result), or write a file through `ctx.openResultFile` and return nothing.
+ * value (the run's value result, described by `ctx.setSummary`), or write a file through `ctx.openResultFile` and return nothing.
  * Throw to fail the run: the error's message is shown to the user; its stack goes to the log, and the
  * details name a reference to it.
  */

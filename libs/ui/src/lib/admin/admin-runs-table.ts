@@ -22,7 +22,7 @@ import { isUnfinished, type RunView } from '@onward/task-domain';
 import { MonitorClient } from '../client/monitor-client';
 import { OnwardIcon } from '../shared/icon';
 import { RunActions } from '../shared/run-actions';
-import { elapsedMs, formatDuration, runLabel, statusLook } from '../shared/run-format';
+import { cancelledText, elapsedMs, formatDuration, runLabel, statusLook } from '../shared/run-format';
 import { adminRunsCsv } from './admin-runs-csv';
 import { type AdminSortKey, type SortDirection, sortRuns, withinDays } from './admin-runs-sort';
 
@@ -95,7 +95,7 @@ export class AdminRunsTable implements OnInit {
   }
 
   protected status(run: RunView): string {
-    const label = statusLook(run.status).label;
+    const label = run.status === 'cancelled' ? cancelledText(run) : statusLook(run.status).label;
     const percent = run.progress.percent;
     return run.status === 'running' && percent !== null ? `${label} · ${Math.round(percent)} %` : label;
   }

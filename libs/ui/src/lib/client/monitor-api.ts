@@ -91,9 +91,10 @@ export class MonitorApi {
     return this.get<RunView>(`${runPath(id)}/wait`, params);
   }
 
-  /** `GET /api/runs/:id/result` as a Blob. */
-  result(id: string): Promise<Blob> {
-    return this.call<Blob>('GET', `${runPath(id)}/result`, { responseType: 'blob' });
+  /** `GET /api/runs/:id/result` as a Blob; `inline` asks for a PDF or image to preview. */
+  result(id: string, inline = false): Promise<Blob> {
+    const params = inline ? new HttpParams().set('disposition', 'inline') : undefined;
+    return this.call<Blob>('GET', `${runPath(id)}/result`, { responseType: 'blob', params });
   }
 
   /** The absolute URL of a run's result (it needs the bearer token). */

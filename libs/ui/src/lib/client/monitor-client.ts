@@ -235,9 +235,9 @@ export class MonitorClient {
     return this.api.resultUrl(id);
   }
 
-  /** `GET /api/runs/:id/result` with the bearer token, as a Blob. */
-  fetchResult(id: string): Promise<Blob> {
-    return this.api.result(id);
+  /** `GET /api/runs/:id/result` with the bearer token, as a Blob; `inline` for a preview. */
+  fetchResult(id: string, inline = false): Promise<Blob> {
+    return this.api.result(id, inline);
   }
 
   /** Fetches a file result and hands it to the browser as a download named like the server's file. */

@@ -70,7 +70,7 @@ describe('RunEntry', () => {
     expect(button('Cancel').disabled).toBe(true);
   });
 
-  it('offers the download of a completed report, and no Cancel', async () => {
+  it('offers to open and to download a completed PDF report, and no Cancel', async () => {
     const run = makeRun({
       status: 'completed',
       finishedAt: '2026-01-01T12:01:05.000Z',
@@ -81,11 +81,12 @@ describe('RunEntry', () => {
     expect(text()).toContain('Completed');
     expect(text()).toContain('1:05');
     expect(el.querySelector('mat-progress-bar')).toBeNull();
-    expect(buttons()).toEqual(['Download', 'Delete Sales report · Acme 2024']);
+    // A PDF opens in the preview (Open) or downloads as before (Download).
+    expect(buttons()).toEqual(['Open', 'Download', 'Delete Sales report · Acme 2024']);
     expect(el.classList).toContain('onward-tone-success');
   });
 
-  it('shows the value of a completed task and opens it', async () => {
+  it('shows a value without a summary in short, the raw value behind Details', async () => {
     const run = makeRun({
       task: 'recalculate-prices',
       title: 'Recalculate prices',
@@ -96,7 +97,7 @@ describe('RunEntry', () => {
     });
     const { text, button } = await render(run);
     expect(text()).toContain('Result: {"updated":12}');
-    button('Open').click();
+    button('Details').click();
     await TestBed.inject(ApplicationRef).whenStable();
     expect(document.querySelector('onward-result-value-dialog')?.textContent).toContain('"updated": 12');
   });

@@ -1,5 +1,5 @@
 import { DecimalPipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, input, LOCALE_ID, signal } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTooltipModule } from '@angular/material/tooltip';
@@ -12,15 +12,17 @@ import { MonitorClock } from '../shared/clock';
 import { OnwardIcon } from '../shared/icon';
 import { RunActions } from '../shared/run-actions';
 import {
-  displayText,
+  cancelledText,
   elapsedMs,
   formatBytes,
   formatDuration,
+  resultText,
   runLabel,
+  runSubtitle,
   schedulerLine,
   statusLook,
-  valueText,
 } from '../shared/run-format';
+import { runTimes, startOfDay } from '../shared/run-times';
 import { SubtaskList } from './subtask-list';
 
 /** One run in the monitor: status, progress, elapsed time and the actions that fit its state. */
@@ -41,6 +43,7 @@ import { SubtaskList } from './subtask-list';
 export class RunEntry implements OnInit {
   private readonly client = inject(MonitorClient);
   private readonly clock = inject(MonitorClock);
+  private readonly locale = inject(LOCALE_ID);
   protected readonly actions = inject(RunActions);
 
   /** The run to show. */
@@ -55,7 +58,11 @@ export class RunEntry implements OnInit {
   protected readonly expanded = signal(false);
   protected readonly look = computed(() => statusLook(this.run().status));
   protected readonly active = computed(() => isUnfinished(this.run().status));
-  protected readonly display = computed(() => displayText(this.run().display));
+  protected readonly display = computed(() => runSubtitle(this.run()));
+  /** Changes once a day only, so that finished entries are not refreshed by the clock's every tick. */
+  private readonly today = computed(() => startOfDay(this.clock.now()));
+  protected readonly times = computed(() => runTimes(this.run(), this.today(), this.locale));
+  protected readonly cancelled = computed(() => cancelledText(this.run()));
   protected readonly percent = computed(() => {
     const p = this.run().progress.percent;
     return p === null ? null : Math.min(100, Math.max(0, p));
@@ -73,21 +80,42 @@ export class RunEntry implements OnInit {
   protected readonly currentPercent = computed(() => this.scheduler()?.current?.progress.percent ?? null);
   protected readonly fileResult = computed(() => {
     const r = this.run().result;
-    return r?.type === 'file' ? { ...r, sizeText: formatBytes(r.size) } : null;
+    return r?.type === 'file'
+      ? { ...r, sizeText: formatBytes(r.size), pdf: r.contentType === 'application/pdf' }
+      : null;
   });
+  /** The value result's sentence; `summary` tells the task's own words from a raw value in short. */
   protected readonly valueResult = computed(() => {
     const r = this.run().result;
-    return r?.type === 'value' ? valueText(r.value) : null;
+    if (r?.type !== 'value') return null;
+    const text = resultText(r);
+    return text === null ? null : { text, summary: !!r.summary };
   });
   protected readonly label = computed(() => runLabel(this.run()));
   protected readonly ariaLabel = computed(() => {
     const run = this.run();
     const percent = this.percent();
-    const parts = [this.label(), this.look().label];
+    const parts = [this.label(), this.run().status === 'cancelled' ? this.cancelled() : this.look().label];
     if (this.active() && percent !== null) parts.push(`${Math.round(percent)} percent`);
     if (this.showOwner()) parts.push(`owner ${run.owner.username}`);
     return parts.join(', ');
   });
+
+  protected startedTitle(exact: string): string {
+    return $localize`:@@onward.entry.startedAt:Started ${exact}:time:`;
+  }
+
+  protected finishedTitle(exact: string): string {
+    return $localize`:@@onward.entry.finishedAt:Finished ${exact}:time:`;
+  }
+
+  protected openLabel(fileName: string): string {
+    return $localize`:@@onward.entry.openFile:Open ${fileName}:fileName:`;
+  }
+
+  protected detailsLabel(label: string): string {
+    return $localize`:@@onward.entry.resultDetails:Result details of ${label}:label:`;
+  }
 
   protected toggleExpanded(): void {
     const next = !this.expanded();

@@ -9,7 +9,7 @@ import { canMoveToBackground, isUnfinished, type RunView, type TaskDefinition } 
 import { MonitorClient } from '../client/monitor-client';
 import { OnwardIcon } from '../shared/icon';
 import { RunActions } from '../shared/run-actions';
-import { displayText, schedulerLine, statusLook, valueText } from '../shared/run-format';
+import { runSubtitle, schedulerLine, statusLook, valueRows, valueText } from '../shared/run-format';
 
 /** What the await-result dialog shows. */
 export interface AwaitResultData {
@@ -49,7 +49,9 @@ export type AwaitResultOutcome = 'finished' | 'background';
       } @else {
         @switch (run().status) {
           @case ('completed') {
-            @if (run().result?.type === 'value') {
+            @if (summary(); as sentence) {
+              <p class="summary">{{ sentence }}</p>
+            } @else if (run().result?.type === 'value' && value()) {
               <pre class="value" tabindex="0" aria-label="Result">{{ value() }}</pre>
             } @else if (run().result?.type === 'file') {
               <p>The result is ready.</p>
@@ -61,7 +63,11 @@ export type AwaitResultOutcome = 'finished' | 'background';
             <p class="error">{{ run().error?.message ?? 'The run failed.' }}</p>
           }
           @case ('cancelled') {
-            <p>The run was cancelled.</p>
+            @if (run().cancelledBy?.admin) {
+              <p i18n="@@onward.await.cancelledByAdmin">An administrator cancelled the run.</p>
+            } @else {
+              <p>The run was cancelled.</p>
+            }
           }
         }
       }
@@ -90,8 +96,24 @@ export type AwaitResultOutcome = 'finished' | 'background';
         @if (run().status === 'failed') {
           <button mat-button type="button" (click)="actions.showError(run())">Error details</button>
         }
-        @if (run().result?.type === 'file') {
-          <button mat-flat-button type="button" (click)="actions.openResult(run())">
+        @if (run().result?.type === 'value') {
+          <button mat-button type="button" (click)="actions.openResult(run())" i18n="@@onward.await.details">
+            Details
+          </button>
+        }
+        @if (pdf()) {
+          <button mat-flat-button type="button" (click)="actions.preview(run())">
+            <span class="btn"
+              ><onward-icon name="view" /><ng-container i18n="@@onward.await.open">Open</ng-container></span
+            >
+          </button>
+        }
+        @if (pdf()) {
+          <button mat-button type="button" (click)="actions.download(run())">
+            <span class="btn"><onward-icon name="download" />Download</span>
+          </button>
+        } @else if (run().result?.type === 'file') {
+          <button mat-flat-button type="button" (click)="actions.download(run())">
             <span class="btn"><onward-icon name="download" />Download</span>
           </button>
         }
@@ -112,14 +134,23 @@ export class AwaitResultDialog {
   protected readonly run = computed(() => this.client.run(this.data.run.id) ?? this.data.run);
   protected readonly look = computed(() => statusLook(this.run().status));
   protected readonly active = computed(() => isUnfinished(this.run().status));
-  protected readonly display = computed(() => displayText(this.run().display));
+  protected readonly display = computed(() => runSubtitle(this.run()));
   protected readonly schedulerText = computed(() => {
     const s = this.run().scheduler;
     return s ? schedulerLine(s) : null;
   });
   protected readonly value = computed(() => {
     const r = this.run().result;
-    return r?.type === 'value' ? valueText(r.value, 10_000) : '';
+    // A scheduler's value list reads as a table behind Details, not as JSON here.
+    return r?.type === 'value' && !valueRows(r.value) ? valueText(r.value, 10_000) : '';
+  });
+  protected readonly summary = computed(() => {
+    const r = this.run().result;
+    return r?.type === 'value' ? (r.summary ?? null) : null;
+  });
+  protected readonly pdf = computed(() => {
+    const r = this.run().result;
+    return r?.type === 'file' && r.contentType === 'application/pdf';
   });
   protected readonly canBackground =
     this.data.task.awaitResult === 'optional' &&

@@ -83,7 +83,22 @@ describe('RunLauncher', () => {
     });
     await stable();
     expect(dialog()?.textContent).toContain('"updated":7');
-    expect(dialogButtons()).toEqual(['Close']);
+    // The raw value is shown (no summary) and also sits behind Details.
+    expect(dialogButtons()).toEqual(['Details', 'Close']);
+  });
+
+  it('shows a value’s summary when done, the raw value behind Details', async () => {
+    const run = await start(task('yes', false), 'foreground');
+    socket.fire('run.updated', {
+      ...run,
+      version: 2,
+      status: 'completed',
+      result: { type: 'value', value: { updated: 7 }, summary: '7 prices updated' },
+    });
+    await stable();
+    expect(dialog()?.textContent).toContain('7 prices updated');
+    expect(dialog()?.textContent).not.toContain('"updated"');
+    expect(dialogButtons()).toEqual(['Details', 'Close']);
   });
 
   it('cancels from inside the dialog', async () => {

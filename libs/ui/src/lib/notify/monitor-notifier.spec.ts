@@ -133,6 +133,48 @@ describe('MonitorNotifier', () => {
     await expect(taken).resolves.toBe(true);
   });
 
+  it('says who cancelled and what a value result came to, and names a selection by its rows', async () => {
+    setup();
+    const cancelled = makeRun({ status: 'cancelled', cancelledBy: { id: 'u-admin', username: 'admin', admin: true } });
+    socket.fire('run.updated', cancelled);
+    socket.fire('run.notification', note(cancelled, 'finished'));
+    await TestBed.inject(ApplicationRef).whenStable();
+    expect(toast()).toBe('Cancelled by an administrator: Sales report · Acme 2024 Show');
+
+    const done = makeRun({
+      title: 'Recalculate prices',
+      display: { year: 2025 },
+      status: 'completed',
+      firstRows: [
+        { category: 'Hardware', year: 2025 },
+        { category: 'Software', year: 2025 },
+      ],
+      scheduler: { total: 2, completed: 2, failed: 0, cancelled: 0, current: null },
+      result: { type: 'value', value: { updated: 32 }, summary: '32 prices updated' },
+    });
+    socket.fire('run.updated', done);
+    socket.fire('run.notification', note(done, 'finished'));
+    await TestBed.inject(ApplicationRef).whenStable();
+    expect(toast()).toBe('Completed: Recalculate prices · Hardware and Software · 2025 — 32 prices updated Open');
+  });
+
+  it('opens a finished PDF in the preview from the toast’s Open', async () => {
+    setup();
+    URL.createObjectURL = jest.fn(() => 'blob:http://localhost/pdf-2');
+    URL.revokeObjectURL = jest.fn();
+    jest.spyOn(client, 'fetchResult').mockResolvedValue(new Blob(['%PDF-'], { type: 'application/pdf' }));
+    const run = makeRun({
+      status: 'completed',
+      result: { type: 'file', fileName: 'acme.pdf', contentType: 'application/pdf', size: 5 },
+    });
+    socket.fire('run.updated', run);
+    socket.fire('run.notification', note(run, 'finished'));
+    await TestBed.inject(ApplicationRef).whenStable();
+    (document.querySelector('.onward-toast button.action') as HTMLButtonElement).click();
+    await TestBed.inject(ApplicationRef).whenStable();
+    expect(document.querySelector('onward-pdf-preview-dialog')).not.toBeNull();
+  });
+
   it('puts the running count in front of the tab title', async () => {
     setup(true);
     const title = TestBed.inject(Title);

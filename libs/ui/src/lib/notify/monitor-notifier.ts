@@ -10,7 +10,7 @@ import { ONWARD_MONITOR_CONFIG } from '../client/monitor-config';
 import { MonitorPanelState } from '../panel/monitor-panel-state';
 import { RunActions } from '../shared/run-actions';
 import { plural } from '../shared/plural';
-import { displayText, statusLook } from '../shared/run-format';
+import { cancelledText, displayText, runLabel, statusLook } from '../shared/run-format';
 import { attachToastList } from './toast-list';
 import { type ToastOptions, ToastStack } from './toast-stack';
 
@@ -71,7 +71,7 @@ export class MonitorNotifier {
   /** The toast for a run the user just sent to the background; its "started" toast is then skipped. */
   backgroundStarted(run: RunView, moved = false): void {
     this.announced.add(run.id);
-    const label = describe(run.title, run.display);
+    const label = runLabel(run);
     const text = moved ? `${label} continues in the background` : `${label} runs in the background`;
     void this.announcer.announce(text, 'polite');
     this.showToast({
@@ -112,9 +112,7 @@ export class MonitorNotifier {
     if (n.event === 'started' && this.announced.has(n.id)) return;
     if (n.event === 'finished' && n.status === 'cancelled' && this.client.cancelledByUser(n.id)) return;
 
-    const label = describe(n.title, n.display);
-    const word = n.event === 'started' ? 'Started' : statusLook(n.status).label;
-    const text = `${word}: ${label}`;
+    const text = toastText(n, run);
     void this.announcer.announce(text, 'polite');
 
     const action =
@@ -208,4 +206,16 @@ export class MonitorNotifier {
 function describe(title: string, display: RunNotification['display']): string {
   const values = displayText(display);
   return values ? `${title} · ${values}` : title;
+}
+
+/**
+ * "Completed: Recalculate prices · Hardware — 32 prices updated", "Cancelled by an administrator: …".
+ * The run as held (when it is) names a scheduler's rows, who cancelled, and a value's summary.
+ */
+function toastText(n: RunNotification, run: RunView | undefined): string {
+  const label = run ? runLabel(run) : describe(n.title, n.display);
+  if (n.event === 'started') return `Started: ${label}`;
+  const word = n.status === 'cancelled' ? cancelledText(run ?? {}) : statusLook(n.status).label;
+  const summary = n.status === 'completed' && run?.result?.type === 'value' ? run.result.summary : undefined;
+  return summary ? `${word}: ${label} — ${summary}` : `${word}: ${label}`;
 }

@@ -8,6 +8,7 @@ import { MonitorClient } from '../client/monitor-client';
 import type { FailedAction } from '../client/run-errors';
 import { ConfirmDialog, type ConfirmData } from '../dialogs/confirm-dialog';
 import { ErrorDetailsDialog } from '../dialogs/error-details-dialog';
+import { PdfPreviewDialog } from '../dialogs/pdf-preview-dialog';
 import { ResultValueDialog } from '../dialogs/result-value-dialog';
 import { plural } from './plural';
 import { MonitorNotifier } from '../notify/monitor-notifier';
@@ -29,12 +30,26 @@ export class RunActions {
   /** Cancels and deletes under way, as `action:id` (asked, waiting for the server, or in the undo window). */
   private readonly busy = new Set<string>();
 
-  /** Downloads a file result or shows a value result. */
+  /** Opens a result the way it reads best: a value in its dialog, a PDF in the preview, any other file downloaded. */
   async openResult(run: RunView): Promise<void> {
     if (run.result?.type === 'value') {
-      this.dialog.open(ResultValueDialog, { data: run, width: '480px', maxWidth: '95vw' });
+      this.dialog.open(ResultValueDialog, { data: run, width: '560px', maxWidth: '95vw' });
       return;
     }
+    if (run.result?.type === 'file' && run.result.contentType === 'application/pdf') {
+      this.preview(run);
+      return;
+    }
+    await this.download(run);
+  }
+
+  /** Shows a PDF result inline, with Download and Print beside it. */
+  preview(run: RunView): void {
+    this.dialog.open(PdfPreviewDialog, { data: run, width: '880px', maxWidth: '95vw' });
+  }
+
+  /** Downloads a file result. */
+  async download(run: RunView): Promise<void> {
     await this.attempt(
       () => this.client.downloadResult(run),
       $localize`:@@onwardDownloadFailed:The result could not be downloaded.`,
@@ -47,15 +62,37 @@ export class RunActions {
     this.dialog.open(ErrorDetailsDialog, { data: run, width: '560px', maxWidth: '95vw' });
   }
 
-  /** Cancels a run; a second call while the first is under way does nothing. */
+  /**
+   * Cancels a run; another user's run (an administrator's cancel) only once confirmed. A second call
+   * while the first is under way does nothing.
+   */
   async cancel(run: RunView): Promise<void> {
-    await this.once(`cancel:${run.id}`, () =>
-      this.attempt(
+    await this.once(`cancel:${run.id}`, async () => {
+      // Asked only about another user's run, so that one's own cancel starts at once.
+      if (this.othersRun(run) && !(await this.confirmCancelOfOther(run))) return;
+      await this.attempt(
         () => this.client.cancel(run.id),
         $localize`:@@onwardCancelFailed:The run could not be cancelled.`,
         'cancel',
-      ),
-    );
+      );
+    });
+  }
+
+  /** Whether the run belongs to someone else (an administrator acting on another user's run). */
+  private othersRun(run: RunView): boolean {
+    const me = this.client.user();
+    return !!me && run.owner.id !== me.id;
+  }
+
+  /** Asks an administrator before they cancel another user's run; true when confirmed. */
+  private async confirmCancelOfOther(run: RunView): Promise<boolean> {
+    const data: ConfirmData = {
+      title: $localize`:@@onwardCancelOtherTitle:Cancel ${run.owner.username}:owner:'s run?`,
+      message: $localize`:@@onwardCancelOtherMessage:${runLabel(run)}:label: belongs to ${run.owner.username}:owner:. They will see that an administrator cancelled it.`,
+      confirm: $localize`:@@onwardCancelOtherConfirm:Cancel run`,
+    };
+    const ref = this.dialog.open<ConfirmDialog, ConfirmData, boolean>(ConfirmDialog, { data, width: '400px' });
+    return (await firstValueFrom(ref.afterClosed())) === true;
   }
 
   /**

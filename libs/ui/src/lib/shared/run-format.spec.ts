@@ -1,12 +1,17 @@
 import { makeRun } from '../../testing/fakes';
 import {
+  cancelledText,
   compareRuns,
   displayText,
   elapsedMs,
   formatBytes,
   formatDuration,
   matchesFilter,
+  resultText,
+  runLabel,
   schedulerLine,
+  selectionText,
+  valueRows,
   valueText,
 } from './run-format';
 
@@ -62,5 +67,56 @@ describe('run formatting', () => {
     expect(matchesFilter(makeRun({ status: 'cancelling' }), 'running')).toBe(true);
     expect(matchesFilter(makeRun({ status: 'cancelled' }), 'failed')).toBe(false);
     expect(matchesFilter(makeRun({ status: 'cancelled' }), 'cancelled')).toBe(true);
+  });
+});
+
+describe('selection titles, cancels and value texts', () => {
+  const rows = ['Acme', 'Globex', 'Initech'].map((customer) => ({ customer, year: 2025 }));
+  const scheduler = (total: number) => ({ total, completed: 0, failed: 0, cancelled: 0, current: null });
+
+  it('names a scheduler by its first rows and the count of the others, its common values after', () => {
+    const run = { title: 'Sales report', display: { year: 2025 }, firstRows: rows, scheduler: scheduler(4) };
+    expect(selectionText(run)).toBe('Acme, Globex and 2 more');
+    expect(runLabel(run)).toBe('Sales report · Acme, Globex and 2 more · 2025');
+    expect(selectionText({ ...run, scheduler: scheduler(3) })).toBe('Acme, Globex and Initech');
+    expect(selectionText({ ...run, firstRows: rows.slice(0, 2), scheduler: scheduler(2) })).toBe('Acme and Globex');
+    expect(selectionText({ ...run, firstRows: rows.slice(0, 1), scheduler: scheduler(1) })).toBe('Acme');
+  });
+
+  it('names rows by all their values when every row has the same', () => {
+    const same = [
+      { customer: 'Acme', year: 2025 },
+      { customer: 'Acme', year: 2025 },
+    ];
+    expect(selectionText({ display: { customer: 'Acme', year: 2025 }, firstRows: same, scheduler: scheduler(2) })).toBe(
+      'Acme 2025 and Acme 2025',
+    );
+  });
+
+  it('leaves a single run’s label as it was', () => {
+    expect(runLabel({ title: 'Sales report', display: { customer: 'Acme', year: 2024 } })).toBe(
+      'Sales report · Acme 2024',
+    );
+  });
+
+  it('says when an administrator cancelled', () => {
+    expect(cancelledText({ cancelledBy: { id: 'a', username: 'admin', admin: true } })).toBe(
+      'Cancelled by an administrator',
+    );
+    expect(cancelledText({ cancelledBy: { id: 'u', username: 'alice', admin: false } })).toBe('Cancelled');
+    expect(cancelledText({ cancelledBy: null })).toBe('Cancelled');
+  });
+
+  it('prefers a value’s summary, and reads a scheduler’s value list as rows, not JSON', () => {
+    expect(resultText({ type: 'value', value: { updated: 32 }, summary: '32 prices updated' })).toBe(
+      '32 prices updated',
+    );
+    expect(resultText({ type: 'value', value: { updated: 32 } })).toBe('{"updated":32}');
+    const list = [
+      { row: 1, display: { category: 'Hardware' }, status: 'completed', value: { updated: 3 }, error: null },
+    ];
+    expect(valueRows(list)).toEqual(list);
+    expect(resultText({ type: 'value', value: list })).toBeNull();
+    expect(valueRows([1, 2])).toBeNull();
   });
 });

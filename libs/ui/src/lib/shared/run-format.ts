@@ -6,6 +6,8 @@ import {
   schedulerFinished,
   schedulerMessage,
   type SchedulerState,
+  type SubtaskValue,
+  type ValueResult,
 } from '@onward/task-domain';
 
 import type { IconName } from './icon';
@@ -41,10 +43,60 @@ export function displayText(display: DisplayValues | null | undefined): string {
     .join(' ');
 }
 
-/** "Sales report · Globex 2024". */
-export function runLabel(run: Pick<RunView, 'title' | 'display'>): string {
-  const values = displayText(run.display);
-  return values ? `${run.title} · ${values}` : run.title;
+/** What names a run besides its title: a scheduler's rows as well as the display values. */
+export type LabelledRun = Pick<RunView, 'title' | 'display'> & Partial<Pick<RunView, 'firstRows' | 'scheduler'>>;
+
+/** One row of a selection by its own values: those not common to every row, else all of them. */
+function rowName(row: DisplayValues, common: DisplayValues): string {
+  const own = Object.fromEntries(Object.entries(row).filter(([key]) => !(key in common)));
+  return displayText(own) || displayText(row);
+}
+
+/** "Acme, Globex and 2 more": a scheduler's first rows and the count of the others; '' for a single run. */
+export function selectionText(run: Omit<LabelledRun, 'title'>): string {
+  const names = (run.firstRows ?? []).map((row) => rowName(row, run.display)).filter((name) => name !== '');
+  const total = Math.max(run.scheduler?.total ?? 0, names.length);
+  const [first, second, third] = names;
+  if (first === undefined) return '';
+  if (total === 1 || second === undefined) return first;
+  if (total === 2) return $localize`:@@onward.selection.two:${first}:first: and ${second}:second:`;
+  if (total === 3 && third !== undefined) {
+    return $localize`:@@onward.selection.three:${first}:first:, ${second}:second: and ${third}:third:`;
+  }
+  return $localize`:@@onward.selection.more:${first}:first:, ${second}:second: and ${total - 2}:count: more`;
+}
+
+/** "Acme, Globex and 2 more · 2025": the part of a run's label after its title. */
+export function runSubtitle(run: Omit<LabelledRun, 'title'>): string {
+  return [selectionText(run), displayText(run.display)].filter((part) => part !== '').join(' · ');
+}
+
+/** "Sales report · Globex 2024", "Sales report · Acme, Globex and 2 more · 2025". */
+export function runLabel(run: LabelledRun): string {
+  const subtitle = runSubtitle(run);
+  return subtitle ? `${run.title} · ${subtitle}` : run.title;
+}
+
+/** "Cancelled", or "Cancelled by an administrator" when an administrator stopped another user's run. */
+export function cancelledText(run: Partial<Pick<RunView, 'cancelledBy'>>): string {
+  return run.cancelledBy?.admin
+    ? $localize`:@@onward.cancelled.byAdmin:Cancelled by an administrator`
+    : $localize`:@@onward.cancelled:Cancelled`;
+}
+
+/** The rows of a scheduler's value list, or null when the value is not one. */
+export function valueRows(value: unknown): SubtaskValue[] | null {
+  if (!Array.isArray(value)) return null;
+  const rows = value as unknown[];
+  const isRow = (item: unknown): item is SubtaskValue =>
+    typeof item === 'object' && item !== null && 'row' in item && 'status' in item && 'display' in item;
+  return rows.every(isRow) ? rows : null;
+}
+
+/** What a value result says to people: the task's own sentence, else the value in short (null for a value list). */
+export function resultText(result: ValueResult, max = 80): string | null {
+  if (result.summary) return result.summary;
+  return valueRows(result.value) ? null : valueText(result.value, max);
 }
 
 /** "3 of 10 · Globex 2024" for a scheduler's current subtask, or null when none runs. */

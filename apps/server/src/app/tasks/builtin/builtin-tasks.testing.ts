@@ -73,6 +73,8 @@ export interface RecordingContext<P extends Parameters> {
   controller: AbortController;
   progress: ProgressCall[];
   files: OpenedFile[];
+  /** The handler's last `setSummary` sentence, if any. */
+  summary(): string | null;
   /** Resolves once a progress call matching `match` has been made (or at once if one was). */
   progressReached(match: (call: ProgressCall) => boolean): Promise<void>;
 }
@@ -81,6 +83,7 @@ export function recordingContext<P extends Parameters>(parameters: P, dir: strin
   const controller = new AbortController();
   const progress: ProgressCall[] = [];
   const files: OpenedFile[] = [];
+  let summary: string | null = null;
   const waiters: { match: (call: ProgressCall) => boolean; resolve: () => void }[] = [];
   const ctx: TaskContext<P> = {
     runId: 'test-run',
@@ -102,9 +105,13 @@ export function recordingContext<P extends Parameters>(parameters: P, dir: strin
       files.push({ fileName, contentType, path, stream });
       return stream;
     },
+    setSummary(sentence) {
+      summary = sentence;
+    },
   };
   return {
     ctx,
+    summary: () => summary,
     controller,
     progress,
     files,

@@ -41,12 +41,13 @@ describeEachDemoDatabase(describe, 'recalculate-prices', (kind) => {
   };
 
   it('reprices the category’s products by demand, chunk by chunk, and counts the rows it updated', async () => {
-    const { done, progress, files } = run({ category: 'hardware', seconds: 1.5 });
+    const { done, progress, files, summary } = run({ category: 'hardware', seconds: 1.5 });
     const result = await done;
 
     const after = await products();
     const hardware = after.filter((p) => p.category === 'Hardware');
     expect(result).toEqual({ updated: 2 * hardware.length });
+    expect(summary()).toBe(`${2 * hardware.length} prices updated`);
     expect(hardware.some((p) => p.priceCents !== p.basePriceCents)).toBe(true);
     for (const p of hardware) {
       expect(p.priceCents).toBeGreaterThanOrEqual(Math.round(p.basePriceCents * 0.9));

@@ -61,6 +61,7 @@ export class RecalculatePricesTask implements TaskHandler<RecalculatePricesParam
       await sleep(started + chunk * sliceMs - Date.now(), signal);
     }
     ctx.progress(100, `Updated ${updated} prices`);
+    ctx.setSummary(`${updated} ${updated === 1 ? 'price' : 'prices'} updated`);
     return { updated };
   }
 
