@@ -3,23 +3,9 @@
  * a closed dialog leaves it in the monitor with its result), and deleting is safe: a running run
  * asks first, a finished one can be brought back with Undo for a few seconds.
  */
-import type { Page } from 'playwright-core';
-
 import { Api, type RunView } from '../support/api';
 import { describeE2e, shot, until, untilText, useOnward } from '../support/browser';
-import { chooseTask, entry, logIn, openPanel, runList, untilStatus } from '../support/monitor';
-
-/** Starts recalculate-prices from the run form and waits for its dialog to show progress. */
-async function startInDialog(page: Page, category: string, seconds: number) {
-  await chooseTask(page, 'Recalculate prices');
-  await page.getByRole('combobox', { name: 'Category' }).click();
-  await page.getByRole('option', { name: category }).click();
-  await page.getByLabel('Duration (seconds)').fill(String(seconds));
-  await page.getByRole('button', { name: 'Run', exact: true }).click();
-  const dialog = page.getByRole('dialog', { name: /Recalculate prices/ });
-  await untilText(dialog, /Chunk \d+ of \d+/, 'the dialog to show the chunk progress');
-  return dialog;
-}
+import { entry, logIn, openPanel, runList, startRecalc, untilStatus } from '../support/monitor';
 
 async function runOf(api: Api, category: string): Promise<RunView> {
   return until(
@@ -43,7 +29,7 @@ describeE2e('foreground runs and safe actions', () => {
     const { page, server } = onward;
     const api = await Api.as(server.url, 'alice');
     await logIn(page, server.url, 'alice');
-    await startInDialog(page, 'Software', 8);
+    await startRecalc(page, 'Software', 8);
     // GET /api/runs without a mode lists the foreground run.
     const run = await runOf(api, 'Software');
     expect(run.mode).toBe('foreground');

@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { ParameterDefinition } from '@onward/task-domain';
 import type { DataSource } from 'typeorm';
 
 import { ONWARD_CONFIG } from '../../config/config.module';
@@ -88,6 +89,13 @@ export const benchProcedureClockTask = procedureTask({
   procedure: 'bench_procedure_clock',
 });
 
+/** The parameters of `bench_procedure_steps` that both of its tasks take. */
+const STEPS_PARAMETERS: ParameterDefinition[] = [
+  { name: 'steps', label: 'Steps', type: 'integer', required: true, min: 1, max: 10_000 },
+  { name: 'step_seconds', label: 'Seconds per step', type: 'number', required: true, min: 0, max: 3600 },
+  { name: 'tag', label: 'Tag', type: 'string', required: false },
+];
+
 /** `steps` steps of `stepSeconds` in SQL, with progress, a NOTICE per step, and an optional failure. */
 export const benchProcedureStepsTask = procedureTask({
   id: 'bench-procedure-steps',
@@ -96,9 +104,7 @@ export const benchProcedureStepsTask = procedureTask({
   awaitResult: 'optional',
   background: true,
   parameters: [
-    { name: 'steps', label: 'Steps', type: 'integer', required: true, min: 1, max: 10_000 },
-    { name: 'step_seconds', label: 'Seconds per step', type: 'number', required: true, min: 0, max: 3600 },
-    { name: 'tag', label: 'Tag', type: 'string', required: false },
+    ...STEPS_PARAMETERS,
     { name: 'fail_at', label: 'Fail at step', type: 'integer', required: false, min: 0 },
   ],
   displayParameters: ['tag'],
@@ -112,11 +118,7 @@ export const benchProcedureTimeoutTask = procedureTask({
   kind: 'task',
   awaitResult: 'optional',
   background: true,
-  parameters: [
-    { name: 'steps', label: 'Steps', type: 'integer', required: true, min: 1, max: 10_000 },
-    { name: 'step_seconds', label: 'Seconds per step', type: 'number', required: true, min: 0, max: 3600 },
-    { name: 'tag', label: 'Tag', type: 'string', required: false },
-  ],
+  parameters: STEPS_PARAMETERS,
   displayParameters: ['tag'],
   procedure: 'bench_procedure_steps',
   timeoutSeconds: 1,
