@@ -3,6 +3,7 @@
  * a closed dialog leaves it in the monitor with its result), and deleting is safe: a running run
  * asks first, a finished one can be brought back with Undo for a few seconds.
  */
+import { expectNoAxeViolations } from '../support/axe';
 import { Api, type RunView } from '../support/api';
 import { describeE2e, shot, until, untilText, useOnward } from '../support/browser';
 import { entry, logIn, openPanel, runList, startRecalc, untilStatus } from '../support/monitor';
@@ -38,6 +39,7 @@ describeE2e('foreground runs and safe actions', () => {
     const dialog = page.getByRole('dialog', { name: /Recalculate prices/ });
     await untilText(dialog, /Chunk \d+ of \d+/, 'the dialog to come back with the chunk progress');
     await shot(dialog, '40-foreground-dialog-after-reload');
+    await expectNoAxeViolations(page);
 
     // Another window of the same user (no dialog there) lists it, saying where it was started.
     const other = await onward.context.newPage();
@@ -46,6 +48,7 @@ describeE2e('foreground runs and safe actions', () => {
     const listed = entry(runList(otherPanel), 'Recalculate prices · Software');
     await untilText(listed, /Started in the foreground/, 'the other window to list the foreground run');
     await shot(otherPanel, '41-foreground-run-in-other-window');
+    await expectNoAxeViolations(other);
 
     // The dialog shows the result; once closed, the monitor of this window lists the run with it.
     await untilText(dialog, /updated/, 'the dialog to show the result', 40_000);
@@ -94,6 +97,7 @@ describeE2e('foreground runs and safe actions', () => {
     const confirm = page.getByRole('dialog', { name: 'Stop and delete this run?' });
     await untilText(confirm, /is still running/, 'the confirmation to say the run is still running');
     await shot(confirm, '42-delete-running-confirm');
+    await expectNoAxeViolations(page);
     await confirm.getByRole('button', { name: 'Keep' }).click();
     await confirm.waitFor({ state: 'detached' });
     expect(await serverStatus(api, running.id)).toBe('running');
@@ -111,6 +115,7 @@ describeE2e('foreground runs and safe actions', () => {
     await until(async () => (await doneItem.count()) === 0, 'the finished run to leave the list');
     expect((await olderItem.boundingBox())?.y).toBe(before?.y);
     await shot(page, '43-delete-undo-toast');
+    await expectNoAxeViolations(page);
     await page.mouse.move(5, 5);
     await until(
       async () => ((await olderItem.boundingBox())?.y ?? 0) < (before?.y ?? 0),

@@ -3,6 +3,7 @@
  * run started and finished and which rows a selection covers, a value's summary instead of JSON, and
  * a PDF result shown inline in a preview dialog.
  */
+import { expectNoAxeViolations } from '../support/axe';
 import { Api } from '../support/api';
 import { describeE2e, shot, until, untilText, useOnward } from '../support/browser';
 import { chooseTask, entry, logIn, openPanel, runList, selectCustomers, untilStatus } from '../support/monitor';
@@ -34,6 +35,7 @@ describeE2e('entries a person can read', () => {
     const confirm = adminPage.getByRole('dialog', { name: "Cancel bob's run?" });
     await untilText(confirm, /an administrator cancelled it/, 'the confirmation naming the consequence');
     await shot(adminPage, '40-admin-cancel-confirm');
+    await expectNoAxeViolations(adminPage);
     await confirm.getByRole('button', { name: 'Cancel run' }).click();
     await untilText(status, /^Cancelled by an administrator$/, 'the admin table to say who cancelled', 10_000);
 
@@ -44,6 +46,7 @@ describeE2e('entries a person can read', () => {
       .filter({ hasText: /^Cancelled by an administrator: Recalculate prices · Hardware/ })
       .waitFor();
     await shot(page, '41-cancelled-by-admin');
+    await expectNoAxeViolations(page);
   });
 
   it('shows when runs started and finished, and names a selection by its first rows', async () => {
@@ -72,6 +75,7 @@ describeE2e('entries a person can read', () => {
     expect(Math.abs(Date.parse(startIso) - Date.now())).toBeLessThan(5 * 60_000);
     await started.hover();
     await shot(panel, '42-times-and-selection');
+    await expectNoAxeViolations(page);
   });
 
   it('shows what a value result came to, with the raw value behind Details', async () => {
@@ -97,6 +101,7 @@ describeE2e('entries a person can read', () => {
     await untilText(dialog, new RegExp(sentence), 'the summary in the result dialog');
     expect(await dialog.locator('pre').innerText()).toContain(`"updated": ${updated}`);
     await shot(page, '43-value-summary');
+    await expectNoAxeViolations(page);
   });
 
   it('opens a print preview in a dialog that shows the PDF inline, with Download and Print', async () => {
@@ -128,6 +133,7 @@ describeE2e('entries a person can read', () => {
       return (await viewer?.evaluate(() => document.title)) === 'Customer summary: Acme';
     }, "the PDF viewer to show the document's title");
     await shot(page, '44-pdf-preview');
+    await expectNoAxeViolations(page);
 
     const [file] = await Promise.all([
       page.waitForEvent('download'),

@@ -1,4 +1,5 @@
 /** Each user sees only their own runs; the admin view shows everyone's, filtered by user. */
+import { expectNoAxeViolations } from '../support/axe';
 import { Api } from '../support/api';
 import { describeE2e, shot, until, untilText, useOnward } from '../support/browser';
 import { entry, logIn, openPanel, runList, untilStatus } from '../support/monitor';
@@ -52,6 +53,7 @@ describeE2e('users and the admin view', () => {
     await table.getByRole('row', { name: /Sales report · Globex 2025/ }).waitFor();
     await table.getByRole('row', { name: /Sales report · Acme 2024/ }).waitFor();
     await shot(page, '31-admin-all');
+    await expectNoAxeViolations(page);
 
     // The filter matches the start of a name, and suggests the users it matches.
     await page.getByRole('combobox', { name: 'User' }).fill('bo');
@@ -62,5 +64,6 @@ describeE2e('users and the admin view', () => {
     );
     await untilText(page.getByText(/^\d+ runs?$/), /^1 run$/, 'the count in words');
     await shot(page, '32-admin-filter-bob');
+    await expectNoAxeViolations(page);
   });
 });

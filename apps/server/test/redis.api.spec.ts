@@ -94,7 +94,11 @@ suite('Redis mode (postgres, real processes)', () => {
         const aliceOnB = new Api(b.url, aliceOnA.token, aliceOnA.login);
         const run = await aliceOnB.startRun(recalc(1));
         const done = await socket.waitForRun(run.id, (r) => r.status === 'completed', 30_000);
-        expect(done.result).toEqual({ type: 'value', value: { updated: expect.any(Number) } });
+        expect(done.result).toEqual({
+          type: 'value',
+          value: { updated: expect.any(Number) },
+          summary: expect.stringMatching(/^\d+ prices? updated$/),
+        });
         expect(socket.updates((r) => r.id === run.id).some((r) => r.status === 'running')).toBe(true);
 
         expect((await aliceOnB.delete(`/api/runs/${run.id}`)).status).toBe(204);

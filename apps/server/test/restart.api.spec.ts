@@ -70,7 +70,11 @@ describeEachDatabase('restart recovery', (db) => {
 
     const [value, report] = await Promise.all(queued.map((run) => again.waitFinished(run.id, 60_000)));
     expect(value?.status).toBe('completed');
-    expect(value?.result).toEqual({ type: 'value', value: { updated: expect.any(Number) } });
+    expect(value?.result).toEqual({
+      type: 'value',
+      value: { updated: expect.any(Number) },
+      summary: expect.stringMatching(/^\d+ prices? updated$/),
+    });
     expect(report?.status).toBe('completed');
     const pdf = await again.resultBytes(report?.id as string);
     expect(pdf.status).toBe(200);

@@ -74,7 +74,11 @@ describeEachDatabase('runs', (db) => {
     it('runs recalculate-prices to a value result { updated: n }', async () => {
       const run = await alice.runToEnd(recalc(0.5));
       expect(run.status).toBe('completed');
-      expect(run.result).toEqual({ type: 'value', value: { updated: expect.any(Number) } });
+      expect(run.result).toEqual({
+        type: 'value',
+        value: { updated: expect.any(Number) },
+        summary: expect.stringMatching(/^\d+ prices? updated$/),
+      });
       const res = await alice.get(`/api/runs/${run.id}/result`);
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/^application\/json/);

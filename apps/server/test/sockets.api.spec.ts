@@ -66,7 +66,11 @@ describeEachDatabase('Socket.IO /runs', (db) => {
     expect(ordered.some((v) => v.progress.percent !== null && v.progress.percent > 0 && v.progress.percent < 100)).toBe(
       true,
     );
-    expect(last.result).toEqual({ type: 'value', value: { updated: expect.any(Number) } });
+    expect(last.result).toEqual({
+      type: 'value',
+      value: { updated: expect.any(Number) },
+      summary: expect.stringMatching(/^\d+ prices? updated$/),
+    });
   });
 
   it('sends run.notification started and finished', async () => {

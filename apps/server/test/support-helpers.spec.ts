@@ -25,6 +25,7 @@ function view(overrides: Partial<RunView> = {}): RunView {
     startedAt: '2025-01-01T10:00:01.000Z',
     finishedAt: null,
     version: 3,
+    cancelledBy: null,
     ...overrides,
   };
 }
