@@ -56,7 +56,7 @@ describeE2e('foreground runs and safe actions', () => {
     await dialog.waitFor({ state: 'detached' });
     const item = entry(runList(await openPanel(page)), 'Recalculate prices · Software');
     await untilStatus(item, 'Completed');
-    expect(await item.getByRole('button', { name: /Open result/ }).count()).toBe(1);
+    expect(await item.getByRole('button', { name: /^Result details of / }).count()).toBe(1);
     await untilStatus(listed, 'Completed');
 
     // A reload after the end opens no dialog: the run stays in the monitor.

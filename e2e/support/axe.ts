@@ -49,7 +49,7 @@ export function describeViolations(violations: Result[]): string[] {
     (v) =>
       `${v.id} (${v.impact ?? 'n/a'}): ${v.help} — ${v.nodes
         .slice(0, 3)
-        .map((n) => n.target.join(' '))
+        .map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)}`)
         .join(' | ')}`,
   );
 }

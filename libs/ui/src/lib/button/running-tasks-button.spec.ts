@@ -19,7 +19,7 @@ describe('RunningTasksButton', () => {
     const fixture = TestBed.createComponent(RunningTasksButton);
     await fixture.whenStable();
     const button = (fixture.nativeElement as HTMLElement).querySelector('button') as HTMLButtonElement;
-    expect(button.querySelector('.badge')?.textContent).toBe('2');
+    expect(button.querySelector('.badge')?.getAttribute('data-count')).toBe('2');
     expect(button.getAttribute('aria-label')).toBe('Running tasks, 2 running');
     expect(button.getAttribute('aria-expanded')).toBe('false');
 

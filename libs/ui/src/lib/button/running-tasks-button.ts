@@ -31,7 +31,9 @@ import { OnwardIcon } from '../shared/icon';
       <span class="icon-wrap" [class.with-badge]="running() > 0">
         <onward-icon name="tasks" />
         @if (running() > 0) {
-          <span class="badge" aria-hidden="true">{{ running() > 99 ? '99+' : running() }}</span>
+          <!-- Drawn from data-count by CSS: the count is in the button's name already, and a visible text node
+               the name does not start with would make the name and the label differ for speech input. -->
+          <span class="badge" aria-hidden="true" [attr.data-count]="running() > 99 ? '99+' : running()"></span>
         } @else if (unseen() > 0) {
           <span class="dot" aria-hidden="true"></span>
         }
