@@ -54,6 +54,7 @@ export function createTaskContext(
   const output = new TaskOutput();
   const ctx: TaskContext = {
     runId: run.id,
+    attempt: run.attempts,
     parameters: run.parameters,
     signal,
     logger: new Logger(`task:${run.task}`),

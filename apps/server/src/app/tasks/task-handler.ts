@@ -19,6 +19,8 @@ export interface TaskOptions {
 /** Everything a handler gets to do its work. */
 export interface TaskContext<P extends Parameters = Parameters> {
   readonly runId: string;
+  /** 1 for the first execution; more when a run is executed again after its worker died (`retryOnCrash`). */
+  readonly attempt: number;
   /** The validated parameters, defaults applied. */
   readonly parameters: P;
   /** Fires when the user cancels the run or the server shuts down; stop promptly when it does. */

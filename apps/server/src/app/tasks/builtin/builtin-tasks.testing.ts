@@ -87,6 +87,7 @@ export function recordingContext<P extends Parameters>(parameters: P, dir: strin
   const waiters: { match: (call: ProgressCall) => boolean; resolve: () => void }[] = [];
   const ctx: TaskContext<P> = {
     runId: 'test-run',
+    attempt: 1,
     parameters,
     signal: controller.signal,
     logger: new Logger('BuiltinTaskTest'),

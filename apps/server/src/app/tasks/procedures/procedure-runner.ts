@@ -29,15 +29,20 @@ const SIGNATURE = `
 /**
  * The session of a CALL: its backend (for the cancel), a name that marks it as the run's, its time
  * limit, and (PostgreSQL ≥ 14) a check that ends it within a second once this process is gone. A
- * backend left by an earlier attempt of the same run is ended first.
+ * retried attempt first ends a backend an earlier attempt of the same run may have left; a first
+ * attempt has none, and skips that scan of `pg_stat_activity`.
  */
-const SETUP = (checkClient: boolean): string => `
+const SETUP = (checkClient: boolean, retried: boolean): string => `
   SELECT pg_backend_pid() AS pid,
          set_config('application_name', $1, false),
-         set_config('statement_timeout', COALESCE($2, current_setting('statement_timeout')), false),
-         ${checkClient ? "set_config('client_connection_check_interval', '1000', false)," : ''}
-         (SELECT count(pg_terminate_backend(a.pid)) FROM pg_stat_activity a
-           WHERE a.application_name = $1 AND a.pid <> pg_backend_pid()) AS ended`;
+         set_config('statement_timeout', COALESCE($2, current_setting('statement_timeout')), false)
+         ${checkClient ? ", set_config('client_connection_check_interval', '1000', false)" : ''}
+         ${
+           retried
+             ? `, (SELECT count(pg_terminate_backend(a.pid)) FROM pg_stat_activity a
+                  WHERE a.application_name = $1 AND a.pid <> pg_backend_pid()) AS ended`
+             : ''
+         }`;
 
 const MODES: Record<string, ProcedureArgument['mode']> = { i: 'in', b: 'inout', o: 'out', v: 'variadic' };
 
@@ -127,7 +132,10 @@ export class ProcedureRunner implements OnApplicationBootstrap, OnApplicationShu
     client.on('notice', onNotice);
     try {
       const timeout = task.timeoutSeconds ? String(Math.round(task.timeoutSeconds * 1000)) : null;
-      const setup = await client.query<{ pid: number }>(SETUP(this.checksClient), [`onward run ${ctx.runId}`, timeout]);
+      const setup = await client.query<{ pid: number }>(SETUP(this.checksClient, ctx.attempt > 1), [
+        `onward run ${ctx.runId}`,
+        timeout,
+      ]);
       pid = setup.rows[0].pid;
       ctx.signal.addEventListener('abort', cancel, { once: true });
       if (ctx.signal.aborted) cancel();
