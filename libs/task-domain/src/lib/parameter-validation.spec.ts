@@ -54,6 +54,40 @@ describe('validateParameters', () => {
     expect(errorsOf({ category: 'x', seconds: Number.NaN })).toEqual(['rows[2].seconds: Seconds must be a number']);
   });
 
+  it('allows only the declared options, naming them', () => {
+    const exportOrders: ParameterDefinition[] = [
+      {
+        name: 'format',
+        label: 'Format',
+        type: 'string',
+        required: false,
+        default: 'csv',
+        options: [
+          { value: 'csv', label: 'CSV' },
+          { value: 'xlsx', label: 'Excel' },
+        ],
+      },
+    ];
+    expect(validateParameters(exportOrders, {})).toEqual({ ok: true, value: { format: 'csv' } });
+    expect(validateParameters(exportOrders, { format: 'xlsx' })).toEqual({ ok: true, value: { format: 'xlsx' } });
+    expect(validateParameters(exportOrders, { format: 'pdf' })).toEqual({
+      ok: false,
+      errors: [{ field: 'parameters.format', message: 'Format must be one of csv, xlsx' }],
+    });
+  });
+
+  it('takes a run id for a file parameter', () => {
+    const importOrders: ParameterDefinition[] = [{ name: 'file', label: 'File', type: 'file', required: true }];
+    const id = '0b6f3d0e-4a59-4d8e-9d5c-2f1f3b9b7a10';
+    expect(validateParameters(importOrders, { file: id })).toEqual({ ok: true, value: { file: id } });
+    for (const bad of ['orders.csv', 42, '']) {
+      expect(validateParameters(importOrders, { file: bad })).toEqual({
+        ok: false,
+        errors: [{ field: 'parameters.file', message: 'File must be the id of an upload' }],
+      });
+    }
+  });
+
   it('rejects a non-object and empty required strings', () => {
     expect(validateParameters(salesReport, [1, 2])).toEqual({
       ok: false,
@@ -78,5 +112,15 @@ describe('checkParameterDefinitions', () => {
       'parameter name "1b" is not an identifier',
     ]);
     expect(checkParameterDefinitions(salesReport)).toEqual([]);
+    expect(
+      checkParameterDefinitions([
+        { name: 'n', label: 'N', type: 'integer', required: false, default: 3, options: [{ value: 1, label: 'one' }, { value: 'two', label: 'two' }] },
+        { name: 'f', label: 'F', type: 'file', required: false, options: [] },
+      ]),
+    ).toEqual([
+      'default of parameter "n" must be one of 1, two',
+      'option "two" of parameter "n" must be an integer',
+      'options of parameter "f" must not be empty',
+    ]);
   });
 });

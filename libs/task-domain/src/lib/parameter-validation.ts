@@ -9,6 +9,8 @@ export interface FieldError {
 export type ValidationOutcome = { ok: true; value: Parameters } | { ok: false; errors: FieldError[] };
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** A run id as Onward issues them (a UUID); whether it names the caller's completed upload is the server's check. */
+const RUN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -36,7 +38,14 @@ function checkValue(def: ParameterDefinition, value: unknown): string | null {
         ? 'must be a valid calendar date'
         : null;
     }
+    case 'file':
+      return typeof value === 'string' && RUN_ID.test(value) ? null : 'must be the id of an upload';
   }
+}
+
+function checkOptions(def: ParameterDefinition, value: unknown): string | null {
+  if (!def.options || def.options.some((option) => option.value === value)) return null;
+  return `must be one of ${def.options.map((option) => String(option.value)).join(', ')}`;
 }
 
 function checkRange(def: ParameterDefinition, value: number): string | null {
@@ -71,7 +80,7 @@ export function validateParameters(
       else if (def.required) errors.push({ field: `${path}.${def.name}`, message: 'is required' });
       continue;
     }
-    const problem = checkValue(def, raw);
+    const problem = checkValue(def, raw) ?? checkOptions(def, raw);
     if (problem) errors.push({ field: `${path}.${def.name}`, message: `${def.label} ${problem}` });
     else value[def.name] = raw as ParameterValue;
   }
@@ -87,8 +96,15 @@ export function checkParameterDefinitions(definitions: readonly ParameterDefinit
     if (seen.has(def.name)) problems.push(`parameter "${def.name}" is declared twice`);
     seen.add(def.name);
     if (def.default !== undefined) {
-      const problem = checkValue(def, def.default);
+      const problem = def.type === 'file' ? 'must not be set' : (checkValue(def, def.default) ?? checkOptions(def, def.default));
       if (problem) problems.push(`default of parameter "${def.name}" ${problem}`);
+    }
+    if (def.options !== undefined) {
+      if (def.options.length === 0) problems.push(`options of parameter "${def.name}" must not be empty`);
+      for (const option of def.options) {
+        const problem = def.type === 'file' ? 'is not allowed on a file parameter' : checkValue(def, option.value);
+        if (problem) problems.push(`option ${JSON.stringify(option.value)} of parameter "${def.name}" ${problem}`);
+      }
     }
   }
   return problems;

@@ -1,4 +1,4 @@
-import type { AwaitResult, ParameterValue, TaskKind } from './task-definition';
+import type { AwaitResult, ParameterValue, RunKind } from './task-definition';
 
 /** Every status a run can be in. */
 export const RUN_STATUSES = ['queued', 'running', 'cancelling', 'completed', 'failed', 'cancelled'] as const;
@@ -84,7 +84,7 @@ export interface RunView {
   id: string;
   task: string;
   title: string;
-  kind: TaskKind;
+  kind: RunKind;
   owner: RunOwner;
   mode: RunMode;
   display: DisplayValues;

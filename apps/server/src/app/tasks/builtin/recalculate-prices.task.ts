@@ -22,7 +22,17 @@ export interface RecalculatePricesResult {
   awaitResult: 'optional',
   background: true,
   parameters: [
-    { name: 'category', label: 'Category', type: 'string', required: true },
+    {
+      name: 'category',
+      label: 'Category',
+      type: 'string',
+      required: true,
+      options: [
+        { value: 'Hardware', label: 'Hardware' },
+        { value: 'Services', label: 'Services' },
+        { value: 'Software', label: 'Software' },
+      ],
+    },
     { name: 'seconds', label: 'Duration (seconds)', type: 'number', required: false, default: 10, min: 0.5, max: 3600 },
   ],
   displayParameters: ['category'],

@@ -17,6 +17,8 @@ const FITTING_TYPES: Record<ParameterType, string[]> = {
   number: ['numeric', 'double precision', 'real', 'integer', 'bigint', 'smallint'],
   boolean: ['boolean'],
   date: ['date', 'timestamp without time zone', 'timestamp with time zone', 'text', 'character varying'],
+  // The upload run's id: the procedure reads the file through Onward's tables, never from disk.
+  file: ['uuid', 'text', 'character varying'],
 };
 
 /** The argument a parameter is passed as: the parameter's own name, or `p_` and its name. */
