@@ -14,31 +14,32 @@ import { agg, nowMs, pgSchema, redisPrefix, request, round, sleep, startOnward, 
 const TICKS = 40;
 const TICK_SECONDS = 0.15;
 
-async function activeBackend(pg, applicationName) {
-  const { rows } = await pg.query("SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND state = 'active'", [
-    applicationName,
+/** The backend running a CALL marked with `mark` (a leading SQL comment, as Onward marks a run's CALL). */
+async function activeBackend(pg, mark) {
+  const { rows } = await pg.query("SELECT pid FROM pg_stat_activity WHERE query LIKE $1 AND state = 'active'", [
+    `${mark}%`,
   ]);
   return rows[0]?.pid ?? null;
 }
 
-/** Polls every 2 ms until `application_name`'s backend is no longer active; resolves with the time. */
-async function untilGone(pg, applicationName, withinMs = 10_000) {
+/** Polls every 2 ms until `mark`'s backend is no longer active; resolves with the time. */
+async function untilGone(pg, mark, withinMs = 10_000) {
   const deadline = nowMs() + withinMs;
   while (nowMs() < deadline) {
-    if ((await activeBackend(pg, applicationName)) === null) return nowMs();
+    if ((await activeBackend(pg, mark)) === null) return nowMs();
     await sleep(2);
   }
-  throw new Error(`${applicationName}: still running after ${withinMs} ms`);
+  throw new Error(`${mark}: still running after ${withinMs} ms`);
 }
 
-async function untilActive(pg, applicationName, withinMs = 30_000) {
+async function untilActive(pg, mark, withinMs = 30_000) {
   const deadline = nowMs() + withinMs;
   while (nowMs() < deadline) {
-    const pid = await activeBackend(pg, applicationName);
+    const pid = await activeBackend(pg, mark);
     if (pid !== null) return pid;
     await sleep(10);
   }
-  throw new Error(`${applicationName}: never ran`);
+  throw new Error(`${mark}: never ran`);
 }
 
 export async function sectionProcedure({ opts, row, log, login, onwardLifecycle, startRawLifecycle, rawLifecycle }) {
@@ -151,7 +152,7 @@ export async function sectionProcedure({ opts, row, log, login, onwardLifecycle,
               mode: 'background',
             },
           });
-          const name = `onward run ${started.json.id}`;
+          const name = `/* onward run ${started.json.id} */`;
           await untilActive(watchers, name);
           await sleep(50 + Math.random() * 100);
           const t0 = nowMs();
@@ -160,9 +161,8 @@ export async function sectionProcedure({ opts, row, log, login, onwardLifecycle,
 
           const bare = new pg.Client({ connectionString: schema.plainUrl, options: `-c search_path=${schema.name}` });
           await bare.connect();
-          const bareName = `bare cancel ${rep}-${i}`;
-          await bare.query(`SET application_name = '${bareName}'`);
-          const call = bare.query('CALL bench_procedure_steps(2, 30)').catch(() => undefined);
+          const bareName = `/* bare cancel ${rep}-${i} */`;
+          const call = bare.query(`${bareName} CALL bench_procedure_steps(2, 30)`).catch(() => undefined);
           const pid = await untilActive(watchers, bareName);
           await sleep(50 + Math.random() * 100);
           const t1 = nowMs();

@@ -44,11 +44,11 @@ describeEachDatabase('stored procedures as tasks', (db: DatabaseKind) => {
       30_000,
     );
 
-  /** Backends still running a run's CALL (marked with its application_name). */
+  /** Backends still running a run's CALL (marked by the comment at its head). */
   async function backendsOf(id: string): Promise<number> {
     const { rows } = await pg.query<{ n: string }>(
-      "SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND state <> 'idle'",
-      [`onward run ${id}`],
+      "SELECT count(*) AS n FROM pg_stat_activity WHERE query LIKE $1 AND state <> 'idle'",
+      [`/* onward run ${id} */%`],
     );
     return Number(rows[0].n);
   }
@@ -175,7 +175,7 @@ describeEachDatabase('stored procedures as tasks', (db: DatabaseKind) => {
     const next = await alice.startRun(steps(`${tag}-after`, 2, 0));
     expect((await finished(next.id)).status).toBe('completed');
     const { rows } = await pg.query<{ n: string }>(
-      "SELECT count(*) AS n FROM pg_stat_activity WHERE state LIKE 'idle in transaction%' AND application_name LIKE 'onward run %'",
+      "SELECT count(*) AS n FROM pg_stat_activity WHERE state LIKE 'idle in transaction%' AND application_name = 'onward procedures'",
     );
     expect(Number(rows[0].n)).toBe(0);
   });

@@ -7,11 +7,20 @@ import { Cluster, type OnwardProcess, describeCluster, prepareCluster } from './
 // behind, and its run ends failed, not running. `bench-procedure-steps` logs a row per step in its one
 // transaction, so rows left behind would show a transaction that was not rolled back.
 
+/** The backends working on a run's CALL. */
+async function backendPids(id: string): Promise<number[]> {
+  const rows = await postgresQuery<{ pid: number }>(
+    "SELECT pid FROM pg_stat_activity WHERE query LIKE $1 AND state <> 'idle'",
+    [`/* onward run ${id} */%`],
+  );
+  return rows.map((row) => row.pid);
+}
+
 /** Backends still working on a run's CALL. */
 async function backendsOf(id: string): Promise<number> {
   const [row] = await postgresQuery<{ n: string }>(
-    "SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND state <> 'idle'",
-    [`onward run ${id}`],
+    "SELECT count(*) AS n FROM pg_stat_activity WHERE query LIKE $1 AND state <> 'idle'",
+    [`/* onward run ${id} */%`],
   );
   return Number(row?.n ?? 0);
 }
@@ -32,9 +41,9 @@ describeCluster('cluster: stored procedures on a worker (Redis + PostgreSQL)', (
     );
 
   /** Starts a procedure of two 30-second steps and waits until its backend is inside the first. */
-  async function sleepingProcedure(tag: string): Promise<string> {
+  async function sleepingProcedure(tag: string, task = 'bench-procedure-steps'): Promise<string> {
     const run = await alice.startRun({
-      task: 'bench-procedure-steps',
+      task,
       parameters: { steps: 2, step_seconds: 30, tag },
     });
     await pollUntil(
@@ -88,4 +97,27 @@ describeCluster('cluster: stored procedures on a worker (Redis + PostgreSQL)', (
     expect(await backendsOf(id)).toBe(0);
     expect(await loggedSteps('killed')).toBe(0);
   }, 120_000);
+
+  it('a procedure declared retryOnCrash runs again on another worker, with only the new attempt\'s backend left', async () => {
+    const id = await sleepingProcedure('retried', 'bench-procedure-retried');
+    const [first] = await backendPids(id);
+    await worker.kill();
+    worker = await cluster.startFaultWorker();
+    const [again] = await pollUntil(
+      () => backendPids(id),
+      (pids) => pids.length === 1 && pids[0] !== first,
+      60_000,
+      'the second attempt alone running the CALL',
+    );
+    expect((await alice.getRun(id)).status).toBe('running');
+    await alice.post(`/api/runs/${id}/cancel`).expect(202);
+    expect((await alice.waitFinished(id, 30_000)).status).toBe('cancelled');
+    await pollUntil(
+      () => backendPids(id),
+      (pids) => !pids.includes(again),
+      1_000,
+      'no backend running the CALL',
+    );
+    expect(await loggedSteps('retried')).toBe(0);
+  }, 150_000);
 });

@@ -123,3 +123,16 @@ export const benchProcedureTimeoutTask = procedureTask({
   procedure: 'bench_procedure_steps',
   timeoutSeconds: 1,
 });
+
+/** The same procedure, run again on another worker when its worker dies. */
+export const benchProcedureRetriedTask = procedureTask({
+  id: 'bench-procedure-retried',
+  title: 'Benchmark procedure run again after a crash',
+  kind: 'task',
+  awaitResult: 'optional',
+  background: true,
+  parameters: STEPS_PARAMETERS,
+  displayParameters: ['tag'],
+  procedure: 'bench_procedure_steps',
+  retryOnCrash: true,
+});

@@ -9,6 +9,7 @@ import {
   benchProcedureNoopTask,
   BenchProcedures,
   benchProcedureStepsTask,
+  benchProcedureRetriedTask,
   benchProcedureTimeoutTask,
 } from './bench-procedures';
 import { BenchStubbornRetryTask, BenchStubbornTask } from './bench-stubborn.task';
@@ -28,6 +29,7 @@ import { BenchStubbornRetryTask, BenchStubbornTask } from './bench-stubborn.task
     benchProcedureNoopTask,
     benchProcedureClockTask,
     benchProcedureStepsTask,
+    benchProcedureRetriedTask,
     benchProcedureTimeoutTask,
   ],
 })

@@ -27,22 +27,19 @@ const SIGNATURE = `
    WHERE p.proname = $1 AND s.nspname = COALESCE($2, current_schema())`;
 
 /**
- * The session of a CALL: its backend (for the cancel), a name that marks it as the run's, its time
- * limit, and (PostgreSQL ≥ 14) a check that ends it within a second once this process is gone. A
- * retried attempt first ends a backend an earlier attempt of the same run may have left; a first
- * attempt has none, and skips that scan of `pg_stat_activity`.
+ * The mark at the head of a run's CALL, as `pg_stat_activity.query` shows it: how a retried attempt
+ * (or an operator) finds the backend of an earlier attempt. A comment, so that marking the run costs
+ * no round trip of its own.
  */
-const SETUP = (checkClient: boolean, retried: boolean): string => `
-  SELECT pg_backend_pid() AS pid,
-         set_config('application_name', $1, false),
-         set_config('statement_timeout', COALESCE($2, current_setting('statement_timeout')), false)
-         ${checkClient ? ", set_config('client_connection_check_interval', '1000', false)" : ''}
-         ${
-           retried
-             ? `, (SELECT count(pg_terminate_backend(a.pid)) FROM pg_stat_activity a
-                  WHERE a.application_name = $1 AND a.pid <> pg_backend_pid()) AS ended`
-             : ''
-         }`;
+export const callMark = (runId: string): string => {
+  // Run ids are UUIDs; anything that could end the comment never reaches the SQL text.
+  if (!/^[A-Za-z0-9-]+$/.test(runId)) throw new Error(`Not a run id: ${runId}`);
+  return `/* onward run ${runId} */`;
+};
+
+/** Ends the backends still running an earlier attempt's CALL (their process died before PostgreSQL noticed). */
+const END_EARLIER_ATTEMPT = `SELECT count(pg_terminate_backend(a.pid)) AS ended FROM pg_stat_activity a
+  WHERE a.query LIKE $1 AND a.state <> 'idle' AND a.pid <> pg_backend_pid()`;
 
 const MODES: Record<string, ProcedureArgument['mode']> = { i: 'in', b: 'inout', o: 'out', v: 'variadic' };
 
@@ -64,6 +61,7 @@ export class ProcedureRunner implements OnApplicationBootstrap, OnApplicationShu
   private readonly declared = new Map<string, ProcedureTaskOptions>();
   private readonly signatures = new Map<string, Signature>();
   private pool: Pool | null = null;
+  private readonly backends = new WeakMap<PoolClient, number>();
   private checksClient = false;
   /** Procedures need PostgreSQL. */
   readonly available: boolean;
@@ -131,19 +129,19 @@ export class ProcedureRunner implements OnApplicationBootstrap, OnApplicationShu
     };
     client.on('notice', onNotice);
     try {
-      const timeout = task.timeoutSeconds ? String(Math.round(task.timeoutSeconds * 1000)) : null;
-      const setup = await client.query<{ pid: number }>(SETUP(this.checksClient, ctx.attempt > 1), [
-        `onward run ${ctx.runId}`,
-        timeout,
-      ]);
-      pid = setup.rows[0].pid;
+      const mark = callMark(ctx.runId);
+      if (ctx.attempt > 1) await client.query(END_EARLIER_ATTEMPT, [`${mark}%`]);
+      if (task.timeoutSeconds) {
+        // Session-wide until the RESET ALL (or the destruction) that follows every CALL.
+        await client.query("SELECT set_config('statement_timeout', $1, false)", [
+          String(Math.round(task.timeoutSeconds * 1000)),
+        ]);
+      }
+      pid = await this.backendOf(client);
       ctx.signal.addEventListener('abort', cancel, { once: true });
       if (ctx.signal.aborted) cancel();
-      const result = await client.query<Record<string, unknown>>(sql, values);
-      if (!cancelSent) {
-        await client.query('RESET ALL');
-        reusable = true;
-      }
+      const result = await client.query<Record<string, unknown>>(`${mark} ${sql}`, values);
+      reusable = !cancelSent;
       return outputOf(signature.args, result.rows[0]);
     } catch (error) {
       throw this.failure(task, error, cancelSent);
@@ -169,9 +167,33 @@ export class ProcedureRunner implements OnApplicationBootstrap, OnApplicationShu
     return new TaskFailure(error.message, details.join('\n'));
   }
 
+  /**
+   * A connection whose CALL succeeded goes back with its session reset (whatever the procedure SET is
+   * undone). The RESET is queued on the connection and the connection released at once: the client runs
+   * its queries in order, so the next CALL on it starts after the reset, and this run's completion
+   * does not wait for it. A connection whose CALL failed or was cancelled is destroyed, never reused
+   * (pg-pool's documented way: a truthy argument to `release`).
+   */
   private release(client: PoolClient, reusable: boolean): void {
-    // pg-pool's documented way to destroy a client rather than pool it: a truthy argument.
-    client.release(reusable ? undefined : true);
+    if (!reusable) {
+      client.release(true);
+      return;
+    }
+    client
+      .query('RESET ALL')
+      .catch((error: Error) => this.logger.warn(`Could not reset a procedure connection: ${error.message}`));
+    client.release();
+  }
+
+  /** The connection's backend, asked once per connection (the target of `pg_cancel_backend`). */
+  private async backendOf(client: PoolClient): Promise<number> {
+    let pid = this.backends.get(client);
+    if (pid === undefined) {
+      const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      pid = rows[0].pid;
+      this.backends.set(client, pid);
+    }
+    return pid;
   }
 
   private connections(): Pool {
@@ -188,6 +210,10 @@ export class ProcedureRunner implements OnApplicationBootstrap, OnApplicationShu
         database: options.database,
         max: this.config?.concurrency ?? 4,
         idleTimeoutMillis: 30_000,
+        application_name: 'onward procedures',
+        // PostgreSQL ≥ 14 checks every second that the client is still there while a CALL runs, so that
+        // a backend whose worker died ends within a second. A startup option: RESET ALL keeps it.
+        options: this.checksClient ? '-c client_connection_check_interval=1000' : undefined,
       });
       // A connection that breaks while idle must not take the process down.
       this.pool.on('error', (error) => this.logger.warn(`A procedure connection broke: ${error.message}`));
