@@ -336,6 +336,26 @@ describeEachDatabase('fuzz', (db) => {
       });
     }, 60_000);
 
+    it('rejects generated POST /api/runs/:id/rerun bodies', async () => {
+      // Nothing generated here is a valid rerun: `only` is never "failed", or parameters is no object,
+      // or a parameter is not one of the task's.
+      const body = fc.oneof(
+        anyJson.filter((v) => v !== 'failed' && v !== null).map((only) => new JsonObject([['only', only]])),
+        anyJson
+          .filter((v) => v !== null && !(v instanceof JsonObject))
+          .map((parameters) => new JsonObject([['parameters', parameters]])),
+        fc
+          .tuple(anyKey.filter((k) => !['customer', 'year'].includes(k)), anyJson)
+          .map(([k, v]) => new JsonObject([['parameters', new JsonObject([[k, v]])]])),
+      );
+      await check(body, 40, async (b) => {
+        await expectRejected(
+          { method: 'post', path: `/api/runs/${aliceDone}/rerun`, headers: JSON_TYPE, body: b, as: 'alice' },
+          [400, 409],
+        );
+      });
+    }, 60_000);
+
     it('rejects ids of no run, malformed ids and other users’ runs on every /api/runs/:id route', async () => {
       const calls = fc.oneof(
         foreignId().chain((id) =>
@@ -352,6 +372,7 @@ describeEachDatabase('fuzz', (db) => {
             { method: 'delete', path: `/api/runs/${id}`, headers: {}, as: 'alice' },
             { method: 'get', path: `/api/runs/${id}/result`, headers: {}, as: 'alice' },
             { method: 'get', path: `/api/runs/${id}/wait?timeout=1`, headers: {}, as: 'alice' },
+            { method: 'post', path: `/api/runs/${id}/rerun`, headers: JSON_TYPE, body: new JsonObject([]), as: 'alice' },
           ),
         ),
         // The caller's own runs, where the contract still says no: finished (cancel), no result.

@@ -78,6 +78,7 @@ export interface RunView {
   finishedAt: string | null;
   version: number;
   cancelledBy: null | { id: string; username: string; admin: boolean };
+  rerunOf: string | null;
   firstRows?: Parameters[];
   children?: RunView[];
   childrenCursor?: string;
@@ -204,6 +205,7 @@ export function runViewProblems(value: unknown, at = 'run'): string[] {
   ) {
     problems.push(`${at}.cancelledBy is not null or { id, username, admin }`);
   }
+  if (!(v['rerunOf'] === null || typeof v['rerunOf'] === 'string')) problems.push(`${at}.rerunOf is not null or a run id`);
   if ('children' in v && v['children'] !== undefined) {
     if (!Array.isArray(v['children'])) problems.push(`${at}.children is not an array`);
     else v['children'].forEach((child, i) => problems.push(...runViewProblems(child, `${at}.children[${i}]`)));

@@ -100,6 +100,8 @@ export interface RunView {
   version: number;
   /** Who cancelled the run, when someone did (a scheduler's subtasks carry their scheduler's). */
   cancelledBy: RunCanceller | null;
+  /** The run this one repeats (`POST /api/runs/:id/rerun`), else null. Optional for views of older servers. */
+  rerunOf?: string | null;
   /** Only on a scheduler: the display values of its first rows (up to `FIRST_ROWS_SHOWN`), in row order. */
   firstRows?: DisplayValues[];
   /** Only on `GET /api/runs/:id` of a scheduler: its subtasks in the order of `rows` (at most the first 200). */

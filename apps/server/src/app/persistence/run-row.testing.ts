@@ -33,6 +33,7 @@ export function runRow(ownerId: string, changes: Partial<RunEntity> = {}): RunEn
     attempts: 0,
     cancelledBy: null,
     firstRows: null,
+    rerunOf: null,
     ...changes,
   });
 }

@@ -23,6 +23,7 @@ export function toRunView(run: RunEntity): RunView {
     finishedAt: run.finishedAt,
     version: run.version,
     cancelledBy: run.cancelledBy ?? null,
+    rerunOf: run.rerunOf ?? null,
     ...(run.firstRows ? { firstRows: run.firstRows } : {}),
   };
 }

@@ -95,6 +95,10 @@ export class RunEntity {
   @Column({ name: 'first_rows', type: 'text', nullable: true, transformer: jsonText })
   firstRows!: DisplayValues[] | null;
 
+  /** The run this one repeats (`POST /api/runs/:id/rerun`). */
+  @Column({ name: 'rerun_of', type: 'varchar', length: 36, nullable: true })
+  rerunOf!: string | null;
+
   /** How many times execution started (a crashed worker's run may be retried). */
   @Column({ type: 'integer', default: 0 })
   attempts!: number;

@@ -58,7 +58,8 @@ export class RunStarter {
     @Inject(ONWARD_CONFIG) private readonly config: OnwardConfig,
   ) {}
 
-  async create(user: AuthUser, request: CreateRunDto): Promise<RunView> {
+  /** Starts `request` for `user`; `rerunOf` names the run it repeats (`POST /api/runs/:id/rerun`). */
+  async create(user: AuthUser, request: CreateRunDto, rerunOf: string | null = null): Promise<RunView> {
     const task = this.registry.get(request.task);
     if (!task) throw new NotFoundError(`Unknown task "${request.task}"`);
     if (request.parameters !== undefined && request.rows !== undefined) {
@@ -75,8 +76,9 @@ export class RunStarter {
     const runs = request.rows
       ? this.schedulerRuns(user, task, mode, request.rows)
       : [this.singleRun(user, task, mode, request.parameters)];
-    await this.insertWithinQueueLimit(user, runs);
     const top = runs[0];
+    top.rerunOf = rerunOf;
+    await this.insertWithinQueueLimit(user, runs);
     try {
       await this.queue.enqueue({ runId: top.id, ownerId: user.id });
     } catch (error) {
@@ -132,6 +134,7 @@ export class RunStarter {
       finishedAt: null,
       version: 1,
       attempts: 0,
+      rerunOf: null,
     });
   }
 

@@ -21,8 +21,10 @@ import { CurrentUser } from '../auth/auth.decorators';
 import { NotFoundError, ValidationError } from '../common/domain-errors';
 import { INLINE_RESULT_CSP, previewableInline } from '../common/http-security';
 import { CreateRunDto } from './dto/create-run.dto';
+import { RerunDto } from './dto/rerun.dto';
 import { ListChildrenQuery, ListRunsQuery, WaitQuery } from './dto/list-runs.query';
 import { UpdateRunDto } from './dto/update-run.dto';
+import { RunRerunner } from './run-rerunner.service';
 import { RunResults } from './run-results.service';
 import { RunStarter } from './run-starter.service';
 import { RunsService } from './runs.service';
@@ -38,6 +40,7 @@ export class RunsController {
     private readonly runs: RunsService,
     private readonly starter: RunStarter,
     private readonly results: RunResults,
+    private readonly rerunner: RunRerunner,
   ) {}
 
   @Post()
@@ -49,6 +52,20 @@ export class RunsController {
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<RunView> {
     const run = await this.starter.create(user, body);
+    response.header('Location', `/api/runs/${run.id}`);
+    return run;
+  }
+
+  @Post(':id/rerun')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Run a finished run again: changed parameters merged over its own, or only its failed rows' })
+  async rerun(
+    @CurrentUser() user: AuthUser,
+    @Param('id', RunId) id: string,
+    @Body() body: RerunDto,
+    @Res({ passthrough: true }) response: FastifyReply,
+  ): Promise<RunView> {
+    const run = await this.rerunner.rerun(user, id, body);
     response.header('Location', `/api/runs/${run.id}`);
     return run;
   }

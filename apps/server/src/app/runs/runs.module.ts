@@ -6,6 +6,7 @@ import { ResultsModule } from '../results/results.module';
 import { AdminRunsController } from './admin-runs.controller';
 import { RunsController } from './runs.controller';
 import { RunResults } from './run-results.service';
+import { RunRerunner } from './run-rerunner.service';
 import { RunStarter } from './run-starter.service';
 import { RunsService } from './runs.service';
 
@@ -13,7 +14,7 @@ import { RunsService } from './runs.service';
 @Module({
   imports: [EngineModule, PersistenceModule, ResultsModule],
   controllers: [RunsController, AdminRunsController],
-  providers: [RunsService, RunStarter, RunResults],
+  providers: [RunsService, RunStarter, RunRerunner, RunResults],
   exports: [EngineModule],
 })
 export class RunsModule {}

@@ -9,6 +9,7 @@ import { RunDeletions1730000000200 } from './1730000000200-run-deletions';
 import { UserAccounts1730000000300 } from './1730000000300-user-accounts';
 import { HostIdentity1730000000400 } from './1730000000400-host-identity';
 import { RunReadableColumns1730000001200 } from './1730000001200-run-readable-columns';
+import { RunRerunOf1730000001300 } from './1730000001300-run-rerun-of';
 
 const LONG_ID = `host|${'x'.repeat(250)}`;
 
@@ -73,6 +74,7 @@ describeEachDemoDatabase(describe, 'migration HostIdentity1730000000400', (kind)
       HostIdentity1730000000400,
       // Later columns, so that the tables can match today's entities below.
       RunReadableColumns1730000001200,
+      RunRerunOf1730000001300,
     ]);
     try {
       expect(await after.getRepository(UserEntity).findOneByOrFail({ username: 'ann' })).toMatchObject({
