@@ -5,7 +5,7 @@ import { type TaskDefinition, expectError } from './support/contract';
 import { describeEachDatabase } from './support/databases';
 import { useServer } from './support/server';
 
-const PARAMETER_TYPES = ['string', 'integer', 'number', 'boolean', 'date'];
+const PARAMETER_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'file'];
 
 describeEachDatabase('catalogue, health and docs', (db) => {
   const server = useServer(db);

@@ -36,9 +36,16 @@ function discountFor(quantity: number): number {
  * `ONWARD_DEMO_ORDERS`), numbered per year in date order.
  */
 export function generateDemoOrders(total: number = DEFAULT_DEMO_ORDERS): DemoOrderSeed[] {
+  return [...demoOrdersByYear(total)].flat();
+}
+
+/**
+ * The same orders, one year at a time, so that seeding a million holds one year's orders in memory
+ * rather than all of them.
+ */
+export function* demoOrdersByYear(total: number = DEFAULT_DEMO_ORDERS): Generator<DemoOrderSeed[], void, undefined> {
   const random = new SeededRandom(SEED);
   const scale = total / DEFAULT_DEMO_ORDERS;
-  const orders: DemoOrderSeed[] = [];
   for (const [yearIndex, year] of DEMO_YEARS.entries()) {
     const ofYear: Omit<DemoOrderSeed, 'reference'>[] = [];
     for (const customer of DEMO_CUSTOMERS) {
@@ -62,9 +69,6 @@ export function generateDemoOrders(total: number = DEFAULT_DEMO_ORDERS): DemoOrd
     // A stable sort keeps same-day orders in generation order, so references stay deterministic.
     ofYear.sort((a, b) => a.orderedOn.localeCompare(b.orderedOn));
     const digits = Math.max(4, String(ofYear.length).length);
-    ofYear.forEach((order, i) =>
-      orders.push({ reference: `SO-${year}-${String(i + 1).padStart(digits, '0')}`, ...order }),
-    );
+    yield ofYear.map((order, i) => ({ reference: `SO-${year}-${String(i + 1).padStart(digits, '0')}`, ...order }));
   }
-  return orders;
 }

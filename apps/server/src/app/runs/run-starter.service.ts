@@ -20,6 +20,7 @@ import { RunRecorder } from '../engine/run-recorder';
 import { RunEntity } from '../persistence/run.entity';
 import { RunWriter } from '../persistence/run-writer';
 import { RunQueue } from '../queue/run-queue.port';
+import { UploadedFileReader } from '../tasks/builtin/uploaded-file.reader';
 import { type RegisteredTask, TaskRegistry } from '../tasks/task-registry.service';
 import type { CreateRunDto } from './dto/create-run.dto';
 import { toRunView } from '../persistence/run-view.mapper';
@@ -55,6 +56,7 @@ export class RunStarter {
     private readonly recorder: RunRecorder,
     private readonly registry: TaskRegistry,
     private readonly queue: RunQueue,
+    private readonly uploads: UploadedFileReader,
     @Inject(ONWARD_CONFIG) private readonly config: OnwardConfig,
   ) {}
 
@@ -76,6 +78,7 @@ export class RunStarter {
     const runs = request.rows
       ? this.schedulerRuns(user, task, mode, request.rows)
       : [this.singleRun(user, task, mode, request.parameters)];
+    await this.resolveFiles(user, task, runs, request.rows !== undefined);
     const top = runs[0];
     top.rerunOf = rerunOf;
     await this.insertWithinQueueLimit(user, runs);
@@ -163,6 +166,42 @@ export class RunStarter {
       Object.assign(this.newRun(user, task, 'background', parameters, createdAt), { parentId: parent.id, position }),
     );
     return [parent, ...children];
+  }
+
+  /**
+   * A `file` parameter must name one of the caller's own completed uploads; the runs show the
+   * upload's file name instead of its id. `runs` is one run, or a scheduler and its subtasks.
+   */
+  private async resolveFiles(user: AuthUser, task: RegisteredTask, runs: RunEntity[], rows: boolean): Promise<void> {
+    const fileParameters = task.options.parameters.filter((p) => p.type === 'file');
+    if (fileParameters.length === 0) return;
+    const names = new Map<string, string | null>();
+    const errors: FieldError[] = [];
+    const rowRuns = rows ? runs.slice(1) : runs;
+    for (const [index, run] of rowRuns.entries()) {
+      for (const parameter of fileParameters) {
+        const id = run.parameters[parameter.name];
+        if (typeof id !== 'string') continue;
+        if (!names.has(id)) names.set(id, await this.uploads.fileNameOf(id, user.id));
+        if (names.get(id) === null) {
+          const path = rows ? `rows[${index}]` : 'parameters';
+          errors.push({ field: `${path}.${parameter.name}`, message: `${parameter.label} must be one of your completed uploads` });
+        }
+      }
+    }
+    if (errors.length > 0) throw this.invalid(errors.slice(0, 50));
+    const shown = (display: DisplayValues): DisplayValues => {
+      const named = { ...display };
+      for (const { name } of fileParameters) {
+        const value = named[name];
+        if (typeof value === 'string') named[name] = names.get(value) ?? value;
+      }
+      return named;
+    };
+    for (const run of runs) {
+      run.display = shown(run.display);
+      if (run.firstRows) run.firstRows = run.firstRows.map(shown);
+    }
   }
 
   private invalid(errors: FieldError[]): ValidationError {

@@ -62,6 +62,8 @@ function toDefinition(options: TaskOptions): TaskDefinition {
       type: p.type,
       required: p.required,
       ...(p.default !== undefined ? { default: p.default } : {}),
+      // The only values allowed: a client shows them as a select list.
+      ...(p.options !== undefined ? { options: p.options.map((o) => ({ value: o.value, label: o.label })) } : {}),
     })),
   };
 }

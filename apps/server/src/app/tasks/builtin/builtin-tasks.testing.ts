@@ -4,11 +4,13 @@
  * real file stream, a real AbortController, and a record of the progress calls.
  */
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 
-import { Logger } from '@nestjs/common';
+import { Global, Logger, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -20,11 +22,42 @@ import { createDemoDatabase, type DemoDatabaseKind } from '../../demo/demo-datab
 import type { TaskContext } from '../task-handler';
 import { TaskRegistry } from '../task-registry.service';
 import { BuiltinTasksModule } from './builtin-tasks.module';
+import { type UploadedFile, UploadedFileReader } from './uploaded-file.reader';
+
+/** Uploads for the task specs: files on disk registered under a run id, as a finished upload would be. */
+export class TestUploads extends UploadedFileReader {
+  private readonly files = new Map<string, { path: string; fileName: string }>();
+
+  /** Registers `path` as a completed upload named `fileName`; returns its run id. */
+  add(path: string, fileName: string): string {
+    const id = randomUUID();
+    this.files.set(id, { path, fileName });
+    return id;
+  }
+
+  async fileNameOf(runId: string): Promise<string | null> {
+    return this.files.get(runId)?.fileName ?? null;
+  }
+
+  async open(runId: string): Promise<UploadedFile> {
+    const file = this.files.get(runId);
+    if (!file) throw new Error(`no test upload ${runId}`);
+    return { ...file, size: (await stat(file.path)).size };
+  }
+}
+
+const testUploads = new TestUploads();
+
+/** What the global TasksModule provides in the server: here, the test uploads. */
+@Global()
+@Module({ providers: [{ provide: UploadedFileReader, useValue: testUploads }], exports: [UploadedFileReader] })
+class TestUploadsModule {}
 
 /** The Nest module under test, its seeded database, and how to tear both down. */
 export interface BuiltinTasksFixture {
   moduleRef: TestingModule;
   dataSource: DataSource;
+  uploads: TestUploads;
   close(): Promise<void>;
 }
 
@@ -33,7 +66,7 @@ export async function startBuiltinTasks(kind: DemoDatabaseKind): Promise<Builtin
   let moduleRef: TestingModule | undefined;
   try {
     moduleRef = await Test.createTestingModule({
-      imports: [TypeOrmModule.forRoot(database.options), DiscoveryModule, BuiltinTasksModule],
+      imports: [TypeOrmModule.forRoot(database.options), DiscoveryModule, TestUploadsModule, BuiltinTasksModule],
       providers: [TaskRegistry],
     }).compile();
     await moduleRef.init();
@@ -43,6 +76,7 @@ export async function startBuiltinTasks(kind: DemoDatabaseKind): Promise<Builtin
     return {
       moduleRef: ref,
       dataSource,
+      uploads: testUploads,
       close: async () => {
         await ref.close();
         await database.dispose();

@@ -1,0 +1,217 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+
+import { transaction } from '../../database/transaction';
+import { Customer } from '../../demo/customer.entity';
+import { Order } from '../../demo/order.entity';
+import { Product } from '../../demo/product.entity';
+import type { OrderInput } from './orders-csv-format';
+
+/** Which orders an export takes. */
+export interface OrderFilter {
+  customerId?: number;
+  year?: number;
+}
+
+/** One order as exported: ids, resolved to names by the caller from the small tables. */
+export interface OrderRow {
+  id: number;
+  reference: string;
+  customerId: number;
+  productId: number;
+  orderedOn: string;
+  quantity: number;
+  unitPriceCents: number;
+}
+
+/**
+ * Orders written by one import, all or nothing: `add` as the file is read, then `commit`, or
+ * `rollback` on a cancel or a failure (the orders stay as they were).
+ */
+export interface OrdersImportWriter {
+  add(orders: OrderInput[]): Promise<void>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+}
+
+const UPDATED = ['customer_id', 'ordered_on', 'product_id', 'quantity', 'unit_price_cents'];
+
+const num = (value: unknown): number => Number(value ?? 0);
+
+/**
+ * On PostgreSQL: one transaction on a connection of its own, each batch an upsert. A reference met
+ * twice in one statement would fail it, so a batch keeps the later of the two (as a later statement would).
+ */
+class PostgresImportWriter implements OrdersImportWriter {
+  private constructor(private readonly runner: QueryRunner) {}
+
+  static async start(dataSource: DataSource): Promise<PostgresImportWriter> {
+    const runner = dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+    } catch (error) {
+      await runner.release();
+      throw error;
+    }
+    return new PostgresImportWriter(runner);
+  }
+
+  async add(orders: OrderInput[]): Promise<void> {
+    if (orders.length === 0) return;
+    const unique = [...new Map(orders.map((o) => [o.reference, o])).values()];
+    await this.runner.manager
+      .createQueryBuilder()
+      .insert()
+      .into(Order)
+      .values(unique)
+      .orUpdate(UPDATED, ['reference'])
+      .updateEntity(false)
+      .execute();
+  }
+
+  async commit(): Promise<void> {
+    try {
+      await this.runner.commitTransaction();
+    } finally {
+      await this.runner.release();
+    }
+  }
+
+  async rollback(): Promise<void> {
+    try {
+      if (this.runner.isTransactionActive) await this.runner.rollbackTransaction();
+    } finally {
+      await this.runner.release();
+    }
+  }
+}
+
+/**
+ * On SQLite every query shares one connection with the run engine, whose writes (progress, a cancel)
+ * wait while a transaction is open there. So the batches go to a temporary table of this import,
+ * each in a short transaction, and the orders change in one statement at `commit`: all or nothing
+ * still, while the run's progress and its cancel get through during the import.
+ */
+class SqliteImportWriter implements OrdersImportWriter {
+  private constructor(
+    private readonly manager: EntityManager,
+    private readonly table: string,
+  ) {}
+
+  static async start(manager: EntityManager, name: string): Promise<SqliteImportWriter> {
+    const table = `temp."onward_import_${name.replace(/[^A-Za-z0-9]/g, '_')}"`;
+    await manager.query(`DROP TABLE IF EXISTS ${table}`);
+    await manager.query(
+      `CREATE TABLE ${table} (seq INTEGER PRIMARY KEY, reference TEXT NOT NULL, customer_id INTEGER NOT NULL, ` +
+        'ordered_on TEXT NOT NULL, product_id INTEGER NOT NULL, quantity INTEGER NOT NULL, unit_price_cents INTEGER NOT NULL)',
+    );
+    return new SqliteImportWriter(manager, table);
+  }
+
+  async add(orders: OrderInput[]): Promise<void> {
+    if (orders.length === 0) return;
+    const values = orders.map(() => '(?, ?, ?, ?, ?, ?)').join(', ');
+    const parameters = orders.flatMap((o) => [
+      o.reference,
+      o.customerId,
+      o.orderedOn,
+      o.productId,
+      o.quantity,
+      o.unitPriceCents,
+    ]);
+    // A transaction of its own (serialised with the others), so that it never joins another one that may roll back.
+    await transaction(this.manager, (tx) =>
+      tx.query(
+        `INSERT INTO ${this.table} (reference, customer_id, ordered_on, product_id, quantity, unit_price_cents) VALUES ${values}`,
+        parameters,
+      ),
+    );
+  }
+
+  async commit(): Promise<void> {
+    const columns = 'reference, customer_id, ordered_on, product_id, quantity, unit_price_cents';
+    // `WHERE true` lets SQLite tell the upsert clause from a join; rows in file order, so a later one wins.
+    await transaction(this.manager, (tx) =>
+      tx.query(
+        `INSERT INTO orders (${columns}) SELECT ${columns} FROM ${this.table} WHERE true ORDER BY seq ` +
+          `ON CONFLICT (reference) DO UPDATE SET ${UPDATED.map((c) => `${c} = excluded.${c}`).join(', ')}`,
+      ),
+    );
+    await this.drop();
+  }
+
+  async rollback(): Promise<void> {
+    await this.drop();
+  }
+
+  private async drop(): Promise<void> {
+    await this.manager.query(`DROP TABLE IF EXISTS ${this.table}`);
+  }
+}
+
+/** The orders queries of the import and export tasks; TypeORM access only, the logic is the handlers'. */
+@Injectable()
+export class DemoOrdersRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Every customer's id by name (a handful: loaded once per run). */
+  async customerIds(): Promise<Map<string, number>> {
+    const rows = await this.dataSource.getRepository(Customer).find({ select: { id: true, name: true } });
+    return new Map(rows.map((r) => [r.name, r.id]));
+  }
+
+  async productIds(): Promise<Map<string, number>> {
+    const rows = await this.dataSource.getRepository(Product).find({ select: { id: true, name: true } });
+    return new Map(rows.map((r) => [r.name, r.id]));
+  }
+
+  /** Starts an import's writes; `name` makes its temporary table unique (the run id). */
+  startImport(name: string): Promise<OrdersImportWriter> {
+    return this.dataSource.options.type === 'postgres'
+      ? PostgresImportWriter.start(this.dataSource)
+      : SqliteImportWriter.start(this.dataSource.manager, name);
+  }
+
+  async count(filter: OrderFilter): Promise<number> {
+    return this.filtered(filter).getCount();
+  }
+
+  /**
+   * The next `limit` orders after id `afterId`, in id order: keyset pages, so each costs the same
+   * however far the export is (never an OFFSET, never everything at once).
+   */
+  async page(filter: OrderFilter, afterId: number, limit: number): Promise<OrderRow[]> {
+    const rows = await this.filtered(filter)
+      .select('o.id', 'id')
+      .addSelect('o.reference', 'reference')
+      .addSelect('o.customerId', 'customerId')
+      .addSelect('o.productId', 'productId')
+      .addSelect('o.orderedOn', 'orderedOn')
+      .addSelect('o.quantity', 'quantity')
+      .addSelect('o.unitPriceCents', 'unitPriceCents')
+      .andWhere('o.id > :afterId', { afterId })
+      .orderBy('o.id')
+      .limit(limit)
+      .getRawMany<Record<keyof OrderRow, unknown>>();
+    return rows.map((r) => ({
+      id: num(r.id),
+      reference: String(r.reference),
+      customerId: num(r.customerId),
+      productId: num(r.productId),
+      orderedOn: String(r.orderedOn),
+      quantity: num(r.quantity),
+      unitPriceCents: num(r.unitPriceCents),
+    }));
+  }
+
+  private filtered(filter: OrderFilter) {
+    const query = this.dataSource.getRepository(Order).createQueryBuilder('o').where('1 = 1');
+    if (filter.customerId !== undefined) query.andWhere('o.customerId = :customerId', { customerId: filter.customerId });
+    if (filter.year !== undefined) {
+      query.andWhere('o.orderedOn BETWEEN :from AND :to', { from: `${filter.year}-01-01`, to: `${filter.year}-12-31` });
+    }
+    return query;
+  }
+}
