@@ -2,7 +2,7 @@ import { type CsvError, parse } from 'csv-parse';
 import { stringify } from 'csv-stringify';
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
-import type { Writable } from 'node:stream';
+import { pipeline, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 
 import { TaskFailure, type TaskContext, type TaskHandler } from '../task-handler';
@@ -126,28 +126,29 @@ export class ImportOrdersTask implements TaskHandler<ImportOrdersParameters> {
       let previousEmpty = 0;
       let previousInvalid = 0;
       let headerSeen = false;
-      const parser = createReadStream(file.path, { signal }).pipe(
-        parse({
-          // Excel's "CSV UTF-8" starts with a byte order mark: skipped, not part of the first column's name.
-          bom: true,
-          columns: (header: string[]) => {
-            headerSeen = true;
-            if (!isOrderHeader(header)) {
-              throw new WrongHeader(
-                `The first line must be the header "${ORDER_HEADER}"`,
-                `Found: ${header.join(',').slice(0, 300)}`,
-              );
-            }
-            return normaliseHeader(header);
-          },
-          relax_quotes: false,
-          // Rows with a missing or an extra field are rejected one by one, not the whole file.
-          relax_column_count: true,
-          max_record_size: MAX_LINE_CHARS,
-          skip_empty_lines: true,
-          info: true,
-        }),
-      );
+      const parser = parse({
+        // Excel's "CSV UTF-8" starts with a byte order mark: skipped, not part of the first column's name.
+        bom: true,
+        columns: (header: string[]) => {
+          headerSeen = true;
+          if (!isOrderHeader(header)) {
+            throw new WrongHeader(
+              `The first line must be the header "${ORDER_HEADER}"`,
+              `Found: ${header.join(',').slice(0, 300)}`,
+            );
+          }
+          return normaliseHeader(header);
+        },
+        relax_quotes: false,
+        // Rows with a missing or an extra field are rejected one by one, not the whole file.
+        relax_column_count: true,
+        max_record_size: MAX_LINE_CHARS,
+        skip_empty_lines: true,
+        info: true,
+      });
+      // Joined by `pipeline`, not `pipe`: a cancel (or a read error) ends the file stream and the parser
+      // with it, so the loop below throws instead of waiting for rows that will never come.
+      pipeline(createReadStream(file.path, { signal }), parser, () => undefined);
       for await (const { record, info } of parser as AsyncIterable<{
         record: Record<string, string>;
         info: { lines: number; empty_lines: number; invalid_field_length: number; bytes: number };
