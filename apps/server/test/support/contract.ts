@@ -79,6 +79,7 @@ export interface RunView {
   version: number;
   cancelledBy: null | { id: string; username: string; admin: boolean };
   rerunOf: string | null;
+  stalled: boolean;
   firstRows?: Parameters[];
   children?: RunView[];
   childrenCursor?: string;
@@ -205,6 +206,7 @@ export function runViewProblems(value: unknown, at = 'run'): string[] {
   ) {
     problems.push(`${at}.cancelledBy is not null or { id, username, admin }`);
   }
+  if (typeof v['stalled'] !== 'boolean') problems.push(`${at}.stalled is not a boolean`);
   if (!(v['rerunOf'] === null || typeof v['rerunOf'] === 'string')) problems.push(`${at}.rerunOf is not null or a run id`);
   if ('children' in v && v['children'] !== undefined) {
     if (!Array.isArray(v['children'])) problems.push(`${at}.children is not an array`);

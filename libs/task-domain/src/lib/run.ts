@@ -102,6 +102,8 @@ export interface RunView {
   cancelledBy: RunCanceller | null;
   /** The run this one repeats (`POST /api/runs/:id/rerun`), else null. Optional for views of older servers. */
   rerunOf?: string | null;
+  /** Running, but no progress reported for `ONWARD_STALL_WARNING_S`. Optional for views of older servers. */
+  stalled?: boolean;
   /** Only on a scheduler: the display values of its first rows (up to `FIRST_ROWS_SHOWN`), in row order. */
   firstRows?: DisplayValues[];
   /** Only on `GET /api/runs/:id` of a scheduler: its subtasks in the order of `rows` (at most the first 200). */

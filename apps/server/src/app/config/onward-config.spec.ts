@@ -222,6 +222,8 @@ describe('loadConfig', () => {
     [{ ONWARD_BOOTSTRAP_ADMIN: 'root' }, 'ONWARD_BOOTSTRAP_ADMIN'],
     [{ ONWARD_BOOTSTRAP_ADMIN: 'root:short' }, 'ONWARD_BOOTSTRAP_ADMIN'],
     [{ ONWARD_RETENTION: '30 days' }, 'ONWARD_RETENTION'],
+    [{ ONWARD_STALL_WARNING_S: '-5' }, 'ONWARD_STALL_WARNING_S'],
+    [{ ONWARD_STALL_WARNING_S: '2m' }, 'ONWARD_STALL_WARNING_S'],
     [{ ONWARD_RETENTION: '-1d' }, 'ONWARD_RETENTION'],
     [{ ONWARD_CORS_ORIGINS: 'erp.example.com' }, 'ONWARD_CORS_ORIGINS'],
     [{ ONWARD_CORS_ORIGINS: 'https://erp.example.com/app' }, 'ONWARD_CORS_ORIGINS'],

@@ -75,6 +75,8 @@ export interface OnwardConfig {
   limits: LimitsConfig;
   /** Finished runs older than this are deleted (`ONWARD_RETENTION`); 0 keeps everything. */
   retentionMs: number;
+  /** A running run that reports progress is shown stalled after this long without any (`ONWARD_STALL_WARNING_S`). */
+  stallWarningMs: number;
   /** Browser origins allowed to call the API and open sockets (`ONWARD_CORS_ORIGINS`); empty = same origin only. */
   corsOrigins: string[];
   /** Folder of the built monitor app served at `/`; null when it is not built. */
@@ -226,6 +228,7 @@ export function loadConfig(env: Environment): OnwardConfig {
       waitsPerUser: positiveInt(env, 'ONWARD_MAX_WAITS_PER_USER', 100, 100_000),
     },
     retentionMs,
+    stallWarningMs: positiveInt(env, 'ONWARD_STALL_WARNING_S', 120, 86_400) * 1000,
     corsOrigins: parseCorsOrigins(env),
     monitorDir: monitorDir(env),
     logLevels: logLevels(env),

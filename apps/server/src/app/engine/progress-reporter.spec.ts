@@ -31,4 +31,30 @@ describe('ProgressReporter', () => {
     await jest.advanceTimersByTimeAsync(500);
     expect(writes).toEqual([{ percent: 10, message: null }]);
   });
+
+  it('reports a run silent for the stall time as stalled, and its next write clears that', async () => {
+    const writes: [RunProgress, boolean][] = [];
+    let stalls = 0;
+    const reporter = new ProgressReporter(100, async (p, clears) => void writes.push([p, clears]), {
+      afterMs: 2_000,
+      onStall: () => stalls++,
+    });
+    await jest.advanceTimersByTimeAsync(1_500);
+    reporter.report(10, 'first');
+    await jest.advanceTimersByTimeAsync(1_900);
+    expect(stalls).toBe(0); // re-armed by the report at 1.5 s
+    await jest.advanceTimersByTimeAsync(200);
+    expect(stalls).toBe(1);
+    reporter.report(20, 'again');
+    await jest.advanceTimersByTimeAsync(0);
+    expect(writes).toEqual([
+      [{ percent: 10, message: 'first' }, false],
+      [{ percent: 20, message: 'again' }, true],
+    ]);
+    await jest.advanceTimersByTimeAsync(2_100);
+    expect(stalls).toBe(2);
+    await reporter.close();
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect(stalls).toBe(2);
+  });
 });

@@ -1,7 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { RunProgress, RunResult, RunStatus } from '@onward/task-domain';
 
 import { errorReference } from '../common/http-exception.filter';
+import { ONWARD_CONFIG } from '../config/config.module';
+import type { OnwardConfig } from '../config/onward-config';
 import { ResultStorage } from '../results/result-storage.service';
 import { ResultWriteFailure, storageFailure } from '../results/storage-failure';
 import type { RunEntity } from '../persistence/run.entity';
@@ -11,7 +13,7 @@ import { TaskFailure } from '../tasks/task-handler';
 import { TaskRegistry } from '../tasks/task-registry.service';
 import { ActiveRuns, CancelledByUser } from './active-runs';
 import { linkedController } from './linked-abort';
-import { ProgressReporter } from './progress-reporter';
+import { ProgressReporter, type StallWatch } from './progress-reporter';
 import { RunRecorder } from './run-recorder';
 import { createTaskContext } from './task-context';
 
@@ -60,6 +62,7 @@ export class TaskRunner {
     private readonly storage: ResultStorage,
     private readonly active: ActiveRuns,
     private readonly repository: RunsRepository,
+    @Inject(ONWARD_CONFIG) private readonly config: OnwardConfig,
   ) {}
 
   /**
@@ -96,14 +99,30 @@ export class TaskRunner {
   ): Promise<HandlerEnd> {
     const task = this.registry.get(run.task);
     if (!task) return { event: 'failed', message: `The task "${run.task}" is no longer installed`, details: null };
-    const reporter = new ProgressReporter(PROGRESS_INTERVAL_MS, async (progress) => {
-      const stored = await this.recorder.change(run.id, {
-        progressPercent: progress.percent,
-        progressMessage: progress.message,
-      });
-      this.active.stopIfCancelled(run.id, stored);
-      await onProgress?.(progress);
-    });
+    const stall: StallWatch | null =
+      task.options.reportsProgress === false
+        ? null
+        : {
+            afterMs: this.config.stallWarningMs,
+            onStall: () => {
+              this.recorder
+                .change(run.id, { stalled: true })
+                .catch((error: Error) => this.logger.warn(`Run ${run.id}: could not mark it stalled: ${error.message}`));
+            },
+          };
+    const reporter = new ProgressReporter(
+      PROGRESS_INTERVAL_MS,
+      async (progress, clearsStall) => {
+        const stored = await this.recorder.change(run.id, {
+          progressPercent: progress.percent,
+          progressMessage: progress.message,
+          ...(clearsStall ? { stalled: false } : {}),
+        });
+        this.active.stopIfCancelled(run.id, stored);
+        await onProgress?.(progress);
+      },
+      stall,
+    );
     // Fires when the result file cannot be written (a full disk), besides the run's own signal.
     const { controller: taskAbort, unlink } = linkedController(signal);
     const { ctx, output } = createTaskContext(run, taskAbort.signal, reporter, this.storage, (reason) =>

@@ -24,6 +24,8 @@ export function toRunView(run: RunEntity): RunView {
     version: run.version,
     cancelledBy: run.cancelledBy ?? null,
     rerunOf: run.rerunOf ?? null,
+    // Only a running run is stalled; the flag is not cleared when a run ends.
+    stalled: run.status === 'running' && Boolean(run.stalled),
     ...(run.firstRows ? { firstRows: run.firstRows } : {}),
   };
 }

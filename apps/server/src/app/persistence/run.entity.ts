@@ -99,6 +99,10 @@ export class RunEntity {
   @Column({ name: 'rerun_of', type: 'varchar', length: 36, nullable: true })
   rerunOf!: string | null;
 
+  /** Running, but no progress reported for `ONWARD_STALL_WARNING_S` (set by the executing process). */
+  @Column({ type: 'boolean', default: false })
+  stalled!: boolean;
+
   /** How many times execution started (a crashed worker's run may be retried). */
   @Column({ type: 'integer', default: 0 })
   attempts!: number;

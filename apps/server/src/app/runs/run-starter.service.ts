@@ -138,6 +138,7 @@ export class RunStarter {
       version: 1,
       attempts: 0,
       rerunOf: null,
+      stalled: false,
     });
   }
 

@@ -14,6 +14,11 @@ export interface TaskOptions {
   displayParameters: string[];
   /** Redis mode: run again on another worker when the worker executing it dies (default false). */
   retryOnCrash?: boolean;
+  /**
+   * Does the handler report progress as it works (default true)? Only such a task's runs are shown
+   * stalled after `ONWARD_STALL_WARNING_S` without any; a task that never reports is never stalled.
+   */
+  reportsProgress?: boolean;
 }
 
 /** Everything a handler gets to do its work. */

@@ -4,6 +4,7 @@ import { ProceduresModule } from '../procedures/procedures.module';
 
 import { BenchFileTask } from './bench-file.task';
 import { BenchNoopTask } from './bench-noop.task';
+import { BenchPauseTask, BenchSilentTask } from './bench-pause.task';
 import {
   benchProcedureClockTask,
   benchProcedureNoopTask,
@@ -22,6 +23,8 @@ import { BenchStubbornRetryTask, BenchStubbornTask } from './bench-stubborn.task
   imports: [ProceduresModule],
   providers: [
     BenchNoopTask,
+    BenchPauseTask,
+    BenchSilentTask,
     BenchFileTask,
     BenchStubbornTask,
     BenchStubbornRetryTask,
