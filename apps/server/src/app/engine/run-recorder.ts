@@ -4,7 +4,7 @@ import { isFinalStatus, RunStatus } from '@onward/task-domain';
 import { Announcer } from './announcer.port';
 import { RunEvents } from './run-events';
 import type { RunEntity } from '../persistence/run.entity';
-import { toRunView } from '../persistence/run-view.mapper';
+import { RunViews } from '../persistence/run-views';
 import { RunChanges, RunWriter } from '../persistence/run-writer';
 import { type LifecycleEvent, transitionsOf } from './lifecycle';
 
@@ -15,6 +15,7 @@ export class RunRecorder {
     private readonly writer: RunWriter,
     private readonly events: RunEvents,
     private readonly announcer: Announcer,
+    private readonly views: RunViews,
   ) {}
 
   /**
@@ -82,7 +83,7 @@ export class RunRecorder {
   }
 
   announce(run: RunEntity, to?: RunStatus): void {
-    this.events.emit({ type: 'updated', run: toRunView(run) });
+    this.events.emit({ type: 'updated', run: this.views.of(run) });
     if (!to || run.parentId !== null) return;
     const event = to === 'running' ? 'started' : isFinalStatus(to) ? 'finished' : null;
     if (event) {

@@ -9,6 +9,7 @@ import { ResultWriteFailure, storageFailure } from '../results/storage-failure';
 import type { RunEntity } from '../persistence/run.entity';
 import type { RunChanges } from '../persistence/run-writer';
 import { RunsRepository } from '../persistence/runs.repository';
+import { TaskDurations } from '../persistence/task-durations';
 import { TaskFailure } from '../tasks/task-handler';
 import { TaskRegistry } from '../tasks/task-registry.service';
 import { ActiveRuns, CancelledByUser } from './active-runs';
@@ -62,6 +63,7 @@ export class TaskRunner {
     private readonly storage: ResultStorage,
     private readonly active: ActiveRuns,
     private readonly repository: RunsRepository,
+    private readonly durations: TaskDurations,
     @Inject(ONWARD_CONFIG) private readonly config: OnwardConfig,
   ) {}
 
@@ -81,6 +83,9 @@ export class TaskRunner {
     const stored = await this.recorder.apply(run.id, end.event, (to) => this.endChanges(run, to, end), 'running');
     // Its user's cancel won over a handler that had just succeeded: the file goes too.
     if (end.event === 'succeeded' && stored?.status !== 'completed') await this.storage.remove(run.id);
+    if (stored?.status === 'completed' && stored.startedAt && stored.finishedAt) {
+      this.durations.record(stored.task, Date.parse(stored.finishedAt) - Date.parse(stored.startedAt));
+    }
     return stored;
   }
 

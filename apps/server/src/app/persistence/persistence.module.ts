@@ -11,6 +11,9 @@ import { RunEntity } from './run.entity';
 import { RunWriter } from './run-writer';
 import { RunsRepository } from './runs.repository';
 import { SqliteRunWriter } from './sqlite-run-writer';
+import { RunViews } from './run-views';
+import { TaskDurationEntity } from './task-duration.entity';
+import { TaskDurations } from './task-durations';
 
 /** The hot-path writer of the configured database. */
 const runWriter = {
@@ -24,8 +27,8 @@ const runWriter = {
 
 /** The runs table: its reads, its hot-path writer and its deletions; the only place that knows SQL for runs. */
 @Module({
-  imports: [TypeOrmModule.forFeature([RunEntity, RunDeletionEntity])],
-  providers: [RunsRepository, runWriter, RunDeletionsRepository],
-  exports: [RunsRepository, RunWriter, RunDeletionsRepository],
+  imports: [TypeOrmModule.forFeature([RunEntity, RunDeletionEntity, TaskDurationEntity])],
+  providers: [RunsRepository, runWriter, RunDeletionsRepository, TaskDurations, RunViews],
+  exports: [RunsRepository, RunWriter, RunDeletionsRepository, TaskDurations, RunViews],
 })
 export class PersistenceModule {}

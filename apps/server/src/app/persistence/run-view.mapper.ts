@@ -26,6 +26,9 @@ export function toRunView(run: RunEntity): RunView {
     rerunOf: run.rerunOf ?? null,
     // Only a running run is stalled; the flag is not cleared when a run ends.
     stalled: run.status === 'running' && Boolean(run.stalled),
+    // Filled in by RunViews, which knows the queue and the tasks' durations.
+    queue: null,
+    estimate: null,
     ...(run.firstRows ? { firstRows: run.firstRows } : {}),
   };
 }

@@ -16,7 +16,7 @@ import { UnauthorizedError } from '../common/domain-errors';
 import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
 import type { RunEvent } from '../engine/run-events';
-import { toRunView } from '../persistence/run-view.mapper';
+import { RunViews } from '../persistence/run-views';
 import { RunDeletionsRepository } from '../persistence/run-deletions.repository';
 import { RunsRepository } from '../persistence/runs.repository';
 import { Resync } from './resync.port';
@@ -56,6 +56,7 @@ export class RunsGateway implements Resync, OnGatewayInit, OnGatewayConnection, 
     private readonly repository: RunsRepository,
     private readonly deletions: RunDeletionsRepository,
     private readonly accounts: AccountChecks,
+    private readonly views: RunViews,
     @Inject(ONWARD_CONFIG) private readonly config: OnwardConfig,
   ) {
     this.socketLimit = new SocketLimit(config.limits.socketsPerUser, config.redis !== null);
@@ -170,7 +171,7 @@ export class RunsGateway implements Resync, OnGatewayInit, OnGatewayConnection, 
         this.deletions.findDeletedSince(since),
       ]);
       for (const run of runs) {
-        this.namespace.local.to(userRoom(run.ownerId)).to(ALL_RUNS).emit('run.updated', toRunView(run));
+        this.namespace.local.to(userRoom(run.ownerId)).to(ALL_RUNS).emit('run.updated', this.views.of(run));
       }
       for (const { id, ownerId } of deletions) {
         this.namespace.local.to(userRoom(ownerId)).to(ALL_RUNS).emit('run.deleted', { id });

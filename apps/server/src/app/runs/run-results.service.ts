@@ -12,7 +12,7 @@ import { RunEvents } from '../engine/run-events';
 import type { RunEntity } from '../persistence/run.entity';
 import { RunsRepository } from '../persistence/runs.repository';
 import { ResultStorage } from '../results/result-storage.service';
-import { toRunView } from '../persistence/run-view.mapper';
+import { RunViews } from '../persistence/run-views';
 import { visibleRun } from './visible-run';
 
 export type RunResultPayload =
@@ -32,6 +32,7 @@ export class RunResults {
     private readonly repository: RunsRepository,
     private readonly events: RunEvents,
     private readonly storage: ResultStorage,
+    private readonly views: RunViews,
     @Inject(ONWARD_CONFIG) private readonly config: OnwardConfig,
   ) {
     this.waits = new PerUserCounter(config.limits.waitsPerUser);
@@ -82,7 +83,7 @@ export class RunResults {
       if (gone?.aborted) break;
       run = await this.visible(user, id);
     }
-    return toRunView(run);
+    return this.views.of(run);
   }
 
   private visible(user: AuthUser, id: string): Promise<RunEntity> {

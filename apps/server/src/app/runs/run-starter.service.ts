@@ -23,7 +23,7 @@ import { RunQueue } from '../queue/run-queue.port';
 import { UploadedFileReader } from '../tasks/builtin/uploaded-file.reader';
 import { type RegisteredTask, TaskRegistry } from '../tasks/task-registry.service';
 import type { CreateRunDto } from './dto/create-run.dto';
-import { toRunView } from '../persistence/run-view.mapper';
+import { RunViews } from '../persistence/run-views';
 
 const now = (): string => new Date().toISOString();
 
@@ -57,6 +57,7 @@ export class RunStarter {
     private readonly registry: TaskRegistry,
     private readonly queue: RunQueue,
     private readonly uploads: UploadedFileReader,
+    private readonly views: RunViews,
     @Inject(ONWARD_CONFIG) private readonly config: OnwardConfig,
   ) {}
 
@@ -89,7 +90,7 @@ export class RunStarter {
       this.logger.warn(`Run ${top.id} is stored but not yet enqueued: ${(error as Error).message}`);
     }
     this.recorder.announce(top);
-    return toRunView(top);
+    return this.views.of(top);
   }
 
   /**

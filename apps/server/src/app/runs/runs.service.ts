@@ -15,7 +15,7 @@ import { ResultStorage } from '../results/result-storage.service';
 import { TaskRegistry } from '../tasks/task-registry.service';
 import { CursorCodec } from './cursor';
 import { type AdminListRunsQuery, CHILDREN_PAGE, type ListChildrenQuery, RUNS_PAGE } from './dto/list-runs.query';
-import { toRunView } from '../persistence/run-view.mapper';
+import { RunViews } from '../persistence/run-views';
 import { visibleRun } from './visible-run';
 
 const now = (): string => new Date().toISOString();
@@ -48,6 +48,7 @@ export class RunsService {
     private readonly registry: TaskRegistry,
     private readonly queue: RunQueue,
     private readonly storage: ResultStorage,
+    private readonly views: RunViews,
     @Inject(ONWARD_CONFIG) config: OnwardConfig,
   ) {
     this.cursors = new CursorCodec(config.jwtSecret);
@@ -69,7 +70,7 @@ export class RunsService {
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
     return {
-      items: items.map((run) => toRunView(run)),
+      items: items.map((run) => this.views.of(run)),
       nextCursor: rows.length > limit && last ? this.cursors.encode({ createdAt: last.createdAt, id: last.id }) : null,
     };
   }
@@ -85,7 +86,7 @@ export class RunsService {
    */
   async get(user: AuthUser, id: string): Promise<RunView> {
     const run = await this.visible(user, id);
-    const view = toRunView(run);
+    const view = this.views.of(run);
     if (run.scheduler) {
       const page = await this.childrenPage(run.id, null, CHILDREN_PAGE.default);
       view.children = page.items;
@@ -118,7 +119,7 @@ export class RunsService {
     const last = items[items.length - 1];
     const more = rows.length > limit && last !== undefined && last.position !== null;
     return {
-      items: items.map((child) => toRunView(child)),
+      items: items.map((child) => this.views.of(child)),
       nextCursor: more ? this.cursors.encodeChild({ parentId, position: last.position as number }) : null,
     };
   }
@@ -126,7 +127,7 @@ export class RunsService {
   async cancel(user: AuthUser, id: string): Promise<RunView> {
     const run = await this.visible(user, id);
     if (isFinalStatus(run.status)) throw new ConflictError(`Run ${id} has already finished (${run.status})`);
-    return toRunView(await this.stop(run, cancellerOf(user, run)));
+    return this.views.of(await this.stop(run, cancellerOf(user, run)));
   }
 
   /** Cancels a queued run at once, or asks the engine to stop a running one (the lifecycle's `cancel`). */
@@ -174,8 +175,8 @@ export class RunsService {
     if (!task || !canMoveToBackground(task.definition.awaitResult, task.definition.background)) {
       throw new ConflictError(`Runs of "${run.task}" must stay in the foreground (awaitResult is "yes")`);
     }
-    if (run.mode === 'background') return toRunView(run);
-    return toRunView((await this.recorder.change(run.id, { mode: 'background' })) ?? run);
+    if (run.mode === 'background') return this.views.of(run);
+    return this.views.of((await this.recorder.change(run.id, { mode: 'background' })) ?? run);
   }
 
   async delete(user: AuthUser, id: string): Promise<void> {

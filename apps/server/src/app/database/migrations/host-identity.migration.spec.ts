@@ -34,7 +34,14 @@ function run(id: string, ownerId: string): Omit<Partial<RunEntity>, 'result' | '
 /** Inserts a run naming only the columns these migrations made (the entity has gained more since). */
 async function insertRun(dataSource: DataSource, id: string, ownerId: string): Promise<void> {
   const row = run(id, ownerId);
-  await dataSource.createQueryBuilder().insert().into(RunEntity, Object.keys(row)).values(row).execute();
+  // updateEntity(false): no read-back of the entity's defaulted columns, which these tables lack.
+  await dataSource
+    .createQueryBuilder()
+    .insert()
+    .into(RunEntity, Object.keys(row))
+    .values(row)
+    .updateEntity(false)
+    .execute();
 }
 
 // An installation upgraded to the host identity keeps its users and runs, and then takes users

@@ -13,10 +13,16 @@ describe('BuiltinTasksModule', () => {
     await fixture?.close();
   });
 
-  it('publishes the three built-in tasks exactly as API.md defines them', () => {
+  it('publishes the built-in tasks as API.md defines them', () => {
     const definitions = fixture.moduleRef.get(TaskRegistry).definitions();
     const byId = new Map(definitions.map((d) => [d.id, d]));
-    expect([...byId.keys()].sort()).toEqual(['print-preview', 'recalculate-prices', 'sales-report']);
+    expect([...byId.keys()].sort()).toEqual([
+      'export-orders',
+      'import-orders',
+      'print-preview',
+      'recalculate-prices',
+      'sales-report',
+    ]);
 
     expect(byId.get('sales-report')).toEqual({
       id: 'sales-report',
@@ -38,7 +44,13 @@ describe('BuiltinTasksModule', () => {
       background: true,
       displayParameters: ['category'],
       parameters: [
-        { name: 'category', label: 'Category', type: 'string', required: true },
+        {
+          name: 'category',
+          label: 'Category',
+          type: 'string',
+          required: true,
+          options: ['Hardware', 'Services', 'Software'].map((value) => ({ value, label: value })),
+        },
         { name: 'seconds', label: 'Duration (seconds)', type: 'number', required: false, default: 10 },
       ],
     });
