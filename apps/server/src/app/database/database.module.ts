@@ -18,8 +18,10 @@ import { RunLimitIndexes1730000000500 } from './migrations/1730000000500-run-lim
 import { OnwardProgress1730000001000 } from './migrations/1730000001000-onward-progress';
 import { SalesSummary1730000001100 } from '../demo/migrations/1730000001100-sales-summary';
 import { RunReadableColumns1730000001200 } from './migrations/1730000001200-run-readable-columns';
+import { Uploads1730000001300 } from './migrations/1730000001300-uploads';
+import { UploadEntity } from '../uploads/upload.entity';
 
-const ENTITIES = [UserEntity, RunEntity, RunDeletionEntity, ...DEMO_ENTITIES];
+const ENTITIES = [UserEntity, RunEntity, RunDeletionEntity, UploadEntity, ...DEMO_ENTITIES];
 // Listed as classes, not globs: the server is bundled, and the order is the upgrade path.
 const MIGRATIONS = [
   CoreTables1730000000000,
@@ -31,6 +33,7 @@ const MIGRATIONS = [
   OnwardProgress1730000001000,
   SalesSummary1730000001100,
   RunReadableColumns1730000001200,
+  Uploads1730000001300,
 ];
 
 /** A schema named in DATABASE_URL must exist before TypeORM puts its migrations table there. */

@@ -6,7 +6,7 @@ import type {
   RunResult,
   RunStatus,
   SchedulerState,
-  TaskKind,
+  RunKind,
 } from '@onward/task-domain';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
@@ -29,7 +29,7 @@ export class RunEntity {
   title!: string;
 
   @Column({ type: 'varchar', length: 10 })
-  kind!: TaskKind;
+  kind!: RunKind;
 
   @Column({ name: 'owner_id', type: 'varchar', length: 255 })
   ownerId!: string;

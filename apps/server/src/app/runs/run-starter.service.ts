@@ -21,6 +21,7 @@ import { RunEntity } from '../persistence/run.entity';
 import { RunWriter } from '../persistence/run-writer';
 import { RunQueue } from '../queue/run-queue.port';
 import { type RegisteredTask, TaskRegistry } from '../tasks/task-registry.service';
+import { UploadFiles } from '../uploads/upload-files';
 import type { CreateRunDto } from './dto/create-run.dto';
 import { toRunView } from '../persistence/run-view.mapper';
 
@@ -55,6 +56,7 @@ export class RunStarter {
     private readonly recorder: RunRecorder,
     private readonly registry: TaskRegistry,
     private readonly queue: RunQueue,
+    private readonly files: UploadFiles,
     @Inject(ONWARD_CONFIG) private readonly config: OnwardConfig,
   ) {}
 
@@ -75,6 +77,7 @@ export class RunStarter {
     const runs = request.rows
       ? this.schedulerRuns(user, task, mode, request.rows)
       : [this.singleRun(user, task, mode, request.parameters)];
+    await this.checkFiles(user, task, request.rows ? runs.slice(1) : runs, request.rows ? 'rows' : 'parameters');
     await this.insertWithinQueueLimit(user, runs);
     const top = runs[0];
     try {
@@ -160,6 +163,31 @@ export class RunStarter {
       Object.assign(this.newRun(user, task, 'background', parameters, createdAt), { parentId: parent.id, position }),
     );
     return [parent, ...children];
+  }
+
+  /**
+   * A `file` parameter must name one of the caller's own completed uploads (the syntax, a run id, is
+   * checked with the other parameters). One read for all the rows of a selection.
+   */
+  private async checkFiles(user: AuthUser, task: RegisteredTask, runs: RunEntity[], path: string): Promise<void> {
+    const names = task.options.parameters.filter((def) => def.type === 'file').map((def) => def.name);
+    if (names.length === 0) return;
+    const ids = runs.flatMap((run) => names.map((name) => run.parameters[name]).filter((v) => typeof v === 'string'));
+    const unusable = await this.files.unusable(user.id, ids as string[]);
+    if (unusable.size === 0) return;
+    const errors: FieldError[] = [];
+    runs.forEach((run, index) => {
+      for (const name of names) {
+        const value = run.parameters[name];
+        if (typeof value === 'string' && unusable.has(value)) {
+          errors.push({
+            field: path === 'rows' ? `rows[${index}].${name}` : `parameters.${name}`,
+            message: `${task.options.parameters.find((def) => def.name === name)?.label ?? name} must be the id of one of your completed uploads`,
+          });
+        }
+      }
+    });
+    throw this.invalid(errors.slice(0, 50));
   }
 
   private invalid(errors: FieldError[]): ValidationError {
