@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { UploadsModule } from '../../uploads/uploads.module';
 import { ProceduresModule } from '../procedures/procedures.module';
 
 import { BenchFileTask } from './bench-file.task';
@@ -12,18 +13,20 @@ import {
   benchProcedureTimeoutTask,
 } from './bench-procedures';
 import { BenchStubbornRetryTask, BenchStubbornTask } from './bench-stubborn.task';
+import { BenchUploadDigestTask } from './bench-upload-digest.task';
 
 /**
  * Tasks for `bench/` and the crash tests only; AppModule imports this module when
  * `ONWARD_BENCH_TASKS=true`, so users' catalogues never list them by default.
  */
 @Module({
-  imports: [ProceduresModule],
+  imports: [ProceduresModule, UploadsModule],
   providers: [
     BenchNoopTask,
     BenchFileTask,
     BenchStubbornTask,
     BenchStubbornRetryTask,
+    BenchUploadDigestTask,
     BenchProcedures,
     benchProcedureNoopTask,
     benchProcedureClockTask,
