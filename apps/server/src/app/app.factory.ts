@@ -61,7 +61,11 @@ function useJsonBodies(fastify: FastifyInstance): void {
     'application/offset+octet-stream',
     (request: FastifyRequest, _body: unknown, done: (error: Error | null, body?: undefined) => void) => {
       if (request.routeOptions.url?.startsWith(UPLOADS_PATH)) return done(null);
-      done(new UnsupportedMediaTypeException('Unsupported Content-Type "application/offset+octet-stream"; send application/json'));
+      done(
+        new UnsupportedMediaTypeException(
+          'Unsupported Content-Type "application/offset+octet-stream"; send application/json',
+        ),
+      );
     },
   );
   // Any other media type (and a body without one): 415, naming it.

@@ -133,7 +133,8 @@ export function runViewProblems(value: unknown, at = 'run'): string[] {
   for (const key of ['id', 'task', 'title'] as const) {
     if (typeof v[key] !== 'string' || v[key] === '') problems.push(`${at}.${key} is not a non-empty string`);
   }
-  if (!['task', 'report', 'upload'].includes(v['kind'] as string)) problems.push(`${at}.kind is ${JSON.stringify(v['kind'])}`);
+  if (!['task', 'report', 'upload'].includes(v['kind'] as string))
+    problems.push(`${at}.kind is ${JSON.stringify(v['kind'])}`);
   const owner = v['owner'];
   if (!isRecord(owner) || typeof owner['id'] !== 'string' || typeof owner['username'] !== 'string') {
     problems.push(`${at}.owner is not { id, username }`);

@@ -781,10 +781,19 @@ export const tusHeaders: fc.Arbitrary<Record<string, string | null>> = fc.record
   'Upload-Defer-Length': fc.oneof({ weight: 4, arbitrary: fc.constant(null) }, tusNumber),
   'Upload-Offset': fc.oneof(fc.constant(null), tusNumber),
   'Upload-Metadata': fc.oneof(fc.constant(null), tusMetadata),
-  'Upload-Concat': fc.oneof({ weight: 4, arbitrary: fc.constant(null) }, fc.constantFrom('partial', 'final;/a /b'), headerValue),
+  'Upload-Concat': fc.oneof(
+    { weight: 4, arbitrary: fc.constant(null) },
+    fc.constantFrom('partial', 'final;/a /b'),
+    headerValue,
+  ),
   'Content-Type': fc.oneof(
     fc.constant(null),
-    fc.constantFrom('application/offset+octet-stream', 'application/json', 'text/plain', 'application/offset+octet-stream; x=1'),
+    fc.constantFrom(
+      'application/offset+octet-stream',
+      'application/json',
+      'text/plain',
+      'application/offset+octet-stream; x=1',
+    ),
     headerValue,
   ),
 });

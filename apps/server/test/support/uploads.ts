@@ -27,10 +27,22 @@ export class TusClient {
   }
 
   /** POST /api/uploads (no assertion). */
-  create(length: number, fileName = 'data.bin', fileType?: string, extra: Record<string, string> = {}): Promise<Response> {
+  create(
+    length: number,
+    fileName = 'data.bin',
+    fileType?: string,
+    extra: Record<string, string> = {},
+  ): Promise<Response> {
     return request(this.baseUrl)
       .post('/api/uploads')
-      .set(this.authorised({ ...TUS, 'Upload-Length': String(length), 'Upload-Metadata': uploadMetadata(fileName, fileType), ...extra }));
+      .set(
+        this.authorised({
+          ...TUS,
+          'Upload-Length': String(length),
+          'Upload-Metadata': uploadMetadata(fileName, fileType),
+          ...extra,
+        }),
+      );
   }
 
   /** Creates an upload, asserting 201, and returns its id (the run id). */
@@ -94,7 +106,13 @@ export class TusClient {
    * A PATCH of `bytes` from `offset` that announces all of them but sends only `sent` before its
    * connection is destroyed, once `received()` says the server has some of them.
    */
-  async droppedPatch(id: string, offset: number, bytes: Buffer, sent: number, received: () => Promise<boolean>): Promise<void> {
+  async droppedPatch(
+    id: string,
+    offset: number,
+    bytes: Buffer,
+    sent: number,
+    received: () => Promise<boolean>,
+  ): Promise<void> {
     const url = new URL(`/api/uploads/${id}`, this.baseUrl);
     const req = httpRequest(url, {
       method: 'PATCH',

@@ -10,7 +10,7 @@ function unitOf(bytes: number): [number, string] {
   return UNITS.find(([size]) => bytes >= size) ?? [1, 'B'];
 }
 
-function inUnit(bytes: number, [size, name]: [number, string]): string {
+function inUnit(bytes: number, [size]: [number, string]): string {
   return size === 1 ? `${bytes}` : (bytes / size).toFixed(1);
 }
 
@@ -19,7 +19,10 @@ function inUnit(bytes: number, [size, name]: [number, string]): string {
  * "12.4 of 27.0 MB" (both figures in the unit of the whole). A deferred length (unknown) has no
  * percent, and the message is the bytes received alone.
  */
-export function uploadProgress(offset: number, length: number | undefined): { percent: number | null; message: string } {
+export function uploadProgress(
+  offset: number,
+  length: number | undefined,
+): { percent: number | null; message: string } {
   if (length === undefined) {
     const unit = unitOf(offset);
     return { percent: null, message: `${inUnit(offset, unit)} ${unit[1]}` };

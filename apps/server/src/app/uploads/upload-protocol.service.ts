@@ -1,3 +1,5 @@
+// The declaration of `srvx/node`, also for the test project, which does not include src/types.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
 /// <reference path="../../types/srvx-node.d.ts" />
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -13,8 +15,10 @@ import { UploadsService } from './uploads.service';
 
 /** Clearer words than tus's for the answers a client must act on. */
 const MESSAGES: Partial<Record<number, string>> = {
-  [HttpStatus.CONFLICT]: "Upload-Offset does not match the bytes received; resume from the Upload-Offset that HEAD answers",
-  [HttpStatus.PAYLOAD_TOO_LARGE]: 'The upload is larger than allowed (ONWARD_MAX_UPLOAD_BYTES) or than its Upload-Length',
+  [HttpStatus.CONFLICT]:
+    'Upload-Offset does not match the bytes received; resume from the Upload-Offset that HEAD answers',
+  [HttpStatus.PAYLOAD_TOO_LARGE]:
+    'The upload is larger than allowed (ONWARD_MAX_UPLOAD_BYTES) or than its Upload-Length',
   [HttpStatus.PRECONDITION_FAILED]: 'Tus-Resumable: 1.0.0 is required',
 };
 
