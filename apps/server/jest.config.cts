@@ -3,10 +3,11 @@ module.exports = {
   displayName: 'server',
   preset: '../../jest.preset.js',
   testEnvironment: 'node',
-  // jose ships ES modules only; SWC turns them into CommonJS for jest (webpack bundles them as they are).
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  // jose, @tus/* and srvx ship ES modules only; SWC turns them into CommonJS for jest (the built server
+  // requires them as they are).
+  transformIgnorePatterns: ['/node_modules/(?!(jose|@tus|srvx)/)'],
   transform: {
-    '^.+\\.[tj]s$': [
+    '^.+\\.(m?js|ts)$': [
       '@swc/jest',
       {
         jsc: {
@@ -18,7 +19,7 @@ module.exports = {
       },
     ],
   },
-  moduleFileExtensions: ['ts', 'js', 'html'],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'html'],
   coverageDirectory: '../../coverage/apps/server',
   testTimeout: 30000,
   // The load-and-fault soak runs in its own target (`nx run server:soak`, jest.soak.config.cts).

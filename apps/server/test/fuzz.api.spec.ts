@@ -15,6 +15,7 @@ import request, { type Response, type Test } from 'supertest';
 import { Api, pollUntil, recalc, salesReport } from './support/api';
 import { type ErrorBody, errorProblems, expectRunView } from './support/contract';
 import { describeEachDatabase } from './support/databases';
+import { TusClient } from './support/uploads';
 import {
   type Json,
   HugeString,
@@ -28,6 +29,7 @@ import {
   badAuthorization,
   extremeRunBody,
   forgedClaims,
+  tusHeaders,
   type Forger,
   invalidCreateUserBody,
   invalidListPair,
@@ -580,6 +582,36 @@ describeEachDatabase('fuzz', (db) => {
         if (run.status === 'failed') expect(run.error?.message).toBeTruthy();
       });
     }, 60_000);
+
+    it('answers generated tus requests on /api/uploads with a 4xx or a tus success, never a 5xx', async () => {
+      const tus = new TusClient(server.url, api('alice').token);
+      const own = await tus.start(1_000_000, 'fuzz.bin');
+      const bytes = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 3000 }));
+      const calls = fc.tuple(
+        fc.constantFrom<'post' | 'patch' | 'head' | 'delete' | 'options'>('post', 'patch', 'head', 'delete', 'options'),
+        fc.oneof({ weight: 3, arbitrary: fc.constant(own) }, foreignId()),
+        tusHeaders,
+        bytes,
+        fc.constantFrom<Call['as']>('alice', 'bob', 'nobody'),
+      );
+      await check(calls, 150, async ([method, id, headers, size, as]) => {
+        const path = method === 'post' ? '/api/uploads' : `/api/uploads/${id}`;
+        const client = api(as);
+        let test = request(server.url)[method](path);
+        if (client.token) test = test.set('Authorization', `Bearer ${client.token}`);
+        for (const [name, value] of Object.entries(headers)) if (value !== null) test = test.set(name, value);
+        const res = await (size > 0 && method !== 'head' ? test.send(randomBytes(size)) : test);
+        const what = `${method.toUpperCase()} ${path} ${JSON.stringify(headers)} (${size} bytes, as ${as})`;
+        if (res.status >= 500) throw new Error(`${what}: ${res.status} ${res.text.slice(0, 300)}`);
+        if (res.status >= 400 && method !== 'head') {
+          const problems = errorProblems(res, res.status);
+          if (problems.length > 0) throw new Error(`${what}: ${problems.join('; ')}`);
+        }
+      });
+      // The upload the requests aimed at is still a consistent run: running, or ended by a DELETE.
+      const run = await api('alice').getRun(own);
+      expect(['running', 'cancelled']).toContain(run.status);
+    }, 90_000);
 
     it('answers unknown routes and methods with a JSON 404', async () => {
       const known = ['auth', 'tasks', 'runs', 'admin', 'docs'];

@@ -6,7 +6,7 @@ import { Api } from './support/api';
 import { type TaskDefinition, expectError } from './support/contract';
 import { describeEachDatabase } from './support/databases';
 import { useServer } from './support/server';
-import { insertUpload, orderCount } from './support/uploads';
+import { insertUpload, orderCount } from './support/upload-fixture';
 
 const HEADER = 'reference,date,customer,product,quantity,unit_price';
 

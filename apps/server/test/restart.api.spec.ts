@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import {
 } from './support/databases';
 import { ServerProcess, ensureBuiltServer } from './support/process';
 import { deleteRedisPrefix, redisUrlWithPrefix, uniqueRedisPrefix } from './support/redis';
+import { TusClient } from './support/uploads';
 
 // Nothing is lost: the built server as a real process, killed with SIGKILL and started again on the
 // same data folder (and database).
@@ -83,5 +85,24 @@ describeEachDatabase('restart recovery', (db) => {
     // A killed server leaves nothing running behind.
     const running2 = await again.list('?status=running,cancelling,queued');
     expect(running2.items).toEqual([]);
+  }, 180_000);
+
+  it('keeps a half-done upload running across a SIGKILL; its client resumes it', async () => {
+    const first = await start();
+    const alice = await Api.as(first.url, 'alice');
+    const bytes = randomBytes(100_000);
+    const id = await new TusClient(first.url, alice.token).start(bytes.length, 'resumed.bin');
+    await new TusClient(first.url, alice.token).send(id, bytes.subarray(0, 40_000));
+
+    await first.kill();
+    const second = await start();
+    const again = new Api(second.url, alice.token, alice.login);
+    const tus = new TusClient(second.url, alice.token);
+    // Recovery has run once the server answers: the upload is not "Interrupted".
+    expect(await again.getRun(id)).toMatchObject({ status: 'running', error: null });
+    expect(await tus.offset(id)).toBe(40_000);
+    await tus.send(id, bytes, 40_000);
+    expect((await again.getRun(id)).status).toBe('completed');
+    expect(Buffer.compare((await tus.download(id)).body as Buffer, bytes)).toBe(0);
   }, 180_000);
 });

@@ -13,6 +13,7 @@ import { errorBody, HttpExceptionFilter } from './common/http-exception.filter';
 import { monitorCacheControl, useHttpSecurity } from './common/http-security';
 import { createValidationPipe } from './common/validation.pipe';
 import { IoTransport } from './realtime/io-transport';
+import { UPLOADS_PATH } from './uploads/upload-files';
 import type { Environment } from './config/env-values';
 import { loadConfig, OnwardConfig } from './config/onward-config';
 
@@ -52,6 +53,19 @@ function useJsonBodies(fastify: FastifyInstance): void {
       } catch {
         done(new BadRequestException(NOT_JSON));
       }
+    },
+  );
+  // An upload's bytes (tus PATCH, or a creation with data): left unread for @tus/server, which streams
+  // them to disk; on any other route this type is refused like every non-JSON one.
+  fastify.addContentTypeParser(
+    'application/offset+octet-stream',
+    (request: FastifyRequest, _body: unknown, done: (error: Error | null, body?: undefined) => void) => {
+      if (request.routeOptions.url?.startsWith(UPLOADS_PATH)) return done(null);
+      done(
+        new UnsupportedMediaTypeException(
+          'Unsupported Content-Type "application/offset+octet-stream"; send application/json',
+        ),
+      );
     },
   );
   // Any other media type (and a body without one): 415, naming it.

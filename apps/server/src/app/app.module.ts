@@ -12,6 +12,7 @@ import { QueueModule } from './queue/queue.module';
 import { RunsModule } from './runs/runs.module';
 import { BenchTasksModule } from './tasks/bench/bench-tasks.module';
 import { TasksModule } from './tasks/tasks.module';
+import { UploadsModule } from './uploads/uploads.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -29,6 +30,7 @@ export class AppModule {
         QueueModule.forRoot(config),
         TasksModule,
         RunsModule,
+        UploadsModule,
         RealtimeModule.forRoot(config),
         UsersModule,
         // Benchmark-only tasks (bench/), never in a user's catalogue unless asked for.

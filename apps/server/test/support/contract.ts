@@ -63,7 +63,7 @@ export interface RunView {
   id: string;
   task: string;
   title: string;
-  kind: 'task' | 'report';
+  kind: 'task' | 'report' | 'upload';
   owner: { id: string; username: string };
   mode: RunMode;
   display: Parameters;
@@ -135,7 +135,8 @@ export function runViewProblems(value: unknown, at = 'run'): string[] {
   for (const key of ['id', 'task', 'title'] as const) {
     if (typeof v[key] !== 'string' || v[key] === '') problems.push(`${at}.${key} is not a non-empty string`);
   }
-  if (!['task', 'report'].includes(v['kind'] as string)) problems.push(`${at}.kind is ${JSON.stringify(v['kind'])}`);
+  if (!['task', 'report', 'upload'].includes(v['kind'] as string))
+    problems.push(`${at}.kind is ${JSON.stringify(v['kind'])}`);
   const owner = v['owner'];
   if (!isRecord(owner) || typeof owner['id'] !== 'string' || typeof owner['username'] !== 'string') {
     problems.push(`${at}.owner is not { id, username }`);

@@ -760,3 +760,47 @@ export function invalidPasswordBody(notCurrent: string): fc.Arbitrary<BodyCase> 
     { weight: 6, arbitrary: withDefects(base, defect) },
   );
 }
+
+/** A header value Node accepts on the wire: visible ASCII and spaces, trimmed. */
+const headerValue: fc.Arbitrary<string> = fc
+  .string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 60 })
+  .map((s) => s.trim());
+
+/** Numbers as a tus client might send them, and not: negative, fractional, huge, hex, words. */
+const tusNumber: fc.Arbitrary<string> = fc.oneof(
+  fc.integer({ min: -10, max: 5_000_000 }).map(String),
+  fc.constantFrom('', '1e3', '0x10', '1.5', '-0', '99999999999999999999', 'NaN', ' 10', '10 ', '+5'),
+  headerValue,
+);
+
+/** `Upload-Metadata` values: well-formed pairs of generated keys and values, and junk. */
+const tusMetadata: fc.Arbitrary<string> = fc.oneof(
+  fc
+    .array(fc.tuple(fc.constantFrom('filename', 'filetype', 'x', 'filename '), anyString), { maxLength: 3 })
+    .map((pairs) => pairs.map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`).join(',')),
+  headerValue,
+);
+
+/** The headers of a tus request, each left out, well-formed or generated. */
+export const tusHeaders: fc.Arbitrary<Record<string, string | null>> = fc.record({
+  'Tus-Resumable': fc.oneof(fc.constant('1.0.0'), fc.constant(null), headerValue),
+  'Upload-Length': fc.oneof(fc.constant(null), tusNumber),
+  'Upload-Defer-Length': fc.oneof({ weight: 4, arbitrary: fc.constant(null) }, tusNumber),
+  'Upload-Offset': fc.oneof(fc.constant(null), tusNumber),
+  'Upload-Metadata': fc.oneof(fc.constant(null), tusMetadata),
+  'Upload-Concat': fc.oneof(
+    { weight: 4, arbitrary: fc.constant(null) },
+    fc.constantFrom('partial', 'final;/a /b'),
+    headerValue,
+  ),
+  'Content-Type': fc.oneof(
+    fc.constant(null),
+    fc.constantFrom(
+      'application/offset+octet-stream',
+      'application/json',
+      'text/plain',
+      'application/offset+octet-stream; x=1',
+    ),
+    headerValue,
+  ),
+});

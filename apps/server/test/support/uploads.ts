@@ -1,98 +1,135 @@
 /**
- * A completed upload, made the way the tus route leaves one: a run of kind `upload`, `completed`,
- * whose file result is the uploaded file, stored in the server's result folder. Written straight
- * into the server's database and data folder, for suites that need a `file` parameter.
+ * A small tus 1.0 client over supertest and raw HTTP, for the upload tests and the fuzz: creation,
+ * HEAD, PATCH, DELETE, and a PATCH whose connection drops half way.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { request as httpRequest } from 'node:http';
+import request, { type Response } from 'supertest';
 
-import { runRow } from '../../src/app/persistence/run-row.testing';
-import { safeFileName } from '../../src/app/results/result-storage.service';
-import { postgresQuery } from './databases';
-import type { TestServer } from './server';
+import { binaryParser } from './api';
 
-interface SqliteDatabase {
-  prepare(sql: string): { run(...params: unknown[]): unknown };
-  pragma(source: string): unknown;
-  close(): void;
+export const TUS = { 'Tus-Resumable': '1.0.0' };
+
+/** `Upload-Metadata` of a file name and type (base64 values, as tus wants them). */
+export function uploadMetadata(fileName: string, fileType?: string): string {
+  const pairs = [`filename ${Buffer.from(fileName).toString('base64')}`];
+  if (fileType !== undefined) pairs.push(`filetype ${Buffer.from(fileType).toString('base64')}`);
+  return pairs.join(',');
 }
-type SqliteConstructor = new (file: string, options: { fileMustExist: boolean }) => SqliteDatabase;
-const Database = require('better-sqlite3') as SqliteConstructor;
 
-/** Stores `content` as `owner`'s completed upload named `fileName`; returns the upload's run id. */
-export async function insertUpload(
-  server: Pick<TestServer, 'schema' | 'dataDir'>,
-  owner: { id: string; username: string },
-  fileName: string,
-  content: string | Buffer,
-): Promise<string> {
-  const bytes = typeof content === 'string' ? Buffer.from(content) : content;
-  const now = new Date().toISOString();
-  const run = runRow(owner.id, {
-    task: 'upload',
-    title: 'Upload',
-    kind: 'upload',
-    ownerUsername: owner.username,
-    status: 'completed',
-    parameters: {},
-    display: { fileName },
-    progressPercent: 100,
-    result: { type: 'file', fileName, contentType: 'text/csv', size: bytes.length },
-    startedAt: now,
-    finishedAt: now,
-  });
-  const folder = join(server.dataDir, 'results', run.id);
-  mkdirSync(folder, { recursive: true });
-  writeFileSync(join(folder, safeFileName(fileName)), bytes);
-  const values = [
-    run.id,
-    run.task,
-    run.title,
-    run.kind,
-    run.ownerId,
-    run.ownerUsername,
-    run.mode,
-    run.status,
-    JSON.stringify(run.parameters),
-    JSON.stringify(run.display),
-    run.progressPercent,
-    JSON.stringify(run.result),
-    run.createdAt,
-    run.startedAt,
-    run.finishedAt,
-    run.version,
-    run.attempts,
-  ];
-  const columns =
-    'id, task, title, kind, owner_id, owner_username, mode, status, parameters, display, progress_percent, ' +
-    'result, created_at, started_at, finished_at, version, attempts';
-  if (server.schema) {
-    const placeholders = values.map((_, i) => `$${i + 1}`).join(', ');
-    await postgresQuery(`INSERT INTO "${server.schema}".runs (${columns}) VALUES (${placeholders})`, values);
-  } else {
-    const db = new Database(join(server.dataDir, 'onward.sqlite'), { fileMustExist: true });
-    try {
-      db.pragma('busy_timeout = 5000');
-      db.prepare(`INSERT INTO runs (${columns}) VALUES (${values.map(() => '?').join(', ')})`).run(...values);
-    } finally {
-      db.close();
+export class TusClient {
+  constructor(
+    readonly baseUrl: string,
+    readonly token: string | null,
+  ) {}
+
+  private authorised(headers: Record<string, string>): Record<string, string> {
+    return this.token ? { ...headers, Authorization: `Bearer ${this.token}` } : headers;
+  }
+
+  /** POST /api/uploads (no assertion). */
+  create(
+    length: number,
+    fileName = 'data.bin',
+    fileType?: string,
+    extra: Record<string, string> = {},
+  ): Promise<Response> {
+    return request(this.baseUrl)
+      .post('/api/uploads')
+      .set(
+        this.authorised({
+          ...TUS,
+          'Upload-Length': String(length),
+          'Upload-Metadata': uploadMetadata(fileName, fileType),
+          ...extra,
+        }),
+      );
+  }
+
+  /** Creates an upload, asserting 201, and returns its id (the run id). */
+  async start(length: number, fileName = 'data.bin', fileType?: string): Promise<string> {
+    const res = await this.create(length, fileName, fileType);
+    if (res.status !== 201) throw new Error(`POST /api/uploads answered ${res.status}: ${res.text}`);
+    const match = /^\/api\/uploads\/([0-9a-f-]{36})$/.exec(res.headers['location'] ?? '');
+    if (!match) throw new Error(`Location is ${res.headers['location']}`);
+    return match[1];
+  }
+
+  head(id: string): Promise<Response> {
+    return request(this.baseUrl).head(`/api/uploads/${id}`).set(this.authorised(TUS));
+  }
+
+  /** The offset HEAD answers (asserting 200). */
+  async offset(id: string): Promise<number> {
+    const res = await this.head(id);
+    if (res.status !== 200) throw new Error(`HEAD answered ${res.status}`);
+    return Number(res.headers['upload-offset']);
+  }
+
+  patch(id: string, offset: number, bytes: Buffer, extra: Record<string, string> = {}): Promise<Response> {
+    return request(this.baseUrl)
+      .patch(`/api/uploads/${id}`)
+      .set(
+        this.authorised({
+          ...TUS,
+          'Upload-Offset': String(offset),
+          'Content-Type': 'application/offset+octet-stream',
+          ...extra,
+        }),
+      )
+      .send(bytes);
+  }
+
+  /** Sends `bytes` from `offset` in chunks of `chunk`, asserting 204 and the new offset each time. */
+  async send(id: string, bytes: Buffer, offset = 0, chunk = bytes.length): Promise<void> {
+    for (let at = offset; at < bytes.length; at += chunk) {
+      const piece = bytes.subarray(at, Math.min(at + chunk, bytes.length));
+      const res = await this.patch(id, at, piece);
+      if (res.status !== 204) throw new Error(`PATCH at ${at} answered ${res.status}: ${res.text}`);
+      expect(Number(res.headers['upload-offset'])).toBe(at + piece.length);
     }
   }
-  return run.id;
-}
 
-/** How many orders the server's demo tables hold, read straight from its database. */
-export async function orderCount(server: Pick<TestServer, 'schema' | 'dataDir'>): Promise<number> {
-  if (server.schema) {
-    const [row] = await postgresQuery<{ n: string }>(`SELECT COUNT(*) AS n FROM "${server.schema}".orders`);
-    return Number(row?.n);
+  terminate(id: string): Promise<Response> {
+    return request(this.baseUrl).delete(`/api/uploads/${id}`).set(this.authorised(TUS));
   }
-  const db = new Database(join(server.dataDir, 'onward.sqlite'), { fileMustExist: true }) as SqliteDatabase & {
-    prepare(sql: string): { get(): { n: number } };
-  };
-  try {
-    return db.prepare('SELECT COUNT(*) AS n FROM orders').get().n;
-  } finally {
-    db.close();
+
+  /** GET /api/runs/:id/result as bytes. */
+  async download(id: string): Promise<Response> {
+    return request(this.baseUrl)
+      .get(`/api/runs/${id}/result`)
+      .set(this.authorised({}))
+      .buffer(true)
+      .parse(binaryParser);
+  }
+
+  /**
+   * A PATCH of `bytes` from `offset` that announces all of them but sends only `sent` before its
+   * connection is destroyed, once `received()` says the server has some of them.
+   */
+  async droppedPatch(
+    id: string,
+    offset: number,
+    bytes: Buffer,
+    sent: number,
+    received: () => Promise<boolean>,
+  ): Promise<void> {
+    const url = new URL(`/api/uploads/${id}`, this.baseUrl);
+    const req = httpRequest(url, {
+      method: 'PATCH',
+      headers: this.authorised({
+        ...TUS,
+        'Upload-Offset': String(offset),
+        'Content-Type': 'application/offset+octet-stream',
+        'Content-Length': String(bytes.length),
+      }),
+    });
+    req.on('error', () => undefined);
+    req.write(bytes.subarray(0, sent));
+    const deadline = Date.now() + 20_000;
+    while (!(await received())) {
+      if (Date.now() > deadline) throw new Error('the server received nothing of the dropped PATCH');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    req.destroy();
   }
 }

@@ -114,7 +114,17 @@ describe('checkParameterDefinitions', () => {
     expect(checkParameterDefinitions(salesReport)).toEqual([]);
     expect(
       checkParameterDefinitions([
-        { name: 'n', label: 'N', type: 'integer', required: false, default: 3, options: [{ value: 1, label: 'one' }, { value: 'two', label: 'two' }] },
+        {
+          name: 'n',
+          label: 'N',
+          type: 'integer',
+          required: false,
+          default: 3,
+          options: [
+            { value: 1, label: 'one' },
+            { value: 'two', label: 'two' },
+          ],
+        },
         { name: 'f', label: 'F', type: 'file', required: false, options: [] },
       ]),
     ).toEqual([

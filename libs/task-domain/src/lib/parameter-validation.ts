@@ -96,7 +96,8 @@ export function checkParameterDefinitions(definitions: readonly ParameterDefinit
     if (seen.has(def.name)) problems.push(`parameter "${def.name}" is declared twice`);
     seen.add(def.name);
     if (def.default !== undefined) {
-      const problem = def.type === 'file' ? 'must not be set' : (checkValue(def, def.default) ?? checkOptions(def, def.default));
+      const problem =
+        def.type === 'file' ? 'must not be set' : (checkValue(def, def.default) ?? checkOptions(def, def.default));
       if (problem) problems.push(`default of parameter "${def.name}" ${problem}`);
     }
     if (def.options !== undefined) {

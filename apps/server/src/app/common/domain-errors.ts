@@ -9,7 +9,8 @@ export abstract class DomainError extends Error {
     | 'forbidden'
     | 'unauthorized'
     | 'too_many_requests'
-    | 'payload_too_large';
+    | 'payload_too_large'
+    | 'gone';
 }
 
 export class NotFoundError extends DomainError {
@@ -51,4 +52,9 @@ export class TooManyRequestsError extends DomainError {
 
 export class PayloadTooLargeError extends DomainError {
   readonly code = 'payload_too_large';
+}
+
+/** The resource existed and has ended for good (a cancelled upload): 410. */
+export class GoneError extends DomainError {
+  readonly code = 'gone';
 }

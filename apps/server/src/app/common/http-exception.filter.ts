@@ -22,6 +22,7 @@ const DOMAIN_STATUS: Record<DomainError['code'], number> = {
   unauthorized: HttpStatus.UNAUTHORIZED,
   too_many_requests: HttpStatus.TOO_MANY_REQUESTS,
   payload_too_large: HttpStatus.PAYLOAD_TOO_LARGE,
+  gone: HttpStatus.GONE,
 };
 
 /** Connection-level failures of the database or Redis: the request may succeed later. */

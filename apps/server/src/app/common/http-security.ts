@@ -42,8 +42,21 @@ export function previewableInline(contentType: string): boolean {
   return type === 'application/pdf' || (type.startsWith('image/') && type !== 'image/svg+xml');
 }
 
-/** Headers a browser may read on a cross-origin answer (ONWARD_CORS_ORIGINS). */
-const EXPOSED_HEADERS = ['Location', 'Retry-After', 'Content-Disposition'];
+/** Headers a browser may read on a cross-origin answer (ONWARD_CORS_ORIGINS); the tus ones for uploads. */
+const EXPOSED_HEADERS = [
+  'Location',
+  'Retry-After',
+  'Content-Disposition',
+  'Tus-Resumable',
+  'Tus-Version',
+  'Tus-Extension',
+  'Tus-Max-Size',
+  'Upload-Offset',
+  'Upload-Length',
+  'Upload-Metadata',
+  'Upload-Defer-Length',
+  'Upload-Expires',
+];
 
 /**
  * Security headers on every answer (@fastify/helmet, registered as its documentation shows for

@@ -89,6 +89,27 @@ describe('loadConfig', () => {
     expect(loadConfig({ ONWARD_DATA_DIR: dataDir(), ONWARD_RETENTION: '45s' }).retentionMs).toBe(45_000);
   });
 
+  it('reads the upload limit and expiry, and refuses bad values naming the variable', () => {
+    const config = loadConfig({ ONWARD_DATA_DIR: dataDir() });
+    expect(config.limits.uploadBytes).toBe(1024 ** 3);
+    expect(config.uploadExpiryMs).toBe(3_600_000);
+    expect(config.uploadSweepMs).toBe(60_000);
+    const set = loadConfig({
+      ONWARD_DATA_DIR: dataDir(),
+      ONWARD_MAX_UPLOAD_BYTES: '1048576',
+      ONWARD_UPLOAD_EXPIRY: '45s',
+      ONWARD_UPLOAD_SWEEP_MS: '200',
+    });
+    expect([set.limits.uploadBytes, set.uploadExpiryMs, set.uploadSweepMs]).toEqual([1_048_576, 45_000, 200]);
+    expect(() => loadConfig({ ONWARD_DATA_DIR: dataDir(), ONWARD_MAX_UPLOAD_BYTES: '1GB' })).toThrow(
+      /ONWARD_MAX_UPLOAD_BYTES/,
+    );
+    expect(() => loadConfig({ ONWARD_DATA_DIR: dataDir(), ONWARD_UPLOAD_EXPIRY: '0' })).toThrow(/ONWARD_UPLOAD_EXPIRY/);
+    expect(() => loadConfig({ ONWARD_DATA_DIR: dataDir(), ONWARD_UPLOAD_EXPIRY: 'soon' })).toThrow(
+      /ONWARD_UPLOAD_EXPIRY/,
+    );
+  });
+
   it('sweeps a tenth of the retention, between every minute and every hour, unless told', () => {
     const sweep = (env: Record<string, string>): number =>
       loadConfig({ ONWARD_DATA_DIR: dataDir(), ...env }).retentionSweepMs;

@@ -45,7 +45,14 @@ export interface LimitsConfig {
   socketsPerUser: number;
   /** `GET /api/runs/:id/wait` calls of one user at once (`ONWARD_MAX_WAITS_PER_USER`). */
   waitsPerUser: number;
+  /** The largest upload in bytes (`ONWARD_MAX_UPLOAD_BYTES`): a longer one → 413. */
+  uploadBytes: number;
 }
+
+/** The largest upload by default: 1 GiB. */
+export const DEFAULT_MAX_UPLOAD_BYTES = 1024 ** 3;
+/** The most `ONWARD_MAX_UPLOAD_BYTES` may be: 1 TiB. */
+const MAX_UPLOAD_BYTES_CEILING = 1024 ** 4;
 
 /** The whole configuration of one Onward process, validated once at boot. */
 export interface OnwardConfig {
@@ -111,6 +118,13 @@ export interface OnwardConfig {
    * `ONWARD_RETENTION_SWEEP_MS` overrides it (tests, a very short retention).
    */
   retentionSweepMs: number;
+  /** An unfinished upload with no data for this long is cancelled (`ONWARD_UPLOAD_EXPIRY`, default 1h). */
+  uploadExpiryMs: number;
+  /**
+   * How often unfinished uploads are checked for expiry: a tenth of the expiry, between a second and a
+   * minute; `ONWARD_UPLOAD_SWEEP_MS` overrides it (tests).
+   */
+  uploadSweepMs: number;
   /**
    * The dependencies whose private internals the speed-ups may use (`ONWARD_TUNING`): all by default,
    * none with `off`; each one missing at start falls back to the library's documented path.
@@ -145,6 +159,15 @@ function retentionSweep(env: Environment, retentionMs: number): number {
     );
   }
   return value;
+}
+
+/** `ONWARD_UPLOAD_EXPIRY` as a duration (`45s`, `1h`); 0 (never) is refused: a stalled upload holds disk. */
+function uploadExpiry(env: Environment): number {
+  const expiry = duration(env, 'ONWARD_UPLOAD_EXPIRY', DURATION_UNITS.h);
+  if (expiry === 0) {
+    throw new ConfigError('ONWARD_UPLOAD_EXPIRY', 'must be a duration such as 1h or 45s; 0 is not allowed');
+  }
+  return expiry;
 }
 
 /** `internals` (every one, the default), `off` (none), or a comma-separated list of dependencies. */
@@ -197,6 +220,7 @@ export function loadConfig(env: Environment): OnwardConfig {
   const benchTasks = bool(env, 'ONWARD_BENCH_TASKS', false);
   const auth = parseAuth(env);
   const retentionMs = duration(env, 'ONWARD_RETENTION', 30 * DURATION_UNITS.d);
+  const uploadExpiryMs = uploadExpiry(env);
   const dataDir = resolve(env['ONWARD_DATA_DIR'] || './data');
   try {
     mkdirSync(join(dataDir, 'results'), { recursive: true });
@@ -226,6 +250,7 @@ export function loadConfig(env: Environment): OnwardConfig {
       queuedPerUser: positiveInt(env, 'ONWARD_MAX_QUEUED_PER_USER', 1000, 1_000_000),
       socketsPerUser: positiveInt(env, 'ONWARD_MAX_SOCKETS_PER_USER', 250, 100_000),
       waitsPerUser: positiveInt(env, 'ONWARD_MAX_WAITS_PER_USER', 100, 100_000),
+      uploadBytes: positiveInt(env, 'ONWARD_MAX_UPLOAD_BYTES', DEFAULT_MAX_UPLOAD_BYTES, MAX_UPLOAD_BYTES_CEILING),
     },
     retentionMs,
     stallWarningMs: positiveInt(env, 'ONWARD_STALL_WARNING_S', 120, 86_400) * 1000,
@@ -238,6 +263,10 @@ export function loadConfig(env: Environment): OnwardConfig {
     trustProxy: parseTrustProxy(env),
     demoIdpUrl: parseDemoIdpUrl(env, auth, production),
     retentionSweepMs: retentionSweep(env, retentionMs),
+    uploadExpiryMs,
+    uploadSweepMs:
+      milliseconds(env, 'ONWARD_UPLOAD_SWEEP_MS', 0, DURATION_UNITS.m) ||
+      Math.min(Math.max(uploadExpiryMs / 10, 1000), DURATION_UNITS.m),
     internals: parseTuning(env),
   };
 }

@@ -19,10 +19,12 @@ import { OnwardProgress1730000001000 } from './migrations/1730000001000-onward-p
 import { SalesSummary1730000001100 } from '../demo/migrations/1730000001100-sales-summary';
 import { RunReadableColumns1730000001200 } from './migrations/1730000001200-run-readable-columns';
 import { RunRerunOf1730000001300 } from './migrations/1730000001300-run-rerun-of';
+import { Uploads1730000001350 } from './migrations/1730000001350-uploads';
 import { TaskDurations1730000001400 } from './migrations/1730000001400-task-durations';
 import { TaskDurationEntity } from '../persistence/task-duration.entity';
+import { UploadEntity } from '../uploads/upload.entity';
 
-const ENTITIES = [UserEntity, RunEntity, RunDeletionEntity, TaskDurationEntity, ...DEMO_ENTITIES];
+const ENTITIES = [UserEntity, RunEntity, RunDeletionEntity, TaskDurationEntity, UploadEntity, ...DEMO_ENTITIES];
 // Listed as classes, not globs: the server is bundled, and the order is the upgrade path.
 const MIGRATIONS = [
   CoreTables1730000000000,
@@ -35,6 +37,7 @@ const MIGRATIONS = [
   SalesSummary1730000001100,
   RunReadableColumns1730000001200,
   RunRerunOf1730000001300,
+  Uploads1730000001350,
   TaskDurations1730000001400,
 ];
 

@@ -1,4 +1,4 @@
-import type { RunStatus } from '@onward/task-domain';
+import type { RunKind, RunStatus } from '@onward/task-domain';
 
 /**
  * What can happen to a run while the engine holds it. Each event moves a run from the statuses it
@@ -73,4 +73,13 @@ export const MAX_ATTEMPTS = 3;
 /** What a dead worker means for a run: another try, when its task allows one and attempts are left. */
 export function workerDied(retryOnCrash: boolean, attempts: number): LifecycleEvent {
   return retryOnCrash && attempts < MAX_ATTEMPTS ? 'worker-died-retry' : 'worker-died';
+}
+
+/**
+ * A run that no process executes, so that no process's death interrupts it: a running upload receives
+ * its bytes over HTTP, and its client resumes it from any process after a restart. Recovery and the
+ * reconciler leave it running; only its expiry, a cancel or its last byte ends it.
+ */
+export function outlivesItsProcess(run: { kind: RunKind; status: RunStatus }): boolean {
+  return run.kind === 'upload' && run.status === 'running';
 }

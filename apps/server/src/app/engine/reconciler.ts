@@ -4,6 +4,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
 import { RunQueue } from '../queue/run-queue.port';
+import { outlivesItsProcess } from './lifecycle';
 import { RunsRepository } from '../persistence/runs.repository';
 
 /**
@@ -49,6 +50,7 @@ export class Reconciler {
       const active = await this.repository.findTopLevelByStatus([...EXECUTING_STATUSES]);
       const seen = new Set<string>();
       for (const run of active) {
+        if (outlivesItsProcess(run)) continue;
         const job = { runId: run.id, ownerId: run.ownerId };
         if (await this.queue.holds(job)) continue;
         seen.add(run.id);

@@ -51,6 +51,16 @@ export class RunRecorder {
   }
 
   /**
+   * Applies `changes` only while the run is in `status` (a progress write must not revive a run that
+   * ended meanwhile) and announces them; no notification. Null when the run is no longer in `status`.
+   */
+  async changeWhile(id: string, changes: RunChanges, status: RunStatus): Promise<RunEntity | null> {
+    const run = await this.writer.update(id, changes, status, [status]);
+    if (run) this.announce(run);
+    return run;
+  }
+
+  /**
    * The one claim path, for top-level runs and subtasks alike: queued → running in one statement, one
    * more attempt; null when it was not queued. Returns as soon as the row is claimed; `running` is
    * announced once the claim is committed (at once on PostgreSQL, with the turn's other writes on

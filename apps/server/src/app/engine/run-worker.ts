@@ -5,6 +5,7 @@ import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
 import { RunQueue } from '../queue/run-queue.port';
 import { RunsRepository } from '../persistence/runs.repository';
+import { outlivesItsProcess } from './lifecycle';
 import { Reconciler } from './reconciler';
 import { Recovery } from './recovery';
 import { RunExecutor } from './run-executor';
@@ -54,7 +55,8 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
 
   /** Embedded mode: this process is the only one, so anything still active was interrupted. */
   private async recover(): Promise<void> {
-    const interrupted = await this.repository.findTopLevelByStatus([...EXECUTING_STATUSES]);
+    const active = await this.repository.findTopLevelByStatus([...EXECUTING_STATUSES]);
+    const interrupted = active.filter((run) => !outlivesItsProcess(run));
     for (const run of interrupted) await this.recovery.interrupted(run, 'restart');
     const queued = await this.repository.findQueuedJobs();
     for (const job of queued) await this.queue.enqueue(job);

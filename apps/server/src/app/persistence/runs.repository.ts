@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EXECUTING_STATUSES, RunStatus } from '@onward/task-domain';
+import { EXECUTING_STATUSES, type RunKind, RunStatus } from '@onward/task-domain';
 import { Brackets, In, IsNull, Repository } from 'typeorm';
 
 import type { RunJob } from '../queue/run-queue.port';
@@ -103,6 +103,20 @@ export class RunsRepository {
       jobs.push(...runs.map((run) => ({ runId: run.id, ownerId: run.ownerId })));
     }
     return jobs;
+  }
+
+  /** The runs of `ids` that exist (any number of ids, `IDS_PER_QUERY` at a time). */
+  async findByIds(ids: string[]): Promise<RunEntity[]> {
+    const found: RunEntity[] = [];
+    for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
+      found.push(...(await this.runs.findBy({ id: In(ids.slice(i, i + IDS_PER_QUERY)) })));
+    }
+    return found;
+  }
+
+  /** Top-level runs of one kind in `statuses` (unfinished uploads: a few per user at most). */
+  findByKind(kind: RunKind, statuses: RunStatus[]): Promise<RunEntity[]> {
+    return this.runs.find({ where: { kind, status: In(statuses), parentId: IsNull() } });
   }
 
   findByStatus(statuses: RunStatus[]): Promise<RunEntity[]> {

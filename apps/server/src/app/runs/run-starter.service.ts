@@ -20,8 +20,8 @@ import { RunRecorder } from '../engine/run-recorder';
 import { RunEntity } from '../persistence/run.entity';
 import { RunWriter } from '../persistence/run-writer';
 import { RunQueue } from '../queue/run-queue.port';
-import { UploadedFileReader } from '../tasks/builtin/uploaded-file.reader';
 import { type RegisteredTask, TaskRegistry } from '../tasks/task-registry.service';
+import { UploadFiles } from '../uploads/upload-files';
 import type { CreateRunDto } from './dto/create-run.dto';
 import { RunViews } from '../persistence/run-views';
 
@@ -56,7 +56,7 @@ export class RunStarter {
     private readonly recorder: RunRecorder,
     private readonly registry: TaskRegistry,
     private readonly queue: RunQueue,
-    private readonly uploads: UploadedFileReader,
+    private readonly files: UploadFiles,
     private readonly views: RunViews,
     @Inject(ONWARD_CONFIG) private readonly config: OnwardConfig,
   ) {}
@@ -177,15 +177,19 @@ export class RunStarter {
   private async resolveFiles(user: AuthUser, task: RegisteredTask, runs: RunEntity[], rows: boolean): Promise<void> {
     const fileParameters = task.options.parameters.filter((p) => p.type === 'file');
     if (fileParameters.length === 0) return;
-    const names = new Map<string, string | null>();
-    const errors: FieldError[] = [];
     const rowRuns = rows ? runs.slice(1) : runs;
+    const ids = rowRuns.flatMap((run) => fileParameters.map((p) => run.parameters[p.name]));
+    // One read for every row of a selection.
+    const names = await this.files.namesOf(
+      user.id,
+      ids.filter((id): id is string => typeof id === 'string'),
+    );
+    const errors: FieldError[] = [];
     for (const [index, run] of rowRuns.entries()) {
       for (const parameter of fileParameters) {
         const id = run.parameters[parameter.name];
         if (typeof id !== 'string') continue;
-        if (!names.has(id)) names.set(id, await this.uploads.fileNameOf(id, user.id));
-        if (names.get(id) === null) {
+        if (!names.has(id)) {
           const path = rows ? `rows[${index}]` : 'parameters';
           errors.push({ field: `${path}.${parameter.name}`, message: `${parameter.label} must be one of your completed uploads` });
         }

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { EngineModule } from '../engine/engine.module';
 import { PersistenceModule } from '../persistence/persistence.module';
 import { ResultsModule } from '../results/results.module';
+import { UploadsModule } from '../uploads/uploads.module';
 import { AdminRunsController } from './admin-runs.controller';
 import { RunsController } from './runs.controller';
 import { RunResults } from './run-results.service';
@@ -12,7 +13,7 @@ import { RunsService } from './runs.service';
 
 /** The runs API over HTTP: what users and admins do with runs. */
 @Module({
-  imports: [EngineModule, PersistenceModule, ResultsModule],
+  imports: [EngineModule, PersistenceModule, ResultsModule, UploadsModule],
   controllers: [RunsController, AdminRunsController],
   providers: [RunsService, RunStarter, RunRerunner, RunResults],
   exports: [EngineModule],

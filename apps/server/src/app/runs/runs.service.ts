@@ -13,6 +13,8 @@ import { RunsRepository } from '../persistence/runs.repository';
 import { RunQueue } from '../queue/run-queue.port';
 import { ResultStorage } from '../results/result-storage.service';
 import { TaskRegistry } from '../tasks/task-registry.service';
+import { UPLOAD_KIND } from '../uploads/upload-files';
+import { UploadsService } from '../uploads/uploads.service';
 import { CursorCodec } from './cursor';
 import { type AdminListRunsQuery, CHILDREN_PAGE, type ListChildrenQuery, RUNS_PAGE } from './dto/list-runs.query';
 import { RunViews } from '../persistence/run-views';
@@ -49,6 +51,7 @@ export class RunsService {
     private readonly queue: RunQueue,
     private readonly storage: ResultStorage,
     private readonly views: RunViews,
+    private readonly uploads: UploadsService,
     @Inject(ONWARD_CONFIG) config: OnwardConfig,
   ) {
     this.cursors = new CursorCodec(config.jwtSecret);
@@ -132,6 +135,10 @@ export class RunsService {
 
   /** Cancels a queued run at once, or asks the engine to stop a running one (the lifecycle's `cancel`). */
   private async stop(run: RunEntity, cancelledBy: RunCanceller): Promise<RunEntity> {
+    // No handler executes an upload: its bytes and record go here, and it ends cancelled at once.
+    if (run.kind === UPLOAD_KIND) {
+      return (await this.uploads.cancel(run, cancelledBy)) ?? (await this.repository.findById(run.id)) ?? run;
+    }
     const finishedAt = now();
     if (run.status === 'queued') {
       // Redis away: the job stays behind, and the worker that takes it skips a run no longer queued.

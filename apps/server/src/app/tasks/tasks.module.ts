@@ -4,7 +4,6 @@ import { DiscoveryModule } from '@nestjs/core';
 import { PersistenceModule } from '../persistence/persistence.module';
 import { ResultsModule } from '../results/results.module';
 import { BuiltinTasksModule } from './builtin/builtin-tasks.module';
-import { ResultFileUploadReader, UploadedFileReader } from './builtin/uploaded-file.reader';
 import { TaskRegistry } from './task-registry.service';
 import { TasksController } from './tasks.controller';
 
@@ -13,7 +12,7 @@ import { TasksController } from './tasks.controller';
 @Module({
   imports: [DiscoveryModule, PersistenceModule, ResultsModule, BuiltinTasksModule],
   controllers: [TasksController],
-  providers: [TaskRegistry, { provide: UploadedFileReader, useClass: ResultFileUploadReader }],
-  exports: [TaskRegistry, UploadedFileReader],
+  providers: [TaskRegistry],
+  exports: [TaskRegistry],
 })
 export class TasksModule {}

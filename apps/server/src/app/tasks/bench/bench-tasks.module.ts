@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { UploadsModule } from '../../uploads/uploads.module';
 import { ProceduresModule } from '../procedures/procedures.module';
 
 import { BenchFileTask } from './bench-file.task';
@@ -14,13 +15,14 @@ import {
   benchProcedureTimeoutTask,
 } from './bench-procedures';
 import { BenchStubbornRetryTask, BenchStubbornTask } from './bench-stubborn.task';
+import { BenchUploadDigestTask } from './bench-upload-digest.task';
 
 /**
  * Tasks for `bench/` and the crash tests only; AppModule imports this module when
  * `ONWARD_BENCH_TASKS=true`, so users' catalogues never list them by default.
  */
 @Module({
-  imports: [ProceduresModule],
+  imports: [ProceduresModule, UploadsModule],
   providers: [
     BenchNoopTask,
     BenchPauseTask,
@@ -28,6 +30,7 @@ import { BenchStubbornRetryTask, BenchStubbornTask } from './bench-stubborn.task
     BenchFileTask,
     BenchStubbornTask,
     BenchStubbornRetryTask,
+    BenchUploadDigestTask,
     BenchProcedures,
     benchProcedureNoopTask,
     benchProcedureClockTask,

@@ -15,7 +15,7 @@ import { SalesReportTask } from './sales-report.task';
 
 /**
  * The built-in catalogue tasks, working on the demo data; the TaskRegistry discovers them. They read
- * uploads through `UploadedFileReader`, which the (global) TasksModule provides.
+ * uploads through `UploadedFileReader`, which the (global) UploadsModule provides.
  */
 @Module({
   imports: [TypeOrmModule.forFeature(DEMO_ENTITIES), ProceduresModule],

@@ -1,0 +1,111 @@
+// Uploads: a tus upload of N bytes over loopback (plain http PATCHes of 8 MiB, as a tus client
+// chunks) against the baseline of the same bytes written straight to a file with `fs` on this
+// machine. Both sides stream: the bytes come from one 8 MiB buffer, never from N bytes in memory.
+import { createWriteStream, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { request } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { once } from 'node:events';
+
+import { nowMs, tempDir } from './util.mjs';
+
+const CHUNK = 8 * 1024 * 1024;
+const MB = 1e6;
+
+/** VmRSS of a process in MB, or NaN when it cannot be read. */
+function rssMB(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN) / 1024;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** One HTTP request with an optional body; resolves with status, headers and text. */
+function send(url, method, headers, body) {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers }, (res) => {
+      const parts = [];
+      res.on('data', (part) => parts.push(part));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text: Buffer.concat(parts).toString() }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** The tus side: create, then PATCH every chunk in order; returns the run id and the seconds it took. */
+async function tusUpload(baseUrl, token, bytes, source) {
+  const auth = { Authorization: `Bearer ${token}`, 'Tus-Resumable': '1.0.0' };
+  const started = nowMs();
+  const created = await send(new URL('/api/uploads', baseUrl), 'POST', {
+    ...auth,
+    'Upload-Length': String(bytes),
+    'Upload-Metadata': `filename ${Buffer.from('bench-upload.bin').toString('base64')}`,
+  });
+  if (created.status !== 201) throw new Error(`POST /api/uploads answered ${created.status}: ${created.text}`);
+  const location = new URL(created.headers.location, baseUrl);
+  const id = location.pathname.split('/').pop();
+  for (let offset = 0; offset < bytes; offset += CHUNK) {
+    const length = Math.min(CHUNK, bytes - offset);
+    const res = await send(
+      location,
+      'PATCH',
+      {
+        ...auth,
+        'Upload-Offset': String(offset),
+        'Content-Type': 'application/offset+octet-stream',
+        'Content-Length': String(length),
+      },
+      length === CHUNK ? source : source.subarray(0, length),
+    );
+    if (res.status !== 204) throw new Error(`PATCH at ${offset} answered ${res.status}: ${res.text}`);
+  }
+  return { id, seconds: (nowMs() - started) / 1000 };
+}
+
+/** The baseline: the same chunks to a file with a plain fs write stream. */
+async function rawWrite(bytes, source) {
+  const dir = tempDir('upload-baseline');
+  const path = join(dir, 'baseline.bin');
+  const started = nowMs();
+  const out = createWriteStream(path);
+  for (let offset = 0; offset < bytes; offset += CHUNK) {
+    const length = Math.min(CHUNK, bytes - offset);
+    if (!out.write(length === CHUNK ? source : source.subarray(0, length))) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  const seconds = (nowMs() - started) / 1000;
+  await rm(dir, { recursive: true, force: true });
+  return seconds;
+}
+
+/**
+ * Uploads `bytes` to Onward at `baseUrl` as `token`'s user and writes them to a file as a baseline.
+ * Returns MB/s of both (decimal MB), their ratio, and the server's peak RSS during the upload when
+ * `serverPid` is given (else null). The upload run is deleted afterwards.
+ */
+export async function benchUpload({ baseUrl, token, bytes, serverPid = null }) {
+  const source = randomBytes(CHUNK);
+  const rawSeconds = await rawWrite(bytes, source);
+  let peak = serverPid ? rssMB(serverPid) : Number.NaN;
+  const sampler = serverPid ? setInterval(() => (peak = Math.max(peak, rssMB(serverPid))), 50) : null;
+  let upload;
+  try {
+    upload = await tusUpload(baseUrl, token, bytes, source);
+  } finally {
+    if (sampler) clearInterval(sampler);
+  }
+  await send(new URL(`/api/runs/${upload.id}`, baseUrl), 'DELETE', { Authorization: `Bearer ${token}` });
+  const onwardMBps = bytes / MB / upload.seconds;
+  const rawFsMBps = bytes / MB / rawSeconds;
+  return {
+    onwardMBps: Math.round(onwardMBps * 10) / 10,
+    rawFsMBps: Math.round(rawFsMBps * 10) / 10,
+    ratio: Math.round((onwardMBps / rawFsMBps) * 100) / 100,
+    peakRssMB: serverPid && Number.isFinite(peak) ? Math.round(peak) : null,
+  };
+}
