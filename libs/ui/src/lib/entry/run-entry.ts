@@ -82,7 +82,8 @@ export class RunEntry implements OnInit {
   protected readonly handedTo = computed(() => this.transfer()?.handedTo ?? null);
   protected readonly percent = computed(() => {
     const t = this.transfer();
-    const p = t && t.state !== 'done' && t.bytesTotal > 0 ? (100 * t.bytesSent) / t.bytesTotal : this.run().progress.percent;
+    const p =
+      t && t.state !== 'done' && t.bytesTotal > 0 ? (100 * t.bytesSent) / t.bytesTotal : this.run().progress.percent;
     return p === null ? null : Math.min(100, Math.max(0, p));
   });
   protected readonly elapsed = computed(() => {

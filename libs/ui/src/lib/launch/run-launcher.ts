@@ -2,13 +2,7 @@ import { DOCUMENT } from '@angular/common';
 import { HttpErrorResponse } from '@angular/common/http';
 import { effect, inject, Injectable, untracked } from '@angular/core';
 import { MatDialog } from '@angular/material/dialog';
-import {
-  isUnfinished,
-  type Parameters,
-  type RunMode,
-  type RunView,
-  type TaskDefinition,
-} from '@onward/task-domain';
+import { isUnfinished, type Parameters, type RunMode, type RunView, type TaskDefinition } from '@onward/task-domain';
 import { firstValueFrom } from 'rxjs';
 
 import { MonitorClient } from '../client/monitor-client';

@@ -90,9 +90,9 @@ export class FileUploads {
 
   /**
    * Uploads `file`; resolves with its upload run's id once every byte is in, rejects with
-   * `UploadStopped` when it is aborted or fails. `created` is told the id as soon as the server has it.
+   * `UploadStopped` when it is aborted or fails.
    */
-  upload(file: File, created?: (id: string) => void): Promise<string> {
+  upload(file: File): Promise<string> {
     return new Promise<string>((resolve, reject) => {
       const win = this.document.defaultView;
       const online = () => win?.navigator.onLine !== false;
@@ -138,7 +138,6 @@ export class FileUploads {
           id = uploadId(upload.url);
           this.active.set(id, { upload, stop: (error) => settle(error) });
           show({ bytesTotal: file.size });
-          created?.(id);
         },
         onProgress: (sent, total) => {
           const now = Date.now();
@@ -233,6 +232,10 @@ function initial(file: File): UploadTransfer {
 
 /** The run id in an upload URL (`…/api/uploads/:id`). */
 export function uploadId(url: string): string {
-  const last = new URL(url).pathname.split('/').filter((part) => part !== '').at(-1) ?? '';
+  const last =
+    new URL(url).pathname
+      .split('/')
+      .filter((part) => part !== '')
+      .at(-1) ?? '';
   return decodeURIComponent(last);
 }

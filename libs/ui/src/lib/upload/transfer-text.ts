@@ -50,7 +50,11 @@ export function rateText(bytesPerSecond: number, locale: string): string {
 export function timeLeftText(ms: number, locale: string): string {
   const seconds = Math.max(1, Math.ceil(ms / 1000));
   const [value, unit] =
-    seconds < 60 ? [seconds, 'second'] : seconds < 3600 ? [Math.round(seconds / 60), 'minute'] : [Math.round(seconds / 3600), 'hour'];
+    seconds < 60
+      ? [seconds, 'second']
+      : seconds < 3600
+        ? [Math.round(seconds / 60), 'minute']
+        : [Math.round(seconds / 3600), 'hour'];
   const duration = number(locale, value, 0, unit);
   return $localize`:@@onward.upload.timeLeft:about ${duration}:duration: left`;
 }
