@@ -49,11 +49,11 @@ export class OnwardFileDrop {
     event.preventDefault();
     this.depth = 0;
     this.dragging.set(false);
-    const files = [...(event.dataTransfer?.files ?? [])];
+    const files = Array.from(event.dataTransfer?.files ?? []);
     if (files.length > 0) this.filesDropped.emit(files);
   }
 }
 
 function hasFiles(event: DragEvent): boolean {
-  return [...(event.dataTransfer?.types ?? [])].includes('Files');
+  return Array.from(event.dataTransfer?.types ?? []).includes('Files');
 }
