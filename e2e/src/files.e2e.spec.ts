@@ -99,7 +99,7 @@ describeE2e('uploads, imports and exports in the monitor', () => {
     expect(after.length).toBeGreaterThan(0);
     expect(Number(after[0].offset)).toBeGreaterThanOrEqual(8 * MIB);
 
-    // The bytes shown moved through several values, never backwards by more than the lost chunk.
+    // The bytes shown moved through several values on the way.
     const shown = (await recorded(page, 'upload'))
       .map((s) => /([\d.]+) of 30\.0 MB/.exec(s.text)?.[1])
       .filter((v): v is string => v !== undefined)
