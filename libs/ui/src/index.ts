@@ -27,4 +27,5 @@ export * from './lib/upload/file-drop';
 export * from './lib/upload/file-uploads';
 export * from './lib/upload/transfer-text';
 export * from './lib/upload/tus-upload';
+export * from './lib/upload/upload-transfers';
 export * from './lib/view/monitor-view';

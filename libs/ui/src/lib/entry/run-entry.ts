@@ -24,7 +24,7 @@ import {
 } from '../shared/run-format';
 import { runIcon } from '../shared/run-icons';
 import { runTimes, startOfDay } from '../shared/run-times';
-import { FileUploads } from '../upload/file-uploads';
+import { UploadTransfers } from '../upload/upload-transfers';
 import { transferText } from '../upload/transfer-text';
 import { SubtaskList } from './subtask-list';
 
@@ -47,7 +47,7 @@ export class RunEntry implements OnInit {
   private readonly client = inject(MonitorClient);
   private readonly clock = inject(MonitorClock);
   private readonly locale = inject(LOCALE_ID);
-  private readonly uploads = inject(FileUploads);
+  private readonly uploads = inject(UploadTransfers);
   protected readonly actions = inject(RunActions);
 
   /** The run to show. */
@@ -72,7 +72,7 @@ export class RunEntry implements OnInit {
   /** An upload this window sends: its bytes and speed, fresher than the server's percent. */
   protected readonly transfer = computed(() => {
     const run = this.run();
-    return run.kind === 'upload' ? this.uploads.transfer(run.id) : undefined;
+    return run.kind === 'upload' ? this.uploads.get(run.id) : undefined;
   });
   protected readonly transferLine = computed(() => {
     const t = this.transfer();

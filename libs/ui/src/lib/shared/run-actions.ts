@@ -12,7 +12,7 @@ import { PdfPreviewDialog } from '../dialogs/pdf-preview-dialog';
 import { ResultValueDialog } from '../dialogs/result-value-dialog';
 import { plural } from './plural';
 import { MonitorNotifier } from '../notify/monitor-notifier';
-import { FileUploads } from '../upload/file-uploads';
+import { UploadTransfers } from '../upload/upload-transfers';
 import { runLabel } from './run-format';
 
 /** How long a deleted finished run can be brought back with "Undo". */
@@ -28,7 +28,7 @@ export class RunActions {
   private readonly dialog = inject(MatDialog);
   private readonly deletes = inject(DeferredDeletes);
   private readonly injector = inject(Injector);
-  private readonly uploads = inject(FileUploads);
+  private readonly uploads = inject(UploadTransfers);
   /** Cancels and deletes under way, as `action:id` (asked, waiting for the server, or in the undo window). */
   private readonly busy = new Set<string>();
 

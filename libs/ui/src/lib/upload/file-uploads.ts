@@ -1,13 +1,13 @@
 import { DOCUMENT } from '@angular/common';
-import { DestroyRef, inject, Injectable, signal } from '@angular/core';
+import { DestroyRef, inject, Injectable } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import type { DetailedError } from 'tus-js-client';
 
 import { MonitorClient } from '../client/monitor-client';
 import { ONWARD_MONITOR_CONFIG } from '../client/monitor-config';
 import { TransferRate } from './transfer-rate';
-import type { TransferProgress } from './transfer-text';
-import { TUS_UPLOAD, type TusUpload } from './tus-upload';
+import { TUS_UPLOAD } from './tus-upload';
+import { type UploadTransfer, UploadTransfers } from './upload-transfers';
 
 /** Size of one PATCH: large enough for few requests, small enough that a dropped one loses little. */
 export const UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024;
@@ -28,13 +28,6 @@ export function retryUpload(status: number, attempt: number, online: boolean): b
   return status === 401 && attempt === 0;
 }
 
-/** An upload of this window, as its entry shows it. */
-export interface UploadTransfer extends TransferProgress {
-  fileName: string;
-  /** The run started with the uploaded file, once it was handed over. */
-  handedTo: { id: string; title: string } | null;
-}
-
 /** Why an upload ended without its file on the server: cancelled here, or failed. */
 export class UploadStopped extends Error {
   constructor(
@@ -45,11 +38,6 @@ export class UploadStopped extends Error {
     super(reason === 'aborted' ? 'The upload was cancelled' : 'The upload failed', options);
     this.name = 'UploadStopped';
   }
-}
-
-interface ActiveUpload {
-  upload: TusUpload;
-  stop(error: UploadStopped): void;
 }
 
 /**
@@ -63,11 +51,7 @@ export class FileUploads {
   private readonly config = inject(ONWARD_MONITOR_CONFIG);
   private readonly createUpload = inject(TUS_UPLOAD);
   private readonly document = inject(DOCUMENT);
-  private readonly active = new Map<string, ActiveUpload>();
-  private readonly state = signal<ReadonlyMap<string, UploadTransfer>>(new Map());
-
-  /** The uploads of this window by run id: those under way and the finished ones. */
-  readonly transfers = this.state.asReadonly();
+  private readonly transfers = inject(UploadTransfers);
 
   constructor() {
     // Cancelled or failed elsewhere (another window, an administrator, the server's idle limit): stop sending.
@@ -80,12 +64,12 @@ export class FileUploads {
 
   /** This window's view of an upload run (a signal read), if it sends or sent it. */
   transfer(id: string): UploadTransfer | undefined {
-    return this.state().get(id);
+    return this.transfers.get(id);
   }
 
   /** Whether this window is sending the upload run's bytes now. */
   isUploading(id: string): boolean {
-    return this.active.has(id);
+    return this.transfers.isUploading(id);
   }
 
   /**
@@ -103,18 +87,13 @@ export class FileUploads {
       let settled = false;
 
       const show = (change: Partial<UploadTransfer>) => {
-        if (id === null) return;
-        const key = id;
-        this.state.update((all) => {
-          const before = all.get(key) ?? initial(file);
-          return new Map(all).set(key, { ...before, ...change });
-        });
+        if (id !== null) this.transfers.update(id, change, initial(file));
       };
       const settle = (error: UploadStopped | null) => {
         if (settled) return;
         settled = true;
         if (waiting) win?.removeEventListener('online', waiting);
-        if (id !== null) this.active.delete(id);
+        if (id !== null) this.transfers.finished(id);
         if (error === null && id !== null) resolve(id);
         else reject(error ?? new UploadStopped('failed'));
       };
@@ -136,7 +115,11 @@ export class FileUploads {
         onUploadUrlAvailable: () => {
           if (id !== null || !upload.url) return;
           id = uploadId(upload.url);
-          this.active.set(id, { upload, stop: (error) => settle(error) });
+          this.transfers.sending(id, () => {
+            void upload.abort(false).catch(() => undefined);
+            if (id !== null) this.transfers.delete(id);
+            settle(new UploadStopped('aborted'));
+          });
           show({ bytesTotal: file.size });
         },
         onProgress: (sent, total) => {
@@ -171,7 +154,7 @@ export class FileUploads {
             return;
           }
           const status = (error as Partial<DetailedError>).originalResponse?.getStatus() ?? null;
-          this.forget(id);
+          if (id !== null) this.transfers.delete(id);
           settle(new UploadStopped('failed', status, { cause: error }));
         },
       });
@@ -189,27 +172,12 @@ export class FileUploads {
 
   /** Stops sending an upload of this window (cancel, delete); true when there was one. */
   abort(id: string): boolean {
-    const active = this.active.get(id);
-    if (!active) return false;
-    void active.upload.abort(false).catch(() => undefined);
-    this.forget(id);
-    active.stop(new UploadStopped('aborted'));
-    return true;
+    return this.transfers.abort(id);
   }
 
   /** Notes the run that the uploaded file was handed to (its entry says so). */
   handOver(id: string, run: { id: string; title: string }): void {
-    const held = this.state().get(id);
-    if (held) this.state.update((all) => new Map(all).set(id, { ...held, handedTo: { id: run.id, title: run.title } }));
-  }
-
-  private forget(id: string | null): void {
-    if (id === null || !this.state().has(id)) return;
-    this.state.update((all) => {
-      const next = new Map(all);
-      next.delete(id);
-      return next;
-    });
+    this.transfers.handOver(id, run);
   }
 
   /** tus-js-client resolves the server's Location against the endpoint, so it must be absolute. */
