@@ -78,6 +78,15 @@ export class Api {
     return res.body.items;
   }
 
+  /** GET /api/runs/:id/result as bytes; expects 200. */
+  async result(id: string): Promise<Buffer> {
+    const res = await fetch(`${this.baseUrl}/api/runs/${id}/result`, {
+      headers: { Authorization: `Bearer ${this.token}` },
+    });
+    if (res.status !== 200) throw new Error(`GET /api/runs/${id}/result answered ${res.status}: ${await res.text()}`);
+    return Buffer.from(await res.arrayBuffer());
+  }
+
   /** Long-polls /wait until the run has finished. */
   async waitFinished(id: string, withinMs = 60_000): Promise<RunView> {
     const deadline = Date.now() + withinMs;

@@ -1,7 +1,7 @@
 import { InteractivityChecker } from '@angular/cdk/a11y';
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { provideZonelessChangeDetection, signal } from '@angular/core';
+import { type Provider, provideZonelessChangeDetection, signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { MATERIAL_ANIMATIONS } from '@angular/material/core';
 
@@ -12,7 +12,7 @@ import { provideOnwardMonitor } from '../lib/provide-onward-monitor';
 import { FakeSocketFactory } from './fakes';
 
 /** Configures TestBed with the widget, a fake socket layer and HttpTestingController. */
-export function setupWidget(options: { token?: string | null; tabTitle?: boolean } = {}) {
+export function setupWidget(options: { token?: string | null; tabTitle?: boolean; providers?: Provider[] } = {}) {
   const token = signal<string | null>(options.token === undefined ? 'tok' : options.token);
   const sockets = new FakeSocketFactory();
   TestBed.configureTestingModule({
@@ -29,6 +29,7 @@ export function setupWidget(options: { token?: string | null; tabTitle?: boolean
         provide: InteractivityChecker,
         useValue: { isFocusable: () => true, isTabbable: () => true, isVisible: () => true, isDisabled: () => false },
       },
+      ...(options.providers ?? []),
     ],
   });
   const client = TestBed.inject(MonitorClient);

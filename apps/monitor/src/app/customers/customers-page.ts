@@ -4,13 +4,14 @@ import { MatCheckboxModule } from '@angular/material/checkbox';
 import { MatTableModule } from '@angular/material/table';
 
 import { type Customer, CUSTOMERS } from './customers';
+import { OrderFiles } from './order-files';
 import { TaskRunner } from './task-runner';
 
 /** The demo grid: customers with multi-select, and the toolbar that runs tasks on the selection. */
 @Component({
   selector: 'app-customers-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [MatCheckboxModule, MatTableModule, TaskRunner],
+  imports: [MatCheckboxModule, MatTableModule, OrderFiles, TaskRunner],
   template: `
     <header class="page-head">
       <h1>Customers</h1>
@@ -21,6 +22,9 @@ import { TaskRunner } from './task-runner';
     </header>
     <section class="card runner-card">
       <app-task-runner [selected]="selectedNames()" />
+    </section>
+    <section class="card runner-card">
+      <app-order-files />
     </section>
     <section class="card">
       <table mat-table [dataSource]="customers" aria-label="Customers">

@@ -10,7 +10,6 @@ import { MonitorClient, RunLauncher } from '@onward/ui';
 
 /** The row-bound parameter: filled from the selected customers, not from the form. */
 const ROW_PARAMETER = 'customer';
-const CATEGORIES = ['Hardware', 'Software', 'Services'];
 const THIS_YEAR_DEFAULT = 2024;
 
 /** Picks a catalogue task, asks for its other parameters and runs it on the selected rows. */
@@ -33,15 +32,33 @@ const THIS_YEAR_DEFAULT = 2024;
       </mat-form-field>
       @for (p of formParameters(); track p.name) {
         @switch (kindOf(p)) {
-          @case ('category') {
+          @case ('options') {
             <mat-form-field appearance="outline" class="param" subscriptSizing="dynamic">
               <mat-label>{{ p.label }}</mat-label>
-              <mat-select [value]="values()[p.name]" (valueChange)="set(p.name, $event)">
-                @for (c of categories; track c) {
-                  <mat-option [value]="c">{{ c }}</mat-option>
+              <mat-select [value]="values()[p.name]" [required]="p.required" (valueChange)="set(p.name, $event)">
+                @if (!p.required) {
+                  <mat-option [value]="undefined">–</mat-option>
+                }
+                @for (o of p.options; track o.value) {
+                  <mat-option [value]="o.value">{{ o.label }}</mat-option>
                 }
               </mat-select>
             </mat-form-field>
+          }
+          @case ('file') {
+            <div class="file-param">
+              <input
+                #picker
+                type="file"
+                class="file-input"
+                [attr.aria-label]="p.label"
+                (change)="chooseFile(p, picker)"
+              />
+              <button mat-stroked-button type="button" class="file-button" (click)="picker.click()">
+                {{ p.label }}…
+              </button>
+              <span class="file-state" aria-live="polite">{{ fileState(p.name) }}</span>
+            </div>
           }
           @case ('boolean') {
             <mat-checkbox [name]="p.name" [checked]="values()[p.name] === true" (change)="set(p.name, $event.checked)">
@@ -85,6 +102,19 @@ const THIS_YEAR_DEFAULT = 2024;
     mat-checkbox {
       margin-top: 10px;
     }
+    .file-param {
+      display: flex;
+      align-items: center;
+      gap: 8px;
+      height: 56px;
+    }
+    .file-input {
+      display: none;
+    }
+    .file-state {
+      font-size: 13px;
+      color: var(--mat-sys-on-surface-variant);
+    }
     .go {
       height: 56px;
       border-radius: 12px;
@@ -98,7 +128,6 @@ export class TaskRunner {
   /** Names of the selected customers. */
   readonly selected = input.required<readonly string[]>();
 
-  protected readonly categories = CATEGORIES;
   protected readonly tasks = this.client.tasks;
   protected readonly taskId = signal<string | null>(null);
   protected readonly task = computed(() => this.tasks().find((t) => t.id === this.taskId()) ?? null);
@@ -108,6 +137,8 @@ export class TaskRunner {
   );
   protected readonly values = signal<Record<string, ParameterValue | undefined>>({});
   protected readonly busy = signal(false);
+  /** The file chosen for each `file` parameter, and whether its upload is still under way. */
+  protected readonly files = signal<Record<string, { name: string; uploading: boolean }>>({});
   protected readonly canRun = computed(() => {
     const task = this.task();
     if (!task) return false;
@@ -133,7 +164,10 @@ export class TaskRunner {
     });
     effect(() => {
       const params = this.formParameters();
-      untracked(() => this.values.set(Object.fromEntries(params.map((p) => [p.name, initialValue(p)]))));
+      untracked(() => {
+        this.values.set(Object.fromEntries(params.map((p) => [p.name, initialValue(p)])));
+        this.files.set({});
+      });
     });
   }
 
@@ -147,9 +181,38 @@ export class TaskRunner {
     return `${task.kind === 'report' ? 'Report' : 'Task'} · ${mode}`;
   }
 
-  protected kindOf(p: ParameterDefinition): 'category' | 'boolean' | 'input' {
-    if (p.name === 'category' && p.type === 'string') return 'category';
+  protected kindOf(p: ParameterDefinition): 'options' | 'file' | 'boolean' | 'input' {
+    if (p.options?.length) return 'options';
+    if (p.type === 'file') return 'file';
     return p.type === 'boolean' ? 'boolean' : 'input';
+  }
+
+  protected fileState(name: string): string {
+    const file = this.files()[name];
+    if (!file) return 'No file chosen';
+    return file.uploading ? `Uploading ${file.name}…` : `${file.name} uploaded`;
+  }
+
+  /** Uploads the chosen file at once (the monitor shows its progress); the parameter is its upload id. */
+  protected async chooseFile(p: ParameterDefinition, picker: HTMLInputElement): Promise<void> {
+    const file = picker.files?.[0];
+    // The same file can be chosen again (e.g. to resume its upload after a reload).
+    picker.value = '';
+    if (!file) return;
+    this.values.update((v) => ({ ...v, [p.name]: undefined }));
+    this.files.update((f) => ({ ...f, [p.name]: { name: file.name, uploading: true } }));
+    const outcome = await this.launcher.upload(file);
+    if (this.files()[p.name]?.name !== file.name) return;
+    if (outcome) {
+      this.set(p.name, outcome.uploadId);
+      this.files.update((f) => ({ ...f, [p.name]: { name: file.name, uploading: false } }));
+    } else {
+      this.files.update((f) => {
+        const rest = { ...f };
+        delete rest[p.name];
+        return rest;
+      });
+    }
   }
 
   protected inputType(p: ParameterDefinition): string {
@@ -190,7 +253,8 @@ export class TaskRunner {
 function initialValue(p: ParameterDefinition): ParameterValue | undefined {
   if (p.default !== undefined) return p.default;
   if (p.name === 'year') return THIS_YEAR_DEFAULT;
-  if (p.name === 'category') return CATEGORIES[0];
+  // A required choice starts at its first option; an optional one starts empty.
+  if (p.options?.length && p.required) return p.options[0].value;
   if (p.type === 'boolean') return false;
   return undefined;
 }

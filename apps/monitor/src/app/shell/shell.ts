@@ -45,7 +45,7 @@ import { AuthStore } from '../auth/auth-store';
     <main class="content">
       <router-outlet />
     </main>
-    <onward-monitor-panel />
+    <onward-monitor-panel importTask="import-orders" />
   `,
   styles: `
     :host {

@@ -22,7 +22,10 @@ import {
   schedulerLine,
   statusLook,
 } from '../shared/run-format';
+import { runIcon } from '../shared/run-icons';
 import { runTimes, startOfDay } from '../shared/run-times';
+import { UploadTransfers } from '../upload/upload-transfers';
+import { transferText } from '../upload/transfer-text';
 import { SubtaskList } from './subtask-list';
 
 /** One run in the monitor: status, progress, elapsed time and the actions that fit its state. */
@@ -44,6 +47,7 @@ export class RunEntry implements OnInit {
   private readonly client = inject(MonitorClient);
   private readonly clock = inject(MonitorClock);
   private readonly locale = inject(LOCALE_ID);
+  private readonly uploads = inject(UploadTransfers);
   protected readonly actions = inject(RunActions);
 
   /** The run to show. */
@@ -63,8 +67,23 @@ export class RunEntry implements OnInit {
   private readonly today = computed(() => startOfDay(this.clock.now()));
   protected readonly times = computed(() => runTimes(this.run(), this.today(), this.locale));
   protected readonly cancelled = computed(() => cancelledText(this.run()));
+  /** Uploads, imports and exports have an icon of their own beside the title. */
+  protected readonly kindIcon = computed(() => runIcon(this.run()));
+  /** An upload this window sends: its bytes and speed, fresher than the server's percent. */
+  protected readonly transfer = computed(() => {
+    const run = this.run();
+    return run.kind === 'upload' ? this.uploads.get(run.id) : undefined;
+  });
+  protected readonly transferLine = computed(() => {
+    const t = this.transfer();
+    return t && t.state !== 'done' ? transferText(t, this.locale) : null;
+  });
+  /** The run that this window started with the uploaded file. */
+  protected readonly handedTo = computed(() => this.transfer()?.handedTo ?? null);
   protected readonly percent = computed(() => {
-    const p = this.run().progress.percent;
+    const t = this.transfer();
+    const p =
+      t && t.state !== 'done' && t.bytesTotal > 0 ? (100 * t.bytesSent) / t.bytesTotal : this.run().progress.percent;
     return p === null ? null : Math.min(100, Math.max(0, p));
   });
   protected readonly elapsed = computed(() => {
@@ -100,6 +119,10 @@ export class RunEntry implements OnInit {
     if (this.showOwner()) parts.push(`owner ${run.owner.username}`);
     return parts.join(', ');
   });
+
+  protected handedToText(title: string): string {
+    return $localize`:@@onward.upload.handedTo:Handed over to ${title}:task:`;
+  }
 
   protected startedTitle(exact: string): string {
     return $localize`:@@onward.entry.startedAt:Started ${exact}:time:`;

@@ -9,6 +9,7 @@ import {
   ElementRef,
   inject,
   Injector,
+  input,
   NgZone,
   signal,
 } from '@angular/core';
@@ -17,8 +18,10 @@ import { MatTooltipModule } from '@angular/material/tooltip';
 
 import { MonitorClient } from '../client/monitor-client';
 import { ONWARD_MONITOR_CONFIG } from '../client/monitor-config';
+import { RunLauncher } from '../launch/run-launcher';
 import { ToastList } from '../notify/toast-list';
 import { OnwardIcon } from '../shared/icon';
+import { OnwardFileDrop } from '../upload/file-drop';
 import { MonitorView } from '../view/monitor-view';
 import { MonitorPanelState } from './monitor-panel-state';
 import {
@@ -38,12 +41,13 @@ const TITLE_HEIGHT = 48;
 /**
  * The floating "Running tasks" window: drag it by its title bar, resize it from any edge or
  * corner, minimise it, pop it out. Place it once in the host's root template; the toolbar
- * button opens and closes it.
+ * button opens and closes it. Files dropped on it are uploaded, and handed to `importTask` when
+ * the host names one (`<onward-monitor-panel importTask="import-orders" />`).
  */
 @Component({
   selector: 'onward-monitor-panel',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [MatButtonModule, MatTooltipModule, MonitorView, OnwardIcon, ToastList],
+  imports: [MatButtonModule, MatTooltipModule, MonitorView, OnwardFileDrop, OnwardIcon, ToastList],
   templateUrl: './monitor-panel.html',
   styleUrl: './monitor-panel.scss',
 })
@@ -57,6 +61,11 @@ export class MonitorPanel {
   private readonly geometry = new PanelGeometry();
   private gesture: PanelGesture | null = null;
   private live: PanelRect | null = null;
+
+  private readonly launcher = inject(RunLauncher);
+
+  /** The catalogue task that takes a dropped file (its `file` parameter); none: a drop only uploads. */
+  readonly importTask = input<string | null>(null);
 
   protected readonly handles = HANDLES;
   protected readonly runningCount = this.client.runningCount;
@@ -158,6 +167,18 @@ export class MonitorPanel {
       ? this.geometry.resize(rect, 'se', d[0], d[1], this.viewport())
       : this.geometry.move(rect, d[0], d[1], this.viewport());
     this.state.setRect(next);
+  }
+
+  /** Uploads each dropped file, then starts the import task with it when the host configured one. */
+  protected dropped(files: File[]): void {
+    const task = this.importTask();
+    for (const file of files) void this.launcher.upload(file, task ? { task } : {});
+  }
+
+  protected dropHint(): string {
+    return this.importTask()
+      ? $localize`:@@onward.drop.import:Drop files here to import them`
+      : $localize`:@@onward.drop.upload:Drop files here to upload them`;
   }
 
   protected popOut(): void {

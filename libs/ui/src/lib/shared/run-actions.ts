@@ -12,6 +12,7 @@ import { PdfPreviewDialog } from '../dialogs/pdf-preview-dialog';
 import { ResultValueDialog } from '../dialogs/result-value-dialog';
 import { plural } from './plural';
 import { MonitorNotifier } from '../notify/monitor-notifier';
+import { UploadTransfers } from '../upload/upload-transfers';
 import { runLabel } from './run-format';
 
 /** How long a deleted finished run can be brought back with "Undo". */
@@ -27,6 +28,7 @@ export class RunActions {
   private readonly dialog = inject(MatDialog);
   private readonly deletes = inject(DeferredDeletes);
   private readonly injector = inject(Injector);
+  private readonly uploads = inject(UploadTransfers);
   /** Cancels and deletes under way, as `action:id` (asked, waiting for the server, or in the undo window). */
   private readonly busy = new Set<string>();
 
@@ -70,6 +72,8 @@ export class RunActions {
     await this.once(`cancel:${run.id}`, async () => {
       // Asked only about another user's run, so that one's own cancel starts at once.
       if (this.othersRun(run) && !(await this.confirmCancelOfOther(run))) return;
+      // An upload that this window sends stops here at once, not only on the server.
+      this.uploads.abort(run.id);
       await this.attempt(
         () => this.client.cancel(run.id),
         $localize`:@@onwardCancelFailed:The run could not be cancelled.`,
@@ -155,6 +159,7 @@ export class RunActions {
   }
 
   private async deleteNow(run: RunView): Promise<void> {
+    this.uploads.abort(run.id);
     await this.attempt(
       () => this.client.delete(run.id),
       $localize`:@@onwardDeleteFailed:The run could not be deleted.`,
