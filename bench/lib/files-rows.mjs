@@ -67,7 +67,10 @@ async function runToEnd(base, token, body) {
   const started = await request('POST', `${base}/api/runs`, { body, token });
   if (started.status !== 202) throw new Error(`start: ${started.status} ${started.text}`);
   for (;;) {
-    const res = await request('GET', `${base}/api/runs/${started.json.id}/wait?timeout=30`, { token, timeoutMs: 40_000 });
+    const res = await request('GET', `${base}/api/runs/${started.json.id}/wait?timeout=30`, {
+      token,
+      timeoutMs: 40_000,
+    });
     if (['completed', 'failed', 'cancelled'].includes(res.json.status)) return res.json;
   }
 }
@@ -83,7 +86,13 @@ async function insertUpload(client, schema, dataDir, owner, path) {
     `INSERT INTO ${schema}.runs (id, task, title, kind, owner_id, owner_username, mode, status, parameters, display, ` +
       `progress_percent, result, created_at, started_at, finished_at, version, attempts) ` +
       `VALUES ($1, 'upload', 'Upload', 'upload', $2, 'alice', 'background', 'completed', '{}', $3, 100, $4, $5, $5, $5, 1, 0)`,
-    [id, owner, JSON.stringify({ fileName }), JSON.stringify({ type: 'file', fileName, contentType: 'text/csv', size: statSync(path).size }), now],
+    [
+      id,
+      owner,
+      JSON.stringify({ fileName }),
+      JSON.stringify({ type: 'file', fileName, contentType: 'text/csv', size: statSync(path).size }),
+      now,
+    ],
   );
   return id;
 }
@@ -107,7 +116,14 @@ async function rawImport(client, schema, path) {
   await client.query('BEGIN');
   let batch = [];
   for await (const r of createReadStream(path).pipe(parse({ columns: true, bom: true }))) {
-    batch.push([r.reference, customers.get(r.customer), products.get(r.product), r.date, Number(r.quantity), Math.round(Number(r.unit_price) * 100)]);
+    batch.push([
+      r.reference,
+      customers.get(r.customer),
+      products.get(r.product),
+      r.date,
+      Number(r.quantity),
+      Math.round(Number(r.unit_price) * 100),
+    ]);
     if (batch.length === 1000) {
       await flush(batch);
       batch = [];
@@ -135,7 +151,14 @@ async function rawExport(client, schema, path) {
     if (page.rows.length === 0) break;
     for (const o of page.rows) {
       const cents = o.unit_price_cents;
-      const line = [o.reference, o.ordered_on, customers.get(o.customer_id), products.get(o.product_id), o.quantity, `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`];
+      const line = [
+        o.reference,
+        o.ordered_on,
+        customers.get(o.customer_id),
+        products.get(o.product_id),
+        o.quantity,
+        `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`,
+      ];
       if (!csv.write(line)) await new Promise((r) => csv.once('drain', r));
       rows++;
     }
@@ -165,10 +188,15 @@ export async function filesRows({ rows = 1_000_000, log = console.log } = {}) {
 
     let stopRss = rssSampler(onward.child.pid);
     let t0 = performance.now();
-    const imported = await runToEnd(onward.base, token, { task: 'import-orders', parameters: { file: upload }, mode: 'background' });
+    const imported = await runToEnd(onward.base, token, {
+      task: 'import-orders',
+      parameters: { file: upload },
+      mode: 'background',
+    });
     const onwardImportS = (performance.now() - t0) / 1000;
     const onwardImportRss = stopRss();
-    if (imported.status !== 'completed') throw new Error(`import ${imported.status}: ${JSON.stringify(imported.error)}`);
+    if (imported.status !== 'completed')
+      throw new Error(`import ${imported.status}: ${JSON.stringify(imported.error)}`);
     log(`import-orders: ${imported.progress.message} in ${round(onwardImportS, 1)} s`);
 
     // The raw import upserts the same references (the same work as a second import through Onward would do).
@@ -186,7 +214,8 @@ export async function filesRows({ rows = 1_000_000, log = console.log } = {}) {
     const exported = await runToEnd(onward.base, token, { task: 'export-orders', parameters: { format: 'csv' } });
     const onwardExportS = (performance.now() - t0) / 1000;
     const onwardExportRss = stopRss();
-    if (exported.status !== 'completed') throw new Error(`export ${exported.status}: ${JSON.stringify(exported.error)}`);
+    if (exported.status !== 'completed')
+      throw new Error(`export ${exported.status}: ${JSON.stringify(exported.error)}`);
 
     stopRss = selfRssSampler();
     t0 = performance.now();

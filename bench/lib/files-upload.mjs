@@ -29,7 +29,9 @@ function send(url, method, headers, body) {
     const req = request(url, { method, headers }, (res) => {
       const parts = [];
       res.on('data', (part) => parts.push(part));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text: Buffer.concat(parts).toString() }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode, headers: res.headers, text: Buffer.concat(parts).toString() }),
+      );
     });
     req.on('error', reject);
     req.end(body);

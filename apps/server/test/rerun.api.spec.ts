@@ -57,7 +57,9 @@ describeEachDatabase('run again (POST /api/runs/:id/rerun)', (db) => {
     const cancelled = await alice.waitFinished(running.id, 30_000);
     expect(cancelled.status).toBe('cancelled');
     // A cancelled run may run again, and so may the rows of one that failed or was cancelled.
-    const again = expectRunView((await rerun(alice, running.id, { only: 'failed', parameters: { seconds: 0.5 } }).expect(202)).body);
+    const again = expectRunView(
+      (await rerun(alice, running.id, { only: 'failed', parameters: { seconds: 0.5 } }).expect(202)).body,
+    );
     expect(again).toMatchObject({ rerunOf: running.id, display: { category: 'Hardware' } });
     expect((await alice.waitFinished(again.id, 60_000)).status).toBe('completed');
   }, 120_000);

@@ -98,7 +98,7 @@ describeCluster('cluster: stored procedures on a worker (Redis + PostgreSQL)', (
     expect(await loggedSteps('killed')).toBe(0);
   }, 120_000);
 
-  it('a procedure declared retryOnCrash runs again on another worker, with only the new attempt\'s backend left', async () => {
+  it("a procedure declared retryOnCrash runs again on another worker, with only the new attempt's backend left", async () => {
     const id = await sleepingProcedure('retried', 'bench-procedure-retried');
     const [first] = await backendPids(id);
     await worker.kill();

@@ -208,7 +208,8 @@ export function runViewProblems(value: unknown, at = 'run'): string[] {
     problems.push(`${at}.cancelledBy is not null or { id, username, admin }`);
   }
   if (typeof v['stalled'] !== 'boolean') problems.push(`${at}.stalled is not a boolean`);
-  if (!(v['rerunOf'] === null || typeof v['rerunOf'] === 'string')) problems.push(`${at}.rerunOf is not null or a run id`);
+  if (!(v['rerunOf'] === null || typeof v['rerunOf'] === 'string'))
+    problems.push(`${at}.rerunOf is not null or a run id`);
   if ('children' in v && v['children'] !== undefined) {
     if (!Array.isArray(v['children'])) problems.push(`${at}.children is not an array`);
     else v['children'].forEach((child, i) => problems.push(...runViewProblems(child, `${at}.children[${i}]`)));

@@ -273,7 +273,10 @@ function invalidParameterValue(kind: ParamKind): fc.Arbitrary<Json> {
         fc.integer({ min: 1_001, max: 5_000 }).map((n) => new HugeString('x', n)),
       );
     case 'category':
-      return fc.oneof(invalidParameterValue('requiredString'), anyString.filter((v) => !CATEGORIES.includes(v)));
+      return fc.oneof(
+        invalidParameterValue('requiredString'),
+        anyString.filter((v) => !CATEGORIES.includes(v)),
+      );
     case 'year':
       return fc.oneof(
         anyJson.filter((v) => typeof v !== 'number'),

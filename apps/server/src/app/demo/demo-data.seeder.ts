@@ -86,7 +86,9 @@ async function insertAll(manager: EntityManager, count: number): Promise<number>
       inserted += batch.length;
       if (inserted - logged >= LOG_EVERY) {
         logged = inserted;
-        logger.log(`Seeding demo orders: ${inserted} of about ${count} (${Math.round((Date.now() - started) / 1000)} s)`);
+        logger.log(
+          `Seeding demo orders: ${inserted} of about ${count} (${Math.round((Date.now() - started) / 1000)} s)`,
+        );
       }
     }
   }

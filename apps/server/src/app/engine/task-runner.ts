@@ -112,7 +112,9 @@ export class TaskRunner {
             onStall: () => {
               this.recorder
                 .change(run.id, { stalled: true })
-                .catch((error: Error) => this.logger.warn(`Run ${run.id}: could not mark it stalled: ${error.message}`));
+                .catch((error: Error) =>
+                  this.logger.warn(`Run ${run.id}: could not mark it stalled: ${error.message}`),
+                );
             },
           };
     const reporter = new ProgressReporter(

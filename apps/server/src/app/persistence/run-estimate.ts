@@ -27,7 +27,12 @@ export interface EstimatedRun {
  * runs: the task's mean duration (a scheduler's: its subtasks' mean × its rows), less what has
  * elapsed; `waitMs` is added for a queued run (the expected wait for its turn).
  */
-export function estimateOf(run: EstimatedRun, history: TaskDuration | null, nowMs: number, waitMs = 0): Estimate | null {
+export function estimateOf(
+  run: EstimatedRun,
+  history: TaskDuration | null,
+  nowMs: number,
+  waitMs = 0,
+): Estimate | null {
   const rows = run.scheduler?.total ?? 1;
   const typical = history && history.runs > 0 ? history.meanMs * rows : null;
   if (run.status === 'queued') {
@@ -43,9 +48,9 @@ export function estimateOf(run: EstimatedRun, history: TaskDuration | null, nowM
     const byHistory = Math.max(0, typical - elapsed);
     return { remainingMs: Math.round(weight * byRate + (1 - weight) * byHistory), basis: 'progress' };
   }
-  if (typical === null) return null;
+  if (typical === null || history === null) return null;
   // Longer than usual already: the slow end of the history, else nothing to say.
-  const left = typical > elapsed ? typical - elapsed : history!.p90Ms * rows - elapsed;
+  const left = typical > elapsed ? typical - elapsed : history.p90Ms * rows - elapsed;
   return left > 0 ? { remainingMs: Math.round(left), basis: 'history' } : null;
 }
 

@@ -52,9 +52,11 @@ export class TaskDurations implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Writes what was recorded here since the last sync, then reads every task's history back. */
   sync(): Promise<void> {
-    this.syncing = this.syncing.then(() => this.write().then(() => this.refresh())).catch((error: Error) => {
-      this.logger.warn(`Task durations not synced: ${error.message}`);
-    });
+    this.syncing = this.syncing
+      .then(() => this.write().then(() => this.refresh()))
+      .catch((error: Error) => {
+        this.logger.warn(`Task durations not synced: ${error.message}`);
+      });
     return this.syncing;
   }
 

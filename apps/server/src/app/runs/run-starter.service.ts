@@ -191,7 +191,10 @@ export class RunStarter {
         if (typeof id !== 'string') continue;
         if (!names.has(id)) {
           const path = rows ? `rows[${index}]` : 'parameters';
-          errors.push({ field: `${path}.${parameter.name}`, message: `${parameter.label} must be one of your completed uploads` });
+          errors.push({
+            field: `${path}.${parameter.name}`,
+            message: `${parameter.label} must be one of your completed uploads`,
+          });
         }
       }
     }

@@ -58,7 +58,9 @@ export class RunsController {
 
   @Post(':id/rerun')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Run a finished run again: changed parameters merged over its own, or only its failed rows' })
+  @ApiOperation({
+    summary: 'Run a finished run again: changed parameters merged over its own, or only its failed rows',
+  })
   async rerun(
     @CurrentUser() user: AuthUser,
     @Param('id', RunId) id: string,

@@ -9,7 +9,9 @@ export class RunRerunOf1730000001300 implements MigrationInterface {
   name = 'RunRerunOf1730000001300';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`ALTER TABLE ${this.runs(queryRunner)} ADD COLUMN ${this.column(queryRunner)} varchar(36) NULL`);
+    await queryRunner.query(
+      `ALTER TABLE ${this.runs(queryRunner)} ADD COLUMN ${this.column(queryRunner)} varchar(36) NULL`,
+    );
     await queryRunner.query(
       `ALTER TABLE ${this.runs(queryRunner)} ADD COLUMN ${this.column(queryRunner, 'stalled')} boolean NOT NULL DEFAULT false`,
     );

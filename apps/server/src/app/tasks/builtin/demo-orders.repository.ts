@@ -208,7 +208,8 @@ export class DemoOrdersRepository {
 
   private filtered(filter: OrderFilter) {
     const query = this.dataSource.getRepository(Order).createQueryBuilder('o').where('1 = 1');
-    if (filter.customerId !== undefined) query.andWhere('o.customerId = :customerId', { customerId: filter.customerId });
+    if (filter.customerId !== undefined)
+      query.andWhere('o.customerId = :customerId', { customerId: filter.customerId });
     if (filter.year !== undefined) {
       query.andWhere('o.orderedOn BETWEEN :from AND :to', { from: `${filter.year}-01-01`, to: `${filter.year}-12-31` });
     }

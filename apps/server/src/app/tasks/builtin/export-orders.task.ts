@@ -23,7 +23,14 @@ const CONTENT_TYPES = {
 } as const;
 
 /** One order as a line of the file, names resolved. */
-type Line = [reference: string, date: string, customer: string, product: string, quantity: number, unitPriceCents: number];
+type Line = [
+  reference: string,
+  date: string,
+  customer: string,
+  product: string,
+  quantity: number,
+  unitPriceCents: number,
+];
 
 /** Where the lines go: the CSV or the workbook, each streaming into the result file. */
 interface LineSink {
@@ -61,9 +68,7 @@ function xlsxSink(out: Writable): LineSink {
   ];
   return {
     async add([reference, date, customer, product, quantity, cents]) {
-      sheet
-        .addRow([reference, new Date(`${date}T00:00:00Z`), customer, product, quantity, cents / 100])
-        .commit();
+      sheet.addRow([reference, new Date(`${date}T00:00:00Z`), customer, product, quantity, cents / 100]).commit();
       // The zip stream has no backpressure of its own towards rows: wait when the file falls behind.
       if (out.writableNeedDrain) await once(out, 'drain');
     },
@@ -76,7 +81,11 @@ function xlsxSink(out: Writable): LineSink {
 
 /** "orders-Acme-2025.csv", "orders-2025.xlsx", "orders-all.csv". */
 export function exportFileName(customer: string | null, year: number | undefined, format: 'csv' | 'xlsx'): string {
-  const parts = ['orders', ...(customer ? [customer] : []), ...(year !== undefined ? [String(year)] : customer ? [] : ['all'])];
+  const parts = [
+    'orders',
+    ...(customer ? [customer] : []),
+    ...(year !== undefined ? [String(year)] : customer ? [] : ['all']),
+  ];
   return `${parts.join('-')}.${format}`;
 }
 
@@ -146,7 +155,10 @@ export class ExportOrdersTask implements TaskHandler<ExportOrdersParameters> {
         ]);
         written++;
         if (written % PROGRESS_EVERY === 0) {
-          ctx.progress((99 * written) / Math.max(total, written), `${formatCount(written)} of ${formatCount(Math.max(total, written))} orders`);
+          ctx.progress(
+            (99 * written) / Math.max(total, written),
+            `${formatCount(written)} of ${formatCount(Math.max(total, written))} orders`,
+          );
         }
       }
       afterId = (page.at(-1) as OrderRow).id;

@@ -128,12 +128,22 @@ describeEachDemoDatabase(describe, 'import-orders', (kind) => {
     const [first] = await storedOrders();
     if (!first) throw new Error('no demo orders');
     const content = `${ORDER_HEADER}\n${first.reference},2024-06-01,Umbrella,Training Day,7,99.99\n`;
-    await (await importFile(content)).done;
+    await (
+      await importFile(content)
+    ).done;
     const count = await orderCount();
-    await (await importFile(content)).done;
+    await (
+      await importFile(content)
+    ).done;
     expect(await orderCount()).toBe(count);
     const [changed] = await storedOrders();
-    expect(changed).toMatchObject({ id: first.id, reference: first.reference, orderedOn: '2024-06-01', quantity: 7, unitPriceCents: 9_999 });
+    expect(changed).toMatchObject({
+      id: first.id,
+      reference: first.reference,
+      orderedOn: '2024-06-01',
+      quantity: 7,
+      unitPriceCents: 9_999,
+    });
   });
 
   it('reports "Row n of total" by rows while it reads a large file', async () => {
@@ -141,7 +151,9 @@ describeEachDemoDatabase(describe, 'import-orders', (kind) => {
     const { done, progress } = await importFile([ORDER_HEADER, ...orderLines(3000, 'IM-D')].join('\n'));
     await done;
     expect(await orderCount()).toBe(before + 3000);
-    expect(progress.map((p) => p.message)).toEqual(expect.arrayContaining(['Row 1,000 of 3,000', 'Row 3,000 of 3,000']));
+    expect(progress.map((p) => p.message)).toEqual(
+      expect.arrayContaining(['Row 1,000 of 3,000', 'Row 3,000 of 3,000']),
+    );
     const percents = progress.map((p) => p.percent ?? 0);
     expect(percents).toEqual([...percents].sort((a, b) => a - b));
     expect(progress.at(-1)).toEqual({ percent: 100, message: '3,000 imported, 0 rejected' });
@@ -149,7 +161,9 @@ describeEachDemoDatabase(describe, 'import-orders', (kind) => {
 
   it('leaves the orders as they were when cancelled mid-import', async () => {
     const before = await storedOrders();
-    const { done, controller, progressReached } = await importFile([ORDER_HEADER, ...orderLines(20_000, 'IM-E')].join('\n'));
+    const { done, controller, progressReached } = await importFile(
+      [ORDER_HEADER, ...orderLines(20_000, 'IM-E')].join('\n'),
+    );
     await progressReached((p) => p.message === 'Row 5,000 of 20,000');
     controller.abort();
     await expect(done).rejects.toThrow();
@@ -210,7 +224,9 @@ describeEachDemoDatabase(describe, 'import-orders', (kind) => {
       const recording = recordingContext({ file }, dir);
       const heapBefore = process.memoryUsage().heapUsed;
       await expect(task.run(recording.ctx)).rejects.toThrow(
-        new TaskFailure('Line 2 is longer than 65,536 characters: this is not an orders file, or a quote is never closed'),
+        new TaskFailure(
+          'Line 2 is longer than 65,536 characters: this is not an orders file, or a quote is never closed',
+        ),
       );
       expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(40 * 1024 * 1024);
     });

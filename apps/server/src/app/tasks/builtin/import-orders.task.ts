@@ -8,7 +8,7 @@ import { finished } from 'node:stream/promises';
 import { TaskFailure, type TaskContext, type TaskHandler } from '../task-handler';
 import { OnwardTask } from '../task.decorator';
 import { throwIfAborted } from './abortable-sleep';
-import { DemoOrdersRepository, type OrdersImportWriter } from './demo-orders.repository';
+import { DemoOrdersRepository } from './demo-orders.repository';
 import {
   checkOrderRow,
   formatCount,
