@@ -83,10 +83,15 @@ describeE2e('uploads, imports and exports in the monitor', () => {
       const sent = /([\d.]+) of 30\.0 MB/.exec(await item.innerText({ timeout: 1_000 }))?.[1];
       return sent !== undefined && Number(sent) >= 9 && Number(sent) < 26;
     }, 'the upload to be past its first chunk');
+    // Offline for the page (navigator.onLine, the offline event) and for the network emulation of the
+    // throttling session above, which would otherwise keep sending.
+    const throttled = { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 3 * MIB };
     await context.setOffline(true);
+    await cdp.send('Network.emulateNetworkConditions', { ...throttled, offline: true });
     const offlineAt = Date.now();
     await untilText(item, /waiting for the connection/, 'the entry to wait for the connection');
     await shot(panel, '41-upload-offline');
+    await cdp.send('Network.emulateNetworkConditions', throttled);
     await context.setOffline(false);
     await untilStatus(item, 'Completed', 90_000);
     await page.getByText('big-orders.csv uploaded').waitFor();
@@ -174,15 +179,20 @@ describeE2e('uploads, imports and exports in the monitor', () => {
   it('exports the orders of a customer and year, and the CSV opens with just those orders', async () => {
     const { page } = onward;
     await logIn(page, onward.server.url, 'alice');
-    const panel = await openPanel(page);
+    // The form first: the open panel floats over the page.
     const form = page.getByRole('form', { name: 'Export orders' });
     await form.getByLabel('Year').fill('2025');
-    await form.getByRole('combobox', { name: 'Customer' }).click();
+    // The empty select's label lies over it: click the field, as a person does.
+    await form
+      .locator('mat-form-field')
+      .filter({ has: page.getByRole('combobox', { name: 'Customer' }) })
+      .click();
     await page.getByRole('option', { name: 'Acme', exact: true }).click();
     await form.getByRole('combobox', { name: 'Format' }).filter({ hasText: /csv/i }).waitFor();
     await form.getByRole('button', { name: 'Export orders' }).click();
+    const panel = await openPanel(page);
 
-    const item = runList(panel).getByRole('listitem', { name: /^Export orders/ });
+    const item = runList(panel).getByRole('listitem', { name: /^Export orders · 2025 Acme/ });
     await item.waitFor();
     expect(await item.locator('[data-icon="exportData"]').count()).toBe(1);
     await untilStatus(item, 'Completed', 60_000);

@@ -162,10 +162,15 @@ export class TaskRunner {
         if (!this.taskId() && tasks.length > 0) this.taskId.set(tasks[0].id);
       });
     });
+    // A fresh form when another task is chosen; not when the catalogue is read again (a reconnect),
+    // which would drop what the user entered and the file just uploaded.
+    let formOf: string | null = null;
     effect(() => {
-      const params = this.formParameters();
+      const task = this.task();
       untracked(() => {
-        this.values.set(Object.fromEntries(params.map((p) => [p.name, initialValue(p)])));
+        if (!task || task.id === formOf) return;
+        formOf = task.id;
+        this.values.set(Object.fromEntries(this.formParameters().map((p) => [p.name, initialValue(p)])));
         this.files.set({});
       });
     });

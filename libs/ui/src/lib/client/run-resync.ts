@@ -57,7 +57,8 @@ export class RunResync {
     this.loadingOlder.set(false);
     const heldBefore = new Set(this.store.runsById().keys());
     try {
-      const [user, tasks] = await Promise.all([this.api.me(), this.api.tasks().catch(() => [])]);
+      // A catalogue that cannot be read now keeps the one held: forms built on it stay as they are.
+      const [user, tasks] = await Promise.all([this.api.me(), this.api.tasks().catch(() => this.store.tasks())]);
       if (generation !== this.generation) return null;
       this.store.user.set(user);
       this.store.tasks.set(tasks);
