@@ -36,6 +36,7 @@ import {
   BENCH_DIR,
   ROOT,
 } from './lib/util.mjs';
+import { sectionFiles } from './lib/files.mjs';
 import { sectionProcedure } from './lib/procedure.mjs';
 import { sectionScheduler } from './lib/scheduler.mjs';
 import { RunWatcher } from './lib/watcher.mjs';
@@ -840,6 +841,12 @@ const SECTIONS = {
     const meter = cpu.window();
     const raw = await sectionProcedure({ opts, row, log, login, onwardLifecycle, startRawLifecycle, rawLifecycle });
     results.sections.procedure = { cpu: meter.stop(), raw };
+  },
+  // Not in the default list: uploads, imports and exports (minutes: 1 GiB, a million rows).
+  files: async () => {
+    const meter = cpu.window();
+    const raw = await sectionFiles({ opts, row, log });
+    results.sections.files = { cpu: meter.stop(), raw };
   },
   scheduler: async () => {
     const meter = cpu.window();

@@ -4,7 +4,7 @@
 // transaction; the export reads the orders through a server-side cursor (DECLARE / FETCH 5,000) and
 // writes the same CSV with csv-stringify. Peak RSS: the Onward server's (VmRSS sampled every 100 ms),
 // and the bench process's for the raw runs.
-// Not wired into bench/run.mjs; run alone: node bench/lib/files-rows.mjs [rows]
+// The `files` section of bench/run.mjs uses it (lib/files.mjs); alone: node bench/lib/files-rows.mjs [rows]
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify';
 import { createReadStream, createWriteStream, mkdirSync, readFileSync, statSync } from 'node:fs';

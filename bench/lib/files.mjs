@@ -1,0 +1,83 @@
+// The `files` section of bench/run.mjs: uploads, imports and exports, each beside the same work
+// without Onward, in the same run.
+// - upload: a tus upload over loopback (PATCHes of 8 MiB) against the same bytes written with `fs`;
+// - import: import-orders of N rows against the raw pg driver upserting the same rows in one transaction;
+// - export: export-orders of every order against a raw pg cursor writing the same CSV;
+// - the server's peak RSS during each (target: under 300 MB whatever the size).
+// Each figure is one measurement per repetition (an upload of 1 GiB, an import of 1M rows take minutes).
+import { benchUpload } from './files-upload.mjs';
+import { filesRows } from './files-rows.mjs';
+import { login, startOnward, stopChild } from './util.mjs';
+
+const MIB = 2 ** 20;
+const one = (v) => ({ median: v, min: v, max: v, reps: [v] });
+const agg = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted.at(-1), reps: values };
+};
+
+export async function sectionFiles({ opts, row, log }) {
+  const bytes = (opts.quick ? 256 : 1024) * MIB;
+  const rows = opts.quick ? 100_000 : 1_000_000;
+  const raw = { upload: [], rows: [] };
+  for (let rep = 0; rep < Math.min(opts.reps, 2); rep++) {
+    const server = await startOnward(`files-upload-${rep}`, {});
+    try {
+      const token = await login(server.base, 'alice');
+      const upload = await benchUpload({ baseUrl: server.base, token, bytes, serverPid: server.child.pid });
+      log(`files upload rep ${rep + 1}: ${JSON.stringify(upload)}`);
+      raw.upload.push(upload);
+    } finally {
+      await stopChild(server.child);
+    }
+    const measured = await filesRows({ rows, log: () => undefined });
+    log(`files rows rep ${rep + 1}: ${JSON.stringify(measured)}`);
+    raw.rows.push(measured);
+  }
+  const size = `${bytes / MIB} MiB`;
+  row(
+    'files',
+    `upload throughput, ${size}`,
+    agg(raw.upload.map((u) => u.onwardMBps)),
+    agg(raw.upload.map((u) => u.rawFsMBps)),
+    'MB/s',
+    '≥ 0.5× raw fs',
+    `a tus upload over loopback in PATCHes of 8 MiB on embedded SQLite; baseline: the same bytes written with fs`,
+  );
+  row('files', 'upload: server peak RSS', agg(raw.upload.map((u) => u.peakRssMB)), one(NaN), 'MB', '< 300 MB');
+  row(
+    'files',
+    `import-orders, ${rows.toLocaleString('en-US')} rows`,
+    agg(raw.rows.map((r) => r.import.onwardRowsPerS)),
+    agg(raw.rows.map((r) => r.import.rawRowsPerS)),
+    'rows/s',
+    '≥ 0.5× raw driver',
+    'PostgreSQL; baseline: csv-parse and multi-row upserts of 1,000 in one transaction with raw pg',
+  );
+  row(
+    'files',
+    'import: server peak RSS',
+    agg(raw.rows.map((r) => r.import.onwardPeakRssMb)),
+    one(NaN),
+    'MB',
+    '< 300 MB',
+  );
+  row(
+    'files',
+    'export-orders, every order to CSV',
+    agg(raw.rows.map((r) => r.export.onwardRowsPerS)),
+    agg(raw.rows.map((r) => r.export.rawRowsPerS)),
+    'rows/s',
+    '≥ 0.5× raw driver',
+    'PostgreSQL; baseline: a raw pg cursor (FETCH 5,000) through csv-stringify to a file',
+  );
+  row(
+    'files',
+    'export: server peak RSS',
+    agg(raw.rows.map((r) => r.export.onwardPeakRssMb)),
+    one(NaN),
+    'MB',
+    '< 300 MB',
+  );
+  return raw;
+}
