@@ -24,6 +24,7 @@ import {
 } from '../shared/run-format';
 import { queueLine } from '../shared/run-lines';
 import { runTimes, startOfDay } from '../shared/run-times';
+import { RunAgain } from './run-again';
 import { RunStatusLine } from './run-status-line';
 import { SubtaskList } from './subtask-list';
 
@@ -31,7 +32,16 @@ import { SubtaskList } from './subtask-list';
 @Component({
   selector: 'onward-run-entry',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DecimalPipe, MatButtonModule, MatProgressBarModule, MatTooltipModule, OnwardIcon, RunStatusLine, SubtaskList],
+  imports: [
+    DecimalPipe,
+    MatButtonModule,
+    MatProgressBarModule,
+    MatTooltipModule,
+    OnwardIcon,
+    RunAgain,
+    RunStatusLine,
+    SubtaskList,
+  ],
   templateUrl: './run-entry.html',
   styleUrl: './run-entry.scss',
   host: {
