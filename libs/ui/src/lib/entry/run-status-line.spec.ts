@@ -99,7 +99,9 @@ describe('RunEntry’s lines about time and place', () => {
     const original = makeRun({ status: 'completed', startedAt: '2026-01-01T11:02:00.000Z' });
     jest.spyOn(client, 'run').mockImplementation((id) => (id === original.id ? original : undefined));
     const { text } = await render(makeRun({ status: 'completed', rerunOf: original.id }));
-    const time = new Intl.DateTimeFormat('en-US', { timeStyle: 'short' }).format(new Date(original.startedAt!));
+    const time = new Intl.DateTimeFormat('en-US', { timeStyle: 'short' }).format(
+      new Date(original.startedAt ?? original.createdAt),
+    );
     expect(text()).toContain(`Repeats the run of ${time}`);
     const other = await render(makeRun({ status: 'completed', rerunOf: 'gone' }));
     expect(other.text()).toContain('Repeats an earlier run');
