@@ -13,6 +13,7 @@ export * from './lib/entry/run-entry';
 export * from './lib/entry/subtask-list';
 export * from './lib/launch/await-result-dialog';
 export * from './lib/launch/run-launcher';
+export * from './lib/notify/document-title';
 export * from './lib/notify/monitor-notifier';
 export * from './lib/panel/monitor-panel';
 export * from './lib/panel/monitor-panel-state';

@@ -22,10 +22,11 @@ export const appConfig: ApplicationConfig = {
     provideHttpClient(withFetch(), withInterceptors([unauthorizedInterceptor])),
     // A session signed in at the demo identity provider keeps renewing its token (also in a pop-out).
     provideAppInitializer(() => void inject(DemoIdp)),
-    // The embedding a customer would write: same origin, token from the host's own login.
+    // The embedding a customer would write: same origin, token from the host's own login, and the
+    // running count in the browser tab.
     provideOnwardMonitor(() => {
       const auth = inject(AuthStore);
-      return { baseUrl: '', token: () => auth.token() };
+      return { baseUrl: '', token: () => auth.token(), documentTitle: true };
     }),
   ],
 };

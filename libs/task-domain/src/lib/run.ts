@@ -79,6 +79,22 @@ export interface SchedulerState {
   current: SchedulerCurrent | null;
 }
 
+/** Why a queued run waits: the user's own runs fill their share, or every worker is busy. */
+export const QUEUE_REASONS = ['user-limit', 'capacity'] as const;
+export type QueueReason = (typeof QUEUE_REASONS)[number];
+
+/** A queued run's place: `position` counts the runs that start before it (1 = next). */
+export interface RunQueuePlace {
+  position: number;
+  reason: QueueReason;
+}
+
+/** How long a run is expected to take still, from its own progress rate or the task's recent runs. */
+export interface RunEstimate {
+  remainingMs: number;
+  basis: 'progress' | 'history';
+}
+
 /** The one shape in which a run is shown everywhere (HTTP and Socket.IO). */
 export interface RunView {
   id: string;
@@ -102,6 +118,10 @@ export interface RunView {
   cancelledBy: RunCanceller | null;
   /** The run this one repeats (`POST /api/runs/:id/rerun`), else null. Optional for views of older servers. */
   rerunOf?: string | null;
+  /** A queued run's place in the queue, else null. Optional for views of older servers. */
+  queue?: RunQueuePlace | null;
+  /** The expected time left of a running or queued run, null when unknown. Optional for views of older servers. */
+  estimate?: RunEstimate | null;
   /** Running, but no progress reported for `ONWARD_STALL_WARNING_S`. Optional for views of older servers. */
   stalled?: boolean;
   /** A queued run's place: how many runs start before it (1 = next), and what holds it back. */

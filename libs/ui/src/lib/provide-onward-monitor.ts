@@ -7,6 +7,7 @@ import {
 
 import { ONWARD_MONITOR_CONFIG, type OnwardMonitorOptions, resolveMonitorConfig } from './client/monitor-config';
 import { RunLauncher } from './launch/run-launcher';
+import { DocumentTitle } from './notify/document-title';
 import { MonitorNotifier } from './notify/monitor-notifier';
 
 /**
@@ -22,8 +23,10 @@ export function provideOnwardMonitor(
       provide: ONWARD_MONITOR_CONFIG,
       useFactory: () => resolveMonitorConfig(typeof options === 'function' ? options() : options),
     },
-    // Start listening at once, so toasts and the tab title work on every page of the host.
+    // Start listening at once, so toasts work on every page of the host.
     provideEnvironmentInitializer(() => inject(MonitorNotifier).start()),
+    // The running count in the browser tab, when the host asked for it (`documentTitle`).
+    provideEnvironmentInitializer(() => inject(DocumentTitle).start()),
     // After a reload, the dialogs of this tab's unfinished foreground runs open again.
     provideEnvironmentInitializer(() => void inject(RunLauncher)),
   ]);

@@ -12,7 +12,9 @@ import { provideOnwardMonitor } from '../lib/provide-onward-monitor';
 import { FakeSocketFactory } from './fakes';
 
 /** Configures TestBed with the widget, a fake socket layer and HttpTestingController. */
-export function setupWidget(options: { token?: string | null; tabTitle?: boolean; providers?: Provider[] } = {}) {
+export function setupWidget(
+  options: { token?: string | null; tabTitle?: boolean; documentTitle?: boolean; providers?: Provider[] } = {},
+) {
   const token = signal<string | null>(options.token === undefined ? 'tok' : options.token);
   const sockets = new FakeSocketFactory();
   TestBed.configureTestingModule({
@@ -20,7 +22,11 @@ export function setupWidget(options: { token?: string | null; tabTitle?: boolean
       provideZonelessChangeDetection(),
       provideHttpClient(),
       provideHttpClientTesting(),
-      provideOnwardMonitor({ baseUrl: '', token: () => token(), tabTitle: options.tabTitle ?? false }),
+      provideOnwardMonitor({
+        baseUrl: '',
+        token: () => token(),
+        documentTitle: options.documentTitle ?? options.tabTitle ?? false,
+      }),
       { provide: SocketFactory, useValue: sockets },
       // Dialogs and toasts close at once instead of waiting for CSS animations jsdom never runs.
       { provide: MATERIAL_ANIMATIONS, useValue: { animationsDisabled: true } },

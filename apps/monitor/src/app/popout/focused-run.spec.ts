@@ -37,6 +37,7 @@ describe('a run’s link (/monitor/run/:id)', () => {
   const held = signal<RunView[]>([]);
   const client = {
     user: signal({ id: 'u-alice', username: 'alice' }),
+    tasks: signal([]),
     run: (id: string) => held().find((r) => r.id === id),
     getRun: jest.fn(),
     expand: jest.fn().mockResolvedValue(undefined),

@@ -60,6 +60,19 @@ describe('MonitorApi', () => {
     await negative;
   });
 
+  it('asks to run a finished run again, with the changed values or the failed rows only', async () => {
+    const again = api.rerun('r1', { parameters: { year: 2025 } });
+    const request = await nextRequest(http, 'http://srv/api/runs/r1/rerun', 'POST');
+    expect(request.request.body).toEqual({ parameters: { year: 2025 } });
+    request.flush(makeRun({ id: 'r2', rerunOf: 'r1' }));
+    await expect(again).resolves.toMatchObject({ id: 'r2', rerunOf: 'r1' });
+    const failed = api.rerun('r1', { only: 'failed' });
+    const second = await nextRequest(http, 'http://srv/api/runs/r1/rerun', 'POST');
+    expect(second.request.body).toEqual({ only: 'failed' });
+    second.flush(makeRun({ id: 'r3', rerunOf: 'r1' }));
+    await failed;
+  });
+
   it('sends a write again once, with its body, when a 401 comes back and the host has a fresh token', async () => {
     const cancel = api.cancel('r1');
     const first = await nextRequest(http, 'http://srv/api/runs/r1/cancel', 'POST');

@@ -3,7 +3,7 @@ import { inject, Injectable } from '@angular/core';
 import type { RunPage, RunView, TaskDefinition } from '@onward/task-domain';
 
 import { ONWARD_MONITOR_CONFIG } from './monitor-config';
-import type { MonitorUser, RunQuery, SchedulerRunView, StartRunRequest } from './monitor-types';
+import type { MonitorUser, RerunRequest, RunQuery, SchedulerRunView, StartRunRequest } from './monitor-types';
 
 interface CallOptions {
   params?: HttpParams;
@@ -54,6 +54,11 @@ export class MonitorApi {
   /** `POST /api/runs`. */
   start(request: StartRunRequest): Promise<RunView> {
     return this.call<RunView>('POST', '/api/runs', { body: request });
+  }
+
+  /** `POST /api/runs/:id/rerun`. */
+  rerun(id: string, request: RerunRequest): Promise<RunView> {
+    return this.call<RunView>('POST', `${runPath(id)}/rerun`, { body: request });
   }
 
   /** `POST /api/runs/:id/cancel`. */

@@ -12,7 +12,7 @@ import { CrossWindowSync } from './cross-window-sync';
 import { isNotFound, MonitorApi } from './monitor-api';
 import { MonitorConnection } from './monitor-connection';
 import { MonitorStore } from './monitor-store';
-import type { MonitorUser, RunQuery, StartRunRequest } from './monitor-types';
+import type { MonitorUser, RerunRequest, RunQuery, StartRunRequest } from './monitor-types';
 import { ResultDownload } from './result-download';
 import { describeError, type FailedAction } from './run-errors';
 import { RunResync } from './run-resync';
@@ -185,6 +185,11 @@ export class MonitorClient {
   /** `POST /api/runs`: answers at once with the new run. */
   async startRun(request: StartRunRequest): Promise<RunView> {
     return this.merged(await this.api.start(request));
+  }
+
+  /** `POST /api/runs/:id/rerun`: a finished run's task started anew as the caller's run; answers at once with it. */
+  async rerun(id: string, request: RerunRequest = {}): Promise<RunView> {
+    return this.merged(await this.api.rerun(id, request));
   }
 
   /** `POST /api/runs/:id/cancel`. */

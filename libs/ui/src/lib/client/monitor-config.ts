@@ -12,7 +12,12 @@ export interface OnwardMonitorOptions {
   runUrl?: (id: string) => string;
   /** In-app toasts, system notifications and the live region; default true. */
   notifications?: boolean;
-  /** Prefix the document title with the number of running runs; default true. */
+  /**
+   * Show the number of running runs in the browser tab: "(2)" in front of the page title and a
+   * badge over the page's favicon, both gone when none runs; default false.
+   */
+  documentTitle?: boolean;
+  /** @deprecated The title's count alone, from before `documentTitle`; now the same as `documentTitle`. */
   tabTitle?: boolean;
 }
 
@@ -32,6 +37,7 @@ export function resolveMonitorConfig(options: OnwardMonitorOptions): OnwardMonit
     popoutUrl,
     runUrl: options.runUrl ?? ((id) => `${popoutUrl}/run/${encodeURIComponent(id)}`),
     notifications: options.notifications ?? true,
-    tabTitle: options.tabTitle ?? true,
+    documentTitle: options.documentTitle ?? options.tabTitle ?? false,
+    tabTitle: options.documentTitle ?? options.tabTitle ?? false,
   };
 }

@@ -4,6 +4,7 @@ import { Subject } from 'rxjs';
 
 import { compareRuns } from '../shared/run-format';
 import type { MonitorUser } from './monitor-types';
+import { ProgressSeen } from './progress-seen';
 import { SortedRunList } from './run-list';
 import { RunStore } from './run-store';
 import { RunVisibility } from './run-visibility';
@@ -18,6 +19,7 @@ import { UnseenRuns } from './unseen-runs';
 export class MonitorStore {
   private readonly unseen = inject(UnseenRuns);
   private readonly visibility = inject(RunVisibility);
+  private readonly progressSeen = inject(ProgressSeen);
   private readonly store = signal(RunStore.empty());
   private readonly finishedSubject = new Subject<RunView>();
   private readonly sorted = new SortedRunList();
@@ -67,9 +69,11 @@ export class MonitorStore {
     if (after === before) return;
     this.store.set(after);
     const finished: RunView[] = [];
+    const at = Date.now();
     // `before` shares its map with `after`: the old views are in the change record.
     for (const [id, old] of after.lastChange?.before ?? []) {
       const now = after.get(id);
+      if (old && now && now !== old) this.progressSeen.note(old, now, at);
       if (old && now && now !== old && !isFinalStatus(old.status) && isFinalStatus(now.status)) finished.push(now);
     }
     if (finished.length === 0) return;
@@ -99,6 +103,7 @@ export class MonitorStore {
     this.sorted.clear();
     this.user.set(null);
     this.tasks.set([]);
+    this.progressSeen.clear();
     this.unseen.clear();
     this.visibility.clear();
   }

@@ -18,6 +18,12 @@ export interface StartRunRequest {
   mode?: RunMode;
 }
 
+/** Body of `POST /api/runs/:id/rerun`: changed values merged over the run's own, or a selection's failed rows only. */
+export interface RerunRequest {
+  parameters?: Parameters;
+  only?: 'failed';
+}
+
 /** Query of `GET /api/runs` and `GET /api/admin/runs`. */
 export interface RunQuery {
   status?: RunStatus[];

@@ -8,7 +8,7 @@ const http = (status: number, message = 'Run 6e5d2a05-0000-4000-8000-00000000000
 describe('describeError', () => {
   it('never passes on a run id or the server’s wording', () => {
     for (const status of [400, 401, 403, 404, 409, 413, 429, 500, 502, 503]) {
-      for (const action of ['start', 'cancel', 'delete', 'background', 'result', 'load'] as const) {
+      for (const action of ['start', 'rerun', 'cancel', 'delete', 'background', 'result', 'load'] as const) {
         const text = describeError(http(status), action);
         expect(text).not.toContain('6e5d2a05');
         expect(text).not.toContain('not found');
@@ -16,6 +16,20 @@ describe('describeError', () => {
       }
     }
     expect(describeError(new Error('TypeError: x is undefined'))).toBe('Something went wrong. Please try again.');
+  });
+
+  it('says why a run could not be run again', () => {
+    expect(describeError(http(409, 'No subtask of run x failed'), 'rerun')).toBe(
+      'This run cannot be run again as it is now.',
+    );
+    expect(describeError(http(404), 'rerun')).toBe(
+      'This run no longer exists. It may have been deleted in another window.',
+    );
+    const refused = new HttpErrorResponse({
+      status: 400,
+      error: { message: 'x', details: [{ field: 'parameters.year', message: 'Year must be at least 2000' }] },
+    });
+    expect(describeError(refused, 'rerun')).toBe('Some values were not accepted: Year must be at least 2000.');
   });
 
   it('says what each failure means for the person', () => {

@@ -2,7 +2,7 @@ import { HttpErrorResponse } from '@angular/common/http';
 import type { ErrorBody } from '@onward/task-domain';
 
 /** What the user was doing when a call failed: some statuses mean something else per action. */
-export type FailedAction = 'start' | 'cancel' | 'delete' | 'background' | 'result' | 'load';
+export type FailedAction = 'start' | 'rerun' | 'cancel' | 'delete' | 'background' | 'result' | 'load';
 
 /**
  * A failed call in a sentence for the person at the screen: never a run id, a status code or the
@@ -18,7 +18,7 @@ export function describeError(error: unknown, action: FailedAction = 'load'): st
     case 0:
       return $localize`:@@onwardErrorOffline:The task server cannot be reached. Check your connection and try again.`;
     case 400:
-      return action === 'start'
+      return action === 'start' || action === 'rerun'
         ? invalidValues(body)
         : $localize`:@@onwardErrorRefused:The task server did not accept this request.`;
     case 401:
@@ -53,6 +53,8 @@ function conflict(action: FailedAction): string {
       return $localize`:@@onwardErrorForegroundOnly:This task has to finish here; it cannot run in the background.`;
     case 'result':
       return $localize`:@@onwardErrorNoResult:The result is not ready yet.`;
+    case 'rerun':
+      return $localize`:@@onwardErrorNotRepeatable:This run cannot be run again as it is now.`;
     case 'start':
     case 'delete':
     case 'load':

@@ -23,16 +23,28 @@ import {
   statusLook,
 } from '../shared/run-format';
 import { runIcon } from '../shared/run-icons';
+import { queueLine } from '../shared/run-lines';
 import { runTimes, startOfDay } from '../shared/run-times';
 import { UploadTransfers } from '../upload/upload-transfers';
 import { transferText } from '../upload/transfer-text';
+import { RunAgain } from './run-again';
+import { RunStatusLine } from './run-status-line';
 import { SubtaskList } from './subtask-list';
 
 /** One run in the monitor: status, progress, elapsed time and the actions that fit its state. */
 @Component({
   selector: 'onward-run-entry',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DecimalPipe, MatButtonModule, MatProgressBarModule, MatTooltipModule, OnwardIcon, SubtaskList],
+  imports: [
+    DecimalPipe,
+    MatButtonModule,
+    MatProgressBarModule,
+    MatTooltipModule,
+    OnwardIcon,
+    RunAgain,
+    RunStatusLine,
+    SubtaskList,
+  ],
   templateUrl: './run-entry.html',
   styleUrl: './run-entry.scss',
   host: {
@@ -90,6 +102,11 @@ export class RunEntry implements OnInit {
     const run = this.run();
     // Only running entries read the clock, so finished ones are not refreshed every second.
     return formatDuration(elapsedMs(run, run.finishedAt ? 0 : this.clock.now()));
+  });
+  /** A queued run's line: its place in the queue when the server tells it. */
+  protected readonly waiting = computed(() => {
+    const queue = this.run().queue;
+    return queue ? queueLine(queue, this.locale) : $localize`:@@onward.queue.waiting:Waiting for a free worker`;
   });
   protected readonly scheduler = computed(() => this.run().scheduler);
   protected readonly schedulerCurrent = computed(() => {

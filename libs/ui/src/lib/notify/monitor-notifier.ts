@@ -1,8 +1,7 @@
 import { LiveAnnouncer } from '@angular/cdk/a11y';
 import { DOCUMENT } from '@angular/common';
-import { ApplicationRef, DestroyRef, effect, EnvironmentInjector, inject, Injectable } from '@angular/core';
+import { ApplicationRef, DestroyRef, EnvironmentInjector, inject, Injectable } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { Title } from '@angular/platform-browser';
 import type { RunNotification, RunView } from '@onward/task-domain';
 
 import { MonitorClient } from '../client/monitor-client';
@@ -14,12 +13,10 @@ import { cancelledText, displayText, runLabel, statusLook } from '../shared/run-
 import { attachToastList } from './toast-list';
 import { type ToastOptions, ToastStack } from './toast-stack';
 
-const TITLE_PREFIX = /^\(\d+\)\s/;
-
 /**
  * Tells the user about starts and finishes: an in-app toast, a polite live-region message,
- * a system notification while the page is hidden (if permitted), and the running count in the
- * tab title. Started by `provideOnwardMonitor`.
+ * and a system notification while the page is hidden (if permitted). Started by `provideOnwardMonitor`
+ * (the running count in the tab is `DocumentTitle`'s).
  */
 @Injectable({ providedIn: 'root' })
 export class MonitorNotifier {
@@ -32,24 +29,11 @@ export class MonitorNotifier {
   private readonly announcer = inject(LiveAnnouncer);
   private readonly state = inject(MonitorPanelState);
   private readonly actions = inject(RunActions);
-  private readonly title = inject(Title);
   private readonly document = inject(DOCUMENT);
   private readonly destroyRef = inject(DestroyRef);
   private readonly silenced = new Set<string>();
   private readonly announced = new Set<string>();
   private started = false;
-
-  private count = 0;
-
-  constructor() {
-    if (this.config.tabTitle) {
-      effect(() => {
-        this.count = this.client.runningCount();
-        this.showCount();
-      });
-      this.followTitleChanges();
-    }
-  }
 
   /** Subscribes to the client's notifications (idempotent). */
   start(): void {
@@ -184,22 +168,6 @@ export class MonitorNotifier {
     } catch {
       // Some browsers only allow notifications from a service worker; the toast is enough then.
     }
-  }
-
-  private showCount(): void {
-    const current = this.title.getTitle();
-    const base = current.replace(TITLE_PREFIX, '');
-    const wanted = this.count > 0 ? `(${this.count}) ${base}` : base;
-    // Only write on a difference: the title observer below would otherwise loop.
-    if (wanted !== current) this.title.setTitle(wanted);
-  }
-
-  /** The host (e.g. its router) may set a new title at any time; put the count back in front of it. */
-  private followTitleChanges(): void {
-    if (typeof MutationObserver === 'undefined') return;
-    const observer = new MutationObserver(() => this.showCount());
-    observer.observe(this.document.head, { subtree: true, childList: true, characterData: true });
-    this.destroyRef.onDestroy(() => observer.disconnect());
   }
 }
 

@@ -1,14 +1,16 @@
 import { inject, Injectable, Injector } from '@angular/core';
 import { MatDialog } from '@angular/material/dialog';
-import { isUnfinished, type RunView } from '@onward/task-domain';
+import { isUnfinished, type Parameters, type RunView } from '@onward/task-domain';
 import { firstValueFrom } from 'rxjs';
 
 import { DeferredDeletes } from '../client/deferred-deletes';
 import { MonitorClient } from '../client/monitor-client';
+import type { RerunRequest } from '../client/monitor-types';
 import type { FailedAction } from '../client/run-errors';
 import { ConfirmDialog, type ConfirmData } from '../dialogs/confirm-dialog';
 import { ErrorDetailsDialog } from '../dialogs/error-details-dialog';
 import { PdfPreviewDialog } from '../dialogs/pdf-preview-dialog';
+import { RerunDialog, type RerunDialogData } from '../dialogs/rerun-dialog';
 import { ResultValueDialog } from '../dialogs/result-value-dialog';
 import { plural } from './plural';
 import { MonitorNotifier } from '../notify/monitor-notifier';
@@ -62,6 +64,34 @@ export class RunActions {
   /** Shows a failed run's error details. */
   showError(run: RunView): void {
     this.dialog.open(ErrorDetailsDialog, { data: run, width: '560px', maxWidth: '95vw' });
+  }
+
+  /**
+   * Runs a finished run again as the caller's own run: as it was, with `parameters` changed, or
+   * (`only: 'failed'`) over a selection's failed and cancelled rows. The new run arrives like any
+   * start; a second call while the first is under way does nothing.
+   */
+  async rerun(run: RunView, request: RerunRequest = {}): Promise<void> {
+    await this.once(`rerun:${run.id}`, () =>
+      this.attempt(
+        () => this.client.rerun(run.id, request),
+        $localize`:@@onwardRerunFailed:The run could not be started again.`,
+        'rerun',
+      ),
+    );
+  }
+
+  /** "Change and run again": asks for the values to change (the task's parameter form), then runs it again with them. */
+  async changeAndRerun(run: RunView): Promise<void> {
+    const task = this.client.tasks().find((t) => t.id === run.task);
+    if (!task) return;
+    const ref = this.dialog.open<RerunDialog, RerunDialogData, Parameters>(RerunDialog, {
+      data: { run, task },
+      width: '440px',
+      maxWidth: '95vw',
+    });
+    const changes = await firstValueFrom(ref.afterClosed());
+    if (changes) await this.rerun(run, Object.keys(changes).length > 0 ? { parameters: changes } : {});
   }
 
   /**
