@@ -124,10 +124,6 @@ export interface RunView {
   estimate?: RunEstimate | null;
   /** Running, but no progress reported for `ONWARD_STALL_WARNING_S`. Optional for views of older servers. */
   stalled?: boolean;
-  /** A queued run's place: how many runs start before it (1 = next), and what holds it back. */
-  queue?: { position: number; reason: 'user-limit' | 'capacity' } | null;
-  /** Time left of a running or queued run, from its progress rate or its task's history; null when unknown. */
-  estimate?: { remainingMs: number; basis: 'progress' | 'history' } | null;
   /** Only on a scheduler: the display values of its first rows (up to `FIRST_ROWS_SHOWN`), in row order. */
   firstRows?: DisplayValues[];
   /** Only on `GET /api/runs/:id` of a scheduler: its subtasks in the order of `rows` (at most the first 200). */
