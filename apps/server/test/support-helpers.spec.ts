@@ -26,6 +26,10 @@ function view(overrides: Partial<RunView> = {}): RunView {
     finishedAt: null,
     version: 3,
     cancelledBy: null,
+    rerunOf: null,
+    stalled: false,
+    queue: null,
+    estimate: null,
     ...overrides,
   };
 }

@@ -80,6 +80,8 @@ export interface RunView {
   cancelledBy: null | { id: string; username: string; admin: boolean };
   rerunOf: string | null;
   stalled: boolean;
+  queue: null | { position: number; reason: 'user-limit' | 'capacity' };
+  estimate: null | { remainingMs: number; basis: 'progress' | 'history' };
   firstRows?: Parameters[];
   children?: RunView[];
   childrenCursor?: string;
@@ -208,6 +210,30 @@ export function runViewProblems(value: unknown, at = 'run'): string[] {
     problems.push(`${at}.cancelledBy is not null or { id, username, admin }`);
   }
   if (typeof v['stalled'] !== 'boolean') problems.push(`${at}.stalled is not a boolean`);
+  const queue = v['queue'];
+  if (
+    queue !== null &&
+    !(
+      isRecord(queue) &&
+      Number.isInteger(queue['position']) &&
+      (queue['position'] as number) >= 1 &&
+      (queue['reason'] === 'user-limit' || queue['reason'] === 'capacity')
+    )
+  ) {
+    problems.push(`${at}.queue is not null or { position ≥ 1, reason }`);
+  }
+  const estimate = v['estimate'];
+  if (
+    estimate !== null &&
+    !(
+      isRecord(estimate) &&
+      Number.isInteger(estimate['remainingMs']) &&
+      (estimate['remainingMs'] as number) >= 0 &&
+      (estimate['basis'] === 'progress' || estimate['basis'] === 'history')
+    )
+  ) {
+    problems.push(`${at}.estimate is not null or { remainingMs ≥ 0, basis }`);
+  }
   if (!(v['rerunOf'] === null || typeof v['rerunOf'] === 'string'))
     problems.push(`${at}.rerunOf is not null or a run id`);
   if ('children' in v && v['children'] !== undefined) {

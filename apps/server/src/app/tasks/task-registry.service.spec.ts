@@ -28,7 +28,7 @@ describe('TaskRegistry', () => {
         awaitResult: 'optional',
         background: true,
         displayParameters: ['year'],
-        parameters: [{ name: 'year', label: 'Year', type: 'integer', required: true }],
+        parameters: [{ name: 'year', label: 'Year', type: 'integer', required: true, min: 2000 }],
       },
     ]);
   });

@@ -62,6 +62,9 @@ function toDefinition(options: TaskOptions): TaskDefinition {
       type: p.type,
       required: p.required,
       ...(p.default !== undefined ? { default: p.default } : {}),
+      // Bounds, so that a client checks a value as the server will.
+      ...(p.min !== undefined ? { min: p.min } : {}),
+      ...(p.max !== undefined ? { max: p.max } : {}),
       // The only values allowed: a client shows them as a select list.
       ...(p.options !== undefined ? { options: p.options.map((o) => ({ value: o.value, label: o.label })) } : {}),
     })),

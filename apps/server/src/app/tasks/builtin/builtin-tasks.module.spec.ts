@@ -33,7 +33,7 @@ describe('BuiltinTasksModule', () => {
       displayParameters: ['customer', 'year'],
       parameters: [
         { name: 'customer', label: 'Customer', type: 'string', required: true },
-        { name: 'year', label: 'Year', type: 'integer', required: true },
+        { name: 'year', label: 'Year', type: 'integer', required: true, min: 2000, max: 2100 },
       ],
     });
     expect(byId.get('recalculate-prices')).toEqual({
@@ -51,7 +51,15 @@ describe('BuiltinTasksModule', () => {
           required: true,
           options: ['Hardware', 'Services', 'Software'].map((value) => ({ value, label: value })),
         },
-        { name: 'seconds', label: 'Duration (seconds)', type: 'number', required: false, default: 10 },
+        {
+          name: 'seconds',
+          label: 'Duration (seconds)',
+          type: 'number',
+          required: false,
+          default: 10,
+          min: 0.5,
+          max: 3600,
+        },
       ],
     });
     expect(byId.get('print-preview')).toEqual({
