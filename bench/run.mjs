@@ -100,6 +100,7 @@ const opts = {
   cancels: num(flags.cancels, quick ? 5 : 10),
   kills: num(flags.kills, 1),
   runs: num(flags.runs, quick ? 500 : 5000),
+  quick,
   concurrency: (flags.concurrency ?? '1,10,50').split(',').map(Number),
   maxMinutes: num(flags['max-minutes'], 40),
   schedulerRows: (flags['scheduler-rows'] ?? '10,100,1000,10000').split(',').map(Number),
