@@ -4,6 +4,7 @@ import { PersistenceModule } from '../persistence/persistence.module';
 import { ResultsModule } from '../results/results.module';
 import { ActiveRuns } from './active-runs';
 import { CombinedResult } from './combined-result';
+import { QueueWatcher } from './queue-watcher';
 import { Reconciler } from './reconciler';
 import { Recovery } from './recovery';
 import { RetentionSweeper } from './retention-sweeper';
@@ -33,7 +34,8 @@ import { TaskRunner } from './task-runner';
     Reconciler,
     RunWorker,
     RetentionSweeper,
+    QueueWatcher,
   ],
-  exports: [RunEvents, RunRecorder, PersistenceModule],
+  exports: [RunEvents, RunRecorder, QueueWatcher, PersistenceModule],
 })
 export class EngineModule {}

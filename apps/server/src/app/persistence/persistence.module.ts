@@ -11,6 +11,7 @@ import { RunEntity } from './run.entity';
 import { RunWriter } from './run-writer';
 import { RunsRepository } from './runs.repository';
 import { SqliteRunWriter } from './sqlite-run-writer';
+import { QueuePlaces } from './queue-places';
 import { RunViews } from './run-views';
 import { TaskDurationEntity } from './task-duration.entity';
 import { TaskDurations } from './task-durations';
@@ -28,7 +29,7 @@ const runWriter = {
 /** The runs table: its reads, its hot-path writer and its deletions; the only place that knows SQL for runs. */
 @Module({
   imports: [TypeOrmModule.forFeature([RunEntity, RunDeletionEntity, TaskDurationEntity])],
-  providers: [RunsRepository, runWriter, RunDeletionsRepository, TaskDurations, RunViews],
-  exports: [RunsRepository, RunWriter, RunDeletionsRepository, TaskDurations, RunViews],
+  providers: [RunsRepository, runWriter, RunDeletionsRepository, TaskDurations, QueuePlaces, RunViews],
+  exports: [RunsRepository, RunWriter, RunDeletionsRepository, TaskDurations, QueuePlaces, RunViews],
 })
 export class PersistenceModule {}

@@ -105,6 +105,33 @@ export class RunsRepository {
     return jobs;
   }
 
+  /** The first `limit` queued top-level runs in queue order (oldest first): the queue places' input. */
+  async findQueueOrder(limit: number): Promise<RunJob[]> {
+    const runs = await this.runs
+      .createQueryBuilder('run')
+      .select(['run.id', 'run.ownerId'])
+      .where('run.status = :queued', { queued: 'queued' satisfies RunStatus })
+      .andWhere('run.parent_id IS NULL')
+      .orderBy('run.created_at', 'ASC')
+      .addOrderBy('run.id', 'ASC')
+      .limit(limit)
+      .getMany();
+    return runs.map((run) => ({ runId: run.id, ownerId: run.ownerId }));
+  }
+
+  /** How many top-level runs each user has executing now (running or cancelling). */
+  async countExecutingByOwner(): Promise<Map<string, number>> {
+    const rows = await this.runs
+      .createQueryBuilder('run')
+      .select('run.owner_id', 'ownerId')
+      .addSelect('COUNT(*)', 'n')
+      .where('run.status IN (:...statuses)', { statuses: ['running', 'cancelling'] satisfies RunStatus[] })
+      .andWhere('run.parent_id IS NULL')
+      .groupBy('run.owner_id')
+      .getRawMany<{ ownerId: string; n: string | number }>();
+    return new Map(rows.map((row) => [row.ownerId, Number(row.n)]));
+  }
+
   /** The runs of `ids` that exist (any number of ids, `IDS_PER_QUERY` at a time). */
   async findByIds(ids: string[]): Promise<RunEntity[]> {
     const found: RunEntity[] = [];

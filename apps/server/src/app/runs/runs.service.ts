@@ -17,6 +17,7 @@ import { UPLOAD_KIND } from '../uploads/upload-files';
 import { UploadsService } from '../uploads/uploads.service';
 import { CursorCodec } from './cursor';
 import { type AdminListRunsQuery, CHILDREN_PAGE, type ListChildrenQuery, RUNS_PAGE } from './dto/list-runs.query';
+import { QueueWatcher } from '../engine/queue-watcher';
 import { RunViews } from '../persistence/run-views';
 import { visibleRun } from './visible-run';
 
@@ -51,6 +52,7 @@ export class RunsService {
     private readonly queue: RunQueue,
     private readonly storage: ResultStorage,
     private readonly views: RunViews,
+    private readonly places: QueueWatcher,
     private readonly uploads: UploadsService,
     @Inject(ONWARD_CONFIG) config: OnwardConfig,
   ) {
@@ -72,6 +74,7 @@ export class RunsService {
     });
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
+    if (items.some((run) => run.status === 'queued')) await this.places.fresh();
     return {
       items: items.map((run) => this.views.of(run)),
       nextCursor: rows.length > limit && last ? this.cursors.encode({ createdAt: last.createdAt, id: last.id }) : null,
@@ -89,6 +92,7 @@ export class RunsService {
    */
   async get(user: AuthUser, id: string): Promise<RunView> {
     const run = await this.visible(user, id);
+    if (run.status === 'queued') await this.places.fresh();
     const view = this.views.of(run);
     if (run.scheduler) {
       const page = await this.childrenPage(run.id, null, CHILDREN_PAGE.default);

@@ -1,0 +1,103 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import type { Subscription } from 'rxjs';
+
+import { placeIn, QueuePlaces, queuePlaces } from '../persistence/queue-places';
+import { RunsRepository } from '../persistence/runs.repository';
+import { RunEvents } from './run-events';
+import { RunRecorder } from './run-recorder';
+
+/** Queued runs read per refresh: the places of the first ones are exact, the rest are not told. */
+export const QUEUE_READ_LIMIT = 1_000;
+/** Changes of the queue within this window are read, and their places pushed, together. */
+export const QUEUE_SETTLE_MS = 500;
+
+/**
+ * Keeps the queue places of this process current. When a run of the queue starts, ends or goes, the
+ * queue is read again (once per `QUEUE_SETTLE_MS`, however many changes) and only the queued runs
+ * whose place changed are pushed: a version more and a `run.updated` each, so the cost of a dequeue
+ * grows with the runs it moved, not with the queue times its watchers. Read paths ask for a snapshot
+ * no older than a second (`fresh`), which covers the starts that other processes make.
+ */
+@Injectable()
+export class QueueWatcher implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(QueueWatcher.name);
+  private subscription: Subscription | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private reading: Promise<void> | null = null;
+  /** The queue changed in this process since it was last read. */
+  private dirty = false;
+
+  constructor(
+    private readonly events: RunEvents,
+    private readonly repository: RunsRepository,
+    private readonly places: QueuePlaces,
+    private readonly recorder: RunRecorder,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.subscription = this.events.events$.subscribe((event) => {
+      if (event.type === 'deleted') return this.schedule();
+      if (event.type !== 'updated' || event.run.parentId !== null) return;
+      // A queued run already placed changed nothing in the queue (a pushed place comes back this way).
+      if (event.run.status === 'queued' && this.places.current.places.has(event.run.id)) return;
+      this.schedule();
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.subscription?.unsubscribe();
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  /**
+   * Reads the queue again when it changed here since, or the places are older than `maxAgeMs` (another
+   * process may have changed it). For reads of runs; a start is told its place from the last read.
+   */
+  async fresh(maxAgeMs = 1_000): Promise<void> {
+    // A read under way began after the changes it cleared: its answer is the one to wait for.
+    if (this.reading) await this.reading;
+    if (!this.dirty && Date.now() - this.places.current.takenAt <= maxAgeMs) return;
+    await this.read(true);
+  }
+
+  private schedule(): void {
+    this.dirty = true;
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.read(true);
+    }, QUEUE_SETTLE_MS);
+    this.timer.unref();
+  }
+
+  private read(push: boolean): Promise<void> {
+    this.reading ??= this.readNow(push).finally(() => (this.reading = null));
+    return this.reading;
+  }
+
+  private async readNow(push: boolean): Promise<void> {
+    this.dirty = false;
+    try {
+      const [order, executing] = await Promise.all([
+        this.repository.findQueueOrder(QUEUE_READ_LIMIT),
+        this.repository.countExecutingByOwner(),
+      ]);
+      const before = this.places.current;
+      const limit = this.places.userLimit;
+      const next = queuePlaces(order, executing, limit);
+      this.places.set(next);
+      if (!push) return;
+      for (const job of order) {
+        // What the run was told last: its place then, or (queued since) where it was put then.
+        const was = placeIn(before, job, limit);
+        const place = next.places.get(job.runId);
+        if (!place || (was.position === place.position && was.reason === place.reason)) continue;
+        const id = job.runId;
+        // Only while still queued: a run that started meanwhile is announced by its start.
+        await this.recorder.change(id, {}, 'queued', ['queued']);
+      }
+    } catch (error) {
+      this.logger.warn(`Could not read the queue: ${(error as Error).message}`);
+    }
+  }
+}
