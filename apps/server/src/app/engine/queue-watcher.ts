@@ -10,12 +10,20 @@ import { RunRecorder } from './run-recorder';
 export const QUEUE_READ_LIMIT = 1_000;
 /** Changes of the queue within this window are read, and their places pushed, together. */
 export const QUEUE_SETTLE_MS = 500;
+/**
+ * Moved places pushed per read, nearest the head first: a dequeue moves every place behind it, and
+ * pushing a long queue's whole tail twice a second would cost more than running the runs. The others
+ * are told at a later read, or when they are read.
+ */
+export const QUEUE_PUSHES_PER_READ = 20;
+/** Places beyond this are not pushed at all (a reader still gets theirs). */
+export const QUEUE_PUSHED_PLACES = 100;
 
 /**
  * Keeps the queue places of this process current. When a run of the queue starts, ends or goes, the
  * queue is read again (once per `QUEUE_SETTLE_MS`, however many changes) and only the queued runs
- * whose place changed are pushed: a version more and a `run.updated` each, so the cost of a dequeue
- * grows with the runs it moved, not with the queue times its watchers. Read paths ask for a snapshot
+ * whose place changed are pushed, nearest the head first and at most `QUEUE_PUSHES_PER_READ` a read:
+ * a version more and a `run.updated` each, so the cost stays bounded, never the queue times its watchers. Read paths ask for a snapshot
  * no older than a second (`fresh`), which covers the starts that other processes make.
  */
 @Injectable()
@@ -87,14 +95,17 @@ export class QueueWatcher implements OnApplicationBootstrap, OnModuleDestroy {
       const next = queuePlaces(order, executing, limit);
       this.places.set(next);
       if (!push) return;
+      let pushes = 0;
       for (const job of order) {
+        if (pushes >= QUEUE_PUSHES_PER_READ) break;
         // What the run was told last: its place then, or (queued since) where it was put then.
         const was = placeIn(before, job, limit);
         const place = next.places.get(job.runId);
-        if (!place || (was.position === place.position && was.reason === place.reason)) continue;
-        const id = job.runId;
+        if (!place || place.position > QUEUE_PUSHED_PLACES) continue;
+        if (was.position === place.position && was.reason === place.reason) continue;
+        pushes++;
         // Only while still queued: a run that started meanwhile is announced by its start.
-        await this.recorder.change(id, {}, 'queued', ['queued']);
+        await this.recorder.change(job.runId, {}, 'queued', ['queued']);
       }
     } catch (error) {
       this.logger.warn(`Could not read the queue: ${(error as Error).message}`);
