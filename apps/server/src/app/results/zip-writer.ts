@@ -60,7 +60,9 @@ export async function writeZip(
   errors: ZipErrors = null,
 ): Promise<number> {
   const output = createWriteStream(target);
-  const archive = archiver('zip', { zlib: { level: 6 } });
+  // One stat at a time: archiver stats files (4 at once by default) and queues each entry as its stat
+  // returns, which would reorder the rows.
+  const archive = archiver('zip', { zlib: { level: 6 }, statConcurrency: 1 });
   // Archiver emits `entry` once it has written an entry, or `warning` when it skips one (a file that
   // is gone): then the next one may go in. A failure wakes the wait too, which then throws it.
   let ahead = 0;
