@@ -7,13 +7,13 @@
 // The `files` section of bench/run.mjs uses it (lib/files.mjs); alone: node bench/lib/files-rows.mjs [rows]
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify';
-import { createReadStream, createWriteStream, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, statSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 
-import { cleanupAll, login, pgSchema, request, round, startOnward, stopChild, tempDir } from './util.mjs';
+import { cleanupAll, login, pgSchema, request, round, rssPeak, startOnward, stopChild, tempDir } from './util.mjs';
 
 const HEADER = 'reference,date,customer,product,quantity,unit_price';
 const CUSTOMERS = ['Acme', 'Globex', 'Initech', 'Umbrella', 'Stark'];
@@ -35,32 +35,6 @@ export async function writeOrdersCsv(path, rows) {
     yield block;
   }
   await pipeline(lines(), createWriteStream(path));
-}
-
-/** Samples a process's VmRSS until stopped; returns the peak in MB. */
-function rssSampler(pid) {
-  let peak = 0;
-  const timer = setInterval(() => {
-    try {
-      const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-      peak = Math.max(peak, kb / 1024);
-    } catch {
-      /* gone */
-    }
-  }, 100);
-  return () => {
-    clearInterval(timer);
-    return round(peak, 0);
-  };
-}
-
-function selfRssSampler() {
-  let peak = 0;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss / 1048576)), 100);
-  return () => {
-    clearInterval(timer);
-    return round(peak, 0);
-  };
 }
 
 async function runToEnd(base, token, body) {
@@ -186,7 +160,7 @@ export async function filesRows({ rows = 1_000_000, log = console.log } = {}) {
     const me = await request('GET', `${onward.base}/api/auth/me`, { token });
     const upload = await insertUpload(client, schema.name, onward.dataDir, me.json.id, csvPath);
 
-    let stopRss = rssSampler(onward.child.pid);
+    let stopRss = rssPeak(onward.child.pid);
     let t0 = performance.now();
     const imported = await runToEnd(onward.base, token, {
       task: 'import-orders',
@@ -202,14 +176,14 @@ export async function filesRows({ rows = 1_000_000, log = console.log } = {}) {
     // The raw import upserts the same references (the same work as a second import through Onward would do).
     await client.query(`DELETE FROM ${schema.name}.orders WHERE reference LIKE 'BENCH-%'`);
     await client.query(`VACUUM ${schema.name}.orders`);
-    stopRss = selfRssSampler();
+    stopRss = rssPeak();
     t0 = performance.now();
     await rawImport(client, schema.name, csvPath);
     const rawImportS = (performance.now() - t0) / 1000;
     const rawImportRss = stopRss();
 
     const total = Number((await client.query(`SELECT COUNT(*) AS n FROM ${schema.name}.orders`)).rows[0].n);
-    stopRss = rssSampler(onward.child.pid);
+    stopRss = rssPeak(onward.child.pid);
     t0 = performance.now();
     const exported = await runToEnd(onward.base, token, { task: 'export-orders', parameters: { format: 'csv' } });
     const onwardExportS = (performance.now() - t0) / 1000;
@@ -217,7 +191,7 @@ export async function filesRows({ rows = 1_000_000, log = console.log } = {}) {
     if (exported.status !== 'completed')
       throw new Error(`export ${exported.status}: ${JSON.stringify(exported.error)}`);
 
-    stopRss = selfRssSampler();
+    stopRss = rssPeak();
     t0 = performance.now();
     await rawExport(client, schema.name, join(dir, 'raw-export.csv'));
     const rawExportS = (performance.now() - t0) / 1000;

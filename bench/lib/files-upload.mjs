@@ -1,27 +1,17 @@
 // Uploads: a tus upload of N bytes over loopback (plain http PATCHes of 8 MiB, as a tus client
 // chunks) against the baseline of the same bytes written straight to a file with `fs` on this
 // machine. Both sides stream: the bytes come from one 8 MiB buffer, never from N bytes in memory.
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { once } from 'node:events';
 
-import { nowMs, tempDir } from './util.mjs';
+import { nowMs, rssPeak, tempDir } from './util.mjs';
 
 const CHUNK = 8 * 1024 * 1024;
 const MB = 1e6;
-
-/** VmRSS of a process in MB, or NaN when it cannot be read. */
-function rssMB(pid) {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN) / 1024;
-  } catch {
-    return Number.NaN;
-  }
-}
 
 /** One HTTP request with an optional body; resolves with status, headers and text. */
 function send(url, method, headers, body) {
@@ -93,13 +83,13 @@ async function rawWrite(bytes, source) {
 export async function benchUpload({ baseUrl, token, bytes, serverPid = null }) {
   const source = randomBytes(CHUNK);
   const rawSeconds = await rawWrite(bytes, source);
-  let peak = serverPid ? rssMB(serverPid) : Number.NaN;
-  const sampler = serverPid ? setInterval(() => (peak = Math.max(peak, rssMB(serverPid))), 50) : null;
+  const stopRss = serverPid ? rssPeak(serverPid) : null;
   let upload;
+  let peak = Number.NaN;
   try {
     upload = await tusUpload(baseUrl, token, bytes, source);
   } finally {
-    if (sampler) clearInterval(sampler);
+    if (stopRss) peak = stopRss();
   }
   await send(new URL(`/api/runs/${upload.id}`, baseUrl), 'DELETE', { Authorization: `Bearer ${token}` });
   const onwardMBps = bytes / MB / upload.seconds;
@@ -108,6 +98,6 @@ export async function benchUpload({ baseUrl, token, bytes, serverPid = null }) {
     onwardMBps: Math.round(onwardMBps * 10) / 10,
     rawFsMBps: Math.round(rawFsMBps * 10) / 10,
     ratio: Math.round((onwardMBps / rawFsMBps) * 100) / 100,
-    peakRssMB: serverPid && Number.isFinite(peak) ? Math.round(peak) : null,
+    peakRssMB: Number.isFinite(peak) ? peak : null,
   };
 }

@@ -1,32 +1,23 @@
 // The `scheduler` section of bench/run.mjs: what one selection of N rows costs per row, against the
 // same selection of 10 rows and against a single run's lifecycle, both measured in the same run on the
 // same server. Style point 26: the scaled case (10 → 10,000) beside the small one.
-import { readFileSync } from 'node:fs';
 
-import { agg, login, nowMs, pgSchema, redisPrefix, request, round, startOnward, stopChild } from './util.mjs';
+import {
+  agg,
+  login,
+  nowMs,
+  pgSchema,
+  redisPrefix,
+  request,
+  round,
+  rssMb,
+  rssPeak,
+  startOnward,
+  stopChild,
+} from './util.mjs';
 import { RunWatcher } from './watcher.mjs';
 
 const FINAL = ['completed', 'failed', 'cancelled'];
-
-/** VmRSS of a process, in MB. */
-function rssMb(pid) {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN) / 1024;
-  } catch {
-    return NaN; // gone
-  }
-}
-
-/** Samples a process's RSS every 50 ms; the returned function stops and gives the peak (MB). */
-function rssPeak(pid) {
-  let peak = rssMb(pid);
-  const timer = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 50);
-  return () => {
-    clearInterval(timer);
-    return round(Math.max(peak, rssMb(pid)), 0);
-  };
-}
 
 /** The last subtask of a scheduler, paging through `GET /api/runs/:id/children`. */
 async function lastChild(base, token, id) {

@@ -435,3 +435,28 @@ export async function until(predicate, timeoutMs, what) {
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
+
+/** VmRSS of a process (this one when `pid` is omitted), in MB; NaN once it is gone. */
+export function rssMb(pid = process.pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN) / 1024;
+  } catch {
+    return NaN; // gone
+  }
+}
+
+/** Samples a process's RSS every 50 ms; the returned function stops and gives the peak (MB). */
+export function rssPeak(pid = process.pid) {
+  let peak = rssMb(pid);
+  const sample = () => {
+    const now = rssMb(pid);
+    if (Number.isFinite(now)) peak = Number.isFinite(peak) ? Math.max(peak, now) : now;
+  };
+  const timer = setInterval(sample, 50);
+  return () => {
+    clearInterval(timer);
+    sample();
+    return round(peak, 0);
+  };
+}
