@@ -46,9 +46,12 @@ export class QueueWatcher implements OnApplicationBootstrap, OnModuleDestroy {
     this.subscription = this.events.events$.subscribe((event) => {
       if (event.type === 'deleted') return this.schedule();
       if (event.type !== 'updated' || event.run.parentId !== null) return;
-      // A queued run already placed changed nothing in the queue (a pushed place comes back this way).
-      if (event.run.status === 'queued' && this.places.current.places.has(event.run.id)) return;
-      this.schedule();
+      const placed = this.places.current.places.has(event.run.id);
+      // A start the last read did not see (announced with no status change), or a change of status;
+      // never a progress report, nor a pushed place coming back.
+      const started = event.run.status === 'queued' && !placed;
+      const moved = event.to !== undefined && !(event.to === 'queued' && placed);
+      if (started || moved) this.schedule();
     });
   }
 

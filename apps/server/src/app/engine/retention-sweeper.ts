@@ -3,6 +3,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { PeriodicPass } from '../common/periodic-pass';
 import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
 import { ResultStorage } from '../results/result-storage.service';
@@ -45,8 +46,7 @@ const RUN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 @Injectable()
 export class RetentionSweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(RetentionSweeper.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly periodic = new PeriodicPass('Retention sweep', () => this.pass(), this.logger);
   private stopping = false;
 
   constructor(
@@ -58,26 +58,18 @@ export class RetentionSweeper implements OnApplicationBootstrap, BeforeApplicati
 
   onApplicationBootstrap(): void {
     if (this.config.role === 'api') return;
-    this.timer = setInterval(() => void this.sweep(), this.config.retentionSweepMs);
-    this.timer.unref();
-    void this.sweep();
+    this.periodic.start(this.config.retentionSweepMs);
   }
 
   /** Before the database closes: a pass in progress stops after its current batch. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+    await this.periodic.stop();
   }
 
   /** One pass; a pass still going when the next is due is not overlapped. Never rejects. */
   sweep(): Promise<void> {
-    if (this.running) return this.running;
-    this.running = this.pass()
-      .catch((error: Error) => this.logger.warn(`Retention sweep failed; trying again later: ${error.message}`))
-      .finally(() => (this.running = null));
-    return this.running;
+    return this.periodic.run();
   }
 
   private async pass(): Promise<void> {

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import type { RunNotification, RunView } from '@onward/task-domain';
+import type { RunNotification, RunStatus, RunView } from '@onward/task-domain';
 import { Observable, Subject } from 'rxjs';
 
 import { Announcer } from './announcer.port';
 
 /** What happened to a run: `/wait` subscribes, and the Announcer takes it to the sockets. */
 export type RunEvent =
-  | { type: 'updated'; run: RunView }
+  /** `to`: the status the run entered with this change; absent for other changes (progress, a re-announce). */
+  | { type: 'updated'; run: RunView; to?: RunStatus }
   | { type: 'deleted'; id: string; ownerId: string }
   | { type: 'notification'; ownerId: string; notification: RunNotification };
 

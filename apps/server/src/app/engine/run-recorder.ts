@@ -93,7 +93,7 @@ export class RunRecorder {
   }
 
   announce(run: RunEntity, to?: RunStatus): void {
-    this.events.emit({ type: 'updated', run: this.views.of(run) });
+    this.events.emit({ type: 'updated', run: this.views.of(run), ...(to ? { to } : {}) });
     if (!to || run.parentId !== null) return;
     const event = to === 'running' ? 'started' : isFinalStatus(to) ? 'finished' : null;
     if (event) {

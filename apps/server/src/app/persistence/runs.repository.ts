@@ -119,14 +119,15 @@ export class RunsRepository {
     return runs.map((run) => ({ runId: run.id, ownerId: run.ownerId }));
   }
 
-  /** How many top-level runs each user has executing now (running or cancelling). */
+  /** How many top-level runs each user has executing now (running or cancelling); uploads take no worker. */
   async countExecutingByOwner(): Promise<Map<string, number>> {
     const rows = await this.runs
       .createQueryBuilder('run')
       .select('run.owner_id', 'ownerId')
       .addSelect('COUNT(*)', 'n')
-      .where('run.status IN (:...statuses)', { statuses: ['running', 'cancelling'] satisfies RunStatus[] })
+      .where('run.status IN (:...statuses)', { statuses: [...EXECUTING_STATUSES] })
       .andWhere('run.parent_id IS NULL')
+      .andWhere('run.kind <> :upload', { upload: 'upload' satisfies RunKind })
       .groupBy('run.owner_id')
       .getRawMany<{ ownerId: string; n: string | number }>();
     return new Map(rows.map((row) => [row.ownerId, Number(row.n)]));

@@ -3,6 +3,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
 import { RunsRepository } from '../persistence/runs.repository';
+import { PeriodicPass } from '../common/periodic-pass';
 import { UPLOAD_KIND } from './upload-files';
 import { UploadsRepository } from './uploads.repository';
 import { UploadsService } from './uploads.service';
@@ -17,8 +18,7 @@ import { UploadsService } from './uploads.service';
 @Injectable()
 export class UploadExpirySweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Uploads');
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly periodic = new PeriodicPass('Upload expiry sweep', () => this.pass(), this.logger);
 
   constructor(
     @Inject(ONWARD_CONFIG) private readonly config: OnwardConfig,
@@ -29,24 +29,16 @@ export class UploadExpirySweeper implements OnApplicationBootstrap, BeforeApplic
 
   onApplicationBootstrap(): void {
     if (this.config.role === 'worker') return;
-    this.timer = setInterval(() => void this.sweep(), this.config.uploadSweepMs);
-    this.timer.unref();
-    void this.sweep();
+    this.periodic.start(this.config.uploadSweepMs);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+  beforeApplicationShutdown(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** One pass; never overlapped, never rejects. */
   sweep(): Promise<void> {
-    if (this.running) return this.running;
-    this.running = this.pass()
-      .catch((error: Error) => this.logger.warn(`Upload expiry sweep failed; trying again later: ${error.message}`))
-      .finally(() => (this.running = null));
-    return this.running;
+    return this.periodic.run();
   }
 
   private async pass(): Promise<void> {

@@ -3,7 +3,7 @@ import type { RunEntity } from '../persistence/run.entity';
 import { RunsRepository } from '../persistence/runs.repository';
 import { ResultStorage } from '../results/result-storage.service';
 import { TaskFailure } from '../tasks/task-handler';
-import { UploadedFileReader } from '../tasks/builtin/uploaded-file.reader';
+import { type UploadedFile as PortFile, UploadedFileReader } from '../tasks/builtin/uploaded-file.reader';
 
 /** The run kind and task of an upload (a pseudo-task: never in the catalogue, never queued). */
 export const UPLOAD_KIND = 'upload';
@@ -28,11 +28,8 @@ export function runIdOf(tusId: string): string {
   return tusId.endsWith(`/${PARTIAL_FILE}`) ? tusId.slice(0, -PARTIAL_FILE.length - 1) : tusId;
 }
 
-/** An uploaded file, ready to read. */
-export interface UploadedFile {
-  path: string;
-  fileName: string;
-  size: number;
+/** An uploaded file, ready to read: what the tasks' port gives, and its content type. */
+export interface UploadedFile extends PortFile {
   contentType: string;
 }
 
