@@ -1,5 +1,5 @@
 import { TransferRate } from './transfer-rate';
-import { amountText, rateText, timeLeftText, transferText } from './transfer-text';
+import { amountText, rateText, transferTimeLeftText, transferText } from './transfer-text';
 
 const MB = 1024 * 1024;
 
@@ -64,9 +64,9 @@ describe('transfer texts', () => {
   });
 
   it('rounds the time left to seconds, minutes or hours', () => {
-    expect(timeLeftText(200, 'en-US')).toBe('about 1 sec left');
-    expect(timeLeftText(59_000, 'en-US')).toBe('about 59 sec left');
-    expect(timeLeftText(150_000, 'en-US')).toBe('about 3 min left');
-    expect(timeLeftText(2 * 3600_000, 'en-US')).toBe('about 2 hr left');
+    expect(transferTimeLeftText(200, 'en-US')).toBe('about 1 sec left');
+    expect(transferTimeLeftText(59_000, 'en-US')).toBe('about 59 sec left');
+    expect(transferTimeLeftText(150_000, 'en-US')).toBe('about 3 min left');
+    expect(transferTimeLeftText(2 * 3600_000, 'en-US')).toBe('about 2 hr left');
   });
 });

@@ -46,8 +46,12 @@ export function rateText(bytesPerSecond: number, locale: string): string {
   return number(locale, bytesPerSecond / u.size, u.unit === 'byte' ? 0 : 1, `${u.unit}-per-second`);
 }
 
-/** "about 6 sec left", "about 3 min left", "about 2 hr left" (the locale's short units). */
-export function timeLeftText(ms: number, locale: string): string {
+/**
+ * "about 6 sec left", "about 3 min left", "about 2 hr left" (the locale's short units): a transfer's
+ * time left from its measured speed, to the second. A run's estimate is rounded as a person would
+ * (`shared/time-left.ts`), since it is far less certain.
+ */
+export function transferTimeLeftText(ms: number, locale: string): string {
   const seconds = Math.max(1, Math.ceil(ms / 1000));
   const [value, unit] =
     seconds < 60
@@ -66,7 +70,7 @@ export function transferText(progress: TransferProgress, locale: string): string
     parts.push($localize`:@@onward.upload.offline:waiting for the connection`);
   } else if (progress.state === 'uploading') {
     if (progress.rate !== null && progress.rate > 0) parts.push(rateText(progress.rate, locale));
-    if (progress.remainingMs !== null) parts.push(timeLeftText(progress.remainingMs, locale));
+    if (progress.remainingMs !== null) parts.push(transferTimeLeftText(progress.remainingMs, locale));
   }
   return parts.join(' · ');
 }
