@@ -38,6 +38,7 @@ import {
 } from './lib/util.mjs';
 import { sectionFiles } from './lib/files.mjs';
 import { sectionProcedure } from './lib/procedure.mjs';
+import { sectionQueue } from './lib/queue.mjs';
 import { sectionScheduler } from './lib/scheduler.mjs';
 import { RunWatcher } from './lib/watcher.mjs';
 
@@ -848,6 +849,12 @@ const SECTIONS = {
     const meter = cpu.window();
     const raw = await sectionFiles({ opts, row, log });
     results.sections.files = { cpu: meter.stop(), raw };
+  },
+  // Not in the default list: places in the queue with 100 and 10,000 queued runs, on and off.
+  queue: async () => {
+    const meter = cpu.window();
+    const raw = await sectionQueue({ opts, row, log });
+    results.sections.queue = { cpu: meter.stop(), raw };
   },
   scheduler: async () => {
     const meter = cpu.window();

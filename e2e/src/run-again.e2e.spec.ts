@@ -120,4 +120,41 @@ describeE2e('run again, and the lines about time', () => {
     await shot(page, '52-time-left');
     expect(run.status).toMatch(/queued|running/);
   });
+
+  it("shows a queued run's place, counting down as the runs ahead of it end", async () => {
+    const { page } = onward;
+    const alice = await Api.as(onward.server.url, 'alice');
+    await logIn(page, onward.server.url, 'alice');
+    const panel = await openPanel(page);
+    const list = runList(panel);
+    // One run of alice's at a time: the first runs, silent after its first report (so shown stalled),
+    // and the other three wait behind it; the last has two of hers ahead of it.
+    const held = { task: 'bench-pause', parameters: { steps: 1, ms: 600_000 }, mode: 'background' };
+    const runs: RunView[] = [];
+    for (let i = 0; i < 4; i++) runs.push(await alice.startRun(held));
+    await untilText(list, /Waiting · 2 ahead of it \(your other runs\)/, 'two ahead of the last run', 10_000);
+    await untilText(list, /Next to start/, 'the next run to start', 10_000);
+    await untilText(list, /No progress for \d+ s/, 'the stall line of the running run', 10_000);
+    // The entry lines together (time, place, stall, repeats, run again), in the pop-out's full page,
+    // are the README's picture (docs/screenshots/entry-lines.png).
+    const [popOut] = await Promise.all([
+      page.context().waitForEvent('page'),
+      panel.getByRole('button', { name: 'Open the monitor in a new window' }).click(),
+    ]);
+    await popOut.setViewportSize({ width: 640, height: 1300 });
+    await untilText(popOut.locator('body'), /2 ahead of it/, 'the place in the pop-out', 10_000);
+    await untilText(popOut.locator('body'), /No progress for/, 'the stall line in the pop-out', 10_000);
+    await shot(popOut, 'entry-lines');
+
+    // The pop-out now holds the list: the countdown is read there.
+    const popList = popOut.locator('body');
+    await alice.cancel(runs[0].id);
+    await until(async () => !/2 ahead of it/.test(await popList.innerText()), 'no run two places back any more');
+    await untilText(popList, /Waiting · 1 ahead of it \(your other runs\)/, 'one ahead once the first has ended');
+    await alice.cancel(runs[1].id);
+    await until(async () => !/ahead of it/.test(await popList.innerText()), 'the last run next to start');
+    await untilText(popList, /Next to start/, 'the last run next to start');
+    for (const run of runs.slice(2)) await alice.cancel(run.id);
+    await popOut.close();
+  });
 });

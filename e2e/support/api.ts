@@ -71,6 +71,13 @@ export class Api {
     return res.body;
   }
 
+  /** POST /api/runs/:id/cancel; expects 202. */
+  async cancel(id: string): Promise<RunView> {
+    const res = await this.call<RunView>('POST', `/api/runs/${id}/cancel`);
+    if (res.status !== 202) throw new Error(`cancel of ${id} answered ${res.status}: ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+
   /** The caller's top-level runs (first page, up to 200). */
   async listRuns(): Promise<RunView[]> {
     const res = await this.call<{ items: RunView[] }>('GET', '/api/runs?limit=200');

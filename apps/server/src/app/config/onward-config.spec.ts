@@ -61,6 +61,8 @@ describe('loadConfig', () => {
     expect(loadConfig({ ONWARD_DATA_DIR: dir, ONWARD_BENCH_TASKS: 'TRUE' }).benchTasks).toBe(true);
     expect(loadConfig({ ONWARD_DATA_DIR: dir, ONWARD_BENCH_TASKS: 'false' }).benchTasks).toBe(false);
     expect(loadConfig({ ONWARD_DATA_DIR: dir, ONWARD_BENCH_TASKS: '' }).benchTasks).toBe(false);
+    expect(loadConfig({ ONWARD_DATA_DIR: dir }).queuePlaces).toBe(true);
+    expect(loadConfig({ ONWARD_DATA_DIR: dir, ONWARD_QUEUE_PLACES: 'false' }).queuePlaces).toBe(false);
   });
 
   it('turns the demo users off in production, and reads the deployment settings', () => {
@@ -271,6 +273,7 @@ describe('loadConfig', () => {
     [{ ONWARD_SHUTDOWN_GRACE_MS: '10s' }, 'ONWARD_SHUTDOWN_GRACE_MS'],
     [{ REDIS_URL: 'redis://127.0.0.1:6379', ONWARD_LOCK_MS: '500' }, 'ONWARD_LOCK_MS'],
     [{ ONWARD_BENCH_TASKS: 'yes' }, 'ONWARD_BENCH_TASKS'],
+    [{ ONWARD_QUEUE_PLACES: 'off' }, 'ONWARD_QUEUE_PLACES'],
     [{ ONWARD_ACCOUNT_CHECK_MS: '60000' }, 'ONWARD_ACCOUNT_CHECK_MS'],
     [{ ONWARD_ACCOUNT_CHECK_MS: '0' }, 'ONWARD_ACCOUNT_CHECK_MS'],
     [{ ONWARD_LOGIN_MAX_FAILURES: 'none' }, 'ONWARD_LOGIN_MAX_FAILURES'],

@@ -84,6 +84,8 @@ export interface OnwardConfig {
   retentionMs: number;
   /** A running run that reports progress is shown stalled after this long without any (`ONWARD_STALL_WARNING_S`). */
   stallWarningMs: number;
+  /** `ONWARD_QUEUE_PLACES=false`: queued runs are told no place (`queue` null) and the queue is never read for it. */
+  queuePlaces: boolean;
   /** Browser origins allowed to call the API and open sockets (`ONWARD_CORS_ORIGINS`); empty = same origin only. */
   corsOrigins: string[];
   /** Folder of the built monitor app served at `/`; null when it is not built. */
@@ -254,6 +256,7 @@ export function loadConfig(env: Environment): OnwardConfig {
     },
     retentionMs,
     stallWarningMs: positiveInt(env, 'ONWARD_STALL_WARNING_S', 120, 86_400) * 1000,
+    queuePlaces: bool(env, 'ONWARD_QUEUE_PLACES', true),
     corsOrigins: parseCorsOrigins(env),
     monitorDir: monitorDir(env),
     logLevels: logLevels(env),

@@ -77,6 +77,11 @@ export class QueuePlaces {
     return this.snapshot;
   }
 
+  /** Off (`ONWARD_QUEUE_PLACES=false`): no run is told a place, and the queue is not read for one. */
+  get enabled(): boolean {
+    return this.config.queuePlaces;
+  }
+
   get userLimit(): number {
     return this.config.userConcurrency;
   }
@@ -87,7 +92,7 @@ export class QueuePlaces {
 
   /** A queued top-level run's place; one queued since the last read is placed last, as it is. */
   placeOf(run: Pick<RunEntity, 'id' | 'ownerId' | 'status' | 'parentId'>): RunQueuePlace | null {
-    if (run.status !== 'queued' || run.parentId !== null) return null;
+    if (!this.config.queuePlaces || run.status !== 'queued' || run.parentId !== null) return null;
     return placeIn(this.snapshot, { runId: run.id, ownerId: run.ownerId }, this.config.userConcurrency);
   }
 }
