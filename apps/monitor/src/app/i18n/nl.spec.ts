@@ -1,7 +1,7 @@
 import { ONWARD_LANGUAGES } from '@onward/ui';
 import { join } from 'node:path';
 
-import { messageUses } from '../../../../../libs/ui/src/lib/i18n/message-ids.testing';
+import { messageUses } from './message-ids.testing';
 import { DEMO_NL } from './nl';
 
 // The demo host's texts stay translated: each has a stable id and a Dutch entry (its own or the widget's).
