@@ -1,5 +1,6 @@
 export * from './lib/errors';
 export * from './lib/events';
+export * from './lib/locale';
 export * from './lib/parameter-validation';
 export * from './lib/run';
 export * from './lib/run-status';

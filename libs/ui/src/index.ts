@@ -30,3 +30,4 @@ export * from './lib/upload/transfer-text';
 export * from './lib/upload/tus-upload';
 export * from './lib/upload/upload-transfers';
 export * from './lib/view/monitor-view';
+export * from './lib/i18n/languages';

@@ -13,6 +13,7 @@ import { appRoutes } from './app.routes';
 import { AuthStore } from './auth/auth-store';
 import { DemoIdp } from './auth/demo-idp';
 import { unauthorizedInterceptor } from './auth/unauthorized.interceptor';
+import { demoLocale } from './i18n/demo-locale';
 
 export const appConfig: ApplicationConfig = {
   providers: [
@@ -22,11 +23,11 @@ export const appConfig: ApplicationConfig = {
     provideHttpClient(withFetch(), withInterceptors([unauthorizedInterceptor])),
     // A session signed in at the demo identity provider keeps renewing its token (also in a pop-out).
     provideAppInitializer(() => void inject(DemoIdp)),
-    // The embedding a customer would write: same origin, token from the host's own login, and the
-    // running count in the browser tab.
+    // The embedding a customer would write: same origin, token from the host's own login, the
+    // running count in the browser tab, and the page's language.
     provideOnwardMonitor(() => {
       const auth = inject(AuthStore);
-      return { baseUrl: '', token: () => auth.token(), documentTitle: true };
+      return { baseUrl: '', token: () => auth.token(), documentTitle: true, locale: demoLocale() };
     }),
   ],
 };

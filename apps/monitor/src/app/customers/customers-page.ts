@@ -14,8 +14,8 @@ import { TaskRunner } from './task-runner';
   imports: [MatCheckboxModule, MatTableModule, OrderFiles, TaskRunner],
   template: `
     <header class="page-head">
-      <h1>Customers</h1>
-      <p>
+      <h1 i18n="@@demo.customers.title">Customers</h1>
+      <p i18n="@@demo.customers.intro">
         Select customers, pick a task or report and run it. Long work goes on in the background: watch it under “Running
         tasks”.
       </p>
@@ -27,11 +27,12 @@ import { TaskRunner } from './task-runner';
       <app-order-files />
     </section>
     <section class="card">
-      <table mat-table [dataSource]="customers" aria-label="Customers">
+      <table mat-table [dataSource]="customers" aria-label="Customers" i18n-aria-label="@@demo.customers.title">
         <ng-container matColumnDef="select">
           <th mat-header-cell *matHeaderCellDef class="check">
             <mat-checkbox
               aria-label="Select all customers"
+              i18n-aria-label="@@demo.customers.selectAll"
               [checked]="allSelected()"
               [indeterminate]="selectedNames().length > 0 && !allSelected()"
               (change)="toggleAll()"
@@ -39,7 +40,7 @@ import { TaskRunner } from './task-runner';
           </th>
           <td mat-cell *matCellDef="let c" class="check">
             <mat-checkbox
-              [aria-label]="'Select ' + c.name"
+              [aria-label]="selectLabel(c.name)"
               [checked]="isSelected(c)"
               (change)="toggle(c)"
               (click)="$event.stopPropagation()"
@@ -47,25 +48,27 @@ import { TaskRunner } from './task-runner';
           </td>
         </ng-container>
         <ng-container matColumnDef="name">
-          <th mat-header-cell *matHeaderCellDef>Customer</th>
+          <th mat-header-cell *matHeaderCellDef i18n="@@demo.customers.customer">Customer</th>
           <td mat-cell *matCellDef="let c" class="name">{{ c.name }}</td>
         </ng-container>
         <ng-container matColumnDef="city">
-          <th mat-header-cell *matHeaderCellDef>City</th>
+          <th mat-header-cell *matHeaderCellDef i18n="@@demo.customers.city">City</th>
           <td mat-cell *matCellDef="let c">{{ c.city }}, {{ c.country }}</td>
         </ng-container>
         <ng-container matColumnDef="segment">
-          <th mat-header-cell *matHeaderCellDef>Segment</th>
+          <th mat-header-cell *matHeaderCellDef i18n="@@demo.customers.segment">Segment</th>
           <td mat-cell *matCellDef="let c">{{ c.segment }}</td>
         </ng-container>
         <ng-container matColumnDef="since">
-          <th mat-header-cell *matHeaderCellDef class="num">Customer since</th>
+          <th mat-header-cell *matHeaderCellDef class="num" i18n="@@demo.customers.since">Customer since</th>
           <td mat-cell *matCellDef="let c" class="num">{{ c.since }}</td>
         </ng-container>
         <tr mat-header-row *matHeaderRowDef="columns"></tr>
         <tr mat-row *matRowDef="let c; columns: columns" [class.selected]="isSelected(c)" (click)="toggle(c)"></tr>
       </table>
-      <div class="foot" aria-live="polite">{{ selectedNames().length }} of {{ customers.length }} selected</div>
+      <div class="foot" aria-live="polite" i18n="@@demo.customers.selected">
+        {{ selectedNames().length }} of {{ customers.length }} selected
+      </div>
     </section>
   `,
   styles: `
@@ -125,6 +128,10 @@ export class CustomersPage {
   private readonly selection = new SelectionModel<string>(true);
   protected readonly selectedNames = signal<readonly string[]>([]);
   protected readonly allSelected = computed(() => this.selectedNames().length === this.customers.length);
+
+  protected selectLabel(name: string): string {
+    return $localize`:@@demo.customers.select:Select ${name}:customer:`;
+  }
 
   protected isSelected(c: Customer): boolean {
     return this.selectedNames().includes(c.name);

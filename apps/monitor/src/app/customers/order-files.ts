@@ -63,7 +63,12 @@ export const EXPORT_TASK = 'export-orders';
     </section>
     <section class="half" aria-labelledby="export-title">
       <h2 id="export-title" i18n="@@app.orders.exportTitle">Export orders</h2>
-      <form class="export" (ngSubmit)="exportOrders()" aria-label="Export orders">
+      <form
+        class="export"
+        (ngSubmit)="exportOrders()"
+        aria-label="Export orders"
+        i18n-aria-label="@@app.orders.exportTitle"
+      >
         <mat-form-field appearance="outline" class="year" subscriptSizing="dynamic">
           <mat-label i18n="@@app.orders.year">Year</mat-label>
           <input matInput name="year" type="number" step="1" [ngModel]="year()" (ngModelChange)="year.set($event)" />

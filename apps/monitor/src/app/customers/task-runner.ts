@@ -18,9 +18,9 @@ const THIS_YEAR_DEFAULT = 2024;
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [FormsModule, MatButtonModule, MatCheckboxModule, MatFormFieldModule, MatInputModule, MatSelectModule],
   template: `
-    <form class="runner" (ngSubmit)="run()" aria-label="Run a task">
+    <form class="runner" (ngSubmit)="run()" aria-label="Run a task" i18n-aria-label="@@demo.runner.label">
       <mat-form-field appearance="outline" class="task" subscriptSizing="dynamic">
-        <mat-label>Task</mat-label>
+        <mat-label i18n="@@demo.runner.taskField">Task</mat-label>
         <mat-select name="task" [value]="taskId()" (valueChange)="taskId.set($event)">
           @for (t of tasks(); track t.id) {
             <mat-option [value]="t.id">{{ t.title }}</mat-option>
@@ -147,10 +147,12 @@ export class TaskRunner {
     return this.formParameters().every((p) => !p.required || (values[p.name] !== undefined && values[p.name] !== ''));
   });
   protected readonly buttonText = computed(() => {
-    if (!this.rowBound()) return 'Run';
+    if (!this.rowBound()) return $localize`:@@demo.runner.run:Run`;
     const n = this.selected().length;
-    if (n === 0) return 'Select customers';
-    return n === 1 ? `Run for ${this.selected()[0]}` : `Run for ${n} customers`;
+    if (n === 0) return $localize`:@@demo.runner.select:Select customers`;
+    return n === 1
+      ? $localize`:@@demo.runner.runForOne:Run for ${this.selected()[0]}:customer:`
+      : $localize`:@@demo.runner.runForMany:Run for ${n}:count: customers`;
   });
 
   constructor() {
@@ -179,11 +181,12 @@ export class TaskRunner {
   protected hint(task: TaskDefinition): string {
     const mode =
       task.awaitResult === 'yes'
-        ? 'you wait for it'
+        ? $localize`:@@demo.runner.modeWait:you wait for it`
         : task.awaitResult === 'optional'
-          ? 'wait or background'
-          : 'background';
-    return `${task.kind === 'report' ? 'Report' : 'Task'} · ${mode}`;
+          ? $localize`:@@demo.runner.modeOptional:wait or background`
+          : $localize`:@@demo.runner.modeBackground:background`;
+    const kind = task.kind === 'report' ? $localize`:@@demo.runner.report:Report` : $localize`:@@demo.runner.task:Task`;
+    return `${kind} · ${mode}`;
   }
 
   protected kindOf(p: ParameterDefinition): 'options' | 'file' | 'boolean' | 'input' {
@@ -194,8 +197,10 @@ export class TaskRunner {
 
   protected fileState(name: string): string {
     const file = this.files()[name];
-    if (!file) return 'No file chosen';
-    return file.uploading ? `Uploading ${file.name}…` : `${file.name} uploaded`;
+    if (!file) return $localize`:@@demo.runner.noFile:No file chosen`;
+    return file.uploading
+      ? $localize`:@@demo.runner.uploading:Uploading ${file.name}:fileName:…`
+      : $localize`:@@demo.runner.uploaded:${file.name}:fileName: uploaded`;
   }
 
   /** Uploads the chosen file at once (the monitor shows its progress); the parameter is its upload id. */

@@ -20,22 +20,22 @@ import { IdpSignIn } from './idp-sign-in';
       @if (mode() === 'jwt') {
         <section class="card" aria-labelledby="idp-login-title">
           <div class="brand"><span class="logo" aria-hidden="true">O</span> Onward</div>
-          <h1 id="idp-login-title">Sign in</h1>
+          <h1 id="idp-login-title" i18n="@@demo.login.title">Sign in</h1>
           <app-idp-sign-in [idpUrl]="idpUrl()" (signedIn)="goOn()" />
         </section>
       }
       <form class="card" [hidden]="mode() === 'jwt'" (ngSubmit)="submit()" aria-labelledby="login-title">
         <div class="brand"><span class="logo" aria-hidden="true">O</span> Onward</div>
-        <h1 id="login-title">Sign in</h1>
+        <h1 id="login-title" i18n="@@demo.login.title">Sign in</h1>
         @if (demoHint(); as hint) {
           <p class="hint">{{ hint }}</p>
         }
         <mat-form-field appearance="outline">
-          <mat-label>User name</mat-label>
+          <mat-label i18n="@@demo.login.username">User name</mat-label>
           <input matInput name="username" autocomplete="username" required [(ngModel)]="username" />
         </mat-form-field>
         <mat-form-field appearance="outline">
-          <mat-label>Password</mat-label>
+          <mat-label i18n="@@demo.login.password">Password</mat-label>
           <input
             matInput
             name="password"
@@ -48,7 +48,7 @@ import { IdpSignIn } from './idp-sign-in';
         @if (error(); as message) {
           <p class="error" role="alert">{{ message }}</p>
         }
-        <button mat-flat-button type="submit" [disabled]="busy()">Sign in</button>
+        <button mat-flat-button type="submit" [disabled]="busy()" i18n="@@demo.login.submit">Sign in</button>
       </form>
     </main>
   `,
@@ -122,7 +122,9 @@ export class LoginPage {
   private readonly demoUsers = signal<string[]>([]);
   protected readonly demoHint = computed(() => {
     const users = this.demoUsers();
-    return users.length === 0 ? null : `Demo users: ${users.map((u) => `${u} / ${u}`).join(', ')}`;
+    return users.length === 0
+      ? null
+      : $localize`:@@demo.login.demoUsers:Demo users: ${users.map((u) => `${u} / ${u}`).join(', ')}:users:`;
   });
   /** How this server signs users in (GET /api/auth/options); local until it answers. */
   protected readonly mode = signal<'local' | 'jwt'>('local');
@@ -151,7 +153,7 @@ export class LoginPage {
 
   protected async submit(): Promise<void> {
     if (!this.username || !this.password) {
-      this.error.set('Enter a user name and a password.');
+      this.error.set($localize`:@@demo.login.missing:Enter a user name and a password.`);
       return;
     }
     this.busy.set(true);
@@ -162,8 +164,8 @@ export class LoginPage {
     } catch (error) {
       this.error.set(
         error instanceof HttpErrorResponse && error.status === 401
-          ? 'Wrong user name or password.'
-          : 'The server cannot be reached. Try again in a moment.',
+          ? $localize`:@@demo.login.wrong:Wrong user name or password.`
+          : $localize`:@@demo.login.unreachable:The server cannot be reached. Try again in a moment.`,
       );
     } finally {
       this.busy.set(false);

@@ -15,9 +15,9 @@ import { FocusedRun } from './focused-run';
   template: `
     <header class="head">
       <onward-icon name="tasks" class="icon" />
-      <h1>Running tasks</h1>
+      <h1 i18n="@@onward.panel.title">Running tasks</h1>
       @if (running() > 0) {
-        <span class="pill">{{ running() }} running</span>
+        <span class="pill" i18n="@@onward.panel.runningCount">{{ running() }} running</span>
       }
       <span class="spacer"></span>
       <span class="user">{{ user() }}</span>

@@ -9,12 +9,14 @@ import { MonitorPanel, RunningTasksButton } from '@onward/ui';
 import { ChangePasswordDialog } from '../account/change-password-dialog';
 import { AccountsApi } from '../auth/accounts-api';
 import { AuthStore } from '../auth/auth-store';
+import { LanguageSwitch } from '../i18n/language-switch';
 
 /** The host's frame: toolbar with the Running-tasks button, the page, and the floating monitor panel. */
 @Component({
   selector: 'app-shell',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [
+    LanguageSwitch,
     MatButtonModule,
     MatToolbarModule,
     MonitorPanel,
@@ -26,10 +28,17 @@ import { AuthStore } from '../auth/auth-store';
   template: `
     <mat-toolbar class="bar">
       <a class="brand" routerLink="/"><span class="logo" aria-hidden="true">O</span><span class="name">Onward</span></a>
-      <nav aria-label="Main">
-        <a mat-button routerLink="/" routerLinkActive="active" [routerLinkActiveOptions]="{ exact: true }">Customers</a>
+      <nav aria-label="Main" i18n-aria-label="@@demo.shell.nav">
+        <a
+          mat-button
+          routerLink="/"
+          routerLinkActive="active"
+          [routerLinkActiveOptions]="{ exact: true }"
+          i18n="@@demo.shell.customers"
+          >Customers</a
+        >
         @if (auth.isAdmin()) {
-          <a mat-button routerLink="/admin" routerLinkActive="active">Admin</a>
+          <a mat-button routerLink="/admin" routerLinkActive="active" i18n="@@demo.shell.admin">Admin</a>
         }
       </nav>
       <span class="spacer"></span>
@@ -38,9 +47,12 @@ import { AuthStore } from '../auth/auth-store';
         auth.user()?.displayName ?? auth.user()?.username
       }}</span>
       @if (localAccounts()) {
-        <button mat-button type="button" (click)="changePassword()">Change password</button>
+        <button mat-button type="button" (click)="changePassword()" i18n="@@demo.shell.changePassword">
+          Change password
+        </button>
       }
-      <button mat-button type="button" (click)="logout()">Sign out</button>
+      <app-language-switch />
+      <button mat-button type="button" (click)="logout()" i18n="@@demo.shell.signOut">Sign out</button>
     </mat-toolbar>
     <main class="content">
       <router-outlet />
@@ -139,7 +151,10 @@ export class Shell {
       .open<ChangePasswordDialog, void, boolean>(ChangePasswordDialog, { autoFocus: 'first-tabbable' })
       .afterClosed()
       .subscribe((changed) => {
-        if (changed) this.snackBar.open('Your password was changed.', undefined, { duration: 4000 });
+        if (changed)
+          this.snackBar.open($localize`:@@demo.shell.passwordChanged:Your password was changed.`, undefined, {
+            duration: 4000,
+          });
       });
   }
 

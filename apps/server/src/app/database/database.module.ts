@@ -21,6 +21,7 @@ import { RunReadableColumns1730000001200 } from './migrations/1730000001200-run-
 import { RunRerunOf1730000001300 } from './migrations/1730000001300-run-rerun-of';
 import { Uploads1730000001350 } from './migrations/1730000001350-uploads';
 import { TaskDurations1730000001400 } from './migrations/1730000001400-task-durations';
+import { RunLocale1730000001500 } from './migrations/1730000001500-run-locale';
 import { TaskDurationEntity } from '../persistence/task-duration.entity';
 import { UploadEntity } from '../uploads/upload.entity';
 
@@ -39,6 +40,7 @@ const MIGRATIONS = [
   RunRerunOf1730000001300,
   Uploads1730000001350,
   TaskDurations1730000001400,
+  RunLocale1730000001500,
 ];
 
 /** A schema named in DATABASE_URL must exist before TypeORM puts its migrations table there. */

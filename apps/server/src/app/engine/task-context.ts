@@ -55,6 +55,7 @@ export function createTaskContext(
   const ctx: TaskContext = {
     runId: run.id,
     attempt: run.attempts,
+    locale: run.locale,
     parameters: run.parameters,
     signal,
     logger: new Logger(`task:${run.task}`),

@@ -34,6 +34,7 @@ export function runRow(ownerId: string, changes: Partial<RunEntity> = {}): RunEn
     cancelledBy: null,
     firstRows: null,
     rerunOf: null,
+    locale: 'en',
     stalled: false,
     ...changes,
   });

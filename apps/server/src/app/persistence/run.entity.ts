@@ -1,5 +1,6 @@
 import type {
   DisplayValues,
+  OnwardLocale,
   Parameters,
   RunCanceller,
   RunMode,
@@ -102,6 +103,10 @@ export class RunEntity {
   /** Running, but no progress reported for `ONWARD_STALL_WARNING_S` (set by the executing process). */
   @Column({ type: 'boolean', default: false })
   stalled!: boolean;
+
+  /** The language of the run's messages: the starting request's `Accept-Language`; a rerun keeps it. */
+  @Column({ type: 'varchar', length: 8, default: 'en' })
+  locale!: OnwardLocale;
 
   /** How many times execution started (a crashed worker's run may be retried). */
   @Column({ type: 'integer', default: 0 })

@@ -7,7 +7,7 @@ import type { RunEntity } from '../persistence/run.entity';
 import { RunsRepository } from '../persistence/runs.repository';
 import { TaskRegistry } from '../tasks/task-registry.service';
 import type { RerunDto } from './dto/rerun.dto';
-import { RunStarter } from './run-starter.service';
+import { RunStarter, type StartOptions } from './run-starter.service';
 import { visibleRun } from './visible-run';
 
 /** The subtask statuses that `only: "failed"` runs again. */
@@ -38,12 +38,25 @@ export class RunRerunner {
     if (run.scheduler) {
       const rows = await this.rowsOf(run, request.only === 'failed');
       if (rows.length === 0) throw new ConflictError(`No subtask of run ${id} failed or was cancelled`);
-      return this.starter.create(user, { task: run.task, rows: rows.map((row) => ({ ...row, ...changes })) }, run.id);
+      return this.starter.create(
+        user,
+        { task: run.task, rows: rows.map((row) => ({ ...row, ...changes })) },
+        this.options(run),
+      );
     }
     if (request.only === 'failed' && !RETRIED.has(run.status)) {
       throw new ConflictError(`Run ${id} did not fail and was not cancelled (${run.status})`);
     }
-    return this.starter.create(user, { task: run.task, parameters: { ...run.parameters, ...changes } }, run.id);
+    return this.starter.create(
+      user,
+      { task: run.task, parameters: { ...run.parameters, ...changes } },
+      this.options(run),
+    );
+  }
+
+  /** A rerun repeats its run in the run's own language, whoever asks and in whichever language. */
+  private options(run: RunEntity): StartOptions {
+    return { rerunOf: run.id, locale: run.locale };
   }
 
   /** A scheduler's rows in their order: the parameters of its subtasks (of the failed and cancelled ones). */

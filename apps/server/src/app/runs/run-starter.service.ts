@@ -1,9 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
+  DEFAULT_LOCALE,
   FIRST_ROWS_SHOWN,
   defaultMode,
   DisplayValues,
   FieldError,
+  OnwardLocale,
   Parameters,
   RunMode,
   RunStatus,
@@ -46,6 +48,14 @@ function commonDisplay(rows: Parameters[], names: string[]): DisplayValues {
   return display;
 }
 
+/** How a run is started besides its request: the run it repeats, and the language of its messages. */
+export interface StartOptions {
+  /** The run it repeats (`POST /api/runs/:id/rerun`). */
+  rerunOf?: string | null;
+  /** Negotiated from the request's `Accept-Language`; a scheduler's subtasks get their scheduler's. */
+  locale?: OnwardLocale;
+}
+
 /** Starting runs: the request and its parameters checked, the caller's queue limit, stored, enqueued, announced. */
 @Injectable()
 export class RunStarter {
@@ -61,8 +71,8 @@ export class RunStarter {
     @Inject(ONWARD_CONFIG) private readonly config: OnwardConfig,
   ) {}
 
-  /** Starts `request` for `user`; `rerunOf` names the run it repeats (`POST /api/runs/:id/rerun`). */
-  async create(user: AuthUser, request: CreateRunDto, rerunOf: string | null = null): Promise<RunView> {
+  /** Starts `request` for `user`, with the options of a rerun or the caller's language. */
+  async create(user: AuthUser, request: CreateRunDto, options: StartOptions = {}): Promise<RunView> {
     const task = this.registry.get(request.task);
     if (!task) throw new NotFoundError(`Unknown task "${request.task}"`);
     if (request.parameters !== undefined && request.rows !== undefined) {
@@ -76,12 +86,14 @@ export class RunStarter {
         { field: 'mode', message: 'this task runs in the foreground only' },
       ]);
     }
+    const locale = options.locale ?? DEFAULT_LOCALE;
     const runs = request.rows
       ? this.schedulerRuns(user, task, mode, request.rows)
       : [this.singleRun(user, task, mode, request.parameters)];
     await this.resolveFiles(user, task, runs, request.rows !== undefined);
     const top = runs[0];
-    top.rerunOf = rerunOf;
+    top.rerunOf = options.rerunOf ?? null;
+    for (const run of runs) run.locale = locale;
     await this.insertWithinQueueLimit(user, runs);
     try {
       await this.queue.enqueue({ runId: top.id, ownerId: user.id });
@@ -140,6 +152,7 @@ export class RunStarter {
       attempts: 0,
       rerunOf: null,
       stalled: false,
+      locale: DEFAULT_LOCALE,
     });
   }
 

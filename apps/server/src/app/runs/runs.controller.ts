@@ -3,6 +3,7 @@ import {
   Controller,
   Delete,
   Get,
+  Headers,
   HttpCode,
   Param,
   ParseUUIDPipe,
@@ -13,7 +14,7 @@ import {
   StreamableFile,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { RunPage, RunView } from '@onward/task-domain';
+import { negotiateLocale, type RunPage, type RunView } from '@onward/task-domain';
 import type { FastifyReply } from 'fastify';
 
 import type { AuthUser } from '../auth/auth-user';
@@ -49,9 +50,10 @@ export class RunsController {
   async create(
     @CurrentUser() user: AuthUser,
     @Body() body: CreateRunDto,
+    @Headers('accept-language') acceptLanguage: string | undefined,
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<RunView> {
-    const run = await this.starter.create(user, body);
+    const run = await this.starter.create(user, body, { locale: negotiateLocale(acceptLanguage) });
     response.header('Location', `/api/runs/${run.id}`);
     return run;
   }

@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import type { AwaitResult, ParameterDefinition, Parameters, TaskKind } from '@onward/task-domain';
+import type { AwaitResult, OnwardLocale, ParameterDefinition, Parameters, TaskKind } from '@onward/task-domain';
 import type { Writable } from 'node:stream';
 
 /** What a handler declares about itself in `@OnwardTask(...)`; published in the catalogue. */
@@ -26,6 +26,12 @@ export interface TaskContext<P extends Parameters = Parameters> {
   readonly runId: string;
   /** 1 for the first execution; more when a run is executed again after its worker died (`retryOnCrash`). */
   readonly attempt: number;
+  /**
+   * The language to write progress messages, summaries and file headings in: the starting request's
+   * preferred one (`Accept-Language`) among those Onward ships ('en', 'nl'), 'en' by default. A
+   * scheduler's subtasks and a rerun keep their run's.
+   */
+  readonly locale: OnwardLocale;
   /** The validated parameters, defaults applied. */
   readonly parameters: P;
   /** Fires when the user cancels the run or the server shuts down; stop promptly when it does. */
@@ -40,7 +46,7 @@ export interface TaskContext<P extends Parameters = Parameters> {
   openResultFile(fileName: string, contentType: string): Writable;
   /**
    * A sentence for people about the value the handler returns ("32 prices updated"), shown instead
-   * of the raw value. English; the last call wins; ignored when the run writes a file.
+   * of the raw value. In `locale`; the last call wins; ignored when the run writes a file.
    */
   setSummary(sentence: string): void;
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { RunCanceller } from '@onward/task-domain';
+import { DEFAULT_LOCALE, type RunCanceller } from '@onward/task-domain';
 import { FileStore } from '@tus/file-store';
 import { EVENTS, MemoryLocker, Server, type Upload } from '@tus/server';
 import { randomUUID } from 'node:crypto';
@@ -257,6 +257,7 @@ export class UploadsService {
       firstRows: null,
       rerunOf: null,
       stalled: false,
+      locale: DEFAULT_LOCALE,
     } satisfies RunEntity);
     await this.writer.insert([run]);
     this.recorder.announce(run, 'running');

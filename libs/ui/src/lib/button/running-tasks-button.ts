@@ -7,6 +7,7 @@ import {
   ElementRef,
   inject,
   Injector,
+  LOCALE_ID,
 } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 
@@ -38,22 +39,26 @@ import { OnwardIcon } from '../shared/icon';
           <span class="dot" aria-hidden="true"></span>
         }
       </span>
-      <span class="label">Running tasks</span>
+      <span class="label" i18n="@@onward.button.label">Running tasks</span>
     </button>
   `,
   styleUrl: './running-tasks-button.scss',
 })
 export class RunningTasksButton {
   private readonly client = inject(MonitorClient);
+  private readonly locale = inject(LOCALE_ID);
   protected readonly state = inject(MonitorPanelState);
   protected readonly running = this.client.runningCount;
   protected readonly unseen = computed(() => this.client.unseenFinished().size);
   protected readonly ariaLabel = computed(() => {
-    const parts = ['Running tasks'];
-    const running = this.running();
-    parts.push(running === 1 ? '1 running' : `${running} running`);
+    const parts = [$localize`:@@onward.button.label:Running tasks`];
+    parts.push($localize`:@@onward.button.running:${this.running().toLocaleString(this.locale)}:count: running`);
     const unseen = this.unseen();
-    if (unseen > 0) parts.push(`${unseen} finished since you last looked`);
+    if (unseen > 0) {
+      parts.push(
+        $localize`:@@onward.button.unseen:${unseen.toLocaleString(this.locale)}:count: finished since you last looked`,
+      );
+    }
     return parts.join(', ');
   });
 

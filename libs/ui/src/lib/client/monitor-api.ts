@@ -125,7 +125,9 @@ export class MonitorApi {
   }
 
   private send<T>(method: string, path: string, options: CallOptions, token: string | null): Promise<T> {
-    const headers = token ? new HttpHeaders({ Authorization: `Bearer ${token}` }) : new HttpHeaders();
+    // The widget's language, not the browser's: runs started here write their messages in it.
+    let headers = new HttpHeaders({ 'Accept-Language': this.config.locale });
+    if (token) headers = headers.set('Authorization', `Bearer ${token}`);
     return new Promise<T>((resolve, reject) => {
       this.http
         .request(method, `${this.config.baseUrl}${path}`, {

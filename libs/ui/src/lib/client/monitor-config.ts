@@ -17,6 +17,12 @@ export interface OnwardMonitorOptions {
    * badge over the page's favicon, both gone when none runs; default false.
    */
   documentTitle?: boolean;
+  /**
+   * The language and formats of the widget: 'en' (the default) or 'nl', or a regional id such as
+   * 'nl-BE'. It becomes Angular's `LOCALE_ID` too (dates and numbers of the whole page); a host with
+   * its own `LOCALE_ID` passes it here. A language the widget does not ship keeps English texts.
+   */
+  locale?: string;
   /** @deprecated The title's count alone, from before `documentTitle`; now the same as `documentTitle`. */
   tabTitle?: boolean;
 }
@@ -39,5 +45,6 @@ export function resolveMonitorConfig(options: OnwardMonitorOptions): OnwardMonit
     notifications: options.notifications ?? true,
     documentTitle: options.documentTitle ?? options.tabTitle ?? false,
     tabTitle: options.documentTitle ?? options.tabTitle ?? false,
+    locale: options.locale ?? 'en',
   };
 }

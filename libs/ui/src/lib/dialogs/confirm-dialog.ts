@@ -18,7 +18,9 @@ export interface ConfirmData {
     <h2 mat-dialog-title>{{ data.title }}</h2>
     <mat-dialog-content>{{ data.message }}</mat-dialog-content>
     <mat-dialog-actions align="end">
-      <button mat-button type="button" [mat-dialog-close]="false" cdkFocusInitial>Keep</button>
+      <button mat-button type="button" [mat-dialog-close]="false" cdkFocusInitial i18n="@@onward.confirm.keep">
+        Keep
+      </button>
       <button mat-flat-button type="button" [mat-dialog-close]="true">{{ data.confirm }}</button>
     </mat-dialog-actions>
   `,

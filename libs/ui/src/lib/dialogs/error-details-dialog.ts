@@ -12,20 +12,35 @@ import { runLabel } from '../shared/run-format';
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [MatDialogModule, MatButtonModule],
   template: `
-    <h2 mat-dialog-title>Error details</h2>
+    <h2 mat-dialog-title i18n="@@onward.errorDialog.title">Error details</h2>
     <mat-dialog-content>
       <p class="onward-dialog-sub">{{ label }}</p>
-      <p class="onward-error-message">{{ run.error?.message ?? 'No message' }}</p>
-      @if (run.error?.details; as details) {
-        <pre class="onward-details" tabindex="0" aria-label="Error details text">{{ details }}</pre>
+      @if (run.error?.message; as message) {
+        <p class="onward-error-message">{{ message }}</p>
       } @else {
-        <p class="onward-muted">The server recorded no further details.</p>
+        <p class="onward-error-message" i18n="@@onward.errorDialog.noMessage">No message</p>
+      }
+      @if (run.error?.details; as details) {
+        <pre
+          class="onward-details"
+          tabindex="0"
+          aria-label="Error details text"
+          i18n-aria-label="@@onward.errorDialog.detailsLabel"
+          >{{ details }}</pre>
+      } @else {
+        <p class="onward-muted" i18n="@@onward.errorDialog.noDetails">The server recorded no further details.</p>
       }
     </mat-dialog-content>
     <mat-dialog-actions align="end">
-      <span class="onward-copied" aria-live="polite">{{ copied() ? 'Copied' : '' }}</span>
-      <button mat-button type="button" (click)="copy()">Copy</button>
-      <button mat-flat-button type="button" mat-dialog-close cdkFocusInitial>Close</button>
+      <span class="onward-copied" aria-live="polite">
+        @if (copied()) {
+          <ng-container i18n="@@onward.errorDialog.copied">Copied</ng-container>
+        }
+      </span>
+      <button mat-button type="button" (click)="copy()" i18n="@@onward.errorDialog.copy">Copy</button>
+      <button mat-flat-button type="button" mat-dialog-close cdkFocusInitial i18n="@@onward.errorDialog.close">
+        Close
+      </button>
     </mat-dialog-actions>
   `,
   styles: `

@@ -111,13 +111,13 @@ export class RunEntry implements OnInit {
   protected readonly scheduler = computed(() => this.run().scheduler);
   protected readonly schedulerCurrent = computed(() => {
     const s = this.scheduler();
-    return s ? schedulerLine(s) : null;
+    return s ? schedulerLine(s, this.locale) : null;
   });
   protected readonly currentPercent = computed(() => this.scheduler()?.current?.progress.percent ?? null);
   protected readonly fileResult = computed(() => {
     const r = this.run().result;
     return r?.type === 'file'
-      ? { ...r, sizeText: formatBytes(r.size), pdf: r.contentType === 'application/pdf' }
+      ? { ...r, sizeText: formatBytes(r.size, this.locale), pdf: r.contentType === 'application/pdf' }
       : null;
   });
   /** The value result's sentence; `summary` tells the task's own words from a raw value in short. */
@@ -132,10 +132,41 @@ export class RunEntry implements OnInit {
     const run = this.run();
     const percent = this.percent();
     const parts = [this.label(), this.run().status === 'cancelled' ? this.cancelled() : this.look().label];
-    if (this.active() && percent !== null) parts.push(`${Math.round(percent)} percent`);
-    if (this.showOwner()) parts.push(`owner ${run.owner.username}`);
+    if (this.active() && percent !== null) {
+      parts.push(
+        $localize`:@@onward.entry.percent:${Math.round(percent).toLocaleString(this.locale)}:percent: percent`,
+      );
+    }
+    if (this.showOwner()) parts.push($localize`:@@onward.entry.owner:owner ${run.owner.username}:owner:`);
     return parts.join(', ');
   });
+
+  /** The labels the template binds, named by what they do to this run. */
+  protected readonly texts = computed(() => {
+    const label = this.label();
+    return {
+      elapsed: $localize`:@@onward.entry.elapsed:Elapsed ${this.elapsed()}:elapsed:`,
+      progress: $localize`:@@onward.entry.progressOf:Progress of ${label}:label:`,
+      toggle: this.expanded()
+        ? $localize`:@@onward.entry.hideSubtasks:Hide subtasks of ${label}:label:`
+        : $localize`:@@onward.entry.showSubtasks:Show subtasks of ${label}:label:`,
+      cancel: $localize`:@@onward.entry.cancelLabel:Cancel ${label}:label:`,
+      errorDetails: $localize`:@@onward.entry.errorDetailsLabel:Error details of ${label}:label:`,
+      delete: $localize`:@@onward.entry.deleteLabel:Delete ${label}:label:`,
+    };
+  });
+
+  protected downloadLabel(fileName: string): string {
+    return this.scheduler()
+      ? $localize`:@@onward.entry.downloadZipLabel:Download zip ${fileName}:fileName:`
+      : $localize`:@@onward.entry.downloadLabel:Download ${fileName}:fileName:`;
+  }
+
+  protected cancelledAt(message: string | null): string {
+    return message
+      ? $localize`:@@onward.entry.cancelledAt:${this.cancelled()}:cancelled: at: ${message}:message:`
+      : this.cancelled();
+  }
 
   protected handedToText(title: string): string {
     return $localize`:@@onward.upload.handedTo:Handed over to ${title}:task:`;

@@ -91,6 +91,18 @@ export class SubtaskList {
     return statusLook(child.status);
   }
 
+  protected listLabel(): string {
+    return $localize`:@@onward.subtasks.listLabel:Subtasks of ${this.label()}:label:`;
+  }
+
+  protected errorLabel(child: RunView): string {
+    return $localize`:@@onward.subtasks.errorLabel:Error details of ${this.name(child)}:name:`;
+  }
+
+  protected resultLabel(child: RunView): string {
+    return $localize`:@@onward.subtasks.resultLabel:Open result of ${this.name(child)}:name:`;
+  }
+
   protected name(child: RunView): string {
     return displayText(child.display) || child.title;
   }

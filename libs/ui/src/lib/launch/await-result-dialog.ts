@@ -1,5 +1,14 @@
 import { DecimalPipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, computed, DestroyRef, effect, inject, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  DestroyRef,
+  effect,
+  inject,
+  LOCALE_ID,
+  signal,
+} from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
@@ -39,7 +48,7 @@ export type AwaitResultOutcome = 'finished' | 'background';
           <mat-progress-bar
             [mode]="run().progress.percent === null ? 'indeterminate' : 'determinate'"
             [value]="run().progress.percent ?? 0"
-            [attr.aria-label]="'Progress of ' + run().title"
+            [attr.aria-label]="progressLabel()"
           />
           <span class="percent">{{
             run().progress.percent === null ? '' : (run().progress.percent! | number: '1.0-0') + '%'
@@ -52,21 +61,27 @@ export type AwaitResultOutcome = 'finished' | 'background';
             @if (summary(); as sentence) {
               <p class="summary">{{ sentence }}</p>
             } @else if (run().result?.type === 'value' && value()) {
-              <pre class="value" tabindex="0" aria-label="Result">{{ value() }}</pre>
+              <pre class="value" tabindex="0" aria-label="Result" i18n-aria-label="@@onward.await.resultLabel">{{
+                value()
+              }}</pre>
             } @else if (run().result?.type === 'file') {
-              <p>The result is ready.</p>
+              <p i18n="@@onward.await.ready">The result is ready.</p>
             } @else {
-              <p>Done.</p>
+              <p i18n="@@onward.await.done">Done.</p>
             }
           }
           @case ('failed') {
-            <p class="error">{{ run().error?.message ?? 'The run failed.' }}</p>
+            @if (run().error?.message; as message) {
+              <p class="error">{{ message }}</p>
+            } @else {
+              <p class="error" i18n="@@onward.await.failed">The run failed.</p>
+            }
           }
           @case ('cancelled') {
             @if (run().cancelledBy?.admin) {
               <p i18n="@@onward.await.cancelledByAdmin">An administrator cancelled the run.</p>
             } @else {
-              <p>The run was cancelled.</p>
+              <p i18n="@@onward.await.cancelled">The run was cancelled.</p>
             }
           }
         }
@@ -81,7 +96,13 @@ export type AwaitResultOutcome = 'finished' | 'background';
     <mat-dialog-actions align="end">
       @if (active()) {
         @if (canBackground) {
-          <button mat-button type="button" [disabled]="busy() || cancelling()" (click)="runInBackground()">
+          <button
+            mat-button
+            type="button"
+            [disabled]="busy() || cancelling()"
+            (click)="runInBackground()"
+            i18n="@@onward.await.background"
+          >
             Run in background
           </button>
         }
@@ -94,7 +115,9 @@ export type AwaitResultOutcome = 'finished' | 'background';
         </button>
       } @else {
         @if (run().status === 'failed') {
-          <button mat-button type="button" (click)="actions.showError(run())">Error details</button>
+          <button mat-button type="button" (click)="actions.showError(run())" i18n="@@onward.await.errorDetails">
+            Error details
+          </button>
         }
         @if (run().result?.type === 'value') {
           <button mat-button type="button" (click)="actions.openResult(run())" i18n="@@onward.await.details">
@@ -110,14 +133,18 @@ export type AwaitResultOutcome = 'finished' | 'background';
         }
         @if (pdf()) {
           <button mat-button type="button" (click)="actions.download(run())">
-            <span class="btn"><onward-icon name="download" />Download</span>
+            <span class="btn"
+              ><onward-icon name="download" /><ng-container i18n="@@onward.await.download">Download</ng-container></span
+            >
           </button>
         } @else if (run().result?.type === 'file') {
           <button mat-flat-button type="button" (click)="actions.download(run())">
-            <span class="btn"><onward-icon name="download" />Download</span>
+            <span class="btn"
+              ><onward-icon name="download" /><ng-container i18n="@@onward.await.download">Download</ng-container></span
+            >
           </button>
         }
-        <button mat-button type="button" cdkFocusInitial (click)="close()">Close</button>
+        <button mat-button type="button" cdkFocusInitial (click)="close()" i18n="@@onward.await.close">Close</button>
       }
     </mat-dialog-actions>
   `,
@@ -126,6 +153,7 @@ export type AwaitResultOutcome = 'finished' | 'background';
 export class AwaitResultDialog {
   private readonly data = inject<AwaitResultData>(MAT_DIALOG_DATA);
   private readonly client = inject(MonitorClient);
+  private readonly locale = inject(LOCALE_ID);
   private readonly ref = inject<MatDialogRef<AwaitResultDialog, AwaitResultOutcome>>(MatDialogRef);
   protected readonly actions = inject(RunActions);
   private destroyed = false;
@@ -133,11 +161,14 @@ export class AwaitResultDialog {
   /** The run as the client holds it now (socket updates), falling back to the one the dialog opened with. */
   protected readonly run = computed(() => this.client.run(this.data.run.id) ?? this.data.run);
   protected readonly look = computed(() => statusLook(this.run().status));
+  protected readonly progressLabel = computed(
+    () => $localize`:@@onward.await.progressOf:Progress of ${this.run().title}:title:`,
+  );
   protected readonly active = computed(() => isUnfinished(this.run().status));
   protected readonly display = computed(() => runSubtitle(this.run()));
   protected readonly schedulerText = computed(() => {
     const s = this.run().scheduler;
-    return s ? schedulerLine(s) : null;
+    return s ? schedulerLine(s, this.locale) : null;
   });
   protected readonly value = computed(() => {
     const r = this.run().result;

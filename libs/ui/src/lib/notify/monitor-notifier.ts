@@ -56,11 +56,13 @@ export class MonitorNotifier {
   backgroundStarted(run: RunView, moved = false): void {
     this.announced.add(run.id);
     const label = runLabel(run);
-    const text = moved ? `${label} continues in the background` : `${label} runs in the background`;
+    const text = moved
+      ? $localize`:@@onward.toast.continuesInBackground:${label}:label: continues in the background`
+      : $localize`:@@onward.toast.runsInBackground:${label}:label: runs in the background`;
     void this.announcer.announce(text, 'polite');
     this.showToast({
       text,
-      action: 'Show',
+      action: actionLabel('show'),
       onAction: () => this.state.show(),
       duration: 5000,
       ...this.grouped('started'),
@@ -99,11 +101,11 @@ export class MonitorNotifier {
     const text = toastText(n, run);
     void this.announcer.announce(text, 'polite');
 
-    const action =
-      n.event === 'started' ? 'Show' : n.status === 'completed' ? 'Open' : n.status === 'failed' ? 'Details' : 'Show';
+    const action: ToastAction =
+      n.event === 'started' ? 'show' : n.status === 'completed' ? 'open' : n.status === 'failed' ? 'details' : 'show';
     this.showToast({
       text,
-      action,
+      action: actionLabel(action),
       onAction: () => void this.act(n, action),
       duration: n.event === 'started' ? 4000 : 8000,
       ...this.grouped(n.event),
@@ -138,14 +140,14 @@ export class MonitorNotifier {
     };
   }
 
-  private async act(n: RunNotification, action: string): Promise<void> {
-    if (action === 'Show') {
+  private async act(n: RunNotification, action: ToastAction): Promise<void> {
+    if (action === 'show') {
       this.openRun(n.id);
       return;
     }
     const run = this.client.run(n.id) ?? (await this.client.getRun(n.id).catch(() => undefined));
     if (!run) return;
-    if (action === 'Open') await this.actions.openResult(run);
+    if (action === 'open') await this.actions.openResult(run);
     else this.actions.showError(run);
   }
 
@@ -159,7 +161,10 @@ export class MonitorNotifier {
     if (!this.document.hidden || typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
     try {
       // The tag makes the pop-out and the main window (each with its own socket) show one notification, not two.
-      const note = new Notification(text, { tag: `onward-run-${n.id}`, body: 'Onward · Running tasks' });
+      const note = new Notification(text, {
+        tag: `onward-run-${n.id}`,
+        body: $localize`:@@onward.notification.body:Onward · Running tasks`,
+      });
       note.onclick = () => {
         this.document.defaultView?.focus();
         this.openRun(n.id);
@@ -168,6 +173,20 @@ export class MonitorNotifier {
     } catch {
       // Some browsers only allow notifications from a service worker; the toast is enough then.
     }
+  }
+}
+
+/** What a run toast's button does. */
+type ToastAction = 'show' | 'open' | 'details';
+
+function actionLabel(action: ToastAction): string {
+  switch (action) {
+    case 'show':
+      return $localize`:@@onwardToastShow:Show`;
+    case 'open':
+      return $localize`:@@onward.toast.open:Open`;
+    case 'details':
+      return $localize`:@@onward.toast.details:Details`;
   }
 }
 
@@ -182,8 +201,10 @@ function describe(title: string, display: RunNotification['display']): string {
  */
 function toastText(n: RunNotification, run: RunView | undefined): string {
   const label = run ? runLabel(run) : describe(n.title, n.display);
-  if (n.event === 'started') return `Started: ${label}`;
+  if (n.event === 'started') return $localize`:@@onward.toast.started:Started: ${label}:label:`;
   const word = n.status === 'cancelled' ? cancelledText(run ?? {}) : statusLook(n.status).label;
   const summary = n.status === 'completed' && run?.result?.type === 'value' ? run.result.summary : undefined;
-  return summary ? `${word}: ${label} — ${summary}` : `${word}: ${label}`;
+  return summary
+    ? $localize`:@@onward.toast.finishedWithSummary:${word}:status:: ${label}:label: — ${summary}:summary:`
+    : $localize`:@@onward.toast.finished:${word}:status:: ${label}:label:`;
 }

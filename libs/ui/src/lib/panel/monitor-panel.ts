@@ -74,6 +74,14 @@ export class MonitorPanel {
   protected readonly rect = computed(() => this.geometry.place(this.state.rect(), this.viewportSize()));
   /** On a phone-sized viewport the panel is a full-height sheet, neither dragged nor resized. */
   protected readonly sheet = computed(() => this.geometry.isSheet(this.viewportSize()));
+  /** The words of the title bar's bound attributes, read once the locale is loaded. */
+  protected readonly texts = {
+    draggable: $localize`:@@onward.panel.draggable:draggable title bar`,
+    restore: $localize`:@@onward.panel.restore:Restore`,
+    minimise: $localize`:@@onward.panel.minimise:Minimise`,
+    restoreLabel: $localize`:@@onward.panel.restoreLabel:Restore the panel`,
+    minimiseLabel: $localize`:@@onward.panel.minimiseLabel:Minimise the panel`,
+  };
   protected readonly titleLabel = computed(() =>
     this.sheet()
       ? $localize`:@@onwardPanelTitleSheet:Running tasks panel`

@@ -4,7 +4,6 @@ import {
   type RunStatus,
   type RunView,
   schedulerFinished,
-  schedulerMessage,
   type SchedulerState,
   type SubtaskValue,
   type ValueResult,
@@ -20,18 +19,36 @@ export interface StatusLook {
   tone: 'neutral' | 'active' | 'warn' | 'success' | 'danger' | 'muted';
 }
 
-const LOOKS: Record<RunStatus, StatusLook> = {
-  queued: { label: 'Queued', icon: 'schedule', tone: 'neutral' },
-  running: { label: 'Running', icon: 'play', tone: 'active' },
-  cancelling: { label: 'Cancelling', icon: 'hourglass', tone: 'warn' },
-  completed: { label: 'Completed', icon: 'check', tone: 'success' },
-  failed: { label: 'Failed', icon: 'error', tone: 'danger' },
-  cancelled: { label: 'Cancelled', icon: 'cancel', tone: 'muted' },
+const LOOKS: Record<RunStatus, Omit<StatusLook, 'label'>> = {
+  queued: { icon: 'schedule', tone: 'neutral' },
+  running: { icon: 'play', tone: 'active' },
+  cancelling: { icon: 'hourglass', tone: 'warn' },
+  completed: { icon: 'check', tone: 'success' },
+  failed: { icon: 'error', tone: 'danger' },
+  cancelled: { icon: 'cancel', tone: 'muted' },
 };
+
+/** The word of a status, translated when it is asked for (after the host's locale is loaded). */
+function statusWord(status: RunStatus): string {
+  switch (status) {
+    case 'queued':
+      return $localize`:@@onward.status.queued:Queued`;
+    case 'running':
+      return $localize`:@@onward.status.running:Running`;
+    case 'cancelling':
+      return $localize`:@@onward.status.cancelling:Cancelling`;
+    case 'completed':
+      return $localize`:@@onward.status.completed:Completed`;
+    case 'failed':
+      return $localize`:@@onward.status.failed:Failed`;
+    case 'cancelled':
+      return $localize`:@@onward.status.cancelled:Cancelled`;
+  }
+}
 
 /** The label, icon and colour tone of a status. */
 export function statusLook(status: RunStatus): StatusLook {
-  return LOOKS[status];
+  return { ...LOOKS[status], label: statusWord(status) };
 }
 
 /** The display-parameter values as one line: "Globex 2024". */
@@ -100,10 +117,13 @@ export function resultText(result: ValueResult, max = 80): string | null {
 }
 
 /** "3 of 10 · Globex 2024" for a scheduler's current subtask, or null when none runs. */
-export function schedulerLine(state: SchedulerState): string | null {
+export function schedulerLine(state: SchedulerState, locale?: string): string | null {
   if (!state.current) return null;
-  const position = Math.min(state.total, schedulerFinished(state) + 1);
-  return schedulerMessage(position, state.total, displayText(state.current.display));
+  const position = Math.min(state.total, schedulerFinished(state) + 1).toLocaleString(locale);
+  const total = state.total.toLocaleString(locale);
+  const display = displayText(state.current.display);
+  const count = $localize`:@@onward.scheduler.position:${position}:position: of ${total}:total:`;
+  return display ? `${count} · ${display}` : count;
 }
 
 /** Milliseconds a run has been going (or went), from start, or from creation while queued. */
@@ -113,20 +133,20 @@ export function elapsedMs(run: Pick<RunView, 'createdAt' | 'startedAt' | 'finish
   return Number.isNaN(from) || Number.isNaN(to) ? 0 : Math.max(0, to - from);
 }
 
-/** "0:07", "12:04", "1:02:03". */
+/** "0:07", "12:04", "1:02:03", "3d 2h" ("3 d 2 u" in Dutch). */
 export function formatDuration(ms: number): string {
   const total = Math.floor(ms / 1000);
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);
   const s = total % 60;
   const ss = String(s).padStart(2, '0');
-  if (h >= 48) return `${Math.floor(h / 24)}d ${h % 24}h`;
+  if (h >= 48) return $localize`:@@onward.duration.days:${Math.floor(h / 24)}:days:d ${h % 24}:hours:h`;
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }
 
-/** "12 KB", "1.4 MB". */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
+/** "12 KB", "1.4 MB" ("1,4 MB" in Dutch): the number in the locale's digits. */
+export function formatBytes(bytes: number, locale?: string): string {
+  if (bytes < 1024) return `${bytes.toLocaleString(locale)} B`;
   const units = ['KB', 'MB', 'GB'];
   let value = bytes / 1024;
   let unit = 0;
@@ -134,7 +154,9 @@ export function formatBytes(bytes: number): string {
     value /= 1024;
     unit++;
   }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+  const digits = value < 10 ? 1 : 0;
+  const number = value.toLocaleString(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return `${number} ${units[unit]}`;
 }
 
 /** A short text of a value result: JSON, cut to `max` characters. */

@@ -35,7 +35,12 @@ export class UploadStopped extends Error {
     readonly status: number | null = null,
     options?: ErrorOptions,
   ) {
-    super(reason === 'aborted' ? 'The upload was cancelled' : 'The upload failed', options);
+    super(
+      reason === 'aborted'
+        ? $localize`:@@onward.upload.cancelled:The upload was cancelled`
+        : $localize`:@@onward.upload.stopped:The upload failed`,
+      options,
+    );
     this.name = 'UploadStopped';
   }
 }

@@ -6,8 +6,8 @@ import type { RunFilter } from '../shared/run-format';
 
 export type { RunFilter } from '../shared/run-format';
 
-/** The filter buttons, in order. */
-export const FILTERS: readonly { value: RunFilter; label: string }[] = [
+/** The filter buttons, in order; a function so that the texts are read after the locale is loaded. */
+export const filterButtons = (): readonly { value: RunFilter; label: string }[] => [
   { value: 'all', label: $localize`:@@onwardFilterAll:All` },
   { value: 'running', label: $localize`:@@onwardFilterRunning:Running` },
   { value: 'completed', label: $localize`:@@onwardFilterCompleted:Completed` },
@@ -16,13 +16,13 @@ export const FILTERS: readonly { value: RunFilter; label: string }[] = [
 ];
 
 /** What an empty list says under each filter (null: the first-use text). */
-export const EMPTY_TEXT: Record<RunFilter, string | null> = {
+export const emptyTexts = (): Record<RunFilter, string | null> => ({
   all: null,
   running: $localize`:@@onwardEmptyRunning:Nothing is running right now.`,
   completed: $localize`:@@onwardEmptyCompleted:No completed runs.`,
   failed: $localize`:@@onwardEmptyFailed:No failed runs. Good.`,
   cancelled: $localize`:@@onwardEmptyCancelled:No cancelled runs.`,
-};
+});
 
 /** The count of each filter, and of every finished run ("Clear" under "All"). */
 export type RunCounts = Record<RunFilter | 'finished', number>;

@@ -30,8 +30,8 @@ import { MeasuredScrollStrategy } from './measured-scroll-strategy';
 import {
   clearLabel,
   countRuns,
-  EMPTY_TEXT,
-  FILTERS,
+  emptyTexts,
+  filterButtons,
   notificationPermission,
   notificationText,
   type RunFilter,
@@ -106,8 +106,9 @@ export class MonitorView implements OnInit {
     toObservable(this.viewport).pipe(switchMap((viewport) => viewport?.renderedRangeStream ?? EMPTY)),
     { initialValue: { start: 0, end: 0 } },
   );
-  protected readonly filters = FILTERS;
-  protected readonly emptyText = computed(() => EMPTY_TEXT[this.filter()]);
+  protected readonly filters = filterButtons();
+  private readonly emptyTexts = emptyTexts();
+  protected readonly emptyText = computed(() => this.emptyTexts[this.filter()]);
   /** What "Clear" would delete under the current filter: the finished runs it shows, named. */
   protected readonly clearable = computed(() => {
     const filter = this.filter();

@@ -14,7 +14,7 @@ import { Global, Logger, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import type { Parameters } from '@onward/task-domain';
+import type { OnwardLocale, Parameters } from '@onward/task-domain';
 import { DataSource } from 'typeorm';
 
 import { seedDemoData } from '../../demo/demo-data.seeder';
@@ -113,7 +113,11 @@ export interface RecordingContext<P extends Parameters> {
   progressReached(match: (call: ProgressCall) => boolean): Promise<void>;
 }
 
-export function recordingContext<P extends Parameters>(parameters: P, dir: string): RecordingContext<P> {
+export function recordingContext<P extends Parameters>(
+  parameters: P,
+  dir: string,
+  locale: OnwardLocale = 'en',
+): RecordingContext<P> {
   const controller = new AbortController();
   const progress: ProgressCall[] = [];
   const files: OpenedFile[] = [];
@@ -122,6 +126,7 @@ export function recordingContext<P extends Parameters>(parameters: P, dir: strin
   const ctx: TaskContext<P> = {
     runId: 'test-run',
     attempt: 1,
+    locale,
     parameters,
     signal: controller.signal,
     logger: new Logger('BuiltinTaskTest'),

@@ -67,6 +67,13 @@ describeEachDemoDatabase(describe, 'recalculate-prices', (kind) => {
     expect(progress.map((p) => p.message)).toContain('Chunk 1 of 1');
   });
 
+  it('reports in Dutch for a Dutch run', async () => {
+    const recording = recordingContext({ category: 'Services', seconds: 0.5 }, dir, 'nl');
+    const { updated } = await task.run(recording.ctx);
+    expect(recording.progress.map((p) => p.message)).toEqual(['Deel 1 van 1', `${updated} prijzen bijgewerkt`]);
+    expect(recording.summary()).toBe(`${updated} ${updated === 1 ? 'prijs' : 'prijzen'} bijgewerkt`);
+  });
+
   it('fails for an unknown category with a message naming it, and changes nothing', async () => {
     const before = await products();
     const { done } = run({ category: 'Food', seconds: 1 });

@@ -3,6 +3,7 @@ import { OnwardTask } from '../task.decorator';
 import { sleep, throwIfAborted } from './abortable-sleep';
 import { demandPrice, demandWindow } from './demand-pricing';
 import { DemoSalesRepository } from './demo-sales.repository';
+import { RECALCULATE_PRICES_MESSAGES } from './recalculate-prices.messages';
 
 export type RecalculatePricesParameters = { category: string; seconds: number };
 
@@ -42,6 +43,7 @@ export class RecalculatePricesTask implements TaskHandler<RecalculatePricesParam
 
   async run(ctx: TaskContext<RecalculatePricesParameters>): Promise<RecalculatePricesResult> {
     const { signal } = ctx;
+    const text = RECALCULATE_PRICES_MESSAGES[ctx.locale];
     const category = await this.resolveCategory(ctx.parameters.category);
     const seconds = ctx.parameters.seconds ?? 10;
     const chunks = Math.max(1, Math.ceil(seconds));
@@ -52,7 +54,7 @@ export class RecalculatePricesTask implements TaskHandler<RecalculatePricesParam
     let updated = 0;
     for (let chunk = 1; chunk <= chunks; chunk++) {
       throwIfAborted(signal);
-      ctx.progress(Math.round((1000 * (chunk - 1)) / chunks) / 10, `Chunk ${chunk} of ${chunks}`);
+      ctx.progress(Math.round((1000 * (chunk - 1)) / chunks) / 10, text.chunk(chunk, chunks));
       updated += await this.sales.transaction(async (tx) => {
         const window = span ? demandWindow(span, chunk, chunks) : null;
         const sold = window ? await tx.unitsSold(category, window.from, window.to) : new Map<number, number>();
@@ -70,8 +72,8 @@ export class RecalculatePricesTask implements TaskHandler<RecalculatePricesParam
       // Against the start time, not per chunk, so that the DB work does not make the run drift longer.
       await sleep(started + chunk * sliceMs - Date.now(), signal);
     }
-    ctx.progress(100, `Updated ${updated} prices`);
-    ctx.setSummary(`${updated} ${updated === 1 ? 'price' : 'prices'} updated`);
+    ctx.progress(100, text.updated(updated));
+    ctx.setSummary(text.summary(updated));
     return { updated };
   }
 

@@ -111,6 +111,23 @@ describeEachDemoDatabase(describe, 'sales-report', (kind) => {
     }
   });
 
+  it('writes its progress and its PDF in Dutch for a Dutch run', async () => {
+    const recording = recordingContext({ customer: 'Acme', year: 2024 }, dir, 'nl');
+    await task.run(recording.ctx);
+    const messages = recording.progress.map((p) => p.message);
+    expect(messages).toEqual(expect.arrayContaining(['Klant opzoeken', 'Orders laden', 'Tabel opmaken', 'Klaar']));
+    expect(messages).not.toContain('Loading orders');
+    const text = pdfText(recording.files[0]?.path ?? '', 1);
+    if (text === null) return;
+    expect(text).toContain('Verkooprapport');
+    expect(text).toMatch(/KLANT\s+JAAR\s+PERIODE/);
+    expect(text).toContain('01 jan – 31 dec 2024');
+    // Amounts as Dutch writes them: a decimal comma and a thousands dot.
+    expect(text).toMatch(/US\$ \d{1,3}(\.\d{3})*,\d{2}/);
+    expect(text).toContain('Stukprijs');
+    expect(text).not.toContain('Sales report');
+  });
+
   it('finds the customer whatever the case of the name', async () => {
     const { done, files } = run({ customer: 'aCmE', year: 2025 });
     await done;

@@ -2,14 +2,13 @@ import { TaskFailure, type TaskContext, type TaskHandler } from '../task-handler
 import { OnwardTask } from '../task.decorator';
 import { sleep, throwIfAborted } from './abortable-sleep';
 import { DemoSalesRepository, type OrderLine } from './demo-sales.repository';
+import { SALES_REPORT_MESSAGES } from './sales-report.messages';
 import {
   createReportDocument,
   drawHeading,
   drawNote,
   drawSectionTitle,
   drawTotals,
-  formatCount,
-  formatMoney,
   type PdfDocument,
   PdfTable,
   streamPdf,
@@ -44,55 +43,56 @@ export class SalesReportTask implements TaskHandler<SalesReportParameters> {
   async run(ctx: TaskContext<SalesReportParameters>): Promise<void> {
     const { signal } = ctx;
     const { year } = ctx.parameters;
+    const text = SALES_REPORT_MESSAGES[ctx.locale];
 
-    ctx.progress(0, 'Looking up customer');
+    ctx.progress(0, text.lookingUp);
     const customer = await this.sales.findCustomer(ctx.parameters.customer);
     if (!customer) throw new TaskFailure(`Unknown customer "${ctx.parameters.customer}"`);
     await sleep(PAUSE.lookUp, signal);
 
-    ctx.progress(10, 'Loading orders');
+    ctx.progress(10, text.loading);
     const lines = await this.sales.ordersOfYear(customer.id, year);
     await sleep(PAUSE.load, signal);
 
     // The file is opened only now, so that a failed look-up leaves no result file behind.
     const out = ctx.openResultFile(`sales-report-${customer.name}-${year}.pdf`, 'application/pdf');
     const doc = createReportDocument({
-      title: `Sales report: ${customer.name}, ${year}`,
-      subject: `Orders of ${customer.name} in ${year}`,
-      footer: `Onward · Sales report · ${customer.name} · ${year}`,
+      title: text.title(customer.name, year),
+      subject: text.subject(customer.name, year),
+      footer: text.footer(customer.name, year),
     });
     await streamPdf(doc, out, async () => {
-      ctx.progress(20, 'Rendering heading');
+      ctx.progress(20, text.renderingHeading);
       drawHeading(doc, {
-        kicker: 'Onward demo trading',
-        title: 'Sales report',
+        kicker: text.kicker,
+        title: text.heading,
         facts: [
-          ['Customer', customer.name],
-          ['Year', String(year)],
-          ['Period', `01 Jan – 31 Dec ${year}`],
-          ['Generated', new Date().toISOString().slice(0, 10)],
+          [text.facts.customer, customer.name],
+          [text.facts.year, String(year)],
+          [text.facts.period, text.period(year)],
+          [text.facts.generated, new Date().toISOString().slice(0, 10)],
         ],
       });
       await sleep(PAUSE.heading, signal);
 
-      ctx.progress(30, 'Rendering table');
+      ctx.progress(30, text.renderingTable);
       await this.drawOrders(ctx, doc, lines, customer.name, year);
 
-      ctx.progress(85, 'Totals');
+      ctx.progress(85, text.totalsStep);
       throwIfAborted(signal);
       const units = lines.reduce((sum, l) => sum + l.quantity, 0);
       const revenue = lines.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0);
       drawTotals(doc, [
-        ['Orders', formatCount(lines.length)],
-        ['Units', formatCount(units)],
-        ['Average order', formatMoney(lines.length ? Math.round(revenue / lines.length) : 0)],
-        ['Revenue', formatMoney(revenue)],
+        [text.totals.orders, text.count(lines.length)],
+        [text.totals.units, text.count(units)],
+        [text.totals.average, text.money(lines.length ? Math.round(revenue / lines.length) : 0)],
+        [text.totals.revenue, text.money(revenue)],
       ]);
-      drawNote(doc, 'Amounts are in US dollars: quantity × unit price, after volume discounts.');
+      drawNote(doc, text.note);
       await sleep(PAUSE.totals, signal);
-      ctx.progress(95, 'Writing file');
+      ctx.progress(95, text.writing);
     });
-    ctx.progress(100, 'Done');
+    ctx.progress(100, text.done);
   }
 
   private async drawOrders(
@@ -102,20 +102,22 @@ export class SalesReportTask implements TaskHandler<SalesReportParameters> {
     customer: string,
     year: number,
   ): Promise<void> {
-    drawSectionTitle(doc, `Orders in ${year}`);
+    const text = SALES_REPORT_MESSAGES[ctx.locale];
+    const [order, date, product, quantity, unitPrice, amount] = text.columns;
+    drawSectionTitle(doc, text.ordersIn(year));
     const table = new PdfTable(
       doc,
       [
-        { header: 'Order', weight: 1.3 },
-        { header: 'Date', weight: 1 },
-        { header: 'Product', weight: 2.4 },
-        { header: 'Quantity', weight: 0.9, align: 'right' },
-        { header: 'Unit price', weight: 1.2, align: 'right' },
-        { header: 'Amount', weight: 1.3, align: 'right' },
+        { header: order, weight: 1.3 },
+        { header: date, weight: 1 },
+        { header: product, weight: 2.4 },
+        { header: quantity, weight: 0.9, align: 'right' },
+        { header: unitPrice, weight: 1.2, align: 'right' },
+        { header: amount, weight: 1.3, align: 'right' },
       ],
-      `Orders of ${customer} in ${year} (continued)`,
+      text.continued(customer, year),
     );
-    if (lines.length === 0) table.addRow(['', '', `No orders in ${year}`, '', '', '']);
+    if (lines.length === 0) table.addRow(['', '', text.noOrders(year), '', '', '']);
     const steps = Math.max(1, Math.ceil(lines.length / ROWS_PER_STEP));
     for (const [i, line] of lines.entries()) {
       throwIfAborted(ctx.signal);
@@ -123,16 +125,13 @@ export class SalesReportTask implements TaskHandler<SalesReportParameters> {
         line.reference,
         line.orderedOn,
         line.product,
-        formatCount(line.quantity),
-        formatMoney(line.unitPriceCents),
-        formatMoney(line.quantity * line.unitPriceCents),
+        text.count(line.quantity),
+        text.money(line.unitPriceCents),
+        text.money(line.quantity * line.unitPriceCents),
       ]);
       const drawn = i + 1;
       if (drawn % ROWS_PER_STEP === 0 || drawn === lines.length) {
-        ctx.progress(
-          30 + Math.round((55 * drawn) / lines.length),
-          `Rendering table: ${drawn} of ${lines.length} orders`,
-        );
+        ctx.progress(30 + Math.round((55 * drawn) / lines.length), text.renderingRows(drawn, lines.length));
         await sleep(PAUSE.table / steps, ctx.signal);
       }
     }

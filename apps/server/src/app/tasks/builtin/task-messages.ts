@@ -1,0 +1,13 @@
+import type { OnwardLocale } from '@onward/task-domain';
+
+/**
+ * A built-in task's texts in every language Onward ships, as data: one entry per locale, each the
+ * same shape, so that the compiler refuses a table that misses a language or a message.
+ */
+export type TaskMessages<T> = Readonly<Record<OnwardLocale, T>>;
+
+/** Whole numbers as `locale` writes them: 12345 → "12,345" in English, "12.345" in Dutch. */
+export function countFormat(locale: OnwardLocale): (value: number) => string {
+  const format = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
+  return (value) => format.format(value);
+}
