@@ -12,6 +12,8 @@ module.exports = {
       },
     ],
   },
+  // echarts ships ES modules only; specs stub its directive and never draw (src/testing/echarts-stub.ts).
+  moduleNameMapper: { '^echarts/(core|charts|components|renderers)$': '<rootDir>/src/testing/echarts-stub.ts' },
   transformIgnorePatterns: ['node_modules/(?!.*\\.mjs$)'],
   snapshotSerializers: [
     'jest-preset-angular/build/serializers/no-ng-attributes',
