@@ -39,6 +39,7 @@ import {
 import { sectionFiles } from './lib/files.mjs';
 import { sectionProcedure } from './lib/procedure.mjs';
 import { sectionScheduler } from './lib/scheduler.mjs';
+import { sectionStats } from './lib/stats.mjs';
 import { RunWatcher } from './lib/watcher.mjs';
 
 // ------------------------------------------------------------------ options
@@ -848,6 +849,12 @@ const SECTIONS = {
     const meter = cpu.window();
     const raw = await sectionFiles({ opts, row, log });
     results.sections.files = { cpu: meter.stop(), raw };
+  },
+  // Not in the default list: the admin statistics with a million stored runs.
+  stats: async () => {
+    const meter = cpu.window();
+    const raw = await sectionStats({ opts, row, log });
+    results.sections.stats = { cpu: meter.stop(), raw };
   },
   scheduler: async () => {
     const meter = cpu.window();
