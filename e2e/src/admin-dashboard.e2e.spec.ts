@@ -1,10 +1,14 @@
 /** The admin dashboard: real charts from seeded runs, live updates, and a table view with the same numbers. */
-import type { AdminStats } from '@onward/task-domain';
-
 import { expectNoAxeViolations } from '../support/axe';
 import { Api } from '../support/api';
 import { describeE2e, shot, until, useOnward } from '../support/browser';
 import { logIn } from '../support/monitor';
+
+/** The parts of `GET /api/admin/stats` compared with the table (API.md). */
+interface AdminStats {
+  buckets: { at: string; started: number; completed: number; failed: number; cancelled: number }[];
+  tasks: { task: string; runs: number; failed: number }[];
+}
 
 const completedIn = (label: string | null): number => Number(/(\d+) completed/.exec(label ?? '')?.[1] ?? NaN);
 
