@@ -40,6 +40,7 @@ import { sectionFiles } from './lib/files.mjs';
 import { sectionProcedure } from './lib/procedure.mjs';
 import { sectionQueue } from './lib/queue.mjs';
 import { sectionScheduler } from './lib/scheduler.mjs';
+import { sectionStats } from './lib/stats.mjs';
 import { RunWatcher } from './lib/watcher.mjs';
 
 // ------------------------------------------------------------------ options
@@ -855,6 +856,12 @@ const SECTIONS = {
     const meter = cpu.window();
     const raw = await sectionQueue({ opts, row, log });
     results.sections.queue = { cpu: meter.stop(), raw };
+  },
+  // Not in the default list: the admin statistics with a million stored runs.
+  stats: async () => {
+    const meter = cpu.window();
+    const raw = await sectionStats({ opts, row, log });
+    results.sections.stats = { cpu: meter.stop(), raw };
   },
   scheduler: async () => {
     const meter = cpu.window();

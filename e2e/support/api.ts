@@ -65,6 +65,13 @@ export class Api {
     return res.body;
   }
 
+  /** GET of any JSON route (the admin statistics, say). */
+  async getJson<T>(path: string): Promise<T> {
+    const res = await this.call<T>('GET', path);
+    if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}`);
+    return res.body;
+  }
+
   async getRun(id: string): Promise<RunView> {
     const res = await this.call<RunView>('GET', `/api/runs/${id}`);
     if (res.status !== 200) throw new Error(`GET /api/runs/${id} answered ${res.status}: ${JSON.stringify(res.body)}`);

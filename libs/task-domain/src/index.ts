@@ -1,3 +1,4 @@
+export * from './lib/admin-stats';
 export * from './lib/errors';
 export * from './lib/events';
 export * from './lib/locale';

@@ -1,4 +1,5 @@
 // The embeddable Onward monitor widget.
+export * from './lib/admin/admin-dashboard';
 export * from './lib/admin/admin-runs-csv';
 export * from './lib/admin/admin-runs-sort';
 export * from './lib/admin/admin-runs-table';

@@ -10,6 +10,7 @@ import { HealthController } from './health/health.controller';
 import { InternalsModule } from './internals/internals.module';
 import { QueueModule } from './queue/queue.module';
 import { RunsModule } from './runs/runs.module';
+import { StatsModule } from './stats/stats.module';
 import { BenchTasksModule } from './tasks/bench/bench-tasks.module';
 import { TasksModule } from './tasks/tasks.module';
 import { UploadsModule } from './uploads/uploads.module';
@@ -33,6 +34,7 @@ export class AppModule {
         UploadsModule,
         RealtimeModule.forRoot(config),
         UsersModule,
+        StatsModule,
         // Benchmark-only tasks (bench/), never in a user's catalogue unless asked for.
         ...(config.benchTasks ? [BenchTasksModule] : []),
       ],

@@ -18,6 +18,8 @@ export interface ServerToClientEvents {
   'run.deleted': (payload: { id: string }) => void;
   'run.notification': (notification: RunNotification) => void;
   error: (payload: { message: string }) => void;
+  /** To admins who sent `subscribe.all`: the run statistics changed; read `/api/admin/stats` again. */
+  'stats.updated': () => void;
 }
 
 /** Events monitor clients send to the server. */

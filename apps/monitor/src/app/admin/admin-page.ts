@@ -16,7 +16,7 @@ import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import { MatTabsModule } from '@angular/material/tabs';
 import { RUN_STATUSES, type RunStatus } from '@onward/task-domain';
-import { AdminRunsTable, MonitorClient, statusLook } from '@onward/ui';
+import { AdminDashboard, AdminRunsTable, MonitorClient, statusLook } from '@onward/ui';
 
 import { AccountsApi } from '../auth/accounts-api';
 import { matchesUserPrefix, runCountText, userQueries, usersWithPrefix } from './admin-user-filter';
@@ -30,6 +30,7 @@ import { AdminUsers } from './admin-users';
   selector: 'app-admin-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [
+    AdminDashboard,
     AdminRunsTable,
     AdminUsers,
     FormsModule,
@@ -98,6 +99,12 @@ import { AdminUsers } from './admin-users';
             <p>Who may sign in, and who is an admin.</p>
           </header>
           <app-admin-users />
+        </ng-template>
+      </mat-tab>
+      <mat-tab label="Dashboard" i18n-label="@@adminDashboardTab">
+        <ng-template matTabContent>
+          <!-- ECharts itself loads when the first chart is drawn (a chunk of its own). -->
+          <onward-admin-dashboard />
         </ng-template>
       </mat-tab>
     </mat-tab-group>

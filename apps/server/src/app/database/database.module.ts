@@ -22,12 +22,13 @@ import { RunRerunOf1730000001300 } from './migrations/1730000001300-run-rerun-of
 import { Uploads1730000001350 } from './migrations/1730000001350-uploads';
 import { TaskDurations1730000001400 } from './migrations/1730000001400-task-durations';
 import { RunLocale1730000001500 } from './migrations/1730000001500-run-locale';
+import { RunStats1730000001550 } from './migrations/1730000001550-run-stats';
 import { TaskDurationEntity } from '../persistence/task-duration.entity';
 import { UploadEntity } from '../uploads/upload.entity';
 
 const ENTITIES = [UserEntity, RunEntity, RunDeletionEntity, TaskDurationEntity, UploadEntity, ...DEMO_ENTITIES];
 // Listed as classes, not globs: the server is bundled, and the order is the upgrade path.
-const MIGRATIONS = [
+export const MIGRATIONS = [
   CoreTables1730000000000,
   DemoTables1730000000100,
   RunDeletions1730000000200,
@@ -41,6 +42,7 @@ const MIGRATIONS = [
   Uploads1730000001350,
   TaskDurations1730000001400,
   RunLocale1730000001500,
+  RunStats1730000001550,
 ];
 
 /** A schema named in DATABASE_URL must exist before TypeORM puts its migrations table there. */

@@ -38,6 +38,11 @@ export class ActiveRuns {
     };
   }
 
+  /** The ids of the runs executing in this process now. */
+  ids(): string[] {
+    return [...this.controllers.keys()];
+  }
+
   /** Stops `runId` if it executes in this process (called for cancels and deletes). */
   abort(runId: string): void {
     this.controllers.get(runId)?.abort(new CancelledByUser());

@@ -36,6 +36,6 @@ import { TaskRunner } from './task-runner';
     RetentionSweeper,
     QueueWatcher,
   ],
-  exports: [RunEvents, RunRecorder, QueueWatcher, PersistenceModule],
+  exports: [RunEvents, RunRecorder, ActiveRuns, QueueWatcher, PersistenceModule],
 })
 export class EngineModule {}

@@ -9,7 +9,9 @@ export type RunEvent =
   /** `to`: the status the run entered with this change; absent for other changes (progress, a re-announce). */
   | { type: 'updated'; run: RunView; to?: RunStatus }
   | { type: 'deleted'; id: string; ownerId: string }
-  | { type: 'notification'; ownerId: string; notification: RunNotification };
+  | { type: 'notification'; ownerId: string; notification: RunNotification }
+  /** The run statistics changed (a hint for admins' dashboards, sent after the rollup is written). */
+  | { type: 'stats' };
 
 /**
  * The central run lifecycle stream of this process (`/wait` subscribes); every event also goes to

@@ -117,6 +117,9 @@ export class RunsGateway implements Resync, OnGatewayInit, OnGatewayConnection, 
       case 'notification':
         this.namespace.to(userRoom(event.ownerId)).emit('run.notification', event.notification);
         break;
+      case 'stats':
+        this.namespace.to(ALL_RUNS).emit('stats.updated');
+        break;
     }
   }
 

@@ -1,6 +1,6 @@
 import { HttpClient, HttpErrorResponse, HttpHeaders, HttpParams } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
-import type { RunPage, RunView, TaskDefinition } from '@onward/task-domain';
+import type { AdminStats, RunPage, RunView, StatsWindow, TaskDefinition, WorkerInfo } from '@onward/task-domain';
 
 import { ONWARD_MONITOR_CONFIG } from './monitor-config';
 import type { MonitorUser, RerunRequest, RunQuery, SchedulerRunView, StartRunRequest } from './monitor-types';
@@ -38,6 +38,16 @@ export class MonitorApi {
   /** `GET /api/admin/runs`: one page over every user. */
   adminRuns(query: RunQuery = {}): Promise<RunPage> {
     return this.get<RunPage>('/api/admin/runs', runParams(query));
+  }
+
+  /** `GET /api/admin/stats`. */
+  adminStats(window: StatsWindow): Promise<AdminStats> {
+    return this.get<AdminStats>('/api/admin/stats', new HttpParams().set('window', window));
+  }
+
+  /** `GET /api/admin/workers`. */
+  adminWorkers(): Promise<WorkerInfo[]> {
+    return this.get<WorkerInfo[]>('/api/admin/workers');
   }
 
   /** `GET /api/runs/:id`: a scheduler comes with its first subtasks and `childrenCursor` when there are more. */

@@ -1,10 +1,13 @@
 import { inject, Injectable } from '@angular/core';
 import {
+  type AdminStats,
   isFinalStatus,
   type RunNotification,
   type RunPage,
   type RunView,
+  type StatsWindow,
   type TaskDefinition,
+  type WorkerInfo,
 } from '@onward/task-domain';
 import { Subject } from 'rxjs';
 
@@ -36,6 +39,7 @@ export class MonitorClient {
   private readonly windows = inject(CrossWindowSync);
   private readonly downloads = inject(ResultDownload);
   private readonly notificationsSubject = new Subject<RunNotification>();
+  private readonly statsSubject = new Subject<void>();
 
   /** State of the socket: `online` once connected and resynchronised. */
   readonly connection = this.connectionRef.state;
@@ -62,6 +66,8 @@ export class MonitorClient {
   readonly unseenFinished = this.unseen.ids;
   /** `run.notification` events, for toasts and system notifications. */
   readonly notifications$ = this.notificationsSubject.asObservable();
+  /** `stats.updated` hints (admins watching every run): the statistics changed, read them again. */
+  readonly statsUpdated$ = this.statsSubject.asObservable();
   /** Runs seen to reach a final status while this client watched them. */
   readonly finished$ = this.store.finished$;
   /** True while the panel (or pop-out) is in view: finishing runs are then not "unseen". */
@@ -77,6 +83,7 @@ export class MonitorClient {
       updated: (run) => this.store.merge([run]),
       deleted: (id) => this.forget([id]),
       notification: (n) => this.notificationsSubject.next(n),
+      statsUpdated: () => this.statsSubject.next(),
     });
   }
 
@@ -108,6 +115,16 @@ export class MonitorClient {
   /** Reconnects the socket now, e.g. after the host refreshed its token outside a signal. */
   reconnect(): void {
     this.connectionRef.reconnect();
+  }
+
+  /** `GET /api/admin/stats` over `window`. */
+  adminStats(window: StatsWindow): Promise<AdminStats> {
+    return this.api.adminStats(window);
+  }
+
+  /** `GET /api/admin/workers`. */
+  adminWorkers(): Promise<WorkerInfo[]> {
+    return this.api.adminWorkers();
   }
 
   /** Receive every user's runs too (admins); kept across reconnects until `unwatchAll()`. */

@@ -42,6 +42,9 @@ class RecordingHooks implements ConnectionHooks {
   notification(n: { id: string }): void {
     this.calls.push(`notification ${n.id}`);
   }
+  statsUpdated(): void {
+    this.calls.push('statsUpdated');
+  }
 }
 
 describe('MonitorConnection', () => {
@@ -133,13 +136,17 @@ describe('MonitorConnection', () => {
     expect(sockets.last.auth()).toEqual({ token: 'tok-bob' });
   });
 
-  it('subscribes to every run when online and after each connect, until unwatched', async () => {
+  it('subscribes to every run when online and after each connect, until every watcher unwatched', async () => {
     connection.watchAll();
     expect(sockets.last.emitted).toEqual([]);
     sockets.last.fire('connect');
     await hooks.synchronised('online');
     expect(sockets.last.emitted).toEqual(['subscribe.all']);
+    // A second watcher (the dashboard beside the admin table): already subscribed.
     connection.watchAll();
+    expect(sockets.last.emitted).toEqual(['subscribe.all']);
+    expect(connection.unwatchAll()).toBe(false);
+    sockets.last.fire('connect');
     expect(sockets.last.emitted).toEqual(['subscribe.all', 'subscribe.all']);
     expect(connection.unwatchAll()).toBe(true);
     expect(connection.unwatchAll()).toBe(false);

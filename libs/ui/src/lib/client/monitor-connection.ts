@@ -18,6 +18,8 @@ export interface ConnectionHooks {
   updated(run: RunView): void;
   deleted(id: string): void;
   notification(notification: RunNotification): void;
+  /** Admins watching every run: the run statistics changed. */
+  statsUpdated(): void;
 }
 
 /**
@@ -35,7 +37,8 @@ export class MonitorConnection {
   private hooks: ConnectionHooks | null = null;
   private socket: MonitorSocket | null = null;
   private token: string | null = null;
-  private watchingAll = false;
+  /** How many watchers asked for every user's runs (the admin table, the dashboard): on while above 0. */
+  private watchers = 0;
 
   /** State of the socket: `online` once connected and resynchronised. */
   readonly state = this.current.asReadonly();
@@ -63,15 +66,18 @@ export class MonitorConnection {
 
   /** Receive every user's runs too (admins), again after each reconnect, until `unwatchAll`. */
   watchAll(): void {
-    this.watchingAll = true;
-    if (this.current() === 'online') this.socket?.emit('subscribe.all');
+    this.watchers++;
+    if (this.watchers === 1 && this.current() === 'online') this.socket?.emit('subscribe.all');
   }
 
-  /** Stops receiving other users' runs from the next connect on; false when it was not watching. */
+  /**
+   * One watcher fewer; when it was the last, other users' runs stop from the next connect on. False
+   * unless that last watcher just left.
+   */
   unwatchAll(): boolean {
-    const was = this.watchingAll;
-    this.watchingAll = false;
-    return was;
+    if (this.watchers === 0) return false;
+    this.watchers--;
+    return this.watchers === 0;
   }
 
   private useToken(token: string | null, force = false): void {
@@ -105,7 +111,7 @@ export class MonitorConnection {
     this.socket = socket;
     socket.onConnect(() => {
       if (this.socket !== socket) return;
-      if (this.watchingAll) socket.emit('subscribe.all');
+      if (this.watchers > 0) socket.emit('subscribe.all');
       void hooks.synchronise().then((state) => {
         if (state && this.socket === socket) this.current.set(state);
       });
@@ -129,6 +135,7 @@ export class MonitorConnection {
     socket.on('run.updated', (run) => hooks.updated(run));
     socket.on('run.deleted', ({ id }) => hooks.deleted(id));
     socket.on('run.notification', (n) => hooks.notification(n));
+    socket.on('stats.updated', () => hooks.statsUpdated());
   }
 
   /** After a token change while connected: starts afresh only if the token is another user's. */

@@ -1,0 +1,137 @@
+import { Directive, input } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import type { AdminStats, WorkerInfo } from '@onward/task-domain';
+import { NgxEchartsDirective } from 'ngx-echarts';
+
+import { nextRequest } from '../../testing/fakes';
+import { setupWidget } from '../../testing/setup';
+import { AdminDashboard } from './admin-dashboard';
+
+// jsdom draws no canvas: the chart directive is stubbed (unit specs only; the e2e draws real charts).
+// The real directive's own selector, which the stub stands in for.
+// eslint-disable-next-line @angular-eslint/directive-selector
+@Directive({ selector: '[echarts]' })
+class EchartsStub {
+  readonly options = input<unknown>();
+  readonly merge = input<unknown>();
+}
+
+const bucket = (minute: number, started: number, completed: number, failed = 0, cancelled = 0) => ({
+  at: new Date(Date.UTC(2026, 2, 10, 12, minute)).toISOString(),
+  started,
+  completed,
+  failed,
+  cancelled,
+});
+
+const STATS: AdminStats = {
+  window: '1h',
+  buckets: [bucket(0, 3, 2, 1), bucket(1, 0, 1, 0, 1)],
+  tasks: [
+    { task: 'sales-report', runs: 4, failed: 1, p50Ms: 1200, p95Ms: 4100 },
+    { task: 'recalculate-prices', runs: 1, failed: 0, p50Ms: 350, p95Ms: 400 },
+  ],
+  topErrors: [{ task: 'sales-report', message: 'Unknown customer "Nobody"', count: 1 }],
+  queued: 7,
+  running: 2,
+};
+const WORKERS: WorkerInfo[] = [
+  {
+    id: 'w1',
+    host: 'box',
+    pid: 41,
+    role: 'all',
+    startedAt: STATS.buckets[0].at,
+    lastSeenAt: STATS.buckets[0].at,
+    running: ['r-1'],
+  },
+];
+
+describe('AdminDashboard', () => {
+  async function render() {
+    TestBed.overrideComponent(AdminDashboard, {
+      remove: { imports: [NgxEchartsDirective] },
+      add: { imports: [EchartsStub] },
+    });
+    const widget = setupWidget();
+    const fixture = TestBed.createComponent(AdminDashboard);
+    fixture.detectChanges();
+    return { ...widget, fixture, el: fixture.nativeElement as HTMLElement };
+  }
+
+  async function answer(widget: Awaited<ReturnType<typeof render>>, stats = STATS, window = '1h') {
+    const request = await nextRequest(widget.http, '/api/admin/stats');
+    expect(request.request.params.get('window')).toBe(window);
+    request.flush(stats);
+    (await nextRequest(widget.http, '/api/admin/workers')).flush(WORKERS);
+    // The answers resolve the component's read a few promise turns later.
+    for (let turn = 0; turn < 10; turn++) await Promise.resolve();
+    await widget.fixture.whenStable();
+    widget.fixture.detectChanges();
+  }
+
+  it('shows queued and running now, the processes, and the failing tasks with their messages', async () => {
+    const widget = await render();
+    await answer(widget);
+    const { el } = widget;
+    expect(el.querySelector('[data-testid=queued]')?.textContent).toBe('7');
+    expect(el.querySelector('[data-testid=running]')?.textContent).toBe('2');
+    expect(el.querySelector('[data-testid=workers-list]')?.textContent).toContain('pid 41');
+    expect(el.querySelector('[data-testid=workers-list]')?.textContent).toContain('r-1');
+    const failing = el.querySelector('[data-testid=failing-list]')?.textContent ?? '';
+    expect(failing).toContain('sales-report');
+    expect(failing).toContain('Unknown customer "Nobody"');
+    expect(failing).not.toContain('recalculate-prices');
+  });
+
+  it('gives each chart a text alternative and its numbers as merge data, and a table of the same numbers', async () => {
+    const widget = await render();
+    await answer(widget);
+    const { el, fixture } = widget;
+    const runs = el.querySelector('[data-testid=runs-chart]') as HTMLElement;
+    expect(runs.getAttribute('role')).toBe('img');
+    expect(runs.getAttribute('tabindex')).toBe('0');
+    expect(runs.getAttribute('aria-label')).toContain('3 started, 3 completed, 1 failed, 1 cancelled');
+    const stub = fixture.debugElement.query((d) => d.nativeElement === runs).injector.get(EchartsStub);
+    expect(stub.merge()).toMatchObject({
+      series: [{ data: [3, 0] }, { data: [2, 1] }, { data: [1, 0] }, { data: [0, 1] }],
+    });
+    const durations = el.querySelector('[data-testid=durations-chart]') as HTMLElement;
+    expect(durations.getAttribute('aria-label')).toContain('sales-report: p50 1.2 s, p95 4.1 s');
+
+    const toggle = el.querySelector('mat-slide-toggle button') as HTMLButtonElement;
+    toggle.click();
+    fixture.detectChanges();
+    expect(el.querySelector('[data-testid=runs-chart]')).toBeNull();
+    const rows = [...el.querySelectorAll('[data-testid=runs-table] tbody tr')].map((tr) =>
+      [...tr.querySelectorAll('td')].map((td) => Number(td.textContent)),
+    );
+    expect(rows).toEqual([
+      [3, 2, 1, 0],
+      [0, 1, 0, 1],
+    ]);
+    const tasks = [...el.querySelectorAll('[data-testid=tasks-table] tbody tr')].map((tr) =>
+      [...tr.querySelectorAll('th, td')].map((cell) => cell.textContent?.trim()).join(' '),
+    );
+    expect(tasks).toEqual(['sales-report 4 1 1.2 s 4.1 s', 'recalculate-prices 1 0 350 ms 400 ms']);
+  });
+
+  it('reads another window when switched, and again on a stats.updated hint and on refresh', async () => {
+    const widget = await render();
+    await answer(widget);
+    const { el, sockets, fixture } = widget;
+    const day = [...el.querySelectorAll('mat-button-toggle button')][1] as HTMLButtonElement;
+    day.click();
+    fixture.detectChanges();
+    await answer(widget, { ...STATS, window: '24h', queued: 1 }, '24h');
+    expect(el.querySelector('[data-testid=queued]')?.textContent).toBe('1');
+
+    sockets.last.fire('stats.updated');
+    await answer(widget, { ...STATS, queued: 9 }, '24h');
+    expect(el.querySelector('[data-testid=queued]')?.textContent).toBe('9');
+
+    (el.querySelector('.bar button[mat-stroked-button]') as HTMLButtonElement).click();
+    await answer(widget, { ...STATS, queued: 4 }, '24h');
+    expect(el.querySelector('[data-testid=queued]')?.textContent).toBe('4');
+  });
+});

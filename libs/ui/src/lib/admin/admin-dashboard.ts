@@ -1,0 +1,136 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  DestroyRef,
+  inject,
+  input,
+  LOCALE_ID,
+  type OnInit,
+  signal,
+} from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { MatButtonModule } from '@angular/material/button';
+import { MatButtonToggleModule } from '@angular/material/button-toggle';
+import { MatSlideToggleModule } from '@angular/material/slide-toggle';
+import type { AdminStats, StatsWindow, WorkerInfo } from '@onward/task-domain';
+import { NgxEchartsDirective, provideEchartsCore } from 'ngx-echarts';
+import { throttleTime } from 'rxjs';
+
+import { MonitorClient } from '../client/monitor-client';
+import { durationsChartBase, durationsChartData, runsChartBase, runsChartData } from './dashboard-charts';
+import { bucketLabel, durationsSummary, formatMs, runsSummary } from './dashboard-format';
+
+/**
+ * The admin dashboard: runs per minute, hour or day, p50 and p95 per task, queued and running now,
+ * the server processes and what each runs, and the most frequent errors. Live: a `stats.updated`
+ * hint (throttled) or the refresh button reads the statistics again. Each chart has a text
+ * alternative and the same numbers as a table ("Show as table").
+ */
+@Component({
+  selector: 'onward-admin-dashboard',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [MatButtonModule, MatButtonToggleModule, MatSlideToggleModule, NgxEchartsDirective],
+  // Loaded when the first chart is drawn: ECharts lands in a chunk of its own, not in the host's bundle.
+  providers: [provideEchartsCore({ echarts: () => import('./dashboard-echarts').then((m) => m.dashboardEcharts) })],
+  templateUrl: './admin-dashboard.html',
+  styleUrl: './admin-dashboard.scss',
+})
+export class AdminDashboard implements OnInit {
+  private readonly client = inject(MonitorClient);
+  private readonly locale = inject(LOCALE_ID);
+  private readonly destroyRef = inject(DestroyRef);
+
+  /** Reads after a `stats.updated` hint are at most this often. */
+  readonly refreshThrottleMs = input(2_000);
+
+  protected readonly windows: { value: StatsWindow; label: string }[] = [
+    { value: '1h', label: $localize`:@@onward.dash.1h:1 hour` },
+    { value: '24h', label: $localize`:@@onward.dash.24h:24 hours` },
+    { value: '7d', label: $localize`:@@onward.dash.7d:7 days` },
+  ];
+  protected readonly window = signal<StatsWindow>('1h');
+  protected readonly stats = signal<AdminStats | null>(null);
+  protected readonly workers = signal<WorkerInfo[]>([]);
+  protected readonly failed = signal(false);
+  protected readonly loading = signal(false);
+  protected readonly asTable = signal(false);
+
+  protected readonly runsBase = runsChartBase({
+    started: $localize`:@@onward.dash.started:Started`,
+    completed: $localize`:@@onward.dash.completed:Completed`,
+    failed: $localize`:@@onward.dash.failed:Failed`,
+    cancelled: $localize`:@@onward.dash.cancelled:Cancelled`,
+  });
+  protected readonly durationsBase = durationsChartBase('p50', 'p95');
+  protected readonly runsData = computed(() => {
+    const stats = this.stats();
+    return stats ? runsChartData(stats, (at) => this.bucket(at)) : {};
+  });
+  protected readonly durationsData = computed(() => {
+    const stats = this.stats();
+    return stats ? durationsChartData(stats) : {};
+  });
+  protected readonly windowLabel = computed(() => this.windows.find((w) => w.value === this.window())?.label ?? '');
+  protected readonly runsAlt = computed(() => {
+    const stats = this.stats();
+    return stats ? runsSummary(stats, this.windowLabel()) : '';
+  });
+  protected readonly durationsAlt = computed(() => {
+    const stats = this.stats();
+    return stats ? durationsSummary(stats, this.locale) : '';
+  });
+  /** Tasks with failures, most failures first. */
+  protected readonly failing = computed(() =>
+    (this.stats()?.tasks ?? []).filter((t) => t.failed > 0).sort((a, b) => b.failed - a.failed),
+  );
+
+  private generation = 0;
+
+  ngOnInit(): void {
+    // The hint goes to sockets that watch every run.
+    this.client.watchAll();
+    this.destroyRef.onDestroy(() => this.client.unwatchAll());
+    this.client.statsUpdated$
+      .pipe(
+        throttleTime(this.refreshThrottleMs(), undefined, { leading: true, trailing: true }),
+        takeUntilDestroyed(this.destroyRef),
+      )
+      .subscribe(() => void this.refresh());
+    void this.refresh();
+  }
+
+  protected setWindow(window: StatsWindow): void {
+    this.window.set(window);
+    void this.refresh();
+  }
+
+  /** Reads the statistics and the processes again; an older answer never overwrites a newer one. */
+  async refresh(): Promise<void> {
+    const generation = ++this.generation;
+    this.loading.set(true);
+    try {
+      const [stats, workers] = await Promise.all([this.client.adminStats(this.window()), this.client.adminWorkers()]);
+      if (generation !== this.generation) return;
+      this.stats.set(stats);
+      this.workers.set(workers);
+      this.failed.set(false);
+    } catch {
+      if (generation === this.generation) this.failed.set(true);
+    } finally {
+      if (generation === this.generation) this.loading.set(false);
+    }
+  }
+
+  protected bucket(at: string): string {
+    return bucketLabel(at, this.window(), this.locale);
+  }
+
+  protected ms(value: number | null): string {
+    return formatMs(value, this.locale);
+  }
+
+  protected since(iso: string): string {
+    return new Date(iso).toLocaleString(this.locale, { dateStyle: 'short', timeStyle: 'short' });
+  }
+}

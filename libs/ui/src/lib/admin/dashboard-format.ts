@@ -1,0 +1,42 @@
+import type { AdminStats, StatsWindow } from '@onward/task-domain';
+
+/** "350 ms", "4.2 s", "3.5 min", "1.2 h"; "–" for no value. */
+export function formatMs(ms: number | null, locale?: string): string {
+  if (ms === null) return '–';
+  const n = (value: number, digits: number): string =>
+    value.toLocaleString(locale, { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+  if (ms < 1000) return $localize`:@@onward.dash.ms:${n(ms, 0)}:value: ms`;
+  if (ms < 60_000) return $localize`:@@onward.dash.s:${n(ms / 1000, 1)}:value: s`;
+  if (ms < 3_600_000) return $localize`:@@onward.dash.min:${n(ms / 60_000, 1)}:value: min`;
+  return $localize`:@@onward.dash.h:${n(ms / 3_600_000, 1)}:value: h`;
+}
+
+/** A bucket's start as its window reads it: a time of day, an hour, or a date. */
+export function bucketLabel(at: string, window: StatsWindow, locale?: string): string {
+  const date = new Date(at);
+  if (window === '7d') return date.toLocaleDateString(locale, { weekday: 'short', day: 'numeric', month: 'short' });
+  return date.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+}
+
+const total = (stats: AdminStats, key: 'started' | 'completed' | 'failed' | 'cancelled'): number =>
+  stats.buckets.reduce((sum, b) => sum + b[key], 0);
+
+/** The runs chart's text alternative: what it shows, in one sentence. */
+export function runsSummary(stats: AdminStats, windowLabel: string): string {
+  const busiest = stats.buckets.reduce((best, b) => (b.started > best.started ? b : best), stats.buckets[0]);
+  const peak = busiest && busiest.started > 0 ? busiest.started : 0;
+  return $localize`:@@onward.dash.runsSummary:Runs per bucket over ${windowLabel}:window:: ${total(stats, 'started')}:started: started, ${total(stats, 'completed')}:completed: completed, ${total(stats, 'failed')}:failed: failed, ${total(stats, 'cancelled')}:cancelled: cancelled; at most ${peak}:peak: started in one bucket.`;
+}
+
+/** The durations chart's text alternative. */
+export function durationsSummary(stats: AdminStats, locale?: string): string {
+  if (stats.tasks.length === 0)
+    return $localize`:@@onward.dash.noDurations:Durations per task: no finished runs in this window.`;
+  const parts = stats.tasks
+    .map(
+      (t) =>
+        $localize`:@@onward.dash.taskDuration:${t.task}:task:: p50 ${formatMs(t.p50Ms, locale)}:p50:, p95 ${formatMs(t.p95Ms, locale)}:p95:`,
+    )
+    .join('; ');
+  return $localize`:@@onward.dash.durationsSummary:Durations per task: ${parts}:parts:.`;
+}
