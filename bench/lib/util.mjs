@@ -205,7 +205,8 @@ export async function startOnward(name, { env = {}, probe = false, waitReady = t
   const port = env.ONWARD_ROLE === 'worker' ? 0 : await freePort();
   const dataDir = env.ONWARD_DATA_DIR ?? tempDir(name);
   // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles every Onward process.
-  const args = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // The server starts as the README deploys it (`--max-semi-space-size=16`); later flags override it.
+  const args = ['--max-semi-space-size=16', ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   if (probe) args.push('--require', PROBE);
   args.push(SERVER_MAIN);
   const child = spawnNode(name, args, {
