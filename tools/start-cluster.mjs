@@ -26,7 +26,10 @@ const processes = [
 
 // Migrations run under a PostgreSQL advisory lock, so all four may start at once.
 const children = processes.map(({ name, env }) => {
-  const child = spawn(process.execPath, ['--max-semi-space-size=16', main], { env: { ...shared, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--max-semi-space-size=16', main], {
+    env: { ...shared, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const prefix = `[${name}] `;
   for (const stream of [child.stdout, child.stderr]) {
     let rest = '';

@@ -10,6 +10,7 @@ import { UserAccounts1730000000300 } from './1730000000300-user-accounts';
 import { HostIdentity1730000000400 } from './1730000000400-host-identity';
 import { RunReadableColumns1730000001200 } from './1730000001200-run-readable-columns';
 import { RunRerunOf1730000001300 } from './1730000001300-run-rerun-of';
+import { RunLocale1730000001500 } from './1730000001500-run-locale';
 
 const LONG_ID = `host|${'x'.repeat(250)}`;
 
@@ -82,6 +83,7 @@ describeEachDemoDatabase(describe, 'migration HostIdentity1730000000400', (kind)
       // Later columns, so that the tables can match today's entities below.
       RunReadableColumns1730000001200,
       RunRerunOf1730000001300,
+      RunLocale1730000001500,
     ]);
     try {
       expect(await after.getRepository(UserEntity).findOneByOrFail({ username: 'ann' })).toMatchObject({
