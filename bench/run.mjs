@@ -40,6 +40,7 @@ import { sectionFiles } from './lib/files.mjs';
 import { sectionProcedure } from './lib/procedure.mjs';
 import { sectionQueue } from './lib/queue.mjs';
 import { sectionScheduler } from './lib/scheduler.mjs';
+import { sectionDashboard } from './lib/dashboard-render.mjs';
 import { sectionStats } from './lib/stats.mjs';
 import { RunWatcher } from './lib/watcher.mjs';
 
@@ -862,6 +863,12 @@ const SECTIONS = {
     const meter = cpu.window();
     const raw = await sectionStats({ opts, row, log });
     results.sections.stats = { cpu: meter.stop(), raw };
+  },
+  // Not in the default list: the admin dashboard's frames in Chromium while 50 runs/s finish.
+  dashboard: async () => {
+    const meter = cpu.window();
+    const raw = await sectionDashboard({ opts, row, log });
+    results.sections.dashboard = { cpu: meter.stop(), raw };
   },
   scheduler: async () => {
     const meter = cpu.window();

@@ -58,8 +58,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const WORKSPACE = resolve(HERE, '../..');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -123,7 +123,7 @@ export async function benchMonitorRendering({ baseDir = WORKSPACE, reps = 5, qui
 // ---- measuring in the page ---------------------------------------------------------------------
 
 /** Installed before any script of the page: frame-gap, long-task and LoAF recorders, first-entry watch. */
-function recorders() {
+export function recorders() {
   const b = {
     recording: false,
     gaps: [],

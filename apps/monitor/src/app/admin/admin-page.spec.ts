@@ -39,7 +39,10 @@ describe('AdminPage', () => {
   };
 
   const accounts = {
-    listUsers: jest.fn(async () => ['alice', 'bob', 'bonnie', 'admin'].map((username) => ({ username }))),
+    listUsers: jest.fn(async () =>
+      ['alice', 'bob', 'bonnie', 'admin'].map((username) => ({ username, displayName: username, roles: ['user'] })),
+    ),
+    options: jest.fn(async () => ({ mode: 'local' })),
   };
 
   beforeEach(() => {
@@ -97,5 +100,31 @@ describe('AdminPage', () => {
     await fixture.whenStable();
     expect(owners()).toEqual(['alice']);
     expect(count()).toBe('1 run');
+  });
+
+  it('keeps the Runs table as it was while another tab is shown, and catches up on return', async () => {
+    const all = client.allRuns();
+    const fixture = TestBed.createComponent(AdminPage);
+    await fixture.whenStable();
+    const el = fixture.nativeElement as HTMLElement;
+    const owners = () => [...el.querySelectorAll('onward-admin-runs-table td.user')].map((o) => o.textContent);
+    const tab = (name: string): HTMLElement => {
+      const found = [...el.querySelectorAll<HTMLElement>('[role=tab]')].find((t) => t.textContent?.trim() === name);
+      if (!found) throw new Error(`no tab ${name}`);
+      return found;
+    };
+    try {
+      tab('Users').click();
+      await fixture.whenStable();
+      client.allRuns.set([...all, run('c1', 'carol', 'running')]);
+      await fixture.whenStable();
+      const page = fixture.componentInstance as unknown as { shownRuns: () => RunView[] };
+      expect(page.shownRuns().map((r) => r.id)).toEqual(['a1', 'b1', 'b2']);
+      tab('Runs').click();
+      await fixture.whenStable();
+      expect(owners()).toEqual(['alice', 'bob', 'bob', 'carol']);
+    } finally {
+      client.allRuns.set(all);
+    }
   });
 });

@@ -5,6 +5,7 @@ import {
   DestroyRef,
   effect,
   inject,
+  linkedSignal,
   signal,
   untracked,
 } from '@angular/core';
@@ -15,7 +16,7 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import { MatTabsModule } from '@angular/material/tabs';
-import { RUN_STATUSES, type RunStatus } from '@onward/task-domain';
+import { RUN_STATUSES, type RunStatus, type RunView } from '@onward/task-domain';
 import { AdminDashboard, AdminRunsTable, MonitorClient, statusLook } from '@onward/ui';
 
 import { AccountsApi } from '../auth/accounts-api';
@@ -42,7 +43,12 @@ import { AdminUsers } from './admin-users';
     MatTabsModule,
   ],
   template: `
-    <mat-tab-group mat-stretch-tabs="false" animationDuration="0ms">
+    <mat-tab-group
+      mat-stretch-tabs="false"
+      animationDuration="0ms"
+      [selectedIndex]="tab()"
+      (selectedIndexChange)="tab.set($event)"
+    >
       <mat-tab label="Runs">
         <header class="page-head">
           <h1>All runs</h1>
@@ -90,7 +96,7 @@ import { AdminUsers } from './admin-users';
         @if (error(); as message) {
           <p class="error" role="alert">{{ message }}</p>
         }
-        <onward-admin-runs-table [runs]="runs()" />
+        <onward-admin-runs-table [runs]="shownRuns()" />
       </mat-tab>
       <mat-tab label="Users">
         <ng-template matTabContent>
@@ -167,7 +173,18 @@ export class AdminPage {
         (r) => matchesUserPrefix(r.owner.username, user) && (statuses.length === 0 || statuses.includes(r.status)),
       );
   });
-  protected readonly countText = computed(() => runCountText(this.runs().length));
+  /** The selected tab: 0 is Runs. */
+  protected readonly tab = signal(0);
+  /**
+   * The runs the Runs tab shows. Its content stays created behind the other tabs (keeping its sort and
+   * days), so while another tab is selected it keeps the last list instead of re-rendering the table
+   * for every run event (the dashboard beside it would miss frames).
+   */
+  protected readonly shownRuns = linkedSignal<RunView[] | null, RunView[]>({
+    source: () => (this.tab() === 0 ? this.runs() : null),
+    computation: (runs, previous) => runs ?? previous?.value ?? [],
+  });
+  protected readonly countText = computed(() => runCountText(this.shownRuns().length));
 
   constructor() {
     this.client.watchAll();
