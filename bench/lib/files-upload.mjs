@@ -1,6 +1,8 @@
 // Uploads: a tus upload of N bytes over loopback (plain http PATCHes of 8 MiB, as a tus client
-// chunks) against the baseline of the same bytes written straight to a file with `fs` on this
-// machine. Both sides stream: the bytes come from one 8 MiB buffer, never from N bytes in memory.
+// chunks) against two baselines on this machine: the same bytes written straight to a file with `fs`,
+// and the same PATCHes sent to a bare node:http server that pipes each request into the file
+// (bare-upload.mjs: the same stream to disk, without tus, auth or a database). Every side streams: the
+// bytes come from one 8 MiB buffer, never from N bytes in memory.
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { request } from 'node:http';
@@ -8,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { once } from 'node:events';
 
-import { nowMs, rssPeak, tempDir } from './util.mjs';
+import { BENCH_DIR, freePort, nowMs, rssPeak, spawnNode, stopChild, tempDir, waitForLog } from './util.mjs';
 
 const CHUNK = 8 * 1024 * 1024;
 const MB = 1e6;
@@ -75,6 +77,22 @@ async function rawWrite(bytes, source) {
   return seconds;
 }
 
+/** The second baseline: the same PATCHes to a bare HTTP server writing each request stream to a file. */
+async function bareUpload(bytes, source) {
+  const dir = tempDir('upload-bare');
+  const port = await freePort();
+  const child = spawnNode('bare-upload', [join(BENCH_DIR, 'lib', 'bare-upload.mjs')], {
+    env: { PORT: String(port), BARE_UPLOAD_DIR: dir },
+  });
+  try {
+    await waitForLog(child, 'ready');
+    return (await tusUpload(`http://127.0.0.1:${port}`, 'bare', bytes, source)).seconds;
+  } finally {
+    await stopChild(child);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * Uploads `bytes` to Onward at `baseUrl` as `token`'s user and writes them to a file as a baseline.
  * Returns MB/s of both (decimal MB), their ratio, and the server's peak RSS during the upload when
@@ -83,6 +101,7 @@ async function rawWrite(bytes, source) {
 export async function benchUpload({ baseUrl, token, bytes, serverPid = null }) {
   const source = randomBytes(CHUNK);
   const rawSeconds = await rawWrite(bytes, source);
+  const bareSeconds = await bareUpload(bytes, source);
   const stopRss = serverPid ? rssPeak(serverPid) : null;
   let upload;
   let peak = Number.NaN;
@@ -94,7 +113,9 @@ export async function benchUpload({ baseUrl, token, bytes, serverPid = null }) {
   await send(new URL(`/api/runs/${upload.id}`, baseUrl), 'DELETE', { Authorization: `Bearer ${token}` });
   const onwardMBps = bytes / MB / upload.seconds;
   const rawFsMBps = bytes / MB / rawSeconds;
+  const bareHttpMBps = bytes / MB / bareSeconds;
   return {
+    bareHttpMBps: Math.round(bareHttpMBps * 10) / 10,
     onwardMBps: Math.round(onwardMBps * 10) / 10,
     rawFsMBps: Math.round(rawFsMBps * 10) / 10,
     ratio: Math.round((onwardMBps / rawFsMBps) * 100) / 100,

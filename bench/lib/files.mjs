@@ -1,6 +1,7 @@
 // The `files` section of bench/run.mjs: uploads, imports and exports, each beside the same work
 // without Onward, in the same run.
-// - upload: a tus upload over loopback (PATCHes of 8 MiB) against the same bytes written with `fs`;
+// - upload: a tus upload over loopback (PATCHes of 8 MiB) against the same bytes written with `fs`, and
+//   against the same PATCHes to a bare HTTP server writing them to a file;
 // - import: import-orders of N rows against the raw pg driver upserting the same rows in one transaction;
 // - export: export-orders of every order against a raw pg cursor writing the same CSV;
 // - the server's peak RSS during each (target: under 300 MB whatever the size).
@@ -43,6 +44,15 @@ export async function sectionFiles({ opts, row, log }) {
     'MB/s',
     '≥ 0.5× raw fs',
     `a tus upload over loopback in PATCHes of 8 MiB on embedded SQLite; baseline: the same bytes written with fs`,
+  );
+  row(
+    'files',
+    `upload throughput, ${size}, against a bare HTTP server`,
+    agg(raw.upload.map((u) => u.onwardMBps)),
+    agg(raw.upload.map((u) => u.bareHttpMBps)),
+    'MB/s',
+    'reported',
+    'baseline: the same PATCHes to a node:http server piping each request into the file (no tus, auth, database)',
   );
   row('files', 'upload: server peak RSS', agg(raw.upload.map((u) => u.peakRssMB)), one(NaN), 'MB', '< 300 MB');
   row(
