@@ -1,6 +1,7 @@
 /**
  * Files in and out: a 30 MB file uploads with tus while the monitor shows its bytes and speed, survives
- * the browser going offline and resumes where the server's copy ends; a CSV imported from the customer
+ * the browser going offline and resumes where the server's copy ends, and after a page reload when the
+ * same file is chosen again; a CSV imported from the customer
  * page hands over from its upload to the import, whose report of rejected rows downloads; an export
  * downloads and opens as CSV.
  */
@@ -118,6 +119,64 @@ describeE2e('uploads, imports and exports in the monitor', () => {
     expect(upload?.result).toMatchObject({ type: 'file', size: 30 * MIB });
     const stored = await alice.result(upload?.id ?? '');
     expect(sha256(stored)).toBe(sha256(bytes));
+  });
+
+  it('resumes an upload that a page reload cut off when the same file is chosen again', async () => {
+    const { page, context } = onward;
+    const path = join(folder, 'reloaded-orders.csv');
+    const line = 'Acme,Widget,2025-03-01,1,9.99\n';
+    writeFileSync(path, line.repeat(Math.ceil((20 * MIB) / line.length)).slice(0, 20 * MIB));
+    const bytes = readFileSync(path);
+
+    await logIn(page, onward.server.url, 'alice');
+    const panel = await openPanel(page);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: 3 * MIB,
+    });
+    const requests: { method: string; offset: string | undefined; at: number }[] = [];
+    page.on('request', (req) => {
+      if (req.url().includes('/api/uploads')) {
+        requests.push({ method: req.method(), offset: req.headers()['upload-offset'], at: Date.now() });
+      }
+    });
+
+    await chooseTask(page, 'Import orders');
+    await page.locator('app-task-runner input[type=file]').setInputFiles(path);
+    const item = uploadEntry(panel, page, 'reloaded-orders.csv');
+    await until(async () => {
+      const sent = /([\d.]+) of [\d.]+ MB/.exec(await item.innerText({ timeout: 1_000 }))?.[1];
+      return sent !== undefined && Number(sent) >= 9 && Number(sent) < 18;
+    }, 'the upload to be past its first chunk');
+
+    // The reload cuts the upload off; its run stays, with the bytes the server has.
+    await page.reload();
+    const reloadedAt = Date.now();
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
+    const alice = await Api.as(onward.server.url, 'alice');
+    const upload = (await alice.listRuns()).find((r) => r.display['fileName'] === 'reloaded-orders.csv');
+    expect(upload?.status).toBe('running');
+
+    // The same file chosen again goes on from the server's offset, in the same run.
+    await chooseTask(page, 'Import orders');
+    await page.locator('app-task-runner input[type=file]').setInputFiles(path);
+    await untilStatus(uploadEntry(await openPanel(page), page, 'reloaded-orders.csv'), 'Completed', 90_000);
+    expect(requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    const resumed = requests.filter((r) => r.at > reloadedAt && r.method === 'PATCH');
+    expect(resumed.length).toBeGreaterThan(0);
+    expect(Number(resumed[0].offset)).toBeGreaterThanOrEqual(8 * MIB);
+    const runs = (await alice.listRuns()).filter((r) => r.display['fileName'] === 'reloaded-orders.csv');
+    expect(runs.map((r) => [r.id, r.status])).toEqual([[upload?.id, 'completed']]);
+    expect(sha256(await alice.result(upload?.id ?? ''))).toBe(sha256(bytes));
   });
 
   it('imports a CSV from the customer page: the upload hands over to the import, whose report downloads', async () => {
