@@ -16,6 +16,8 @@ const shared = {
   REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test?schema=onward',
   ONWARD_DATA_DIR: process.env.ONWARD_DATA_DIR ?? resolve('data'),
+  // As the README deploys it: two malloc arenas (less resident memory).
+  MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
 };
 const processes = [
   { name: 'api-1', env: { ONWARD_ROLE: 'api', PORT: String(basePort) } },

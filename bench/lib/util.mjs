@@ -205,7 +205,8 @@ export async function startOnward(name, { env = {}, probe = false, waitReady = t
   const port = env.ONWARD_ROLE === 'worker' ? 0 : await freePort();
   const dataDir = env.ONWARD_DATA_DIR ?? tempDir(name);
   // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles every Onward process.
-  // The server starts as the README deploys it (`--max-semi-space-size=16`); later flags override it.
+  // The server starts as the README deploys it (`--max-semi-space-size=16`, MALLOC_ARENA_MAX=2);
+  // later flags, and MALLOC_ARENA_MAX in the bench's environment, override it.
   const args = ['--max-semi-space-size=16', ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   if (probe) args.push('--require', PROBE);
   args.push(SERVER_MAIN);
@@ -215,6 +216,7 @@ export async function startOnward(name, { env = {}, probe = false, waitReady = t
       PORT: String(port),
       ONWARD_DATA_DIR: dataDir,
       ONWARD_LOG_LEVEL: env.ONWARD_ROLE === 'worker' ? 'log' : 'warn',
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
       ONWARD_JWT_SECRET: 'bench-secret-bench-secret-bench-secret',
       ONWARD_BENCH_TASKS: 'true',
       // The benchmarks queue thousands of one user's runs on purpose.
