@@ -63,14 +63,22 @@ export class AdminDashboard implements OnInit {
     cancelled: $localize`:@@onward.dash.cancelled:Cancelled`,
   });
   protected readonly durationsBase = durationsChartBase('p50', 'p95');
-  protected readonly runsData = computed(() => {
-    const stats = this.stats();
-    return stats ? runsChartData(stats, (at) => this.bucket(at)) : {};
-  });
-  protected readonly durationsData = computed(() => {
-    const stats = this.stats();
-    return stats ? durationsChartData(stats) : {};
-  });
+  // A refresh that leaves a chart's numbers as they were does not hand it to ECharts again: each
+  // `setOption` re-renders the whole chart, and both in one frame miss it while runs finish.
+  protected readonly runsData = computed(
+    () => {
+      const stats = this.stats();
+      return stats ? runsChartData(stats, (at) => this.bucket(at)) : {};
+    },
+    { equal: sameOption },
+  );
+  protected readonly durationsData = computed(
+    () => {
+      const stats = this.stats();
+      return stats ? durationsChartData(stats) : {};
+    },
+    { equal: sameOption },
+  );
   protected readonly windowLabel = computed(() => this.windows.find((w) => w.value === this.window())?.label ?? '');
   protected readonly runsAlt = computed(() => {
     const stats = this.stats();
@@ -133,4 +141,9 @@ export class AdminDashboard implements OnInit {
   protected since(iso: string): string {
     return new Date(iso).toLocaleString(this.locale, { dateStyle: 'short', timeStyle: 'short' });
   }
+}
+
+/** Chart options with the same numbers and labels (they are plain JSON). */
+function sameOption(a: object, b: object): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
