@@ -106,33 +106,28 @@ export async function sectionDashboard({ opts, row, log }) {
     await browser?.close().catch(() => undefined);
     await stopChild(server.child);
   }
-  const figure = (samples, pick) => agg(samples.map(pick));
   const rate = agg(raw.runsPerSecond).median;
-  row(
-    'dashboard',
-    `longest frame while ${RUNS_PER_SECOND} runs/s finish (median of ${reps})`,
-    figure(raw.dashboard, (s) => s.maxFrame),
-    figure(raw.baseline, (s) => s.maxFrame),
-    'ms',
-    '≤ 16.7 ms',
-    `baseline: the host page, same load; runs started ${rate.toFixed(0)}/s`,
-  );
-  row(
-    'dashboard',
-    'p99 frame',
-    figure(raw.dashboard, (s) => s.p99Frame),
-    figure(raw.baseline, (s) => s.p99Frame),
-    'ms',
-    '≤ 16.7 ms',
-  );
-  row(
-    'dashboard',
-    'frames over 16.7 ms per window',
-    figure(raw.dashboard, (s) => s.framesOver),
-    figure(raw.baseline, (s) => s.framesOver),
-    '',
-    'reported',
-    `long tasks: ${raw.dashboard.map((s) => s.longTasks).join(', ')} vs ${raw.baseline.map((s) => s.longTasks).join(', ')}`,
-  );
+  const longTasks = (samples) => samples.map((s) => s.longTasks).join(', ');
+  const figures = [
+    {
+      metric: `longest frame while ${RUNS_PER_SECOND} runs/s finish (median of ${reps})`,
+      key: 'maxFrame',
+      unit: 'ms',
+      target: '≤ 16.7 ms',
+      note: `baseline: the host page, same load; runs started ${rate.toFixed(0)}/s`,
+    },
+    { metric: 'p99 frame', key: 'p99Frame', unit: 'ms', target: '≤ 16.7 ms', note: '' },
+    {
+      metric: 'frames over 16.7 ms per window',
+      key: 'framesOver',
+      unit: '',
+      target: 'reported',
+      note: `long tasks: ${longTasks(raw.dashboard)} vs ${longTasks(raw.baseline)}`,
+    },
+  ];
+  for (const { metric, key, unit, target, note } of figures) {
+    const pick = (samples) => agg(samples.map((s) => s[key]));
+    row('dashboard', metric, pick(raw.dashboard), pick(raw.baseline), unit, target, note);
+  }
   return raw;
 }

@@ -45,30 +45,35 @@ describeE2e('uploads, imports and exports in the monitor', () => {
     return parse(bytes, { columns: true, skip_empty_lines: true, bom: true }) as Record<string, string>[];
   }
 
-  it('uploads 30 MB with visible progress, waits while offline and resumes from the server offset', async () => {
-    const { page, context } = onward;
-    // 30 MiB of CSV-like lines: the content does not matter to the upload.
-    const path = join(folder, 'big-orders.csv');
-    const line = 'Acme,Widget,2025-03-01,1,9.99\n';
-    writeFileSync(path, line.repeat(Math.ceil((30 * MIB) / line.length)).slice(0, 30 * MIB));
-    const bytes = readFileSync(path);
+  /** The tus requests a page sends, with their offsets. */
+  type UploadRequest = { method: string; url: string; offset: string | undefined; at: number };
 
+  /**
+   * A file of `mib` MiB of CSV-like lines (the content does not matter to an upload), alice logged in
+   * with the panel open, her uploads slowed to 3 MiB/s (localhost would finish before a test could cut
+   * one off) and their requests recorded.
+   */
+  async function slowUploadSetup(fileName: string, mib: number) {
+    const { page, context } = onward;
+    const path = join(folder, fileName);
+    const line = 'Acme,Widget,2025-03-01,1,9.99\n';
+    writeFileSync(path, line.repeat(Math.ceil((mib * MIB) / line.length)).slice(0, mib * MIB));
     await logIn(page, onward.server.url, 'alice');
     const panel = await openPanel(page);
-    // Slow the upload down (localhost would finish before the test could pull the plug).
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', {
-      offline: false,
-      latency: 0,
-      downloadThroughput: -1,
-      uploadThroughput: 3 * MIB,
-    });
-    const requests: { method: string; url: string; offset: string | undefined; at: number }[] = [];
+    const throttled = { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 3 * MIB };
+    await cdp.send('Network.emulateNetworkConditions', throttled);
+    const requests: UploadRequest[] = [];
     page.on('request', (req) => {
       if (!req.url().includes('/api/uploads')) return;
       requests.push({ method: req.method(), url: req.url(), offset: req.headers()['upload-offset'], at: Date.now() });
     });
+    return { page, context, path, bytes: readFileSync(path), panel, cdp, throttled, requests };
+  }
+
+  it('uploads 30 MB with visible progress, waits while offline and resumes from the server offset', async () => {
+    const { page, context, path, bytes, panel, cdp, throttled, requests } = await slowUploadSetup('big-orders.csv', 30);
 
     // The task runner's file parameter uploads the file at once and keeps its upload id.
     await chooseTask(page, 'Import orders');
@@ -86,7 +91,6 @@ describeE2e('uploads, imports and exports in the monitor', () => {
     }, 'the upload to be past its first chunk');
     // Offline for the page (navigator.onLine, the offline event) and for the network emulation of the
     // throttling session above, which would otherwise keep sending.
-    const throttled = { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 3 * MIB };
     await context.setOffline(true);
     await cdp.send('Network.emulateNetworkConditions', { ...throttled, offline: true });
     const offlineAt = Date.now();
@@ -122,28 +126,7 @@ describeE2e('uploads, imports and exports in the monitor', () => {
   });
 
   it('resumes an upload that a page reload cut off when the same file is chosen again', async () => {
-    const { page, context } = onward;
-    const path = join(folder, 'reloaded-orders.csv');
-    const line = 'Acme,Widget,2025-03-01,1,9.99\n';
-    writeFileSync(path, line.repeat(Math.ceil((20 * MIB) / line.length)).slice(0, 20 * MIB));
-    const bytes = readFileSync(path);
-
-    await logIn(page, onward.server.url, 'alice');
-    const panel = await openPanel(page);
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', {
-      offline: false,
-      latency: 0,
-      downloadThroughput: -1,
-      uploadThroughput: 3 * MIB,
-    });
-    const requests: { method: string; offset: string | undefined; at: number }[] = [];
-    page.on('request', (req) => {
-      if (req.url().includes('/api/uploads')) {
-        requests.push({ method: req.method(), offset: req.headers()['upload-offset'], at: Date.now() });
-      }
-    });
+    const { page, path, bytes, panel, cdp, throttled, requests } = await slowUploadSetup('reloaded-orders.csv', 20);
 
     await chooseTask(page, 'Import orders');
     await page.locator('app-task-runner input[type=file]').setInputFiles(path);
@@ -156,12 +139,7 @@ describeE2e('uploads, imports and exports in the monitor', () => {
     // The reload cuts the upload off; its run stays, with the bytes the server has.
     await page.reload();
     const reloadedAt = Date.now();
-    await cdp.send('Network.emulateNetworkConditions', {
-      offline: false,
-      latency: 0,
-      downloadThroughput: -1,
-      uploadThroughput: -1,
-    });
+    await cdp.send('Network.emulateNetworkConditions', { ...throttled, uploadThroughput: -1 });
     const alice = await Api.as(onward.server.url, 'alice');
     const upload = (await alice.listRuns()).find((r) => r.display['fileName'] === 'reloaded-orders.csv');
     expect(upload?.status).toBe('running');
