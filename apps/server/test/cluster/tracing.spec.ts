@@ -97,4 +97,21 @@ describeCluster('cluster: traces across processes', () => {
     expect(end.parentSpanId).toBe(execute.spanId);
     expect(attribute(execute, 'onward.task')).toBe('sales-report');
   }, 120_000);
+
+  it('sends the spans still batched when a process stops (SIGTERM)', async () => {
+    // Batches every 10 minutes: only the flush at shutdown can deliver this process's spans.
+    const slow = await cluster.start('api-slow', 'api', { OTEL_BSP_SCHEDULE_DELAY: '600000' });
+    const alice = await Api.as(slow.url, 'alice');
+    const run = await alice.runToEnd({ task: 'sales-report', parameters: { customer: 'Acme', year: 2024 } }, 60_000);
+    const started = (): Received[] =>
+      receiver.spans.filter((span) => span.name === 'run.start' && attribute(span, 'onward.run_id') === run.id);
+    expect(started()).toHaveLength(0);
+    await slow.stop();
+    await pollUntil(
+      async () => started(),
+      (spans) => spans.length === 1,
+      10_000,
+      'the run.start span flushed',
+    );
+  }, 120_000);
 });

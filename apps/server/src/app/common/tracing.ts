@@ -7,6 +7,7 @@ import {
   SpanKind,
   SpanStatusCode,
   trace,
+  type TracerProvider,
 } from '@opentelemetry/api';
 
 /** W3C trace context (traceparent, tracestate) carried with a queued run; absent when tracing is off. */
@@ -65,6 +66,17 @@ export function inSpan<T>(
       span.end();
     }
   });
+}
+
+type FlushableProvider = TracerProvider & { forceFlush?: () => Promise<void> };
+
+/** Sends the spans the SDK still holds in its batch; nothing to do when tracing is off. */
+export async function flushTraces(): Promise<void> {
+  const global = trace.getTracerProvider() as TracerProvider & { getDelegate?: () => FlushableProvider };
+  await global
+    .getDelegate?.()
+    .forceFlush?.()
+    .catch(() => undefined);
 }
 
 export { SpanKind };
