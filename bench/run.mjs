@@ -42,6 +42,7 @@ import { sectionQueue } from './lib/queue.mjs';
 import { sectionScheduler } from './lib/scheduler.mjs';
 import { sectionDashboard } from './lib/dashboard-render.mjs';
 import { sectionStats } from './lib/stats.mjs';
+import { sectionTracing } from './lib/tracing.mjs';
 import { RunWatcher } from './lib/watcher.mjs';
 
 // ------------------------------------------------------------------ options
@@ -869,6 +870,12 @@ const SECTIONS = {
     const meter = cpu.window();
     const raw = await sectionDashboard({ opts, row, log });
     results.sections.dashboard = { cpu: meter.stop(), raw };
+  },
+  // Not in the default list: lifecycle runs/s with OpenTelemetry traces off and on, same build.
+  tracing: async () => {
+    const meter = cpu.window();
+    const raw = await sectionTracing({ opts, row, log, onwardLifecycle });
+    results.sections.tracing = { cpu: meter.stop(), raw };
   },
   scheduler: async () => {
     const meter = cpu.window();

@@ -1,5 +1,7 @@
 // First: stop with a clear message on an unsupported Node.js, before any native module loads.
 import './runtime-check';
+// Then tracing, before Nest, Fastify and the database drivers load.
+import './tracing';
 
 import { type INestApplication, Logger } from '@nestjs/common';
 

@@ -14,6 +14,7 @@ import { RunRecorder } from './run-recorder';
 import { RunWorker } from './run-worker';
 import { Scheduler } from './scheduler';
 import { TaskRunner } from './task-runner';
+import { TraceFlush } from './trace-flush';
 
 /**
  * Executing runs: the lifecycle, the executor and its task runner, the scheduler, recovery after a
@@ -35,6 +36,7 @@ import { TaskRunner } from './task-runner';
     RunWorker,
     RetentionSweeper,
     QueueWatcher,
+    TraceFlush,
   ],
   exports: [RunEvents, RunRecorder, ActiveRuns, QueueWatcher, PersistenceModule],
 })

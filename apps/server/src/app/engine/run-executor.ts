@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { Span } from '@opentelemetry/api';
 import { isFinalStatus, type RunStatus } from '@onward/task-domain';
 
+import { carriedContext, inSpan, runAttributes, SpanKind } from '../common/tracing';
 import type { RunJob } from '../queue/run-queue.port';
 import type { RunEntity } from '../persistence/run.entity';
 import { RunsRepository } from '../persistence/runs.repository';
@@ -42,11 +44,20 @@ export class RunExecutor {
    * status the run was left in (`queued`: handed back unfinished, to execute again later, elsewhere
    * if possible), or null when there was nothing to execute.
    */
-  async execute(job: RunJob, signal: AbortSignal): Promise<RunStatus | null> {
+  execute(job: RunJob, signal: AbortSignal): Promise<RunStatus | null> {
+    // In the trace of the request that started the run, carried with the job.
+    return inSpan('run.execute', { 'onward.run_id': job.runId }, (span) => this.executeIn(job, signal, span), {
+      kind: SpanKind.CONSUMER,
+      parent: carriedContext(job.trace),
+    });
+  }
+
+  private async executeIn(job: RunJob, signal: AbortSignal, span: Span): Promise<RunStatus | null> {
     const run = this.active.register(job.runId, signal);
     try {
-      const claimed = await this.claim(job.runId);
+      const claimed = await inSpan('run.claim', { 'onward.run_id': job.runId }, () => this.claim(job.runId));
       if (!claimed) return null;
+      span.setAttributes(runAttributes(claimed));
       this.logger.debug(
         `Run ${claimed.id} (${claimed.task}) of ${claimed.ownerUsername} started in process ${process.pid}`,
       );

@@ -8,6 +8,7 @@ import {
   type SchedulerState,
 } from '@onward/task-domain';
 
+import { inSpan, runAttributes } from '../common/tracing';
 import { ResultStorage } from '../results/result-storage.service';
 import { storageFailure } from '../results/storage-failure';
 import type { RunEntity } from '../persistence/run.entity';
@@ -62,7 +63,9 @@ export class Scheduler {
       for (const child of page) {
         if (signal.aborted) break chain;
         if (child.status !== 'queued') continue; // finished before a restart, counted already
-        const ended = await this.runSubtask(child, tally, signal, reporter, (shown) => (current = shown));
+        const ended = await inSpan('run.subtask', runAttributes(child), () =>
+          this.runSubtask(child, tally, signal, reporter, (shown) => (current = shown)),
+        );
         if (ended === 'queued') {
           handedBack = true;
           break chain;
@@ -149,18 +152,21 @@ export class Scheduler {
     changes: RunChanges,
   ): Promise<RunEntity | null> {
     const finishedAt = now();
-    return this.recorder.apply(
-      parent.id,
-      event,
-      async (to) => {
-        if (to === 'queued') return { scheduler: tally.state() };
-        if (to === 'cancelled') {
-          for (const child of await this.recorder.cancelQueuedChildren(parent.id, finishedAt)) tally.add(child.status);
-          return { scheduler: tally.state(), finishedAt };
-        }
-        return { ...changes, scheduler: tally.state(), finishedAt };
-      },
-      'running',
+    return inSpan('run.record_end', runAttributes(parent), () =>
+      this.recorder.apply(
+        parent.id,
+        event,
+        async (to) => {
+          if (to === 'queued') return { scheduler: tally.state() };
+          if (to === 'cancelled') {
+            for (const child of await this.recorder.cancelQueuedChildren(parent.id, finishedAt))
+              tally.add(child.status);
+            return { scheduler: tally.state(), finishedAt };
+          }
+          return { ...changes, scheduler: tally.state(), finishedAt };
+        },
+        'running',
+      ),
     );
   }
 }

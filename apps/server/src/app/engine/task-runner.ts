@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { RunProgress, RunResult, RunStatus } from '@onward/task-domain';
 
 import { errorReference } from '../common/http-exception.filter';
+import { inSpan, runAttributes } from '../common/tracing';
 import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
 import { ResultStorage } from '../results/result-storage.service';
@@ -76,11 +77,13 @@ export class TaskRunner {
     signal: AbortSignal,
     onProgress: ((progress: RunProgress) => Promise<void>) | null = null,
   ): Promise<RunEntity | null> {
-    const end = await this.execute(run, signal, onProgress);
+    const end = await inSpan('run.handler', runAttributes(run), () => this.execute(run, signal, onProgress));
     // A result belongs to a completed run only: a failed, stopped or handed-back run's partial file
     // goes before its end is announced, so that whoever sees the end finds no file.
     if (end.event !== 'succeeded') await this.storage.remove(run.id);
-    const stored = await this.recorder.apply(run.id, end.event, (to) => this.endChanges(run, to, end), 'running');
+    const stored = await inSpan('run.record_end', runAttributes(run), () =>
+      this.recorder.apply(run.id, end.event, (to) => this.endChanges(run, to, end), 'running'),
+    );
     // Its user's cancel won over a handler that had just succeeded: the file goes too.
     if (end.event === 'succeeded' && stored?.status !== 'completed') await this.storage.remove(run.id);
     if (stored?.status === 'completed' && stored.startedAt && stored.finishedAt) {

@@ -1,9 +1,12 @@
 import type { RunStatus } from '@onward/task-domain';
+import type { TraceCarrier } from '../common/tracing';
 
 /** What the queue carries: a run to execute and whose it is (for the per-user cap). */
 export interface RunJob {
   runId: string;
   ownerId: string;
+  /** The start request's trace context, when tracing is on: its execution joins that trace. */
+  trace?: TraceCarrier;
 }
 
 /**

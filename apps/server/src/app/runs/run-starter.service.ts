@@ -15,6 +15,7 @@ import {
 import { randomUUID } from 'node:crypto';
 
 import { type AuthUser } from '../auth/auth-user';
+import { inSpan, SpanKind, traceCarrier } from '../common/tracing';
 import { NotFoundError, TooManyRequestsError, ValidationError } from '../common/domain-errors';
 import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
@@ -72,7 +73,16 @@ export class RunStarter {
   ) {}
 
   /** Starts `request` for `user`, with the options of a rerun or the caller's language. */
-  async create(user: AuthUser, request: CreateRunDto, options: StartOptions = {}): Promise<RunView> {
+  create(user: AuthUser, request: CreateRunDto, options: StartOptions = {}): Promise<RunView> {
+    // The root of the run's trace: its queue hop and its execution on a worker are children.
+    return inSpan('run.start', { 'onward.task': request.task }, async (span) => {
+      const view = await this.start(user, request, options);
+      span.setAttribute('onward.run_id', view.id);
+      return view;
+    });
+  }
+
+  private async start(user: AuthUser, request: CreateRunDto, options: StartOptions): Promise<RunView> {
     const task = this.registry.get(request.task);
     if (!task) throw new NotFoundError(`Unknown task "${request.task}"`);
     if (request.parameters !== undefined && request.rows !== undefined) {
@@ -96,7 +106,12 @@ export class RunStarter {
     for (const run of runs) run.locale = locale;
     await this.insertWithinQueueLimit(user, runs);
     try {
-      await this.queue.enqueue({ runId: top.id, ownerId: user.id });
+      await inSpan(
+        'run.enqueue',
+        { 'onward.run_id': top.id, 'onward.task': top.task },
+        () => this.queue.enqueue({ runId: top.id, ownerId: user.id, trace: traceCarrier() }),
+        { kind: SpanKind.PRODUCER },
+      );
     } catch (error) {
       // The run is stored; the workers' reconciler enqueues it once the queue answers again.
       this.logger.warn(`Run ${top.id} is stored but not yet enqueued: ${(error as Error).message}`);
