@@ -65,5 +65,15 @@ describeE2e('the user language', () => {
     const month = new Intl.DateTimeFormat('nl', { month: 'long' }).format(now);
     expect(title).toContain(weekday);
     expect(title).toContain(`${now.getDate()} ${month}`);
+
+    // "Change and run again": the Dutch labels of the catalogue and the rule messages in Dutch.
+    await item.getByRole('button', { name: 'Wijzigen en opnieuw uitvoeren: Verkooprapport · Acme 2024' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Wijzigen en opnieuw uitvoeren' });
+    await dialog.waitFor();
+    await dialog.getByLabel('Jaar').fill('1999');
+    await dialog.getByRole('button', { name: 'Opnieuw uitvoeren' }).click();
+    await untilText(dialog, /Jaar moet minstens 2000 zijn/, 'the Dutch rule message under Jaar');
+    await dialog.getByLabel('Jaar').fill('');
+    await untilText(dialog, /Jaar is verplicht/, 'the Dutch required message');
   });
 });
