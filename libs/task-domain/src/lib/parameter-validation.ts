@@ -16,42 +16,130 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function checkValue(def: ParameterDefinition, value: unknown): string | null {
-  switch (def.type) {
-    case 'string':
-      if (typeof value !== 'string') return 'must be a string';
-      if (def.required && value.trim() === '') return 'must not be empty';
-      if (value.length > 1000) return 'must be at most 1000 characters';
-      return null;
-    case 'integer':
-      if (typeof value !== 'number' || !Number.isInteger(value)) return 'must be an integer';
-      return checkRange(def, value);
-    case 'number':
-      if (typeof value !== 'number' || !Number.isFinite(value)) return 'must be a number';
-      return checkRange(def, value);
-    case 'boolean':
-      return typeof value === 'boolean' ? null : 'must be a boolean';
-    case 'date': {
-      if (typeof value !== 'string' || !DATE.test(value)) return 'must be a date (YYYY-MM-DD)';
-      const parsed = new Date(`${value}T00:00:00Z`);
-      return Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== value
-        ? 'must be a valid calendar date'
-        : null;
+/**
+ * Which rule a value breaks, with what the rule names: data rather than a sentence, so that a client
+ * words it in its user's language while the server's English text (`problemText`) stays as it is.
+ */
+export type ParameterProblem =
+  | {
+      rule:
+        | 'required'
+        | 'unknown'
+        | 'string'
+        | 'empty'
+        | 'integer'
+        | 'number'
+        | 'boolean'
+        | 'date'
+        | 'calendarDate'
+        | 'upload';
     }
-    case 'file':
-      return typeof value === 'string' && RUN_ID.test(value) ? null : 'must be the id of an upload';
+  | { rule: 'tooLong' | 'min' | 'max'; limit: number }
+  | { rule: 'options'; values: string[] };
+
+/** One parameter's problem, by parameter name. */
+export interface ParameterIssue {
+  name: string;
+  problem: ParameterProblem;
+}
+
+const MAX_STRING = 1000;
+
+/** The English words of a problem, after the label: "must be at least 2000". */
+export function problemText(problem: ParameterProblem): string {
+  switch (problem.rule) {
+    case 'required':
+      return 'is required';
+    case 'unknown':
+      return 'is not a parameter of this task';
+    case 'string':
+      return 'must be a string';
+    case 'empty':
+      return 'must not be empty';
+    case 'tooLong':
+      return `must be at most ${problem.limit} characters`;
+    case 'integer':
+      return 'must be an integer';
+    case 'number':
+      return 'must be a number';
+    case 'boolean':
+      return 'must be a boolean';
+    case 'date':
+      return 'must be a date (YYYY-MM-DD)';
+    case 'calendarDate':
+      return 'must be a valid calendar date';
+    case 'upload':
+      return 'must be the id of an upload';
+    case 'min':
+      return `must be at least ${problem.limit}`;
+    case 'max':
+      return `must be at most ${problem.limit}`;
+    case 'options':
+      return `must be one of ${problem.values.join(', ')}`;
   }
 }
 
-function checkOptions(def: ParameterDefinition, value: unknown): string | null {
-  if (!def.options || def.options.some((option) => option.value === value)) return null;
-  return `must be one of ${def.options.map((option) => String(option.value)).join(', ')}`;
+function checkValue(def: ParameterDefinition, value: unknown): ParameterProblem | null {
+  switch (def.type) {
+    case 'string':
+      if (typeof value !== 'string') return { rule: 'string' };
+      if (def.required && value.trim() === '') return { rule: 'empty' };
+      if (value.length > MAX_STRING) return { rule: 'tooLong', limit: MAX_STRING };
+      return null;
+    case 'integer':
+      if (typeof value !== 'number' || !Number.isInteger(value)) return { rule: 'integer' };
+      return checkRange(def, value);
+    case 'number':
+      if (typeof value !== 'number' || !Number.isFinite(value)) return { rule: 'number' };
+      return checkRange(def, value);
+    case 'boolean':
+      return typeof value === 'boolean' ? null : { rule: 'boolean' };
+    case 'date': {
+      if (typeof value !== 'string' || !DATE.test(value)) return { rule: 'date' };
+      const parsed = new Date(`${value}T00:00:00Z`);
+      return Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== value
+        ? { rule: 'calendarDate' }
+        : null;
+    }
+    case 'file':
+      return typeof value === 'string' && RUN_ID.test(value) ? null : { rule: 'upload' };
+  }
 }
 
-function checkRange(def: ParameterDefinition, value: number): string | null {
-  if (def.min !== undefined && value < def.min) return `must be at least ${def.min}`;
-  if (def.max !== undefined && value > def.max) return `must be at most ${def.max}`;
+function checkOptions(def: ParameterDefinition, value: unknown): ParameterProblem | null {
+  if (!def.options || def.options.some((option) => option.value === value)) return null;
+  return { rule: 'options', values: def.options.map((option) => String(option.value)) };
+}
+
+function checkRange(def: ParameterDefinition, value: number): ParameterProblem | null {
+  if (def.min !== undefined && value < def.min) return { rule: 'min', limit: def.min };
+  if (def.max !== undefined && value > def.max) return { rule: 'max', limit: def.max };
   return null;
+}
+
+/** The checked values (defaults applied) and every parameter's problem; `input` must be an object. */
+export function parameterIssues(
+  definitions: readonly ParameterDefinition[],
+  input: Record<string, unknown>,
+): { value: Parameters; issues: ParameterIssue[] } {
+  const issues: ParameterIssue[] = [];
+  const value: Parameters = {};
+  const known = new Set(definitions.map((d) => d.name));
+  for (const name of Object.keys(input)) {
+    if (!known.has(name)) issues.push({ name, problem: { rule: 'unknown' } });
+  }
+  for (const def of definitions) {
+    const raw = input[def.name];
+    if (raw === undefined || raw === null) {
+      if (def.default !== undefined) value[def.name] = def.default;
+      else if (def.required) issues.push({ name: def.name, problem: { rule: 'required' } });
+      continue;
+    }
+    const problem = checkValue(def, raw) ?? checkOptions(def, raw);
+    if (problem) issues.push({ name: def.name, problem });
+    else value[def.name] = raw as ParameterValue;
+  }
+  return { value, issues };
 }
 
 /**
@@ -67,23 +155,13 @@ export function validateParameters(
   if (!isPlainObject(input)) {
     return { ok: false, errors: [{ field: path, message: 'must be an object' }] };
   }
-  const errors: FieldError[] = [];
-  const value: Parameters = {};
-  const known = new Set(definitions.map((d) => d.name));
-  for (const name of Object.keys(input)) {
-    if (!known.has(name)) errors.push({ field: `${path}.${name}`, message: 'is not a parameter of this task' });
-  }
-  for (const def of definitions) {
-    const raw = input[def.name];
-    if (raw === undefined || raw === null) {
-      if (def.default !== undefined) value[def.name] = def.default;
-      else if (def.required) errors.push({ field: `${path}.${def.name}`, message: 'is required' });
-      continue;
-    }
-    const problem = checkValue(def, raw) ?? checkOptions(def, raw);
-    if (problem) errors.push({ field: `${path}.${def.name}`, message: `${def.label} ${problem}` });
-    else value[def.name] = raw as ParameterValue;
-  }
+  const { value, issues } = parameterIssues(definitions, input);
+  // The API's wording: a value's problem names the label, a missing or unknown name does not.
+  const errors = issues.map(({ name, problem }): FieldError => {
+    const label = definitions.find((d) => d.name === name)?.label;
+    const bare = problem.rule === 'required' || problem.rule === 'unknown';
+    return { field: `${path}.${name}`, message: bare ? problemText(problem) : `${label} ${problemText(problem)}` };
+  });
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value };
 }
 
@@ -97,16 +175,23 @@ export function checkParameterDefinitions(definitions: readonly ParameterDefinit
     seen.add(def.name);
     if (def.default !== undefined) {
       const problem =
-        def.type === 'file' ? 'must not be set' : (checkValue(def, def.default) ?? checkOptions(def, def.default));
+        def.type === 'file'
+          ? 'must not be set'
+          : wordsOf(checkValue(def, def.default) ?? checkOptions(def, def.default));
       if (problem) problems.push(`default of parameter "${def.name}" ${problem}`);
     }
     if (def.options !== undefined) {
       if (def.options.length === 0) problems.push(`options of parameter "${def.name}" must not be empty`);
       for (const option of def.options) {
-        const problem = def.type === 'file' ? 'is not allowed on a file parameter' : checkValue(def, option.value);
+        const problem =
+          def.type === 'file' ? 'is not allowed on a file parameter' : wordsOf(checkValue(def, option.value));
         if (problem) problems.push(`option ${JSON.stringify(option.value)} of parameter "${def.name}" ${problem}`);
       }
     }
   }
   return problems;
+}
+
+function wordsOf(problem: ParameterProblem | null): string | null {
+  return problem && problemText(problem);
 }

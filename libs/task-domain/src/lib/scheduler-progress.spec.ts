@@ -31,5 +31,6 @@ describe('scheduler progress', () => {
   it('names the current subtask', () => {
     expect(schedulerMessage(3, 10, 'Globex 2024')).toBe('3 of 10 · Globex 2024');
     expect(schedulerMessage(1, 2, '')).toBe('1 of 2');
+    expect(schedulerMessage(3, 10, 'Globex 2024', 'nl')).toBe('3 van 10 · Globex 2024');
   });
 });

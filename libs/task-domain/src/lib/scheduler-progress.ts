@@ -1,3 +1,4 @@
+import type { OnwardLocale } from './locale';
 import type { RunStatus, SchedulerState } from './run';
 
 /**
@@ -27,7 +28,8 @@ export function schedulerOutcome(state: Pick<SchedulerState, 'total' | 'complete
   return { status: 'completed', message: null };
 }
 
-/** "3 of 10 · Globex 2024": the scheduler's progress message for its current subtask. */
-export function schedulerMessage(position: number, total: number, label: string): string {
-  return label ? `${position} of ${total} · ${label}` : `${position} of ${total}`;
+/** "3 of 10 · Globex 2024" ("3 van 10 · …" in Dutch): the scheduler's progress message for its current subtask. */
+export function schedulerMessage(position: number, total: number, label: string, locale: OnwardLocale = 'en'): string {
+  const count = locale === 'nl' ? `${position} van ${total}` : `${position} of ${total}`;
+  return label ? `${count} · ${label}` : count;
 }

@@ -16,11 +16,11 @@ const MIN_LENGTH = 8;
   imports: [FormsModule, MatButtonModule, MatDialogModule, MatFormFieldModule, MatInputModule],
   template: `
     <form (ngSubmit)="submit()">
-      <h2 mat-dialog-title>Change password</h2>
+      <h2 mat-dialog-title i18n="@@demo.password.title">Change password</h2>
       <mat-dialog-content class="fields">
-        <p class="note">Your other sessions end within a minute.</p>
+        <p class="note" i18n="@@demo.password.note">Your other sessions end within a minute.</p>
         <mat-form-field appearance="outline">
-          <mat-label>Current password</mat-label>
+          <mat-label i18n="@@demo.password.current">Current password</mat-label>
           <input
             matInput
             name="currentPassword"
@@ -34,7 +34,7 @@ const MIN_LENGTH = 8;
           }
         </mat-form-field>
         <mat-form-field appearance="outline">
-          <mat-label>New password</mat-label>
+          <mat-label i18n="@@demo.password.new">New password</mat-label>
           <input
             matInput
             name="newPassword"
@@ -44,11 +44,11 @@ const MIN_LENGTH = 8;
             [(ngModel)]="newPassword"
           />
           <mat-hint [class.field-error]="!!errors()['newPassword']">{{
-            errors()['newPassword'] ?? 'At least 8 characters'
+            errors()['newPassword'] ?? minLength
           }}</mat-hint>
         </mat-form-field>
         <mat-form-field appearance="outline">
-          <mat-label>New password again</mat-label>
+          <mat-label i18n="@@demo.password.again">New password again</mat-label>
           <input
             matInput
             name="confirmation"
@@ -66,8 +66,8 @@ const MIN_LENGTH = 8;
         }
       </mat-dialog-content>
       <mat-dialog-actions align="end">
-        <button mat-button type="button" mat-dialog-close>Cancel</button>
-        <button mat-flat-button type="submit" [disabled]="busy()">Change password</button>
+        <button mat-button type="button" mat-dialog-close i18n="@@demo.password.cancel">Cancel</button>
+        <button mat-flat-button type="submit" [disabled]="busy()" i18n="@@demo.password.submit">Change password</button>
       </mat-dialog-actions>
     </form>
   `,
@@ -93,6 +93,7 @@ const MIN_LENGTH = 8;
   `,
 })
 export class ChangePasswordDialog {
+  protected readonly minLength = $localize`:@@demo.password.minLength:At least 8 characters`;
   private readonly api = inject(AccountsApi);
   private readonly dialog = inject<MatDialogRef<ChangePasswordDialog, boolean>>(MatDialogRef);
 
@@ -105,9 +106,12 @@ export class ChangePasswordDialog {
 
   protected async submit(): Promise<void> {
     const errors: Record<string, string> = {};
-    if (!this.currentPassword) errors['currentPassword'] = 'Enter your current password.';
-    if (this.newPassword.length < MIN_LENGTH) errors['newPassword'] = 'Use at least 8 characters.';
-    else if (this.confirmation !== this.newPassword) errors['confirmation'] = 'The two new passwords differ.';
+    if (!this.currentPassword)
+      errors['currentPassword'] = $localize`:@@demo.password.enterCurrent:Enter your current password.`;
+    if (this.newPassword.length < MIN_LENGTH)
+      errors['newPassword'] = $localize`:@@demo.password.tooShort:Use at least 8 characters.`;
+    else if (this.confirmation !== this.newPassword)
+      errors['confirmation'] = $localize`:@@demo.password.differ:The two new passwords differ.`;
     this.errors.set(errors);
     this.error.set(null);
     if (Object.keys(errors).length > 0) return;
@@ -117,9 +121,16 @@ export class ChangePasswordDialog {
       this.dialog.close(true);
     } catch (error) {
       const fields = fieldErrors(error);
-      if (fields['currentPassword']) this.errors.set({ currentPassword: 'This is not your current password.' });
+      if (fields['currentPassword'])
+        this.errors.set({ currentPassword: $localize`:@@demo.password.wrong:This is not your current password.` });
       else if (fields['newPassword']) this.errors.set({ newPassword: fields['newPassword'] });
-      else this.error.set(errorMessage(error, 'The password could not be changed. Try again in a moment.'));
+      else
+        this.error.set(
+          errorMessage(
+            error,
+            $localize`:@@demo.password.failed:The password could not be changed. Try again in a moment.`,
+          ),
+        );
     } finally {
       this.busy.set(false);
     }

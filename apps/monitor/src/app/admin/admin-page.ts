@@ -49,18 +49,19 @@ import { AdminUsers } from './admin-users';
       [selectedIndex]="tab()"
       (selectedIndexChange)="tab.set($event)"
     >
-      <mat-tab label="Runs">
+      <mat-tab label="Runs" i18n-label="@@demo.admin.runsTab">
         <header class="page-head">
-          <h1>All runs</h1>
-          <p>Every user's runs, live. Cancel or delete any of them.</p>
+          <h1 i18n="@@demo.admin.runsTitle">All runs</h1>
+          <p i18n="@@demo.admin.runsIntro">Every user's runs, live. Cancel or delete any of them.</p>
         </header>
-        <section class="filters" aria-label="Filters">
+        <section class="filters" aria-label="Filters" i18n-aria-label="@@demo.admin.filters">
           <mat-form-field appearance="outline" subscriptSizing="dynamic">
-            <mat-label>User</mat-label>
+            <mat-label i18n="@@demo.admin.user">User</mat-label>
             <input
               matInput
               name="user"
               placeholder="any user"
+              i18n-placeholder="@@demo.admin.anyUser"
               autocomplete="off"
               [matAutocomplete]="userList"
               [ngModel]="user()"
@@ -74,11 +75,12 @@ import { AdminUsers } from './admin-users';
             </mat-autocomplete>
           </mat-form-field>
           <mat-form-field appearance="outline" subscriptSizing="dynamic" class="status">
-            <mat-label>Status</mat-label>
+            <mat-label i18n="@@demo.admin.status">Status</mat-label>
             <mat-select
               multiple
               name="status"
               placeholder="any status"
+              i18n-placeholder="@@demo.admin.anyStatus"
               [value]="statuses()"
               (valueChange)="statuses.set($event)"
             >
@@ -87,7 +89,13 @@ import { AdminUsers } from './admin-users';
               }
             </mat-select>
           </mat-form-field>
-          <button mat-button type="button" (click)="clear()" [disabled]="!user() && statuses().length === 0">
+          <button
+            mat-button
+            type="button"
+            (click)="clear()"
+            [disabled]="!user() && statuses().length === 0"
+            i18n="@@demo.admin.clear"
+          >
             Clear filters
           </button>
           <span class="spacer"></span>
@@ -98,11 +106,11 @@ import { AdminUsers } from './admin-users';
         }
         <onward-admin-runs-table [runs]="shownRuns()" />
       </mat-tab>
-      <mat-tab label="Users">
+      <mat-tab label="Users" i18n-label="@@demo.admin.usersTab">
         <ng-template matTabContent>
           <header class="page-head">
-            <h1>Users</h1>
-            <p>Who may sign in, and who is an admin.</p>
+            <h1 i18n="@@demo.admin.usersTitle">Users</h1>
+            <p i18n="@@demo.admin.usersIntro">Who may sign in, and who is an admin.</p>
           </header>
           <app-admin-users />
         </ng-template>

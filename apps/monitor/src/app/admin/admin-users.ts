@@ -17,24 +17,24 @@ import { AuthStore } from '../auth/auth-store';
   template: `
     @if (localAccounts()) {
       <section class="card" aria-labelledby="new-user-title">
-        <h2 id="new-user-title">New user</h2>
+        <h2 id="new-user-title" i18n="@@demo.users.new">New user</h2>
         <form class="new-user" #form="ngForm" (ngSubmit)="create(form)">
           <mat-form-field appearance="outline" subscriptSizing="dynamic">
-            <mat-label>User name</mat-label>
+            <mat-label i18n="@@demo.users.username">User name</mat-label>
             <input matInput name="username" autocomplete="off" required [(ngModel)]="username" />
             @if (errors()['username']; as message) {
               <mat-hint class="field-error">{{ message }}</mat-hint>
             }
           </mat-form-field>
           <mat-form-field appearance="outline" subscriptSizing="dynamic">
-            <mat-label>Display name</mat-label>
+            <mat-label i18n="@@demo.users.displayName">Display name</mat-label>
             <input matInput name="displayName" autocomplete="off" required [(ngModel)]="displayName" />
             @if (errors()['displayName']; as message) {
               <mat-hint class="field-error">{{ message }}</mat-hint>
             }
           </mat-form-field>
           <mat-form-field appearance="outline" subscriptSizing="dynamic">
-            <mat-label>Password</mat-label>
+            <mat-label i18n="@@demo.users.password">Password</mat-label>
             <input
               matInput
               name="password"
@@ -44,27 +44,27 @@ import { AuthStore } from '../auth/auth-store';
               [(ngModel)]="password"
             />
             <mat-hint [class.field-error]="!!errors()['password']">{{
-              errors()['password'] ?? 'At least 8 characters'
+              errors()['password'] ?? words.minLength
             }}</mat-hint>
           </mat-form-field>
-          <mat-checkbox name="admin" [(ngModel)]="admin">Admin</mat-checkbox>
-          <button mat-flat-button type="submit" [disabled]="busy()">Create</button>
+          <mat-checkbox name="admin" [(ngModel)]="admin" i18n="@@demo.users.admin">Admin</mat-checkbox>
+          <button mat-flat-button type="submit" [disabled]="busy()" i18n="@@demo.users.create">Create</button>
         </form>
       </section>
     }
     @if (error(); as message) {
       <p class="error" role="alert">{{ message }}</p>
     }
-    <section class="card list" aria-label="Users">
+    <section class="card list" aria-label="Users" i18n-aria-label="@@demo.users.list">
       <table>
         <thead>
           <tr>
-            <th scope="col">User name</th>
-            <th scope="col">Display name</th>
-            <th scope="col">Roles</th>
-            <th scope="col">Created</th>
-            <th scope="col">Status</th>
-            <th scope="col"><span class="visually-hidden">Actions</span></th>
+            <th scope="col" i18n="@@demo.users.username">User name</th>
+            <th scope="col" i18n="@@demo.users.displayName">Display name</th>
+            <th scope="col" i18n="@@demo.users.roles">Roles</th>
+            <th scope="col" i18n="@@demo.users.created">Created</th>
+            <th scope="col" i18n="@@demo.users.status">Status</th>
+            <th scope="col"><span class="visually-hidden" i18n="@@demo.users.actions">Actions</span></th>
           </tr>
         </thead>
         <tbody>
@@ -72,20 +72,20 @@ import { AuthStore } from '../auth/auth-store';
             <tr [class.disabled]="user.disabled">
               <td class="username">{{ user.username }}</td>
               <td>{{ user.displayName }}</td>
-              <td>{{ user.roles.includes('admin') ? 'Admin' : 'User' }}</td>
+              <td>{{ user.roles.includes('admin') ? words.admin : words.user }}</td>
               <td>{{ user.createdAt | date: 'mediumDate' }}</td>
-              <td class="status">{{ user.disabled ? 'Disabled' : 'Active' }}</td>
+              <td class="status">{{ user.disabled ? words.disabled : words.active }}</td>
               <td class="actions">
                 @if (localAccounts() && user.id !== me()) {
                   <button mat-button type="button" [disabled]="busy()" (click)="setDisabled(user, !user.disabled)">
-                    {{ user.disabled ? 'Enable' : 'Disable' }}
+                    {{ user.disabled ? words.enable : words.disable }}
                   </button>
                 }
               </td>
             </tr>
           } @empty {
             <tr>
-              <td class="empty" colspan="6">{{ loaded() ? 'No users.' : 'Loading…' }}</td>
+              <td class="empty" colspan="6">{{ loaded() ? words.none : words.loading }}</td>
             </tr>
           }
         </tbody>
@@ -158,6 +158,17 @@ import { AuthStore } from '../auth/auth-store';
   `,
 })
 export class AdminUsers {
+  protected readonly words = {
+    minLength: $localize`:@@demo.users.minLength:At least 8 characters`,
+    admin: $localize`:@@demo.users.roleAdmin:Admin`,
+    user: $localize`:@@demo.users.roleUser:User`,
+    disabled: $localize`:@@demo.users.disabled:Disabled`,
+    active: $localize`:@@demo.users.active:Active`,
+    enable: $localize`:@@demo.users.enable:Enable`,
+    disable: $localize`:@@demo.users.disable:Disable`,
+    none: $localize`:@@demo.users.none:No users.`,
+    loading: $localize`:@@demo.users.loading:Loading…`,
+  };
   private readonly api = inject(AccountsApi);
   private readonly auth = inject(AuthStore);
   protected readonly me = computed(() => this.auth.user()?.id);
@@ -198,7 +209,7 @@ export class AdminUsers {
     } catch (error) {
       const fields = fieldErrors(error);
       if (Object.keys(fields).length > 0) this.errors.set(fields);
-      else this.error.set(errorMessage(error, 'The user could not be created.'));
+      else this.error.set(errorMessage(error, $localize`:@@demo.users.createFailed:The user could not be created.`));
     } finally {
       this.busy.set(false);
     }
@@ -221,7 +232,7 @@ export class AdminUsers {
     try {
       this.users.set(await this.api.listUsers());
     } catch (error) {
-      this.error.set(errorMessage(error, 'The users could not be loaded.'));
+      this.error.set(errorMessage(error, $localize`:@@demo.users.loadFailed:The users could not be loaded.`));
     } finally {
       this.loaded.set(true);
     }

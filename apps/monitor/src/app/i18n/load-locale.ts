@@ -8,4 +8,7 @@ import { loadTranslations } from '@angular/localize';
 import { demoLocale } from './demo-locale';
 import { DEMO_NL } from './nl';
 
-if (demoLocale() === 'nl') loadTranslations(DEMO_NL);
+const locale = demoLocale();
+if (locale === 'nl') loadTranslations(DEMO_NL);
+// Screen readers pronounce the page in its language, and the browser offers no translation of it.
+document.documentElement.lang = locale;

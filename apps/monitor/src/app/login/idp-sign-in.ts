@@ -17,20 +17,22 @@ import { DemoIdp } from '../auth/demo-idp';
   template: `
     @if (idpUrl(); as url) {
       <form class="idp" (ngSubmit)="submit(url)" aria-describedby="idp-hint">
-        <p class="hint" id="idp-hint">
+        <p class="hint" id="idp-hint" i18n="@@demo.idp.hint">
           Onward trusts the demo identity provider at {{ url }}: any name signs in, and "admin" is an admin.
         </p>
         <mat-form-field appearance="outline">
-          <mat-label>User name</mat-label>
+          <mat-label i18n="@@demo.login.username">User name</mat-label>
           <input matInput name="username" autocomplete="username" required [(ngModel)]="username" />
         </mat-form-field>
         @if (error(); as message) {
           <p class="error" role="alert">{{ message }}</p>
         }
-        <button mat-flat-button type="submit" [disabled]="busy()">Sign in at the identity provider</button>
+        <button mat-flat-button type="submit" [disabled]="busy()" i18n="@@demo.idp.submit">
+          Sign in at the identity provider
+        </button>
       </form>
     } @else {
-      <p class="hint" role="status">
+      <p class="hint" role="status" i18n="@@demo.idp.external">
         Onward trusts your application's sign-in here: open it from your application, which passes its token on.
       </p>
     }
@@ -65,7 +67,7 @@ export class IdpSignIn {
 
   protected async submit(url: string): Promise<void> {
     if (!this.username.trim()) {
-      this.error.set('Enter a user name.');
+      this.error.set($localize`:@@demo.idp.missing:Enter a user name.`);
       return;
     }
     this.busy.set(true);
@@ -74,7 +76,9 @@ export class IdpSignIn {
       await this.idp.signIn(url, this.username.trim());
       this.signedIn.emit();
     } catch {
-      this.error.set('The identity provider or the server cannot be reached, or refused the name. Try again.');
+      this.error.set(
+        $localize`:@@demo.idp.failed:The identity provider or the server cannot be reached, or refused the name. Try again.`,
+      );
     } finally {
       this.busy.set(false);
     }

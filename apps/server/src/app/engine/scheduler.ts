@@ -98,7 +98,7 @@ export class Scheduler {
         tally.add(status);
         return status;
       }
-      const message = schedulerMessage((child.position ?? 0) + 1, tally.total, label(child));
+      const message = schedulerMessage((child.position ?? 0) + 1, tally.total, label(child), child.locale);
       const show = (progress: RunProgress): Promise<void> => {
         setCurrent({ id: child.id, title: child.title, display: child.display, progress });
         return reporter.reportNow(schedulerPercent(tally.total, tally.finished, progress.percent), message);

@@ -103,7 +103,10 @@ export class RunStarter {
     await this.resolveFiles(user, task, runs, request.rows !== undefined);
     const top = runs[0];
     top.rerunOf = options.rerunOf ?? null;
-    for (const run of runs) run.locale = locale;
+    for (const run of runs) {
+      run.locale = locale;
+      run.title = task.localized[locale].title;
+    }
     await this.insertWithinQueueLimit(user, runs);
     try {
       await inSpan(

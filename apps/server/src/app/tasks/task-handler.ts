@@ -19,7 +19,22 @@ export interface TaskOptions {
    * stalled after `ONWARD_STALL_WARNING_S` without any; a task that never reports is never stalled.
    */
   reportsProgress?: boolean;
+  /**
+   * The catalogue's texts in the other languages Onward ships, by locale: the catalogue and a run's
+   * title follow the caller's language, and fall back to the English ones declared above.
+   */
+  translations?: TaskTranslations;
 }
+
+/** One language's title, parameter labels and option labels of a task; whatever is left out stays English. */
+export interface TaskTranslation {
+  title?: string;
+  /** By parameter name: its label, and its options' labels by option value. */
+  parameters?: Readonly<Record<string, { label?: string; options?: Readonly<Record<string, string>> }>>;
+}
+
+/** A task's translations by locale; English is the source, declared in the task's own options. */
+export type TaskTranslations = Readonly<Partial<Record<Exclude<OnwardLocale, 'en'>, TaskTranslation>>>;
 
 /** Everything a handler gets to do its work. */
 export interface TaskContext<P extends Parameters = Parameters> {

@@ -3,6 +3,8 @@ import { DiscoveryService } from '@nestjs/core';
 import {
   AWAIT_RESULTS,
   checkParameterDefinitions,
+  DEFAULT_LOCALE,
+  type OnwardLocale,
   PARAMETER_TYPES,
   TASK_KINDS,
   TaskDefinition,
@@ -11,12 +13,16 @@ import {
 import { ProcedureTask } from './procedures/procedure-task';
 import { ONWARD_TASK } from './task.decorator';
 import type { TaskHandler, TaskOptions } from './task-handler';
+import { definitionsByLocale, translationProblems } from './task-translations';
 
 /** A discovered task: its options and the handler instance. */
 export interface RegisteredTask {
   className: string;
   options: TaskOptions;
+  /** The English catalogue entry. */
   definition: TaskDefinition;
+  /** The catalogue entry in each language Onward ships. */
+  localized: Readonly<Record<OnwardLocale, TaskDefinition>>;
   handler: TaskHandler;
 }
 
@@ -41,6 +47,7 @@ function problemsOf(options: TaskOptions): string[] {
     if (!PARAMETER_TYPES.includes(p.type)) problems.push(`parameter "${p.name}" has unknown type "${String(p.type)}"`);
   }
   problems.push(...checkParameterDefinitions(options.parameters));
+  problems.push(...translationProblems(options));
   const names = new Set(options.parameters.map((p) => p.name));
   for (const name of options.displayParameters ?? []) {
     if (!names.has(name)) problems.push(`displayParameters names "${name}", which is not a parameter`);
@@ -111,14 +118,17 @@ export class TaskRegistry implements OnModuleInit {
         `Task id "${options.id}" is declared twice: by ${existing.className} and by ${className}`,
       );
     }
-    this.tasks.set(options.id, { className, options, definition: toDefinition(options), handler });
+    const definition = toDefinition(options);
+    const localized = definitionsByLocale(options, definition);
+    this.tasks.set(options.id, { className, options, definition, localized, handler });
   }
 
   get(id: string): RegisteredTask | undefined {
     return this.tasks.get(id);
   }
 
-  definitions(): TaskDefinition[] {
-    return [...this.tasks.values()].map((t) => t.definition);
+  /** The catalogue in `locale`, English where a task has no translation. */
+  definitions(locale: OnwardLocale = DEFAULT_LOCALE): TaskDefinition[] {
+    return [...this.tasks.values()].map((t) => t.localized[locale]);
   }
 }

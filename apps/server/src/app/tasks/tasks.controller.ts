@@ -1,6 +1,6 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Headers } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { TaskDefinition } from '@onward/task-domain';
+import { negotiateLocale, type TaskDefinition } from '@onward/task-domain';
 
 import { TaskRegistry } from './task-registry.service';
 
@@ -11,8 +11,8 @@ export class TasksController {
   constructor(private readonly registry: TaskRegistry) {}
 
   @Get()
-  @ApiOperation({ summary: 'The task catalogue' })
-  list(): TaskDefinition[] {
-    return this.registry.definitions();
+  @ApiOperation({ summary: "The task catalogue, its texts in the request's language (Accept-Language)" })
+  list(@Headers('accept-language') acceptLanguage: string | undefined): TaskDefinition[] {
+    return this.registry.definitions(negotiateLocale(acceptLanguage));
   }
 }

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, LOCALE_ID, signal } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCheckboxModule } from '@angular/material/checkbox';
 import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
@@ -125,7 +125,10 @@ export class RerunDialog {
   protected readonly values = signal<Record<string, FieldValue>>({ ...this.initial });
   /** Errors show once the user tried to submit, then follow every change. */
   private readonly tried = signal(false);
-  private readonly outcome = computed(() => checkRerunForm(this.data.task.parameters, this.initial, this.values()));
+  private readonly locale = inject(LOCALE_ID);
+  private readonly outcome = computed(() =>
+    checkRerunForm(this.data.task.parameters, this.initial, this.values(), this.locale),
+  );
   private readonly errors = computed(() => {
     const outcome = this.outcome();
     return this.tried() && !outcome.ok ? outcome.errors : {};

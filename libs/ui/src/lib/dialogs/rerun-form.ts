@@ -1,11 +1,12 @@
 import {
   type DisplayValues,
-  type FieldError,
   type ParameterDefinition,
+  parameterIssues,
   type Parameters,
   type ParameterValue,
-  validateParameters,
 } from '@onward/task-domain';
+
+import { problemMessage } from './parameter-messages';
 
 /** A field's value in the form: typed once parsed, the raw text while it is not a number, or empty. */
 export type FieldValue = ParameterValue | undefined;
@@ -45,6 +46,7 @@ export function checkRerunForm(
   definitions: readonly ParameterDefinition[],
   initial: Record<string, FieldValue>,
   current: Record<string, FieldValue>,
+  locale?: string,
 ): RerunFormOutcome {
   const changed = definitions.filter((def) => def.type !== 'file' && current[def.name] !== initial[def.name]);
   const checked = definitions.filter(
@@ -55,23 +57,19 @@ export function checkRerunForm(
     const value = current[def.name];
     if (value !== undefined) input[def.name] = value;
   }
-  const outcome = validateParameters(checked, input);
-  if (!outcome.ok) return { ok: false, errors: byField(outcome.errors, definitions) };
+  const { issues } = parameterIssues(checked, input);
+  if (issues.length > 0) {
+    const errors: Record<string, string> = {};
+    for (const { name, problem } of issues) {
+      const label = definitions.find((def) => def.name === name)?.label ?? name;
+      errors[name] = problemMessage(label, problem, locale);
+    }
+    return { ok: false, errors };
+  }
   const changes: Parameters = {};
   for (const def of changed) {
     const value = current[def.name];
     if (value !== undefined) changes[def.name] = value;
   }
   return { ok: true, changes };
-}
-
-/** `parameters.year` → `year`; a bare "is required" gets the field's label in front, as the others carry it. */
-function byField(errors: readonly FieldError[], definitions: readonly ParameterDefinition[]): Record<string, string> {
-  const found: Record<string, string> = {};
-  for (const error of errors) {
-    const name = error.field.replace(/^parameters\./, '');
-    const label = definitions.find((def) => def.name === name)?.label ?? name;
-    found[name] = error.message.startsWith(label) ? error.message : `${label} ${error.message}`;
-  }
-  return found;
 }

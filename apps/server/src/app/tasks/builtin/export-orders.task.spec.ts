@@ -85,6 +85,13 @@ describeEachDemoDatabase(describe, 'export-orders', (kind) => {
     expect(progress.at(-1)).toEqual({ percent: 100, message: `${total} orders exported` });
   });
 
+  it('reports its progress in Dutch when the run is Dutch', async () => {
+    const recording = recordingContext<ExportOrdersParameters>({ customer: 'Initech', format: 'csv' }, dir, 'nl');
+    await task.run(recording.ctx);
+    expect(recording.progress[0]?.message).toBe('Orders tellen');
+    expect(recording.progress.at(-1)?.message).toMatch(/^[\d.]+ orders? geëxporteerd$/);
+  });
+
   it('writes one customer’s orders to an Excel workbook', async () => {
     const { done, files } = run({ customer: 'acme', format: 'xlsx' });
     await done;

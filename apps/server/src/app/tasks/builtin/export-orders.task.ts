@@ -6,9 +6,10 @@ import { finished } from 'node:stream/promises';
 
 import { TaskFailure, type TaskContext, type TaskHandler } from '../task-handler';
 import { OnwardTask } from '../task.decorator';
+import { ORDERS_MESSAGES } from './orders.messages';
 import { throwIfAborted } from './abortable-sleep';
 import { DemoOrdersRepository, type OrderFilter, type OrderRow } from './demo-orders.repository';
-import { centsToAmount, formatCount, ORDER_COLUMNS } from './orders-csv-format';
+import { centsToAmount, ORDER_COLUMNS } from './orders-csv-format';
 
 export type ExportOrdersParameters = { year?: number; customer?: string; format: 'csv' | 'xlsx' };
 
@@ -112,14 +113,21 @@ export function exportFileName(customer: string | null, year: number | undefined
     },
   ],
   displayParameters: ['year', 'customer', 'format'],
+  translations: {
+    nl: {
+      title: 'Orders exporteren',
+      parameters: { year: { label: 'Jaar' }, customer: { label: 'Klant' }, format: { label: 'Formaat' } },
+    },
+  },
 })
 export class ExportOrdersTask implements TaskHandler<ExportOrdersParameters> {
   constructor(private readonly orders: DemoOrdersRepository) {}
 
   async run(ctx: TaskContext<ExportOrdersParameters>): Promise<void> {
     const { signal } = ctx;
+    const text = ORDERS_MESSAGES[ctx.locale];
     const { year, format } = ctx.parameters;
-    ctx.progress(0, 'Counting orders');
+    ctx.progress(0, text.counting);
     const [customers, products] = await Promise.all([this.orders.customerIds(), this.orders.productIds()]);
     const customerNames = new Map([...customers].map(([name, id]) => [id, name]));
     const productNames = new Map([...products].map(([name, id]) => [id, name]));
@@ -155,15 +163,12 @@ export class ExportOrdersTask implements TaskHandler<ExportOrdersParameters> {
         ]);
         written++;
         if (written % PROGRESS_EVERY === 0) {
-          ctx.progress(
-            (99 * written) / Math.max(total, written),
-            `${formatCount(written)} of ${formatCount(Math.max(total, written))} orders`,
-          );
+          ctx.progress((99 * written) / Math.max(total, written), text.exporting(written, Math.max(total, written)));
         }
       }
       afterId = (page.at(-1) as OrderRow).id;
     }
     await sink.end();
-    ctx.progress(100, `${formatCount(written)} ${written === 1 ? 'order' : 'orders'} exported`);
+    ctx.progress(100, text.exported(written));
   }
 }

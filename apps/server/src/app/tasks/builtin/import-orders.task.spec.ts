@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 
+import type { OnwardLocale } from '@onward/task-domain';
+
 import { describeEachDemoDatabase } from '../../demo/demo-databases.testing';
 import { Order } from '../../demo/order.entity';
 import { TaskFailure } from '../task-handler';
@@ -34,11 +36,11 @@ describeEachDemoDatabase(describe, 'import-orders', (kind) => {
   const storedOrders = () => fixture.dataSource.getRepository(Order).find({ order: { id: 'ASC' } });
 
   /** Registers `content` as an uploaded file and starts the import on it. */
-  async function importFile(content: string | Buffer, fileName = 'orders.csv') {
+  async function importFile(content: string | Buffer, fileName = 'orders.csv', locale: OnwardLocale = 'en') {
     const path = join(dir, `upload-${++files}.csv`);
     await writeFile(path, content);
     const file = fixture.uploads.add(path, fileName);
-    const recording = recordingContext({ file }, dir);
+    const recording = recordingContext({ file }, dir, locale);
     return { ...recording, done: task.run(recording.ctx) };
   }
 
@@ -144,6 +146,17 @@ describeEachDemoDatabase(describe, 'import-orders', (kind) => {
       quantity: 7,
       unitPriceCents: 9_999,
     });
+  });
+
+  it('reports its progress and summary in Dutch when the run is Dutch', async () => {
+    const { done, progress, summary } = await importFile(
+      [ORDER_HEADER, ...orderLines(2, 'IM-NL')].join('\n'),
+      'x.csv',
+      'nl',
+    );
+    await done;
+    expect(progress[0]?.message).toBe('Bestand lezen');
+    expect(summary()).toBe('2 geïmporteerd, 0 geweigerd');
   });
 
   it('reports "Row n of total" by rows while it reads a large file', async () => {

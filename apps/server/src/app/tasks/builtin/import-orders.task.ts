@@ -7,6 +7,7 @@ import { finished } from 'node:stream/promises';
 
 import { TaskFailure, type TaskContext, type TaskHandler } from '../task-handler';
 import { OnwardTask } from '../task.decorator';
+import { ORDERS_MESSAGES } from './orders.messages';
 import { throwIfAborted } from './abortable-sleep';
 import { DemoOrdersRepository } from './demo-orders.repository';
 import {
@@ -94,6 +95,7 @@ async function write(stream: Writable, row: unknown[]): Promise<void> {
   background: true,
   parameters: [{ name: 'file', label: 'File', type: 'file', required: true }],
   displayParameters: ['file'],
+  translations: { nl: { title: 'Orders importeren', parameters: { file: { label: 'Bestand' } } } },
 })
 export class ImportOrdersTask implements TaskHandler<ImportOrdersParameters> {
   constructor(
@@ -103,7 +105,8 @@ export class ImportOrdersTask implements TaskHandler<ImportOrdersParameters> {
 
   async run(ctx: TaskContext<ImportOrdersParameters>): Promise<void> {
     const { signal } = ctx;
-    ctx.progress(0, 'Reading the file');
+    const text = ORDERS_MESSAGES[ctx.locale];
+    ctx.progress(0, text.reading);
     const file = await this.uploads.open(ctx.parameters.file);
     if (file.size === 0) throw new TaskFailure('The file is empty');
     // An upper bound of the rows (quoted newlines count twice), to say "Row 3,000 of 10,000" from the start.
@@ -175,14 +178,14 @@ export class ImportOrdersTask implements TaskHandler<ImportOrdersParameters> {
         if (batch.length >= BATCH) await writer.add(batch.splice(0));
         if (rows % PROGRESS_EVERY === 0) {
           total = Math.max(total, rows);
-          ctx.progress((99 * info.bytes) / file.size, `Row ${formatCount(rows)} of ${formatCount(total)}`);
+          ctx.progress((99 * info.bytes) / file.size, text.row(rows, total));
         }
       }
       // Nothing but a byte order mark or blank lines.
       if (!headerSeen) throw new TaskFailure('The file is empty');
       await writer.add(batch.splice(0));
       throwIfAborted(signal);
-      ctx.progress(99, `Saving ${formatCount(imported)} orders`);
+      ctx.progress(99, text.saving(imported));
       await writer.commit();
     } catch (error) {
       await writer.rollback().catch((rollbackError: unknown) => {
@@ -196,7 +199,7 @@ export class ImportOrdersTask implements TaskHandler<ImportOrdersParameters> {
     }
     report.end();
     await written;
-    const summary = `${formatCount(imported)} imported, ${formatCount(rejected)} rejected`;
+    const summary = text.imported(imported, rejected);
     ctx.progress(100, summary);
     ctx.setSummary(summary);
   }

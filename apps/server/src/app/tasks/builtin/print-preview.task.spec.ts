@@ -72,6 +72,14 @@ describeEachDemoDatabase(describe, 'print-preview', (kind) => {
     );
   });
 
+  it('writes its progress and its PDF in Dutch when the run is Dutch', async () => {
+    const recording = recordingContext({ customer: 'Acme' }, dir, 'nl');
+    await task.run(recording.ctx);
+    expect(recording.progress.map((p) => p.message)).toEqual(expect.arrayContaining(['Klant opzoeken', 'Klaar']));
+    const text = pdfText(recording.files[0]?.path ?? '');
+    if (text !== null) expect(text).toMatch(/Klantoverzicht[\s\S]*Orders en omzet per jaar[\s\S]*Totaal/);
+  });
+
   it('fails for an unknown customer with a message naming it, and writes no file', async () => {
     const { done, files } = run({ customer: 'Wayne Enterprises' });
     await expect(done).rejects.toBeInstanceOf(TaskFailure);

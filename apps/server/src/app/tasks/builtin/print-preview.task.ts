@@ -2,16 +2,8 @@ import { TaskFailure, type TaskContext, type TaskHandler } from '../task-handler
 import { OnwardTask } from '../task.decorator';
 import { sleep, throwIfAborted } from './abortable-sleep';
 import { DemoSalesRepository } from './demo-sales.repository';
-import {
-  createReportDocument,
-  drawHeading,
-  drawNote,
-  drawSectionTitle,
-  formatCount,
-  formatMoney,
-  PdfTable,
-  streamPdf,
-} from './report-pdf';
+import { createReportDocument, drawHeading, drawNote, drawSectionTitle, PdfTable, streamPdf } from './report-pdf';
+import { PRINT_PREVIEW_MESSAGES } from './print-preview.messages';
 
 export type PrintPreviewParameters = { customer: string };
 
@@ -27,6 +19,7 @@ const PAUSE = { lookUp: 300, summary: 400, render: 400 } as const;
   background: false,
   parameters: [{ name: 'customer', label: 'Customer', type: 'string', required: true }],
   displayParameters: ['customer'],
+  translations: { nl: { title: 'Afdrukvoorbeeld', parameters: { customer: { label: 'Klant' } } } },
   // Read-only, short, and someone is waiting for it in a dialog: run it again rather than fail it.
   retryOnCrash: true,
 })
@@ -35,43 +28,44 @@ export class PrintPreviewTask implements TaskHandler<PrintPreviewParameters> {
 
   async run(ctx: TaskContext<PrintPreviewParameters>): Promise<void> {
     const { signal } = ctx;
+    const text = PRINT_PREVIEW_MESSAGES[ctx.locale];
 
-    ctx.progress(0, 'Looking up customer');
+    ctx.progress(0, text.lookingUp);
     const customer = await this.sales.findCustomer(ctx.parameters.customer);
     if (!customer) throw new TaskFailure(`Unknown customer "${ctx.parameters.customer}"`);
     await sleep(PAUSE.lookUp, signal);
 
-    ctx.progress(25, 'Summarising orders');
+    ctx.progress(25, text.summarising);
     const years = await this.sales.yearlyTotals(customer.id);
     await sleep(PAUSE.summary, signal);
 
     const out = ctx.openResultFile(`print-preview-${customer.name}.pdf`, 'application/pdf');
     const doc = createReportDocument({
-      title: `Customer summary: ${customer.name}`,
-      subject: `Orders and revenue of ${customer.name} per year`,
-      footer: `Onward · Print preview · ${customer.name}`,
+      title: text.title(customer.name),
+      subject: text.subject(customer.name),
+      footer: text.footer(customer.name),
     });
     await streamPdf(doc, out, async () => {
-      ctx.progress(50, 'Rendering summary');
+      ctx.progress(50, text.rendering);
       drawHeading(doc, {
-        kicker: 'Onward demo trading · Print preview',
-        title: 'Customer summary',
+        kicker: text.kicker,
+        title: text.heading,
         facts: [
-          ['Customer', customer.name],
-          ['Years', years.length ? `${years[0]?.year} – ${years[years.length - 1]?.year}` : '–'],
-          ['Generated', new Date().toISOString().slice(0, 10)],
+          [text.facts.customer, customer.name],
+          [text.facts.years, years.length ? `${years[0]?.year} – ${years[years.length - 1]?.year}` : '–'],
+          [text.facts.generated, new Date().toISOString().slice(0, 10)],
         ],
       });
-      drawSectionTitle(doc, 'Orders and revenue per year');
+      drawSectionTitle(doc, text.section);
       const table = new PdfTable(doc, [
-        { header: 'Year', weight: 1 },
-        { header: 'Orders', weight: 1, align: 'right' },
-        { header: 'Units', weight: 1, align: 'right' },
-        { header: 'Revenue', weight: 1.6, align: 'right' },
+        { header: text.columns[0], weight: 1 },
+        { header: text.columns[1], weight: 1, align: 'right' },
+        { header: text.columns[2], weight: 1, align: 'right' },
+        { header: text.columns[3], weight: 1.6, align: 'right' },
       ]);
       for (const y of years) {
         throwIfAborted(signal);
-        table.addRow([String(y.year), formatCount(y.orders), formatCount(y.units), formatMoney(y.revenueCents)]);
+        table.addRow([String(y.year), text.count(y.orders), text.count(y.units), text.money(y.revenueCents)]);
       }
       const total = years.reduce(
         (sum, y) => ({
@@ -82,14 +76,14 @@ export class PrintPreviewTask implements TaskHandler<PrintPreviewParameters> {
         { orders: 0, units: 0, revenueCents: 0 },
       );
       table.addRow(
-        ['Total', formatCount(total.orders), formatCount(total.units), formatMoney(total.revenueCents)],
+        [text.total, text.count(total.orders), text.count(total.units), text.money(total.revenueCents)],
         true,
       );
       table.end();
-      drawNote(doc, 'Amounts are in US dollars, after volume discounts.');
+      drawNote(doc, text.note);
       await sleep(PAUSE.render, signal);
-      ctx.progress(90, 'Writing file');
+      ctx.progress(90, text.writing);
     });
-    ctx.progress(100, 'Done');
+    ctx.progress(100, text.done);
   }
 }

@@ -12,5 +12,6 @@ export const rebuildSalesSummaryTask = procedureTask({
   background: true,
   parameters: [{ name: 'year', label: 'Year', type: 'integer', required: true, min: 2000, max: 2100 }],
   displayParameters: ['year'],
+  translations: { nl: { title: 'Verkoopoverzicht herbouwen', parameters: { year: { label: 'Jaar' } } } },
   procedure: 'rebuild_sales_summary',
 });

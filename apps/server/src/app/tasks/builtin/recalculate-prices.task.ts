@@ -37,6 +37,15 @@ export interface RecalculatePricesResult {
     { name: 'seconds', label: 'Duration (seconds)', type: 'number', required: false, default: 10, min: 0.5, max: 3600 },
   ],
   displayParameters: ['category'],
+  translations: {
+    nl: {
+      title: 'Prijzen herberekenen',
+      parameters: {
+        category: { label: 'Categorie', options: { Services: 'Diensten' } },
+        seconds: { label: 'Duur (seconden)' },
+      },
+    },
+  },
 })
 export class RecalculatePricesTask implements TaskHandler<RecalculatePricesParameters> {
   constructor(private readonly sales: DemoSalesRepository) {}

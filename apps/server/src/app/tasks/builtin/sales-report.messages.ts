@@ -1,4 +1,4 @@
-import { countFormat, type TaskMessages } from './task-messages';
+import { countFormat, moneyFormat as money, type TaskMessages } from './task-messages';
 
 /** The sales report's progress messages and the words of its PDF, per language. */
 export interface SalesReportMessages {
@@ -26,11 +26,6 @@ export interface SalesReportMessages {
   count(value: number): string;
   money(cents: number): string;
 }
-
-const money = (locale: string) => {
-  const format = new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD' });
-  return (cents: number) => format.format(cents / 100);
-};
 
 export const SALES_REPORT_MESSAGES: TaskMessages<SalesReportMessages> = {
   en: {

@@ -36,6 +36,9 @@ const ROWS_PER_STEP = 8;
     { name: 'year', label: 'Year', type: 'integer', required: true, min: 2000, max: 2100 },
   ],
   displayParameters: ['customer', 'year'],
+  translations: {
+    nl: { title: 'Verkooprapport', parameters: { customer: { label: 'Klant' }, year: { label: 'Jaar' } } },
+  },
 })
 export class SalesReportTask implements TaskHandler<SalesReportParameters> {
   constructor(private readonly sales: DemoSalesRepository) {}

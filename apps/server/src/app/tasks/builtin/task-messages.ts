@@ -11,3 +11,9 @@ export function countFormat(locale: OnwardLocale): (value: number) => string {
   const format = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
   return (value) => format.format(value);
 }
+
+/** Amounts in cents as `locale` writes US dollars: "$1,499.00", "US$ 1.499,00". */
+export function moneyFormat(locale: string): (cents: number) => string {
+  const format = new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD' });
+  return (cents) => format.format(cents / 100);
+}
