@@ -83,6 +83,14 @@ export class RunRecorder {
     return cancelled;
   }
 
+  /**
+   * Stores the queue places told to queued runs (run id → `toldText`) by a compare-and-set, and
+   * announces only the runs it changed: another process that told the same place first pushed it.
+   */
+  async tellPlaces(told: Map<string, string>): Promise<void> {
+    for (const run of await this.writer.tellPlaces(told)) this.announce(run);
+  }
+
   /** Resolves once every change announced so far has left this process, or after `withinMs`. */
   announced(withinMs: number): Promise<void> {
     return this.announcer.flushed(withinMs);

@@ -11,6 +11,11 @@ export const IDS_PER_QUERY = 1_000;
 /** Subtasks per page of `childrenPages`. */
 export const CHILDREN_PER_PAGE = 500;
 
+/** A queued run's job, with the place it was last told (`runs.queue_told`). */
+export interface QueuedRun extends RunJob {
+  told: string | null;
+}
+
 export interface RunListQuery {
   ownerId?: string;
   ownerUsername?: string;
@@ -106,17 +111,17 @@ export class RunsRepository {
   }
 
   /** The first `limit` queued top-level runs in queue order (oldest first): the queue places' input. */
-  async findQueueOrder(limit: number): Promise<RunJob[]> {
+  async findQueueOrder(limit: number): Promise<QueuedRun[]> {
     const runs = await this.runs
       .createQueryBuilder('run')
-      .select(['run.id', 'run.ownerId'])
+      .select(['run.id', 'run.ownerId', 'run.queueTold'])
       .where('run.status = :queued', { queued: 'queued' satisfies RunStatus })
       .andWhere('run.parent_id IS NULL')
       .orderBy('run.created_at', 'ASC')
       .addOrderBy('run.id', 'ASC')
       .limit(limit)
       .getMany();
-    return runs.map((run) => ({ runId: run.id, ownerId: run.ownerId }));
+    return runs.map((run) => ({ runId: run.id, ownerId: run.ownerId, told: run.queueTold }));
   }
 
   /** How many top-level runs each user has executing now (running or cancelling); uploads take no worker. */

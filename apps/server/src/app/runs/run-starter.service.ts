@@ -20,6 +20,7 @@ import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
 import { RunRecorder } from '../engine/run-recorder';
 import { RunEntity } from '../persistence/run.entity';
+import { toldText } from '../persistence/queue-places';
 import { RunWriter } from '../persistence/run-writer';
 import { RunQueue } from '../queue/run-queue.port';
 import { type RegisteredTask, TaskRegistry } from '../tasks/task-registry.service';
@@ -94,6 +95,9 @@ export class RunStarter {
     const top = runs[0];
     top.rerunOf = options.rerunOf ?? null;
     for (const run of runs) run.locale = locale;
+    // The place the start answers with is stored as told: a read pushes it only once it moves.
+    const view = this.views.of(top);
+    top.queueTold = toldText(view.queue);
     await this.insertWithinQueueLimit(user, runs);
     try {
       await this.queue.enqueue({ runId: top.id, ownerId: user.id });
@@ -102,7 +106,7 @@ export class RunStarter {
       this.logger.warn(`Run ${top.id} is stored but not yet enqueued: ${(error as Error).message}`);
     }
     this.recorder.announce(top);
-    return this.views.of(top);
+    return view;
   }
 
   /**
@@ -153,6 +157,7 @@ export class RunStarter {
       rerunOf: null,
       stalled: false,
       locale: DEFAULT_LOCALE,
+      queueTold: null,
     });
   }
 
