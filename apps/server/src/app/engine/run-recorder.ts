@@ -100,8 +100,9 @@ export class RunRecorder {
     this.events.emit({ type: 'deleted', id: run.id, ownerId: run.ownerId });
   }
 
-  announce(run: RunEntity, to?: RunStatus): void {
-    this.events.emit({ type: 'updated', run: this.views.of(run), ...(to ? { to } : {}) });
+  /** Emits `run.updated` with `view` (by default the run's view as of now), and a notification as `change` says. */
+  announce(run: RunEntity, to?: RunStatus, view = this.views.of(run)): void {
+    this.events.emit({ type: 'updated', run: view, ...(to ? { to } : {}) });
     if (!to || run.parentId !== null) return;
     const event = to === 'running' ? 'started' : isFinalStatus(to) ? 'finished' : null;
     if (event) {

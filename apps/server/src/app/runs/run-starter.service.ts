@@ -105,7 +105,8 @@ export class RunStarter {
       // The run is stored; the workers' reconciler enqueues it once the queue answers again.
       this.logger.warn(`Run ${top.id} is stored but not yet enqueued: ${(error as Error).message}`);
     }
-    this.recorder.announce(top);
+    // The place stored as told, not one of a read made meanwhile: that read's push is owed still.
+    this.recorder.announce(top, undefined, view);
     return view;
   }
 
