@@ -25,7 +25,8 @@ export const QUEUE_PUSHED_PLACES = 100;
  * whose place differs from the one they were last told (`runs.queue_told`, read with the queue) are
  * pushed, nearest the head first and at most `QUEUE_PUSHES_PER_READ` a read: a version more and a
  * `run.updated` each. The place told is stored by a compare-and-set, and only the runs it changed are
- * pushed, so that API processes reading the same queue push each moved place once between them. Places
+ * pushed, so that API processes reading the same queue push each moved place once between them (they
+ * read and tell one at a time, under the queue's lock, so an older read never overwrites a newer). Places
  * still owed after a read are pushed by another read one window later, so a dequeue costs one push per
  * moved place up to place `QUEUE_PUSHED_PLACES` (never the queue's length times its watchers). Read
  * paths ask for a snapshot no older than a second (`fresh`), which covers the starts that other
@@ -96,28 +97,33 @@ export class QueueWatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private async readNow(): Promise<void> {
     this.dirty = false;
     try {
-      const [order, executing] = await Promise.all([
-        this.repository.findQueueOrder(QUEUE_READ_LIMIT),
-        this.repository.countExecutingByOwner(),
-      ]);
-      const next = queuePlaces(order, executing, this.places.userLimit);
-      this.places.set(next);
-      const owed = new Map<string, string>();
-      for (const job of order) {
-        const place = next.places.get(job.runId);
-        if (!place || place.position > QUEUE_PUSHED_PLACES) continue;
-        const told = toldText(place) as string;
-        if (told === job.told) continue;
-        if (owed.size >= QUEUE_PUSHES_PER_READ) {
-          this.schedule(); // owed: the next read pushes it, unless it has moved back meanwhile
-          break;
-        }
-        owed.set(job.runId, told);
-      }
-      // Only the runs still queued and not told this place meanwhile (by another process) are pushed.
-      await this.recorder.tellPlaces(owed);
+      await this.repository.underQueueLock(() => this.readAndTell());
     } catch (error) {
       this.logger.warn(`Could not read the queue: ${(error as Error).message}`);
     }
+  }
+
+  /** One read of the queue, and the pushes of the places that moved (under the queue's lock). */
+  private async readAndTell(): Promise<void> {
+    const [order, executing] = await Promise.all([
+      this.repository.findQueueOrder(QUEUE_READ_LIMIT),
+      this.repository.countExecutingByOwner(),
+    ]);
+    const next = queuePlaces(order, executing, this.places.userLimit);
+    this.places.set(next);
+    const owed = new Map<string, string>();
+    for (const job of order) {
+      const place = next.places.get(job.runId);
+      if (!place || place.position > QUEUE_PUSHED_PLACES) continue;
+      const told = toldText(place) as string;
+      if (told === job.told) continue;
+      if (owed.size >= QUEUE_PUSHES_PER_READ) {
+        this.schedule(); // owed: the next read pushes it, unless it has moved back meanwhile
+        break;
+      }
+      owed.set(job.runId, told);
+    }
+    // Only the runs still queued and not told this place meanwhile (by another process) are pushed.
+    await this.recorder.tellPlaces(owed);
   }
 }

@@ -124,6 +124,28 @@ export class RunsRepository {
     return runs.map((run) => ({ runId: run.id, ownerId: run.ownerId, told: run.queueTold }));
   }
 
+  /**
+   * Runs `work` (a read of the queue and the places it tells) holding the queue's lock on PostgreSQL,
+   * a transaction-level advisory lock per schema: API processes read and tell one at a time, so that a
+   * read older than another's never stores its places after it. SQLite has a single process.
+   */
+  async underQueueLock<T>(work: () => Promise<T>): Promise<T> {
+    if (this.runs.manager.connection.driver.options.type !== 'postgres') return work();
+    const runner = this.runs.manager.connection.createQueryRunner();
+    try {
+      await runner.startTransaction();
+      await runner.query(`SELECT pg_advisory_xact_lock(hashtext('onward.queue.' || current_schema()))`);
+      const result = await work();
+      await runner.commitTransaction();
+      return result;
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+
   /** How many top-level runs each user has executing now (running or cancelling); uploads take no worker. */
   async countExecutingByOwner(): Promise<Map<string, number>> {
     const rows = await this.runs
