@@ -36,6 +36,12 @@ describeE2e('run again, and the lines about time', () => {
     await original.getByRole('button', { name: 'Change and run again: Sales report · Acme 2024' }).click();
     const dialog = page.getByRole('dialog', { name: 'Change and run again' });
     await dialog.waitFor();
+    // The dialog moves focus to its first field once it has opened (CDK's 'first-tabbable', even away
+    // from a field focused meanwhile): typing before that could land in Customer instead of Year.
+    await until(
+      () => dialog.evaluate((element) => element.contains(element.ownerDocument.activeElement)),
+      'the focus in the opened dialog',
+    );
     expect(await dialog.getByLabel('Customer').inputValue()).toBe('Acme');
     const year = dialog.getByLabel('Year');
     expect(await year.inputValue()).toBe('2024');

@@ -7,6 +7,7 @@ import {
   type QueueState,
   type QueueUser,
   queuedAt,
+  repeatedPlaces,
   runningOf,
   startQueue,
 } from './support/queue-places';
@@ -92,6 +93,8 @@ describeEachDatabase('place in the queue: 300 queued runs of two users, limit 3'
       await act(state);
       state = await told(step);
     }
+    // A moved place is stored as told by a compare-and-set before it is pushed: never pushed twice.
+    for (const user of users) expect(repeatedPlaces(user.sockets[0])).toBe(0);
   }, 300_000);
 
   it('pushes only the places that moved, up to place 100, whatever the length of the queue behind', async () => {
@@ -111,8 +114,10 @@ describeEachDatabase('place in the queue: 300 queued runs of two users, limit 3'
         );
         expect(near).toBe(true);
       }
-      // Each moved place is pushed once, or twice when a read fell between the end and the next start.
+      // Each moved place is pushed once, or twice when a read fell between the end and the next start
+      // (two places, each told once).
       expect(pushes.length).toBeLessThanOrEqual(2 * pushed.size);
+      expect(repeatedPlaces(alice.sockets[0])).toBe(0);
       expect(pushed.size).toBeLessThanOrEqual(2 * EXACT_PLACES);
       expect(queuedBehind.length).toBeGreaterThan(EXACT_PLACES);
       perDequeue.push(pushes.length);

@@ -35,7 +35,8 @@ describeEachDatabase('place in the queue (one worker, one run per user)', (db) =
     for (let i = 0; i < 3; i++) {
       queued.push(await alice.startRun(LONG));
       // Starts in distinct milliseconds: the queue's order is that of createdAt (then id).
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      const startedAt = Date.now();
+      while (Date.now() === startedAt) await new Promise((resolve) => setImmediate(resolve));
     }
     // A start is told its place from the queue as last read; a read of the run reads it again.
     for (const run of queued) expect(run.queue?.position).toBeGreaterThanOrEqual(1);
@@ -60,16 +61,23 @@ describeEachDatabase('place in the queue (one worker, one run per user)', (db) =
     );
     expect(moved.queue).toEqual({ position: 2, reason: 'user-limit' });
     await socket.waitFor<RunView>('run.updated', (v) => v.id === queued[1].id && v.queue?.position === 1, 10_000);
-    // One update each for the runs that moved; none for runs whose place did not change.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    expect(updatesOf(queued[1].id, before).length).toBe(1);
-    expect(updatesOf(queued[2].id, before).length).toBe(1);
     expect((await alice.list()).items.find((r) => r.id === queued[2].id)?.queue).toEqual({
       position: 2,
       reason: 'user-limit',
     });
     // Running and finished runs have no place.
     expect((await alice.getRun(queued[0].id)).queue).toBeNull();
+
+    // The next dequeue: once its move is pushed, any push left over from the first would have come.
+    await alice.post(`/api/runs/${queued[0].id}/cancel`).expect(202);
+    await socket.waitForRun(queued[2].id, (v) => v.version > moved.version && v.queue?.position === 1);
+    // One update per move; none for runs whose place did not change.
+    const placesOf = (id: string): (number | undefined)[] =>
+      updatesOf(id, before)
+        .filter((v) => v.status === 'queued')
+        .map((v) => v.queue?.position);
+    expect(placesOf(queued[1].id)).toEqual([1]);
+    expect(placesOf(queued[2].id)).toEqual([2, 1]);
 
     for (const run of [queued[0], queued[1], queued[2]]) await alice.post(`/api/runs/${run.id}/cancel`);
     await bob.post(`/api/runs/${bobs.id}/cancel`);

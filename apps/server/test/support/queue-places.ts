@@ -163,3 +163,18 @@ function same(a: Place, b: Place): boolean {
 function fmt(place: Place): string {
   return place ? `${place.reason} ${place.position}` : 'none';
 }
+
+/**
+ * Pushes of queued runs that repeat the place the socket was last told for the same run: noise, such
+ * as one push by each API process that saw the same change.
+ */
+export function repeatedPlaces(socket: RunsSocket): number {
+  let repeated = 0;
+  const last = new Map<string, string>();
+  for (const view of socket.updates((v) => v.status === 'queued')) {
+    const place = JSON.stringify(view.queue);
+    if (last.get(view.id) === place) repeated++;
+    last.set(view.id, place);
+  }
+  return repeated;
+}

@@ -22,6 +22,7 @@ import { RunRerunOf1730000001300 } from './migrations/1730000001300-run-rerun-of
 import { Uploads1730000001350 } from './migrations/1730000001350-uploads';
 import { TaskDurations1730000001400 } from './migrations/1730000001400-task-durations';
 import { RunLocale1730000001500 } from './migrations/1730000001500-run-locale';
+import { RunQueueTold1730000001600 } from './migrations/1730000001600-run-queue-told';
 import { RunStats1730000001550 } from './migrations/1730000001550-run-stats';
 import { TaskDurationEntity } from '../persistence/task-duration.entity';
 import { UploadEntity } from '../uploads/upload.entity';
@@ -43,6 +44,7 @@ export const MIGRATIONS = [
   TaskDurations1730000001400,
   RunLocale1730000001500,
   RunStats1730000001550,
+  RunQueueTold1730000001600,
 ];
 
 /** A schema named in DATABASE_URL must exist before TypeORM puts its migrations table there. */

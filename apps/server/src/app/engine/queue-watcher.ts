@@ -1,8 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import type { RunQueuePlace } from '@onward/task-domain';
 import type { Subscription } from 'rxjs';
 
-import { placeIn, QueuePlaces, queuePlaces, type QueueSnapshot } from '../persistence/queue-places';
+import { QueuePlaces, queuePlaces, toldText } from '../persistence/queue-places';
 import { RunsRepository } from '../persistence/runs.repository';
 import { RunEvents } from './run-events';
 import { RunRecorder } from './run-recorder';
@@ -23,11 +22,15 @@ export const QUEUE_PUSHED_PLACES = 100;
 /**
  * Keeps the queue places of this process current. When a run of the queue starts, ends or goes, the
  * queue is read again (once per `QUEUE_SETTLE_MS`, however many changes) and only the queued runs
- * whose place differs from the one they were last told are pushed, nearest the head first and at most
- * `QUEUE_PUSHES_PER_READ` a read: a version more and a `run.updated` each. Places still owed after a
- * read are pushed by another read one window later, so a dequeue costs one push per moved place up to
- * place `QUEUE_PUSHED_PLACES` (never the queue's length times its watchers). Read paths ask for a
- * snapshot no older than a second (`fresh`), which covers the starts that other processes make.
+ * whose place differs from the one they were last told (`runs.queue_told`, read with the queue) are
+ * pushed, nearest the head first and at most `QUEUE_PUSHES_PER_READ` a read: a version more and a
+ * `run.updated` each. The place told is stored by a compare-and-set, and only the runs it changed are
+ * pushed, so that API processes reading the same queue push each moved place once between them (they
+ * read and tell one at a time, under the queue's lock, so an older read never overwrites a newer). Places
+ * still owed after a read are pushed by another read one window later, so a dequeue costs one push per
+ * moved place up to place `QUEUE_PUSHED_PLACES` (never the queue's length times its watchers). Read
+ * paths ask for a snapshot no older than a second (`fresh`), which covers the starts that other
+ * processes make.
  */
 @Injectable()
 export class QueueWatcher implements OnApplicationBootstrap, OnModuleDestroy {
@@ -37,13 +40,6 @@ export class QueueWatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private reading: Promise<void> | null = null;
   /** The queue changed in this process since it was last read. */
   private dirty = false;
-  /**
-   * The place each queued run was last told by this process (its start's answer, or a push), with the
-   * number of the read it was told after: a start answered from an older snapshot, or a place a read
-   * had no budget to push, is still compared with what its run actually holds.
-   */
-  private readonly told = new Map<string, { place: RunQueuePlace; read: number }>();
-  private reads = 0;
 
   constructor(
     private readonly events: RunEvents,
@@ -55,13 +51,8 @@ export class QueueWatcher implements OnApplicationBootstrap, OnModuleDestroy {
   onApplicationBootstrap(): void {
     if (!this.places.enabled) return;
     this.subscription = this.events.events$.subscribe((event) => {
-      if (event.type === 'deleted') {
-        this.told.delete(event.id);
-        return this.schedule();
-      }
+      if (event.type === 'deleted') return this.schedule();
       if (event.type !== 'updated' || event.run.parentId !== null) return;
-      if (event.run.queue) this.told.set(event.run.id, { place: event.run.queue, read: this.reads });
-      else this.told.delete(event.run.id);
       const placed = this.places.current.places.has(event.run.id);
       // A start the last read did not see (announced with no status change), or a change of status;
       // never a progress report, nor a pushed place coming back.
@@ -85,7 +76,7 @@ export class QueueWatcher implements OnApplicationBootstrap, OnModuleDestroy {
     // A read under way began after the changes it cleared: its answer is the one to wait for.
     if (this.reading) await this.reading;
     if (!this.dirty && Date.now() - this.places.current.takenAt <= maxAgeMs) return;
-    await this.read(true);
+    await this.read();
   }
 
   private schedule(): void {
@@ -93,56 +84,46 @@ export class QueueWatcher implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = null;
-      void this.read(true);
+      void this.read();
     }, QUEUE_SETTLE_MS);
     this.timer.unref();
   }
 
-  private read(push: boolean): Promise<void> {
-    this.reading ??= this.readNow(push).finally(() => (this.reading = null));
+  private read(): Promise<void> {
+    this.reading ??= this.readNow().finally(() => (this.reading = null));
     return this.reading;
   }
 
-  private async readNow(push: boolean): Promise<void> {
+  private async readNow(): Promise<void> {
     this.dirty = false;
-    const read = ++this.reads;
     try {
-      const [order, executing] = await Promise.all([
-        this.repository.findQueueOrder(QUEUE_READ_LIMIT),
-        this.repository.countExecutingByOwner(),
-      ]);
-      const before = this.places.current;
-      const limit = this.places.userLimit;
-      const next = queuePlaces(order, executing, limit);
-      this.places.set(next);
-      this.forgetGone(next, read, order.length < QUEUE_READ_LIMIT);
-      if (!push) return;
-      let pushes = 0;
-      for (const job of order) {
-        const place = next.places.get(job.runId);
-        if (!place || place.position > QUEUE_PUSHED_PLACES) continue;
-        // What the run was told last; one this process never told was told its place in the last read.
-        const was = this.told.get(job.runId)?.place ?? placeIn(before, job, limit);
-        if (was.position === place.position && was.reason === place.reason) continue;
-        if (pushes >= QUEUE_PUSHES_PER_READ) {
-          this.schedule(); // owed: the next read pushes it, unless it has moved back meanwhile
-          break;
-        }
-        pushes++;
-        // Only while still queued: a run that started meanwhile is announced by its start.
-        await this.recorder.change(job.runId, {}, 'queued', ['queued']);
-      }
+      await this.repository.underQueueLock(() => this.readAndTell());
     } catch (error) {
       this.logger.warn(`Could not read the queue: ${(error as Error).message}`);
     }
   }
 
-  /**
-   * Drops what was told to runs no longer queued that were told before this read began (a start of
-   * another process, which this one never hears of); a read that saw only part of the queue proves nothing.
-   */
-  private forgetGone(next: QueueSnapshot, read: number, wholeQueue: boolean): void {
-    if (!wholeQueue) return;
-    for (const [id, told] of this.told) if (told.read < read && !next.places.has(id)) this.told.delete(id);
+  /** One read of the queue, and the pushes of the places that moved (under the queue's lock). */
+  private async readAndTell(): Promise<void> {
+    const [order, executing] = await Promise.all([
+      this.repository.findQueueOrder(QUEUE_READ_LIMIT),
+      this.repository.countExecutingByOwner(),
+    ]);
+    const next = queuePlaces(order, executing, this.places.userLimit);
+    this.places.set(next);
+    const owed = new Map<string, string>();
+    for (const job of order) {
+      const place = next.places.get(job.runId);
+      if (!place || place.position > QUEUE_PUSHED_PLACES) continue;
+      const told = toldText(place) as string;
+      if (told === job.told) continue;
+      if (owed.size >= QUEUE_PUSHES_PER_READ) {
+        this.schedule(); // owed: the next read pushes it, unless it has moved back meanwhile
+        break;
+      }
+      owed.set(job.runId, told);
+    }
+    // Only the runs still queued and not told this place meanwhile (by another process) are pushed.
+    await this.recorder.tellPlaces(owed);
   }
 }

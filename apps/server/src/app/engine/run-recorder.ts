@@ -83,6 +83,14 @@ export class RunRecorder {
     return cancelled;
   }
 
+  /**
+   * Stores the queue places told to queued runs (run id → `toldText`) by a compare-and-set, and
+   * announces only the runs it changed: another process that told the same place first pushed it.
+   */
+  async tellPlaces(told: Map<string, string>): Promise<void> {
+    for (const run of await this.writer.tellPlaces(told)) this.announce(run);
+  }
+
   /** Resolves once every change announced so far has left this process, or after `withinMs`. */
   announced(withinMs: number): Promise<void> {
     return this.announcer.flushed(withinMs);
@@ -92,8 +100,9 @@ export class RunRecorder {
     this.events.emit({ type: 'deleted', id: run.id, ownerId: run.ownerId });
   }
 
-  announce(run: RunEntity, to?: RunStatus): void {
-    this.events.emit({ type: 'updated', run: this.views.of(run), ...(to ? { to } : {}) });
+  /** Emits `run.updated` with `view` (by default the run's view as of now), and a notification as `change` says. */
+  announce(run: RunEntity, to?: RunStatus, view = this.views.of(run)): void {
+    this.events.emit({ type: 'updated', run: view, ...(to ? { to } : {}) });
     if (!to || run.parentId !== null) return;
     const event = to === 'running' ? 'started' : isFinalStatus(to) ? 'finished' : null;
     if (event) {

@@ -1,4 +1,4 @@
-import { placeIn, queuePlaces } from './queue-places';
+import { placeIn, queuePlaces, toldText } from './queue-places';
 
 const job = (runId: string, ownerId: string) => ({ runId, ownerId });
 
@@ -50,5 +50,13 @@ describe('queuePlaces', () => {
     );
     expect(places.get('r298')).toEqual({ position: 150, reason: 'user-limit' });
     expect(places.get('r299')).toEqual({ position: 150, reason: 'user-limit' });
+  });
+
+  it('stores a place as one text, equal for equal places, none for no place', () => {
+    expect(toldText({ position: 12, reason: 'user-limit' })).toBe('12:user-limit');
+    expect(toldText({ position: 12, reason: 'capacity' })).not.toBe(toldText({ position: 12, reason: 'user-limit' }));
+    expect(toldText(null)).toBeNull();
+    // The longest: a place beyond any queue's read limit still fits the column (varchar(24)).
+    expect(toldText({ position: 999_999_999, reason: 'user-limit' })?.length).toBeLessThanOrEqual(24);
   });
 });

@@ -66,6 +66,11 @@ export function placeIn(snapshot: QueueSnapshot, run: RunJob, userLimit: number)
     : { position: snapshot.waitingForCapacity + 1, reason: 'capacity' };
 }
 
+/** A place as stored in `runs.queue_told` (null: none), so that equal places compare equal in SQL. */
+export function toldText(place: RunQueuePlace | null | undefined): string | null {
+  return place ? `${place.position}:${place.reason}` : null;
+}
+
 /** The queue places this process knows (read and kept up to date by the engine's QueueWatcher). */
 @Injectable()
 export class QueuePlaces {

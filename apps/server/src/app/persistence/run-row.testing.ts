@@ -35,6 +35,7 @@ export function runRow(ownerId: string, changes: Partial<RunEntity> = {}): RunEn
     firstRows: null,
     rerunOf: null,
     locale: 'en',
+    queueTold: null,
     stalled: false,
     ...changes,
   });

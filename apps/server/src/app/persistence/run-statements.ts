@@ -91,6 +91,27 @@ export class RunStatements {
       `AND ${status} IN ('completed', 'failed', 'cancelled') ORDER BY ${finishedAt} LIMIT ${this.placeholder(2)}`;
   }
 
+  /**
+   * Compare-and-set of the places last told to `rows` queued runs, one statement: each run whose
+   * `queue_told` differs takes the new one and a version more, and is returned (`RETURNING *`); a run
+   * already told it (by another process), or no longer queued, is left as it is. Parameters: id, told
+   * of each run.
+   */
+  tellPlaces(rows: number): string {
+    const [id, status, told, version] = ['id', 'status', 'queueTold', 'version'].map((p) => this.name(p));
+    const cast = this.postgres ? '::varchar' : '';
+    const values = Array.from(
+      { length: rows },
+      (_, row) => `(${this.placeholder(2 * row + 1)}${cast}, ${this.placeholder(2 * row + 2)}${cast})`,
+    );
+    return (
+      `WITH told(run_id, place) AS (VALUES ${values.join(', ')}) ` +
+      `UPDATE ${this.table} SET ${told} = told.place, ${version} = ${this.table}.${version} + 1 FROM told ` +
+      `WHERE ${this.table}.${id} = told.run_id AND ${this.table}.${status} = 'queued' ` +
+      `AND ${this.table}.${told} IS ${this.postgres ? 'DISTINCT FROM' : 'NOT'} told.place RETURNING ${this.postgres ? `${this.table}.*` : '*'}`
+    );
+  }
+
   /** Rows one INSERT may carry: SQLite binds at most 32,766 parameters, PostgreSQL 65,535. */
   get maxInsertRows(): number {
     return Math.floor(MAX_BOUND_PARAMETERS / this.columns.length);

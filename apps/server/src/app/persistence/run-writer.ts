@@ -73,6 +73,16 @@ export abstract class RunWriter {
     return this.returningAll(this.statements.cancelQueuedChildren, [finishedAt, parentId]);
   }
 
+  /**
+   * Stores the places told to queued runs (`told`: run id → `position:reason`) where they differ from
+   * the stored ones, in one statement; returns the runs it changed, which are the ones to push.
+   */
+  async tellPlaces(told: Map<string, string>): Promise<RunEntity[]> {
+    if (told.size === 0) return [];
+    const parameters = [...told].flat();
+    return this.toRuns(await this.write(this.statements.tellPlaces(told.size), parameters, false));
+  }
+
   /** The statements of an INSERT of `runs`, each within the database's limit of bound parameters. */
   protected inserts(runs: RunEntity[]): [sql: string, parameters: unknown[]][] {
     const perStatement = this.statements.maxInsertRows;

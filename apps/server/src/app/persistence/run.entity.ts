@@ -108,6 +108,10 @@ export class RunEntity {
   @Column({ type: 'varchar', length: 8, default: 'en' })
   locale!: OnwardLocale;
 
+  /** The queue place the run was last told, `position:reason` (see `toldText`); null: never told. */
+  @Column({ name: 'queue_told', type: 'varchar', length: 24, nullable: true })
+  queueTold!: string | null;
+
   /** How many times execution started (a crashed worker's run may be retried). */
   @Column({ type: 'integer', default: 0 })
   attempts!: number;

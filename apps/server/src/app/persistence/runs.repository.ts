@@ -11,6 +11,11 @@ export const IDS_PER_QUERY = 1_000;
 /** Subtasks per page of `childrenPages`. */
 export const CHILDREN_PER_PAGE = 500;
 
+/** A queued run's job, with the place it was last told (`runs.queue_told`). */
+export interface QueuedRun extends RunJob {
+  told: string | null;
+}
+
 export interface RunListQuery {
   ownerId?: string;
   ownerUsername?: string;
@@ -106,17 +111,39 @@ export class RunsRepository {
   }
 
   /** The first `limit` queued top-level runs in queue order (oldest first): the queue places' input. */
-  async findQueueOrder(limit: number): Promise<RunJob[]> {
+  async findQueueOrder(limit: number): Promise<QueuedRun[]> {
     const runs = await this.runs
       .createQueryBuilder('run')
-      .select(['run.id', 'run.ownerId'])
+      .select(['run.id', 'run.ownerId', 'run.queueTold'])
       .where('run.status = :queued', { queued: 'queued' satisfies RunStatus })
       .andWhere('run.parent_id IS NULL')
       .orderBy('run.created_at', 'ASC')
       .addOrderBy('run.id', 'ASC')
       .limit(limit)
       .getMany();
-    return runs.map((run) => ({ runId: run.id, ownerId: run.ownerId }));
+    return runs.map((run) => ({ runId: run.id, ownerId: run.ownerId, told: run.queueTold }));
+  }
+
+  /**
+   * Runs `work` (a read of the queue and the places it tells) holding the queue's lock on PostgreSQL,
+   * a transaction-level advisory lock per schema: API processes read and tell one at a time, so that a
+   * read older than another's never stores its places after it. SQLite has a single process.
+   */
+  async underQueueLock<T>(work: () => Promise<T>): Promise<T> {
+    if (this.runs.manager.connection.driver.options.type !== 'postgres') return work();
+    const runner = this.runs.manager.connection.createQueryRunner();
+    try {
+      await runner.startTransaction();
+      await runner.query(`SELECT pg_advisory_xact_lock(hashtext('onward.queue.' || current_schema()))`);
+      const result = await work();
+      await runner.commitTransaction();
+      return result;
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
   }
 
   /** How many top-level runs each user has executing now (running or cancelling); uploads take no worker. */

@@ -21,6 +21,7 @@ import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
 import { RunRecorder } from '../engine/run-recorder';
 import { RunEntity } from '../persistence/run.entity';
+import { toldText } from '../persistence/queue-places';
 import { RunWriter } from '../persistence/run-writer';
 import { RunQueue } from '../queue/run-queue.port';
 import { type RegisteredTask, TaskRegistry } from '../tasks/task-registry.service';
@@ -107,6 +108,9 @@ export class RunStarter {
       run.locale = locale;
       run.title = task.localized[locale].title;
     }
+    // The place the start answers with is stored as told: a read pushes it only once it moves.
+    const view = this.views.of(top);
+    top.queueTold = toldText(view.queue);
     await this.insertWithinQueueLimit(user, runs);
     try {
       await inSpan(
@@ -119,8 +123,9 @@ export class RunStarter {
       // The run is stored; the workers' reconciler enqueues it once the queue answers again.
       this.logger.warn(`Run ${top.id} is stored but not yet enqueued: ${(error as Error).message}`);
     }
-    this.recorder.announce(top);
-    return this.views.of(top);
+    // The place stored as told, not one of a read made meanwhile: that read's push is owed still.
+    this.recorder.announce(top, undefined, view);
+    return view;
   }
 
   /**
@@ -171,6 +176,7 @@ export class RunStarter {
       rerunOf: null,
       stalled: false,
       locale: DEFAULT_LOCALE,
+      queueTold: null,
     });
   }
 

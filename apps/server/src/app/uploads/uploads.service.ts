@@ -258,6 +258,7 @@ export class UploadsService {
       rerunOf: null,
       stalled: false,
       locale: DEFAULT_LOCALE,
+      queueTold: null,
     } satisfies RunEntity);
     await this.writer.insert([run]);
     this.recorder.announce(run, 'running');

@@ -11,6 +11,7 @@ import { HostIdentity1730000000400 } from './1730000000400-host-identity';
 import { RunReadableColumns1730000001200 } from './1730000001200-run-readable-columns';
 import { RunRerunOf1730000001300 } from './1730000001300-run-rerun-of';
 import { RunLocale1730000001500 } from './1730000001500-run-locale';
+import { RunQueueTold1730000001600 } from './1730000001600-run-queue-told';
 
 const LONG_ID = `host|${'x'.repeat(250)}`;
 
@@ -84,6 +85,7 @@ describeEachDemoDatabase(describe, 'migration HostIdentity1730000000400', (kind)
       RunReadableColumns1730000001200,
       RunRerunOf1730000001300,
       RunLocale1730000001500,
+      RunQueueTold1730000001600,
     ]);
     try {
       expect(await after.getRepository(UserEntity).findOneByOrFail({ username: 'ann' })).toMatchObject({
