@@ -8,6 +8,7 @@ import { DemoModule } from './demo/demo.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { HealthController } from './health/health.controller';
 import { InternalsModule } from './internals/internals.module';
+import { ObservabilityModule } from './observability/observability.module';
 import { QueueModule } from './queue/queue.module';
 import { RunsModule } from './runs/runs.module';
 import { StatsModule } from './stats/stats.module';
@@ -35,6 +36,7 @@ export class AppModule {
         RealtimeModule.forRoot(config),
         UsersModule,
         StatsModule,
+        ObservabilityModule,
         // Benchmark-only tasks (bench/), never in a user's catalogue unless asked for.
         ...(config.benchTasks ? [BenchTasksModule] : []),
       ],
