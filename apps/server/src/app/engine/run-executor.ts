@@ -6,6 +6,7 @@ import type { RunEntity } from '../persistence/run.entity';
 import { RunsRepository } from '../persistence/runs.repository';
 import { ActiveRuns } from './active-runs';
 import { Recovery } from './recovery';
+import { runLine } from './run-log';
 import { RunRecorder } from './run-recorder';
 import { Scheduler } from './scheduler';
 import { TaskRunner } from './task-runner';
@@ -48,12 +49,15 @@ export class RunExecutor {
       const claimed = await this.claim(job.runId);
       if (!claimed) return null;
       this.logger.debug(
-        `Run ${claimed.id} (${claimed.task}) of ${claimed.ownerUsername} started in process ${process.pid}`,
+        runLine(
+          claimed,
+          `Run ${claimed.id} (${claimed.task}) of ${claimed.ownerUsername} started in process ${process.pid}`,
+        ),
       );
       const ended = claimed.scheduler
         ? await this.scheduler.run(claimed, run.signal)
         : await this.runner.run(claimed, run.signal);
-      this.logger.debug(`Run ${claimed.id} (${claimed.task}) ended ${ended?.status ?? 'deleted'}`);
+      this.logger.debug(runLine(claimed, `Run ${claimed.id} (${claimed.task}) ended ${ended?.status ?? 'deleted'}`));
       return ended?.status ?? null;
     } finally {
       run.release();
@@ -78,7 +82,7 @@ export class RunExecutor {
       // Its worker may have died between storing the end and announcing it, and the job came back
       // (BullMQ's stalled-job check): announced again, so that the monitors learn it. Sockets keep the
       // newest version, so a repeat changes nothing; no second notification.
-      this.logger.debug(`Run ${runId} came back ${stored.status}; announced again`);
+      this.logger.debug(runLine(stored, `Run ${runId} came back ${stored.status}; announced again`));
       this.recorder.announce(stored);
       return null;
     }
