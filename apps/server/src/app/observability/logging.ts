@@ -1,6 +1,8 @@
 import type { DynamicModule } from '@nestjs/common';
 import { Parameters, ParameterDefinition } from '@onward/task-domain';
 import { LoggerModule, type Params } from 'nestjs-pino';
+import type { Options } from 'pino-http';
+import { build } from 'pino-pretty';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
@@ -56,18 +58,21 @@ export function answerWithRequestId(fastify: FastifyInstance): void {
 
 /** nestjs-pino's options for one configuration: JSON lines or pino-pretty, request ids, redaction. */
 export function loggerParams(config: OnwardConfig): Params {
+  const options: Options = {
+    level: PINO_LEVEL[config.logLevels[config.logLevels.length - 1] ?? 'log'],
+    // Request lines carry the id as `reqId` (a 500's reference), not the whole request object.
+    quietReqLogger: true,
+    // The answer's status is enough: its headers (the security policy) would double every line.
+    serializers: { res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
+    redact: { paths: REDACT_PATHS, censor: REDACTED },
+  };
+  // A stream imported here rather than a transport named by a string: the build's package.json then
+  // lists pino-pretty, and a deployed server finds it.
   return {
-    pinoHttp: {
-      level: PINO_LEVEL[config.logLevels[config.logLevels.length - 1] ?? 'log'],
-      // The answer's status is enough: its headers (the security policy) would double every line.
-      serializers: { res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
-      // Request lines carry the id as `reqId` (a 500's reference), not the whole request object.
-      quietReqLogger: true,
-      redact: { paths: REDACT_PATHS, censor: REDACTED },
-      ...(config.logFormat === 'pretty'
-        ? { transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } } }
-        : {}),
-    },
+    pinoHttp:
+      config.logFormat === 'pretty'
+        ? [options, build({ singleLine: true, translateTime: 'SYS:HH:MM:ss.l', sync: true })]
+        : options,
   };
 }
 
