@@ -33,7 +33,7 @@ export async function sectionObservability({ opts, row, log, onwardLifecycle }) 
     ['on', { ...base, ONWARD_METRICS_TOKEN: TOKEN }],
   ]) {
     const server = await startOnward(`observability-${label}`, { env });
-    contenders.push({ label, server, token: await login(server.base, 'alice'), perSecond: [] });
+    contenders.push({ label, server, token: await login(server.base, 'alice'), perSecond: [], cpu: [] });
   }
   for (const c of contenders) await onwardLifecycle(c.server, c.token, opts.runs); // warm-up, not counted
   let scrapes = 0;
@@ -43,7 +43,10 @@ export async function sectionObservability({ opts, row, log, onwardLifecycle }) 
       const r = await onwardLifecycle(c.server, c.token, opts.runs);
       if (stop) scrapes += await stop();
       c.perSecond.push(r.perSecond);
-      log(`observability c=${conc} rep ${rep + 1}: metrics ${c.label} ${Math.round(r.perSecond)} runs/s`);
+      c.cpu.push(r.cpu.process);
+      log(
+        `observability c=${conc} rep ${rep + 1}: metrics ${c.label} ${Math.round(r.perSecond)} runs/s, CPU per run ${r.cpu.process} µs`,
+      );
     }
   }
   const [off, on] = contenders;
@@ -57,7 +60,17 @@ export async function sectionObservability({ opts, row, log, onwardLifecycle }) 
     '≥ 0.95×',
     `${opts.runs} runs per measurement, alternating; ${scrapes} scrapes answered`,
   );
+  // On a shared machine runs/s swings by a fifth between two identical servers; the CPU each run costs
+  // the server process is the steadier figure.
+  row(
+    'observability',
+    `CPU per run in the server process, metrics on vs off`,
+    agg(on.cpu),
+    agg(off.cpu),
+    'µs',
+    'context',
+  );
   log(`observability: on/off = ${ratio.toFixed(3)}`);
   for (const c of contenders) await stopChild(c.server.child);
-  return { on: on.perSecond, off: off.perSecond, ratio, scrapes };
+  return { on: on.perSecond, off: off.perSecond, cpuOn: on.cpu, cpuOff: off.cpu, ratio, scrapes };
 }
