@@ -36,6 +36,9 @@ describeCluster('cluster: Prometheus metrics of an API process and a worker', ()
     const api404 = await request(worker.url).get('/api/tasks');
     expect(api404.status).toBe(404);
     expect(api404.body).toMatchObject({ statusCode: 404 });
+    // Nor does it take sockets: the handshake of the polling transport is refused.
+    const handshake = await request(worker.url).get('/socket.io/?EIO=4&transport=polling');
+    expect(handshake.status).toBeGreaterThanOrEqual(400);
   });
 
   it('counts runs on the worker that executed them; the gauges agree on both', async () => {
