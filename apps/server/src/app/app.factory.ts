@@ -182,6 +182,8 @@ export async function createOnwardApp(env: Environment): Promise<NestFastifyAppl
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
+  // Nest flushes the buffer on listen() only: a worker (init() alone) would otherwise never write a line.
+  app.flushLogs();
   // The Socket.IO adapter of the transport the gateway module chose (Redis or none).
   app.useWebSocketAdapter(app.get(IoTransport).createAdapter(app));
   await useHttpSecurity(app, config);
