@@ -43,6 +43,7 @@ import { sectionScheduler } from './lib/scheduler.mjs';
 import { sectionDashboard } from './lib/dashboard-render.mjs';
 import { sectionStats } from './lib/stats.mjs';
 import { sectionTracing } from './lib/tracing.mjs';
+import { sectionObservability } from './lib/observability.mjs';
 import { RunWatcher } from './lib/watcher.mjs';
 
 // ------------------------------------------------------------------ options
@@ -864,6 +865,12 @@ const SECTIONS = {
     const meter = cpu.window();
     const raw = await sectionStats({ opts, row, log });
     results.sections.stats = { cpu: meter.stop(), raw };
+  },
+  // Not in the default list: lifecycle runs/s with Prometheus metrics on (scraped every second) vs off.
+  observability: async () => {
+    const meter = cpu.window();
+    const raw = await sectionObservability({ opts, row, log, onwardLifecycle });
+    results.sections.observability = { cpu: meter.stop(), raw };
   },
   // Not in the default list: the admin dashboard's frames in Chromium while 50 runs/s finish.
   dashboard: async () => {

@@ -9,6 +9,7 @@ import { createOnwardApp } from './app/app.factory';
 import { ONWARD_CONFIG } from './app/config/config.module';
 import { ConfigError } from './app/config/env-values';
 import type { OnwardConfig } from './app/config/onward-config';
+import { serveProbesOnly } from './app/observability/probes-only';
 
 /**
  * Every interface, as Node's own default: IPv6 and IPv4 (dual stack), or IPv4 alone where the
@@ -29,13 +30,17 @@ async function bootstrap(): Promise<void> {
   // SIGTERM/SIGINT: stop taking work, let running handlers see the abort, close the database.
   app.enableShutdownHooks();
   // Workers execute runs only; their updates reach browsers through the API processes (Redis adapter).
-  if (config.role === 'worker') await app.init();
+  // With metrics on, a worker listens too, for its scraper and health checks only.
+  const worker = config.role === 'worker';
+  if (worker && config.metricsToken) serveProbesOnly(app);
+  if (worker && !config.metricsToken) await app.init();
   else if (config.host) await app.listen(config.port, config.host);
   // Outside production (demo users with known passwords) only this machine may connect.
   else if (!config.production) await app.listen(config.port, 'localhost');
   else await listenOnEveryInterface(app, config.port);
-  const where =
-    config.role === 'worker' ? 'Onward worker is running' : `Onward is listening on http://localhost:${config.port}`;
+  const where = worker
+    ? `Onward worker is running${config.metricsToken ? ` (metrics on port ${config.port})` : ''}`
+    : `Onward is listening on http://localhost:${config.port}`;
   Logger.log(
     `${where} (database ${config.database.type}, queue ${config.redis ? 'bullmq' : 'in-process'}, role ${config.role})`,
     'Onward',

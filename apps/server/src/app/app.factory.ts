@@ -2,6 +2,7 @@ import { BadRequestException, HttpStatus, UnsupportedMediaTypeException } from '
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
 // Types only: reply.sendFile, which @fastify/static (registered by useStaticAssets) adds.
 import type {} from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -12,6 +13,7 @@ import { AppModule } from './app.module';
 import { errorBody, HttpExceptionFilter } from './common/http-exception.filter';
 import { monitorCacheControl, useHttpSecurity } from './common/http-security';
 import { createValidationPipe } from './common/validation.pipe';
+import { answerWithRequestId, requestId } from './observability/logging';
 import { IoTransport } from './realtime/io-transport';
 import { UPLOADS_PATH } from './uploads/upload-files';
 import type { Environment } from './config/env-values';
@@ -169,20 +171,24 @@ export async function createOnwardApp(env: Environment): Promise<NestFastifyAppl
     clientErrorHandler: answerParserErrorInJson,
     frameworkErrors: answerUndecodablePathWith404,
     routerOptions: { ignoreTrailingSlash: true },
+    genReqId: requestId,
     // The client address (login throttling) comes from X-Forwarded-For only behind trusted proxies.
     trustProxy: config.trustProxy,
-    // No Express-style middleware is used; Nest's middie layer would cost every request a hook.
-    skipMiddie: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bodyParser: false,
     abortOnError: false,
-    logger: config.logLevels,
+    // Held until pino takes over below, so that the boot's lines are JSON too when asked.
+    bufferLogs: true,
   });
+  app.useLogger(app.get(Logger));
+  // Nest flushes the buffer on listen() only: a worker (init() alone) would otherwise never write a line.
+  app.flushLogs();
   // The Socket.IO adapter of the transport the gateway module chose (Redis or none).
   app.useWebSocketAdapter(app.get(IoTransport).createAdapter(app));
   await useHttpSecurity(app, config);
   useJsonBodies(app.getHttpAdapter().getInstance());
+  answerWithRequestId(app.getHttpAdapter().getInstance());
   app.useGlobalPipes(createValidationPipe(config.limits.maxRows));
   app.useGlobalFilters(new HttpExceptionFilter(app.getHttpAdapter()));
   serveOpenApi(app);

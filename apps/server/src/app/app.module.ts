@@ -8,6 +8,8 @@ import { DemoModule } from './demo/demo.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { HealthController } from './health/health.controller';
 import { InternalsModule } from './internals/internals.module';
+import { onwardLoggerModule } from './observability/logging';
+import { ObservabilityModule } from './observability/observability.module';
 import { QueueModule } from './queue/queue.module';
 import { RunsModule } from './runs/runs.module';
 import { StatsModule } from './stats/stats.module';
@@ -24,6 +26,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        onwardLoggerModule(),
         DatabaseModule,
         InternalsModule,
         DemoModule,
@@ -35,6 +38,7 @@ export class AppModule {
         RealtimeModule.forRoot(config),
         UsersModule,
         StatsModule,
+        ObservabilityModule,
         // Benchmark-only tasks (bench/), never in a user's catalogue unless asked for.
         ...(config.benchTasks ? [BenchTasksModule] : []),
       ],

@@ -35,6 +35,11 @@ export interface ParameterDefinition {
   max?: number;
   /** The only values allowed, in the order a select list shows them. */
   options?: ParameterOption[];
+  /**
+   * A value never written to the log (a password, an API key): shown there as "[redacted]". A
+   * declaration only: the catalogue does not publish it.
+   */
+  secret?: true;
 }
 
 export type ParameterValue = string | number | boolean;

@@ -5,7 +5,10 @@ import { TooManyRequestsError } from './domain-errors';
 import { HttpExceptionFilter } from './http-exception.filter';
 
 /** What the filter answered: the adapter calls it made, recorded. */
-function answer(exception: unknown): { status: number; body: ErrorBody; headers: Record<string, string> } {
+function answer(
+  exception: unknown,
+  requestId?: string,
+): { status: number; body: ErrorBody; headers: Record<string, string> } {
   const sent = { status: 0, body: null as unknown as ErrorBody, headers: {} as Record<string, string> };
   const http = {
     isHeadersSent: () => false,
@@ -15,12 +18,22 @@ function answer(exception: unknown): { status: number; body: ErrorBody; headers:
       sent.status = status;
     },
   } as unknown as HttpServer;
-  const host = { getType: () => 'http', switchToHttp: () => ({ getResponse: () => ({}) }) } as unknown as ArgumentsHost;
+  const host = {
+    getType: () => 'http',
+    switchToHttp: () => ({ getResponse: () => ({}), getRequest: () => ({ raw: { id: requestId } }) }),
+  } as unknown as ArgumentsHost;
   new HttpExceptionFilter(http).catch(exception, host);
   return sent;
 }
 
 describe('HttpExceptionFilter', () => {
+  it("shows the request's id (X-Request-Id, the log's reqId) as a 500's reference", () => {
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const { status, body } = answer(new Error('boom'), 'c0ffee-request-7');
+    expect(status).toBe(500);
+    expect(body.message).toBe('Internal server error; quote reference c0ffee-request-7 to the administrator');
+  });
+
   it('answers an unexpected error with a reference that the log line carries with the stack', () => {
     const logged: string[] = [];
     jest.spyOn(Logger.prototype, 'error').mockImplementation((message: unknown) => void logged.push(String(message)));

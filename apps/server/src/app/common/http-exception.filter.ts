@@ -75,7 +75,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') return;
     const response: unknown = host.switchToHttp().getResponse();
-    const body = this.toBody(exception);
+    const request = host.switchToHttp().getRequest<{ raw?: { id?: unknown } } | undefined>();
+    const body = this.toBody(exception, request?.raw?.id);
     if (this.http.isHeadersSent(response)) {
       this.http.end(response);
       return;
@@ -86,7 +87,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
     this.http.reply(response, body, body.statusCode);
   }
 
-  private toBody(exception: unknown): ErrorBody {
+  /** `requestId`: the request's id in the log (`X-Request-Id`), which a 500 shows as its reference. */
+  private toBody(exception: unknown, requestId?: unknown): ErrorBody {
     if (exception instanceof ValidationError) {
       return errorBody(HttpStatus.BAD_REQUEST, exception.message, exception.details);
     }
@@ -111,7 +113,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       return errorBody(HttpStatus.SERVICE_UNAVAILABLE, 'A backing service is unavailable; try again shortly');
     }
     // The client gets a reference to quote; the stack, which may tell an attacker about the server, stays in the log.
-    const reference = errorReference();
+    const reference = typeof requestId === 'string' ? requestId : errorReference();
     this.logger.error(`[reference ${reference}] ${(exception as Error)?.stack ?? String(exception)}`);
     return errorBody(
       HttpStatus.INTERNAL_SERVER_ERROR,

@@ -55,6 +55,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ ONWARD_DATA_DIR: dataDir(), ONWARD_SHUTDOWN_GRACE_MS: '0' }).shutdownGraceMs).toBe(0);
   });
 
+  it('reads ONWARD_METRICS_TOKEN (unset: metrics off) and ONWARD_LOG_FORMAT (json or pretty only)', () => {
+    const dir = dataDir();
+    expect(loadConfig({ ONWARD_DATA_DIR: dir }).metricsToken).toBeNull();
+    expect(loadConfig({ ONWARD_DATA_DIR: dir, ONWARD_METRICS_TOKEN: ' s3cret ' }).metricsToken).toBe('s3cret');
+    expect(loadConfig({ ONWARD_DATA_DIR: dir, ONWARD_LOG_FORMAT: 'JSON' }).logFormat).toBe('json');
+    expect(loadConfig({ ONWARD_DATA_DIR: dir, ONWARD_LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
+    expect(() => loadConfig({ ONWARD_DATA_DIR: dir, ONWARD_LOG_FORMAT: 'xml' })).toThrow(/ONWARD_LOG_FORMAT/);
+  });
+
   it('lists the benchmark-only tasks only when ONWARD_BENCH_TASKS=true', () => {
     const dir = dataDir();
     expect(loadConfig({ ONWARD_DATA_DIR: dir, ONWARD_BENCH_TASKS: 'true' }).benchTasks).toBe(true);

@@ -14,6 +14,7 @@ import {
   positiveInt,
 } from './env-values';
 import { parseCorsOrigins, parseHost, parseTrustProxy } from './http-config';
+import { type LogFormat, parseLogFormat, parseMetricsToken } from './observability-config';
 import { type DatabaseConfig, parseDatabase, parseRedis, type RedisConfig } from './storage-config';
 
 /**
@@ -91,6 +92,10 @@ export interface OnwardConfig {
   /** Folder of the built monitor app served at `/`; null when it is not built. */
   monitorDir: string | null;
   logLevels: LogLevel[];
+  /** `ONWARD_LOG_FORMAT`: one JSON object a line, or colored lines for a terminal. */
+  logFormat: LogFormat;
+  /** `ONWARD_METRICS_TOKEN`: the bearer token of `GET /metrics`; null = no metrics (404). */
+  metricsToken: string | null;
   /** `ONWARD_BENCH_TASKS=true`: the catalogue also lists the benchmark-only tasks (`bench-noop`). */
   benchTasks: boolean;
   /**
@@ -260,6 +265,8 @@ export function loadConfig(env: Environment): OnwardConfig {
     corsOrigins: parseCorsOrigins(env),
     monitorDir: monitorDir(env),
     logLevels: logLevels(env),
+    logFormat: parseLogFormat(env, process.stdout.isTTY === true),
+    metricsToken: parseMetricsToken(env),
     benchTasks,
     accountCheckMs: positiveInt(env, 'ONWARD_ACCOUNT_CHECK_MS', 30_000, 30_000),
     loginMaxFailures: positiveInt(env, 'ONWARD_LOGIN_MAX_FAILURES', 5, 1_000_000),

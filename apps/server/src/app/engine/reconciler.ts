@@ -5,6 +5,7 @@ import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
 import { RunQueue } from '../queue/run-queue.port';
 import { outlivesItsProcess } from './lifecycle';
+import { runLine } from './run-log';
 import { RunsRepository } from '../persistence/runs.repository';
 
 /**
@@ -57,7 +58,9 @@ export class Reconciler {
         const since = this.orphans.get(run.id) ?? Date.now();
         this.orphans.set(run.id, since);
         if (Date.now() - since > lockMs * 1.5) {
-          this.logger.warn(`Run ${run.id} is ${run.status} but no worker holds it; handing it back to the queue`);
+          this.logger.warn(
+            runLine(run, `Run ${run.id} is ${run.status} but no worker holds it; handing it back to the queue`),
+          );
           await this.queue.enqueue(job);
           this.orphans.delete(run.id);
         }

@@ -9,6 +9,7 @@ import { TaskRegistry } from '../tasks/task-registry.service';
 import { type LifecycleEvent, workerDied } from './lifecycle';
 import { RunRecorder } from './run-recorder';
 import { SchedulerTally } from './scheduler-tally';
+import { runLine } from './run-log';
 
 /** What stopped a run's worker: it died and the queue handed the run over again, or the server restarted. */
 export type Interruption = 'worker' | 'restart';
@@ -101,7 +102,7 @@ export class Recovery {
       expected,
     );
     if (stored?.status === 'queued')
-      this.logger.warn(`Run ${run.id} was interrupted by a stopped worker; running it again`);
+      this.logger.warn(runLine(run, `Run ${run.id} was interrupted by a stopped worker; running it again`));
     return stored;
   }
 }

@@ -8,6 +8,7 @@ import type { RunEntity } from '../persistence/run.entity';
 import { RunsRepository } from '../persistence/runs.repository';
 import { ActiveRuns } from './active-runs';
 import { Recovery } from './recovery';
+import { runLine } from './run-log';
 import { RunRecorder } from './run-recorder';
 import { Scheduler } from './scheduler';
 import { TaskRunner } from './task-runner';
@@ -59,12 +60,15 @@ export class RunExecutor {
       if (!claimed) return null;
       span.setAttributes(runAttributes(claimed));
       this.logger.debug(
-        `Run ${claimed.id} (${claimed.task}) of ${claimed.ownerUsername} started in process ${process.pid}`,
+        runLine(
+          claimed,
+          `Run ${claimed.id} (${claimed.task}) of ${claimed.ownerUsername} started in process ${process.pid}`,
+        ),
       );
       const ended = claimed.scheduler
         ? await this.scheduler.run(claimed, run.signal)
         : await this.runner.run(claimed, run.signal);
-      this.logger.debug(`Run ${claimed.id} (${claimed.task}) ended ${ended?.status ?? 'deleted'}`);
+      this.logger.debug(runLine(claimed, `Run ${claimed.id} (${claimed.task}) ended ${ended?.status ?? 'deleted'}`));
       return ended?.status ?? null;
     } finally {
       run.release();
@@ -89,7 +93,7 @@ export class RunExecutor {
       // Its worker may have died between storing the end and announcing it, and the job came back
       // (BullMQ's stalled-job check): announced again, so that the monitors learn it. Sockets keep the
       // newest version, so a repeat changes nothing; no second notification.
-      this.logger.debug(`Run ${runId} came back ${stored.status}; announced again`);
+      this.logger.debug(runLine(stored, `Run ${runId} came back ${stored.status}; announced again`));
       this.recorder.announce(stored);
       return null;
     }

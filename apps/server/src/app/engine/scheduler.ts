@@ -21,6 +21,7 @@ import { ProgressReporter } from './progress-reporter';
 import { RunRecorder } from './run-recorder';
 import { SchedulerTally } from './scheduler-tally';
 import { PROGRESS_INTERVAL_MS, TaskRunner } from './task-runner';
+import { runLine } from './run-log';
 
 const now = (): string => new Date().toISOString();
 
@@ -130,7 +131,8 @@ export class Scheduler {
     } catch (error) {
       await this.storage.remove(parent.id); // a partial zip is no result
       const failure = storageFailure(error);
-      if (failure) this.logger.error(`Run ${parent.id} failed: its zip could not be written (${failure.code})`);
+      if (failure)
+        this.logger.error(runLine(parent, `Run ${parent.id} failed: its zip could not be written (${failure.code})`));
       const message = failure?.message ?? `Could not build the combined result: ${(error as Error).message}`;
       return this.end(parent, 'failed', tally, { errorMessage: message, errorDetails: failure?.details ?? null });
     }

@@ -1,4 +1,3 @@
-import { Logger } from '@nestjs/common';
 import { PassThrough, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
@@ -7,6 +6,7 @@ import { storageFailure } from '../results/storage-failure';
 import type { RunEntity } from '../persistence/run.entity';
 import type { TaskContext } from '../tasks/task-handler';
 import type { ProgressReporter } from './progress-reporter';
+import { RunLogger, runFields } from './run-log';
 
 /** The result file a handler opened, once its stream is open. */
 export interface OpenedFile {
@@ -58,7 +58,7 @@ export function createTaskContext(
     locale: run.locale,
     parameters: run.parameters,
     signal,
-    logger: new Logger(`task:${run.task}`),
+    logger: new RunLogger(`task:${run.task}`, runFields(run)),
     progress: (percent, message) => reporter.report(percent, message ?? null),
     setSummary: (sentence) => {
       output.summary = sentence;

@@ -18,6 +18,8 @@ import { linkedController } from './linked-abort';
 import { ProgressReporter, type StallWatch } from './progress-reporter';
 import { RunRecorder } from './run-recorder';
 import { createTaskContext } from './task-context';
+import { runLine } from './run-log';
+import { loggableParameters } from '../observability/logging';
 
 /** Progress is written (and sent to browsers) at most this often per run. */
 export const PROGRESS_INTERVAL_MS = 100;
@@ -107,6 +109,11 @@ export class TaskRunner {
   ): Promise<HandlerEnd> {
     const task = this.registry.get(run.task);
     if (!task) return { event: 'failed', message: `The task "${run.task}" is no longer installed`, details: null };
+    this.logger.debug(
+      runLine(run, `Run ${run.id} (${run.task}) starts`, {
+        parameters: loggableParameters(run.parameters, task.options.parameters),
+      }),
+    );
     const stall: StallWatch | null =
       task.options.reportsProgress === false
         ? null
@@ -116,7 +123,7 @@ export class TaskRunner {
               this.recorder
                 .change(run.id, { stalled: true })
                 .catch((error: Error) =>
-                  this.logger.warn(`Run ${run.id}: could not mark it stalled: ${error.message}`),
+                  this.logger.warn(runLine(run, `Run ${run.id}: could not mark it stalled: ${error.message}`)),
                 );
             },
           };
@@ -181,16 +188,18 @@ export class TaskRunner {
   /** A TaskFailure's details are the task's words for the user; any other error's stack stays in the log. */
   private details(run: RunEntity, failure: Error): string | null {
     if (failure instanceof ResultWriteFailure) {
-      this.logger.error(`Run ${run.id} (${run.task}) failed: its result file could not be written (${failure.code})`);
+      this.logger.error(
+        runLine(run, `Run ${run.id} (${run.task}) failed: its result file could not be written (${failure.code})`),
+      );
       return failure.details;
     }
     if (failure instanceof TaskFailure) {
-      this.logger.warn(`Run ${run.id} (${run.task}) failed: ${failure.message}`);
+      this.logger.warn(runLine(run, `Run ${run.id} (${run.task}) failed: ${failure.message}`));
       return failure.details;
     }
     const reference = errorReference();
     this.logger.warn(
-      `Run ${run.id} (${run.task}) failed [reference ${reference}]: ${failure.stack ?? failure.message}`,
+      runLine(run, `Run ${run.id} (${run.task}) failed [reference ${reference}]: ${failure.stack ?? failure.message}`),
     );
     return `An unexpected error; quote reference ${reference} to the administrator.`;
   }

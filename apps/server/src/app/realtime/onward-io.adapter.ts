@@ -26,8 +26,9 @@ export class OnwardIoAdapter extends IoAdapter {
     return super.createIOServer(port, {
       ...options,
       cors: origins.length > 0 ? { origin: [...origins], credentials: true } : undefined,
+      // A worker only emits (through Redis); when it listens (for its metrics scraper) it takes no sockets.
       allowRequest: (request: IncomingMessage, callback: (error: string | null | undefined, ok: boolean) => void) =>
-        callback(null, socketOriginAllowed(request, origins)),
+        callback(null, this.config.role !== 'worker' && socketOriginAllowed(request, origins)),
     }) as Server;
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import {
   OnGatewayConnection,
+  OnGatewayDisconnect,
   OnGatewayInit,
   SubscribeMessage,
   WebSocketGateway,
@@ -19,6 +20,7 @@ import type { RunEvent } from '../engine/run-events';
 import { RunViews } from '../persistence/run-views';
 import { RunDeletionsRepository } from '../persistence/run-deletions.repository';
 import { RunsRepository } from '../persistence/runs.repository';
+import { RunMetrics } from '../observability/run-metrics';
 import { Resync } from './resync.port';
 import { disconnectAtExpiry } from './token-expiry';
 import { SocketLimit, TOO_MANY_CONNECTIONS } from './socket-limit';
@@ -41,7 +43,9 @@ const RESYNC_MARGIN_MS = 10_000;
 /** Live run updates: a room per user, plus every run for admins who subscribe. */
 // Origins and CORS of the sockets: OnwardIoAdapter (ONWARD_CORS_ORIGINS).
 @WebSocketGateway({ namespace: RUNS_NAMESPACE })
-export class RunsGateway implements Resync, OnGatewayInit, OnGatewayConnection, OnModuleInit, OnApplicationShutdown {
+export class RunsGateway
+  implements Resync, OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleInit, OnApplicationShutdown
+{
   private readonly logger = new Logger(RunsGateway.name);
   /** Set by the last of the shutdown hooks: until then a stopping worker's last updates still go out. */
   private stopped = false;
@@ -58,6 +62,7 @@ export class RunsGateway implements Resync, OnGatewayInit, OnGatewayConnection, 
     private readonly accounts: AccountChecks,
     private readonly views: RunViews,
     @Inject(ONWARD_CONFIG) private readonly config: OnwardConfig,
+    private readonly metrics: RunMetrics,
   ) {
     this.socketLimit = new SocketLimit(config.limits.socketsPerUser, config.redis !== null);
   }
@@ -93,6 +98,12 @@ export class RunsGateway implements Resync, OnGatewayInit, OnGatewayConnection, 
     }
     disconnectAtExpiry(socket, socket.data.expiresAt);
     void socket.join(userRoom(user.id));
+    this.metrics.socketOpened();
+  }
+
+  handleDisconnect(socket: RunsSocket): void {
+    // Only the sockets counted above: one refused in handleConnection has no user.
+    if (socket.data.user) this.metrics.socketClosed();
   }
 
   @SubscribeMessage('subscribe.all')

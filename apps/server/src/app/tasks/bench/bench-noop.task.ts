@@ -2,7 +2,7 @@ import type { TaskContext, TaskHandler } from '../task-handler';
 import { OnwardTask } from '../task.decorator';
 import { sleep } from '../builtin/abortable-sleep';
 
-export type BenchNoopParameters = { ms: number };
+export type BenchNoopParameters = { ms: number; apiKey?: string };
 
 /** Progress interval of a `bench-noop` run with `ms` > 0: 100 updates a second. */
 const TICK_MS = 10;
@@ -20,6 +20,8 @@ const TICK_MS = 10;
   background: true,
   parameters: [
     { name: 'ms', label: 'Duration (ms)', type: 'integer', required: false, default: 0, min: 0, max: 600_000 },
+    // Unused by the task: it shows (and the log spec checks) that a secret value stays out of the log.
+    { name: 'apiKey', label: 'API key', type: 'string', required: false, secret: true },
   ],
   displayParameters: [],
 })

@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+
+import { Api } from './support/api';
+import { ensureBuiltServer, ServerProcess } from './support/process';
+
+const PASSWORD = 'Correct-Horse-Battery-7';
+const SECRET = 'sk-live-0b5e9d1c7a';
+
+describe('structured logs (ONWARD_LOG_FORMAT=json)', () => {
+  let server: ServerProcess;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    ensureBuiltServer();
+    dataDir = mkdtempSync(join(tmpdir(), 'onward-logs-'));
+    server = await ServerProcess.start({
+      ONWARD_DATA_DIR: dataDir,
+      ONWARD_LOG_FORMAT: 'json',
+      ONWARD_LOG_LEVEL: 'debug',
+      ONWARD_BENCH_TASKS: 'true',
+      ONWARD_DEMO_USERS: 'false',
+      ONWARD_BOOTSTRAP_ADMIN: `root:${PASSWORD}`,
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('writes one JSON object a line, with request ids, run fields, and no credentials or secrets', async () => {
+    const login = await request(server.url).post('/api/auth/login').send({ username: 'root', password: PASSWORD });
+    expect(login.status).toBe(200);
+    const token = (login.body as { accessToken: string }).accessToken;
+    const api = new Api(server.url, token);
+    const start = await api
+      .post('/api/runs', { task: 'bench-noop', parameters: { ms: 50, apiKey: SECRET } })
+      .set('X-Request-Id', 'trace-me-42');
+    expect(start.status).toBe(202);
+    expect(start.headers['x-request-id']).toBe('trace-me-42');
+    const run = await api.waitFinished((start.body as { id: string }).id);
+    expect(run.status).toBe('completed');
+    // An id that is no plain token is replaced by a fresh one.
+    const odd = await api.get('/api/tasks').set('X-Request-Id', 'bad id\twith spaces');
+    expect(odd.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    await server.stop();
+
+    const lines = server.log.split('\n').filter((line) => line.trim() !== '');
+    const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    for (const entry of entries) {
+      expect(typeof entry['level']).toBe('number');
+      expect(typeof entry['time']).toBe('number');
+      expect(typeof entry['msg']).toBe('string');
+    }
+    const requests = entries.filter((entry) => entry['req'] !== undefined);
+    expect(requests.length).toBeGreaterThanOrEqual(3);
+    for (const entry of requests) expect(typeof entry['reqId']).toBe('string');
+    expect(requests.some((entry) => entry['reqId'] === 'trace-me-42')).toBe(true);
+    const about = entries.filter((entry) => typeof entry['msg'] === 'string' && entry['msg'].includes(run.id));
+    expect(about.length).toBeGreaterThanOrEqual(2);
+    for (const entry of about) {
+      expect(entry).toMatchObject({ runId: run.id, task: 'bench-noop', userId: run.owner.id });
+    }
+    expect(about.some((entry) => JSON.stringify(entry['parameters']) === '{"ms":50,"apiKey":"[redacted]"}')).toBe(true);
+    const text = server.log;
+    expect(text).not.toContain(PASSWORD);
+    expect(text).not.toContain(token);
+    expect(text).not.toContain(SECRET);
+  }, 60_000);
+});
