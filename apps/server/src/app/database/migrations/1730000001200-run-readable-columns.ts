@@ -1,5 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
+import { quoted, runsTable } from './runs-table';
+
 /** The new columns: who cancelled a run, and a scheduler's first rows (both JSON, null when none). */
 const COLUMNS = ['cancelled_by', 'first_rows'];
 
@@ -14,24 +16,14 @@ export class RunReadableColumns1730000001200 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     for (const column of COLUMNS) {
       await queryRunner.query(
-        `ALTER TABLE ${this.runs(queryRunner)} ADD COLUMN ${this.escape(queryRunner, column)} text NULL`,
+        `ALTER TABLE ${runsTable(queryRunner)} ADD COLUMN ${quoted(queryRunner, column)} text NULL`,
       );
     }
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
     for (const column of [...COLUMNS].reverse()) {
-      await queryRunner.query(`ALTER TABLE ${this.runs(queryRunner)} DROP COLUMN ${this.escape(queryRunner, column)}`);
+      await queryRunner.query(`ALTER TABLE ${runsTable(queryRunner)} DROP COLUMN ${quoted(queryRunner, column)}`);
     }
-  }
-
-  private runs(queryRunner: QueryRunner): string {
-    const driver = queryRunner.connection.driver;
-    const schema = driver.options.type === 'postgres' ? driver.schema : undefined;
-    return schema ? `${driver.escape(schema)}.${driver.escape('runs')}` : driver.escape('runs');
-  }
-
-  private escape(queryRunner: QueryRunner, name: string): string {
-    return queryRunner.connection.driver.escape(name);
   }
 }

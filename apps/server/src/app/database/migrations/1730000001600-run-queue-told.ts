@@ -1,5 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
+import { quoted, runsTable } from './runs-table';
+
 /**
  * `queue_told`: the queue place a queued run was last told (its start's answer, or a pushed move), as
  * `position:reason`. Several API processes read the same queue; a moved place is pushed only by the
@@ -9,20 +11,12 @@ export class RunQueueTold1730000001600 implements MigrationInterface {
   name = 'RunQueueTold1730000001600';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`ALTER TABLE ${this.runs(queryRunner)} ADD COLUMN ${this.column(queryRunner)} varchar(24)`);
+    await queryRunner.query(
+      `ALTER TABLE ${runsTable(queryRunner)} ADD COLUMN ${quoted(queryRunner, 'queue_told')} varchar(24)`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`ALTER TABLE ${this.runs(queryRunner)} DROP COLUMN ${this.column(queryRunner)}`);
-  }
-
-  private runs(queryRunner: QueryRunner): string {
-    const driver = queryRunner.connection.driver;
-    const schema = driver.options.type === 'postgres' ? driver.schema : undefined;
-    return schema ? `${driver.escape(schema)}.${driver.escape('runs')}` : driver.escape('runs');
-  }
-
-  private column(queryRunner: QueryRunner): string {
-    return queryRunner.connection.driver.escape('queue_told');
+    await queryRunner.query(`ALTER TABLE ${runsTable(queryRunner)} DROP COLUMN ${quoted(queryRunner, 'queue_told')}`);
   }
 }
