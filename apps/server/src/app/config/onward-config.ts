@@ -20,6 +20,8 @@ import { type DatabaseConfig, parseDatabase, parseRedis, type RedisConfig } from
 /**
  * The whole configuration, read from the environment once at boot (`loadConfig`); its parts are parsed in
  * `auth-config.ts`, `http-config.ts` and `storage-config.ts`, the value types in `env-values.ts`.
+ * Somewhat over 250 lines: the `OnwardConfig` shape and `loadConfig` list every variable of the
+ * contract's Configuration table once, in one place an operator can read.
  */
 
 export type OnwardRole = 'all' | 'api' | 'worker';

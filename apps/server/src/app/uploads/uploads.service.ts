@@ -64,6 +64,10 @@ function spoken(ms: number): string {
  * created `running` at POST, its progress the share of bytes received (written through the engine's
  * recorder, throttled like any run's), `completed` with the file as its result after the last byte,
  * `cancelled` by a tus DELETE, a cancel or its expiry, which remove the partial file.
+ *
+ * Over 250 lines on purpose: every transition of an upload's run (create, progress, complete,
+ * terminate, cancel, expire) is here beside the tus hooks that cause it, so the rule "the partial file
+ * goes with the run's end" is read in one place.
  */
 @Injectable()
 export class UploadsService {

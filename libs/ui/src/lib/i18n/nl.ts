@@ -1,7 +1,8 @@
 /**
  * The widget's Dutch texts, keyed by the stable ids of its `$localize` calls and template `i18n`
  * attributes (`nl.spec.ts` fails when an id has no entry here). Placeholders are written `{$name}`:
- * the `:name:` of a `$localize` text, or a template's INTERPOLATION and tag names.
+ * the `:name:` of a `$localize` text, or a template's INTERPOLATION and tag names. A table of texts,
+ * one line each: it grows with the widget, not with logic.
  */
 export const NL: Record<string, string> = {
   'onward.admin.allDates': 'Alle datums',
