@@ -85,7 +85,13 @@ export async function writeSubtasksZip(
     const size = await writeZip(target, entries(), errorsFile);
     return { size, files, failed };
   } finally {
-    listing.destroy();
+    // The listing's file is opened in the background: it is removed once the stream has closed, or an
+    // open still under way would create it again after the removal.
+    if (!listing.closed) {
+      const closed = once(listing, 'close').catch(() => undefined);
+      listing.destroy();
+      await closed;
+    }
     await rm(listingPath, { force: true });
   }
 }
