@@ -832,6 +832,13 @@ async function sectionMonitor() {
 // ===== end of the monitor section =====
 
 // ------------------------------------------------------------------ main
+/** A section of bench/lib/ that resolves its raw figures, kept under `key` with the CPU it took. */
+const measured = (key, run) => async () => {
+  const meter = cpu.window();
+  const raw = await run();
+  results.sections[key] = { cpu: meter.stop(), raw };
+};
+
 const SECTIONS = {
   start: sectionStart,
   progress: sectionProgress,
@@ -840,33 +847,16 @@ const SECTIONS = {
   lifecycle: sectionLifecycle,
   internals: sectionInternals, // not in the default --sections: speed-ups on private internals, A/B
   monitor: sectionMonitor, // bench/lib/monitor-render.mjs, when it exists (see above)
-  // Not in the default list: on an engine that re-reads a scheduler's subtasks per row it takes
-  // about 15 minutes (each selection is stopped after --scheduler-case-seconds).
   // Not in the default list: stored-procedure tasks on PostgreSQL + Redis.
-  procedure: async () => {
-    const meter = cpu.window();
-    const raw = await sectionProcedure({ opts, row, log, login, onwardLifecycle, startRawLifecycle, rawLifecycle });
-    results.sections.procedure = { cpu: meter.stop(), raw };
-  },
+  procedure: measured('procedure', () =>
+    sectionProcedure({ opts, row, log, login, onwardLifecycle, startRawLifecycle, rawLifecycle }),
+  ),
   // Not in the default list: uploads, imports and exports (minutes: 1 GiB, a million rows).
-  files: async () => {
-    const meter = cpu.window();
-    const raw = await sectionFiles({ opts, row, log });
-    results.sections.files = { cpu: meter.stop(), raw };
-  },
+  files: measured('files', () => sectionFiles({ opts, row, log })),
   // Not in the default list: places in the queue with 100 and 10,000 queued runs, on and off.
-  queue: async () => {
-    const meter = cpu.window();
-    const raw = await sectionQueue({ opts, row, log });
-    results.sections.queue = { cpu: meter.stop(), raw };
-  },
+  queue: measured('queue', () => sectionQueue({ opts, row, log })),
   // Not in the default list: the admin statistics with a million stored runs.
-  stats: async () => {
-    const meter = cpu.window();
-    const raw = await sectionStats({ opts, row, log });
-    results.sections.stats = { cpu: meter.stop(), raw };
-  },
-  // Not in the default list: lifecycle runs/s with Prometheus metrics on (scraped every second) vs off.
+  stats: measured('stats', () => sectionStats({ opts, row, log })),
   // Not in the default list: the four figures of operating Onward, one after the other (each part also
   // runs alone): metrics on/off, traces on/off, the stats API with a million runs, the dashboard's frames.
   observability: async () => {
@@ -876,30 +866,17 @@ const SECTIONS = {
       await cleanupAll();
     }
   },
-  // Not in the default list: lifecycle runs/s with the Prometheus metrics on (scraped every second) and off.
-  metrics: async () => {
-    const meter = cpu.window();
-    const raw = await sectionObservability({ opts, row, log, onwardLifecycle });
-    results.sections.observability = { cpu: meter.stop(), raw }; // its rows are labelled `observability`
-  },
+  // Not in the default list: lifecycle runs/s with the Prometheus metrics on (scraped every second) and
+  // off; its rows are labelled `observability`.
+  metrics: measured('observability', () => sectionObservability({ opts, row, log, onwardLifecycle })),
   // Not in the default list: the admin dashboard's frames in Chromium while 50 runs/s finish.
-  dashboard: async () => {
-    const meter = cpu.window();
-    const raw = await sectionDashboard({ opts, row, log });
-    results.sections.dashboard = { cpu: meter.stop(), raw };
-  },
+  dashboard: measured('dashboard', () => sectionDashboard({ opts, row, log })),
   // Not in the default list: lifecycle runs/s with OpenTelemetry traces off and on, same build.
-  tracing: async () => {
-    const meter = cpu.window();
-    const raw = await sectionTracing({ opts, row, log, onwardLifecycle });
-    results.sections.tracing = { cpu: meter.stop(), raw };
-  },
-  scheduler: async () => {
-    const meter = cpu.window();
+  tracing: measured('tracing', () => sectionTracing({ opts, row, log, onwardLifecycle })),
+  scheduler: measured('scheduler', () => {
     const databases = flags.databases.split(',').map((d) => d.trim());
-    const raw = await sectionScheduler({ opts, databases, row, log, onwardLifecycle, catalogueHas });
-    results.sections.scheduler = { cpu: meter.stop(), raw };
-  },
+    return sectionScheduler({ opts, databases, row, log, onwardLifecycle, catalogueHas });
+  }),
 };
 const began = Date.now();
 const overall = cpu.window();
