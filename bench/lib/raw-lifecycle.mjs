@@ -13,9 +13,10 @@ const env = process.env;
 const concurrency = Number(env.CONCURRENCY);
 const nowMs = () => performance.timeOrigin + performance.now();
 const nowIso = () => new Date().toISOString();
-// The runs table of Onward's migration (apps/server/src/app/database/migrations), with its four
-// indexes: the limit harness writes the same rows to the same table shape, so each write maintains
-// the same B-trees as Onward's.
+// The runs table of Onward's migration (apps/server/src/app/database/migrations), with its six
+// indexes (the two partial ones of the per-user cap and the retention sweep included): the limit
+// harness writes the same rows to the same table shape, so each write maintains the same B-trees as
+// Onward's.
 const COLUMNS = `id varchar(36) primary key, task varchar(100) not null, title varchar(200) not null,
   kind varchar(10) not null, owner_id varchar(36) not null, owner_username varchar(100) not null,
   mode varchar(12) not null, status varchar(12) not null, parameters text not null, display text not null,
@@ -28,16 +29,28 @@ const INDEXES = [
   'CREATE INDEX IF NOT EXISTS raw_runs_list ON raw_runs (parent_id, created_at)',
   'CREATE INDEX IF NOT EXISTS raw_runs_status ON raw_runs (status)',
   'CREATE INDEX IF NOT EXISTS raw_runs_parent_position ON raw_runs (parent_id, position)',
+  "CREATE INDEX IF NOT EXISTS raw_runs_owner_queued ON raw_runs (owner_id) WHERE status = 'queued' AND parent_id IS NULL",
+  'CREATE INDEX IF NOT EXISTS raw_runs_top_finished ON raw_runs (finished_at) WHERE parent_id IS NULL AND finished_at IS NOT NULL',
 ];
-// The three statements of a run, as Onward issues them (placeholders ? or $n by driver).
+// The three statements of a run, as Onward issues them (placeholders ? or $n by driver). The start
+// keeps the contract's cap on a user's queued runs (ONWARD_MAX_QUEUED_PER_USER; the bench sets it to
+// a million): on PostgreSQL the INSERT is made only while the owner has fewer queued runs, counted
+// along the partial index (RunStatements.insertWithinCap); on SQLite the count is a statement of its
+// own before the INSERT (RunStatements.countQueued). Claim and completion test the status without
+// an index on it, as Onward does (RunStatements.claim).
 const OWNER = '00000000-0000-4000-8000-000000000001';
-const INSERT = `INSERT INTO raw_runs (id, task, title, kind, owner_id, owner_username, mode, status, parameters,
-  display, created_at, version, attempts) VALUES (?, 'bench-noop', 'Benchmark no-op', 'task', '${OWNER}', 'alice',
-  'background', 'queued', ?, '{}', ?, 1, 0)`;
+const CAP = 1_000_000;
+const ROW = `?, 'bench-noop', 'Benchmark no-op', 'task', '${OWNER}', 'alice', 'background', 'queued', ?, '{}', ?, 1, 0`;
+const INSERT_COLUMNS = `raw_runs (id, task, title, kind, owner_id, owner_username, mode, status, parameters,
+  display, created_at, version, attempts)`;
+const QUEUED = `SELECT 1 FROM raw_runs WHERE owner_id = '${OWNER}' AND status = 'queued' AND parent_id IS NULL LIMIT ${CAP}`;
+const INSERT_PG = `INSERT INTO ${INSERT_COLUMNS} SELECT ${ROW} WHERE (SELECT COUNT(*) FROM (${QUEUED}) AS q) < ${CAP} RETURNING id`;
+const INSERT = `INSERT INTO ${INSERT_COLUMNS} VALUES (${ROW})`;
+const COUNT_QUEUED = `SELECT COUNT(*) AS queued FROM (${QUEUED.replace('raw_runs', 'raw_runs INDEXED BY raw_runs_owner_queued')}) AS q`;
 const CLAIM = `UPDATE raw_runs SET status = 'running', started_at = COALESCE(started_at, ?), attempts = attempts + 1,
-  version = version + 1 WHERE id = ? AND status = 'queued' RETURNING *`;
+  version = version + 1 WHERE id = ? AND status || '' = 'queued' RETURNING *`;
 const COMPLETE = `UPDATE raw_runs SET result = ?, progress_percent = 100, finished_at = ?, status = 'completed',
-  version = version + 1 WHERE id = ? AND status IN ('running') RETURNING *`;
+  version = version + 1 WHERE id = ? AND status || '' IN ('running') RETURNING *`;
 /** `?` placeholders as PostgreSQL's `$1, $2, …`. */
 const numbered = (sql) => {
   let n = 0;
@@ -61,7 +74,7 @@ async function setupPg() {
   const pool = new pg.Pool({ connectionString: env.PG_URL, max: 10, options: `-c search_path=${env.PG_SCHEMA}` });
   await pool.query(`CREATE TABLE IF NOT EXISTS raw_runs (${COLUMNS})`);
   for (const index of INDEXES) await pool.query(index);
-  const [insert, claim, complete] = [INSERT, CLAIM, COMPLETE].map(numbered);
+  const [insert, claim, complete] = [INSERT_PG, CLAIM, COMPLETE].map(numbered);
   const producerConn = new IORedis(env.REDIS_URL, { maxRetriesPerRequest: 1 });
   const workerConn = new IORedis(env.REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue('raw-runs', { connection: producerConn, prefix: env.PREFIX });
@@ -81,7 +94,8 @@ async function setupPg() {
   worker.on('completed', completed);
   await worker.waitUntilReady();
   return async (id, parameters) => {
-    await pool.query(insert, [id, parameters, nowIso()]);
+    const stored = await pool.query(insert, [id, parameters, nowIso()]);
+    if (stored.rowCount !== 1) throw new Error('the cap of queued runs was reached');
     await queue.add('run', { id }, { jobId: id, removeOnComplete: true, removeOnFail: true });
   };
 }
@@ -97,6 +111,7 @@ async function setupSqlite() {
   db.exec(`CREATE TABLE IF NOT EXISTS raw_runs (${COLUMNS})`);
   for (const index of INDEXES) db.exec(index);
   const insert = db.prepare(INSERT);
+  const countQueued = db.prepare(COUNT_QUEUED);
   const claim = db.prepare(CLAIM);
   const complete = db.prepare(COMPLETE);
   const waiting = [];
@@ -117,6 +132,7 @@ async function setupSqlite() {
     })();
   }
   return async (id, parameters) => {
+    if (countQueued.get().queued >= CAP) throw new Error('the cap of queued runs was reached');
     insert.run(id, parameters, nowIso());
     waiting.push(id);
     idle.shift()?.();
