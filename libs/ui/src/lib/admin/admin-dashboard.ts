@@ -19,7 +19,7 @@ import { throttleTime } from 'rxjs';
 
 import { MonitorClient } from '../client/monitor-client';
 import { durationsChartBase, durationsChartData, runsChartBase, runsChartData } from './dashboard-charts';
-import { bucketLabel, durationsSummary, formatMs, runsSummary } from './dashboard-format';
+import { bucketLabel, durationsSummary, formatMs, runsSummary, shortDateTime } from './dashboard-format';
 
 /**
  * The admin dashboard: runs per minute, hour or day, p50 and p95 per task, queued and running now,
@@ -51,6 +51,12 @@ export class AdminDashboard implements OnInit {
   ];
   protected readonly window = signal<StatsWindow>('1h');
   protected readonly stats = signal<AdminStats | null>(null);
+  /**
+   * The statistics the durations chart shows: those of `stats`, one animation frame later. ECharts
+   * redraws a chart in the turn its numbers arrive, and both charts in one frame took longer than a
+   * frame while runs finished.
+   */
+  private readonly durationStats = signal<AdminStats | null>(null);
   protected readonly workers = signal<WorkerInfo[]>([]);
   protected readonly failed = signal(false);
   protected readonly loading = signal(false);
@@ -64,7 +70,7 @@ export class AdminDashboard implements OnInit {
   });
   protected readonly durationsBase = durationsChartBase('p50', 'p95');
   // A refresh that leaves a chart's numbers as they were does not hand it to ECharts again: each
-  // `setOption` re-renders the whole chart, and both in one frame miss it while runs finish.
+  // `setOption` re-renders the whole chart (ngx-echarts' `merge`).
   protected readonly runsData = computed(
     () => {
       const stats = this.stats();
@@ -74,7 +80,7 @@ export class AdminDashboard implements OnInit {
   );
   protected readonly durationsData = computed(
     () => {
-      const stats = this.stats();
+      const stats = this.durationStats();
       return stats ? durationsChartData(stats) : {};
     },
     { equal: sameOption },
@@ -122,6 +128,9 @@ export class AdminDashboard implements OnInit {
       if (generation !== this.generation) return;
       this.stats.set(stats);
       this.workers.set(workers);
+      requestAnimationFrame(() => {
+        if (generation === this.generation) this.durationStats.set(stats);
+      });
       this.failed.set(false);
     } catch {
       if (generation === this.generation) this.failed.set(true);
@@ -139,7 +148,7 @@ export class AdminDashboard implements OnInit {
   }
 
   protected since(iso: string): string {
-    return new Date(iso).toLocaleString(this.locale, { dateStyle: 'short', timeStyle: 'short' });
+    return shortDateTime(iso, this.locale);
   }
 }
 
