@@ -137,7 +137,7 @@ export class ExportOrdersTask implements TaskHandler<ExportOrdersParameters> {
     const wanted = ctx.parameters.customer?.trim();
     if (wanted) {
       const match = [...customers].find(([name]) => name.toLowerCase() === wanted.toLowerCase());
-      if (!match) throw new TaskFailure(`Unknown customer "${wanted}"`);
+      if (!match) throw new TaskFailure(text.unknownCustomer(wanted));
       [customer, filter.customerId] = match;
     }
     const total = await this.orders.count(filter);

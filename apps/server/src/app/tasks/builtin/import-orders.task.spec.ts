@@ -205,6 +205,8 @@ describeEachDemoDatabase(describe, 'import-orders', (kind) => {
     it('an empty file, or one with nothing but a byte order mark and blank lines', async () => {
       await expect((await importFile('')).done).rejects.toThrow(new TaskFailure('The file is empty'));
       await expect((await importFile('\uFEFF\n\n')).done).rejects.toThrow(new TaskFailure('The file is empty'));
+      const dutch = await importFile('', 'orders.csv', 'nl');
+      await expect(dutch.done).rejects.toThrow(new TaskFailure('Het bestand is leeg'));
     });
 
     it('binary garbage', async () => {

@@ -108,7 +108,7 @@ export class ImportOrdersTask implements TaskHandler<ImportOrdersParameters> {
     const text = ORDERS_MESSAGES[ctx.locale];
     ctx.progress(0, text.reading);
     const file = await this.uploads.open(ctx.parameters.file);
-    if (file.size === 0) throw new TaskFailure('The file is empty');
+    if (file.size === 0) throw new TaskFailure(text.emptyFile);
     // An upper bound of the rows (quoted newlines count twice), to say "Row 3,000 of 10,000" from the start.
     const lines = await countLines(file.path, signal);
     const lookups = await this.lookups();
@@ -182,7 +182,7 @@ export class ImportOrdersTask implements TaskHandler<ImportOrdersParameters> {
         }
       }
       // Nothing but a byte order mark or blank lines.
-      if (!headerSeen) throw new TaskFailure('The file is empty');
+      if (!headerSeen) throw new TaskFailure(text.emptyFile);
       await writer.add(batch.splice(0));
       throwIfAborted(signal);
       ctx.progress(99, text.saving(imported));

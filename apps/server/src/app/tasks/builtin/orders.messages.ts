@@ -3,6 +3,8 @@ import { countFormat, type TaskMessages } from './task-messages';
 /** What import-orders and export-orders tell the user while they work and when they are done. */
 export interface OrdersMessages {
   reading: string;
+  emptyFile: string;
+  unknownCustomer(name: string): string;
   row(row: number, total: number): string;
   saving(count: number): string;
   imported(imported: number, rejected: number): string;
@@ -17,6 +19,8 @@ const nl = countFormat('nl');
 export const ORDERS_MESSAGES: TaskMessages<OrdersMessages> = {
   en: {
     reading: 'Reading the file',
+    emptyFile: 'The file is empty',
+    unknownCustomer: (name) => `Unknown customer "${name}"`,
     row: (row, total) => `Row ${en(row)} of ${en(total)}`,
     saving: (count) => `Saving ${en(count)} orders`,
     imported: (imported, rejected) => `${en(imported)} imported, ${en(rejected)} rejected`,
@@ -26,6 +30,8 @@ export const ORDERS_MESSAGES: TaskMessages<OrdersMessages> = {
   },
   nl: {
     reading: 'Bestand lezen',
+    emptyFile: 'Het bestand is leeg',
+    unknownCustomer: (name) => `Onbekende klant "${name}"`,
     row: (row, total) => `Rij ${nl(row)} van ${nl(total)}`,
     saving: (count) => `${nl(count)} orders opslaan`,
     imported: (imported, rejected) => `${nl(imported)} geïmporteerd, ${nl(rejected)} geweigerd`,

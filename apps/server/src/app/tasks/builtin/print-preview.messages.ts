@@ -3,6 +3,7 @@ import { countFormat, moneyFormat, type TaskMessages } from './task-messages';
 /** The print preview's progress messages and the words of its PDF, per language. */
 export interface PrintPreviewMessages {
   lookingUp: string;
+  unknownCustomer(name: string): string;
   summarising: string;
   rendering: string;
   writing: string;
@@ -24,6 +25,7 @@ export interface PrintPreviewMessages {
 export const PRINT_PREVIEW_MESSAGES: TaskMessages<PrintPreviewMessages> = {
   en: {
     lookingUp: 'Looking up customer',
+    unknownCustomer: (name) => `Unknown customer "${name}"`,
     summarising: 'Summarising orders',
     rendering: 'Rendering summary',
     writing: 'Writing file',
@@ -43,6 +45,7 @@ export const PRINT_PREVIEW_MESSAGES: TaskMessages<PrintPreviewMessages> = {
   },
   nl: {
     lookingUp: 'Klant opzoeken',
+    unknownCustomer: (name) => `Onbekende klant "${name}"`,
     summarising: 'Orders samenvatten',
     rendering: 'Overzicht opmaken',
     writing: 'Bestand schrijven',

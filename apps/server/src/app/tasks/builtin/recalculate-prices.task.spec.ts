@@ -82,6 +82,14 @@ describeEachDemoDatabase(describe, 'recalculate-prices', (kind) => {
     expect(await products()).toEqual(before);
   });
 
+  it('fails for an unknown category in the language of the run, listing the known ones', async () => {
+    const recording = recordingContext({ category: 'Food', seconds: 1 }, dir, 'nl');
+    const failure = await task.run(recording.ctx).catch((error: TaskFailure) => error);
+    expect(failure).toBeInstanceOf(TaskFailure);
+    expect((failure as TaskFailure).message).toBe('Onbekende categorie "Food"');
+    expect((failure as TaskFailure).details).toMatch(/^Bekende categorieën: .*Services/);
+  });
+
   it('stops soon after a cancel instead of running its 30 seconds', async () => {
     const { done, controller, progressReached } = run({ category: 'Software', seconds: 30 });
     done.catch(() => undefined);

@@ -3,7 +3,7 @@ import { OnwardTask } from '../task.decorator';
 import { sleep, throwIfAborted } from './abortable-sleep';
 import { demandPrice, demandWindow } from './demand-pricing';
 import { DemoSalesRepository } from './demo-sales.repository';
-import { RECALCULATE_PRICES_MESSAGES } from './recalculate-prices.messages';
+import { RECALCULATE_PRICES_MESSAGES, type RecalculatePricesMessages } from './recalculate-prices.messages';
 
 export type RecalculatePricesParameters = { category: string; seconds: number };
 
@@ -53,7 +53,7 @@ export class RecalculatePricesTask implements TaskHandler<RecalculatePricesParam
   async run(ctx: TaskContext<RecalculatePricesParameters>): Promise<RecalculatePricesResult> {
     const { signal } = ctx;
     const text = RECALCULATE_PRICES_MESSAGES[ctx.locale];
-    const category = await this.resolveCategory(ctx.parameters.category);
+    const category = await this.resolveCategory(ctx.parameters.category, text);
     const seconds = ctx.parameters.seconds ?? 10;
     const chunks = Math.max(1, Math.ceil(seconds));
     const sliceMs = (seconds * 1000) / chunks;
@@ -86,10 +86,10 @@ export class RecalculatePricesTask implements TaskHandler<RecalculatePricesParam
     return { updated };
   }
 
-  private async resolveCategory(name: string): Promise<string> {
+  private async resolveCategory(name: string, text: RecalculatePricesMessages): Promise<string> {
     const known = await this.sales.categories();
     const match = known.find((c) => c.toLowerCase() === name.trim().toLowerCase());
-    if (!match) throw new TaskFailure(`Unknown category "${name}"`, `Known categories: ${known.join(', ')}`);
+    if (!match) throw new TaskFailure(text.unknownCategory(name), text.knownCategories(known));
     return match;
   }
 }

@@ -3,6 +3,7 @@ import { countFormat, moneyFormat as money, type TaskMessages } from './task-mes
 /** The sales report's progress messages and the words of its PDF, per language. */
 export interface SalesReportMessages {
   lookingUp: string;
+  unknownCustomer(name: string): string;
   loading: string;
   renderingHeading: string;
   renderingTable: string;
@@ -30,6 +31,7 @@ export interface SalesReportMessages {
 export const SALES_REPORT_MESSAGES: TaskMessages<SalesReportMessages> = {
   en: {
     lookingUp: 'Looking up customer',
+    unknownCustomer: (name) => `Unknown customer "${name}"`,
     loading: 'Loading orders',
     renderingHeading: 'Rendering heading',
     renderingTable: 'Rendering table',
@@ -55,6 +57,7 @@ export const SALES_REPORT_MESSAGES: TaskMessages<SalesReportMessages> = {
   },
   nl: {
     lookingUp: 'Klant opzoeken',
+    unknownCustomer: (name) => `Onbekende klant "${name}"`,
     loading: 'Orders laden',
     renderingHeading: 'Kop opmaken',
     renderingTable: 'Tabel opmaken',

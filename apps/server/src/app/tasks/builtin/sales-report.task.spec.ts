@@ -141,6 +141,11 @@ describeEachDemoDatabase(describe, 'sales-report', (kind) => {
     expect(files).toEqual([]);
   });
 
+  it('fails for an unknown customer in the language of the run', async () => {
+    const recording = recordingContext({ customer: 'Nobody Inc', year: 2024 }, dir, 'nl');
+    await expect(task.run(recording.ctx)).rejects.toThrow(new TaskFailure('Onbekende klant "Nobody Inc"'));
+  });
+
   it('stops when cancelled while rendering, and does not finish the file', async () => {
     const { done, files, controller, progressReached } = run({ customer: 'Globex', year: 2025 });
     done.catch(() => undefined);

@@ -50,7 +50,7 @@ export class SalesReportTask implements TaskHandler<SalesReportParameters> {
 
     ctx.progress(0, text.lookingUp);
     const customer = await this.sales.findCustomer(ctx.parameters.customer);
-    if (!customer) throw new TaskFailure(`Unknown customer "${ctx.parameters.customer}"`);
+    if (!customer) throw new TaskFailure(text.unknownCustomer(ctx.parameters.customer));
     await sleep(PAUSE.lookUp, signal);
 
     ctx.progress(10, text.loading);
