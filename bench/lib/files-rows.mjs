@@ -147,12 +147,12 @@ async function rawExport(client, schema, path) {
  * (a) import-orders of `rows` rows through Onward vs the raw driver, (b) export-orders of every order
  * vs the raw driver's cursor. Returns rows/s and peak RSS (MB) of each.
  */
-export async function filesRows({ rows = 1_000_000, log = console.log } = {}) {
+export async function filesRows({ rows = 1_000_000, log = console.log, nodeArgs = [] } = {}) {
   const schema = await pgSchema();
   const dir = tempDir('files-rows');
   const csvPath = join(dir, 'orders.csv');
   await writeOrdersCsv(csvPath, rows);
-  const onward = await startOnward('files-rows', { env: { DATABASE_URL: schema.url } });
+  const onward = await startOnward('files-rows', { env: { DATABASE_URL: schema.url }, nodeArgs });
   const client = new pg.Client({ connectionString: schema.plainUrl });
   await client.connect();
   try {

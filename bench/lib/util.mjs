@@ -201,13 +201,17 @@ export async function redisPrefix() {
  * Starts one Onward process from dist/, with the benchmark-only tasks (`ONWARD_BENCH_TASKS=true`,
  * for `bench-noop`). `probe` preloads bench/lib/probe.cjs (emit timestamps over IPC).
  */
-export async function startOnward(name, { env = {}, probe = false, waitReady = true } = {}) {
+export async function startOnward(name, { env = {}, probe = false, waitReady = true, nodeArgs = [] } = {}) {
   const port = env.ONWARD_ROLE === 'worker' ? 0 : await freePort();
   const dataDir = env.ONWARD_DATA_DIR ?? tempDir(name);
   // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles every Onward process.
   // The server starts as the README deploys it (`--max-semi-space-size=16`, MALLOC_ARENA_MAX=2);
   // later flags, and MALLOC_ARENA_MAX in the bench's environment, override it.
-  const args = ['--max-semi-space-size=16', ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
+  const args = [
+    '--max-semi-space-size=16',
+    ...nodeArgs,
+    ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  ];
   if (probe) args.push('--require', PROBE);
   args.push(SERVER_MAIN);
   const child = spawnNode(name, args, {
