@@ -12,7 +12,10 @@ import { MonitorClient, RunLauncher } from '@onward/ui';
 const ROW_PARAMETER = 'customer';
 const THIS_YEAR_DEFAULT = 2024;
 
-/** Picks a catalogue task, asks for its other parameters and runs it on the selected rows. */
+/**
+ * Picks a catalogue task, asks for its other parameters and runs it on the selected rows. A little
+ * over 250 lines: its template is inline, and the form it renders is the catalogue's parameters.
+ */
 @Component({
   selector: 'app-task-runner',
   changeDetection: ChangeDetectionStrategy.OnPush,

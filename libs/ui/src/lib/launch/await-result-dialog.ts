@@ -29,7 +29,10 @@ export interface AwaitResultData {
 /** How the dialog ended: the run finished (or was cancelled), or went to the background. */
 export type AwaitResultOutcome = 'finished' | 'background';
 
-/** The modal progress dialog of a foreground run; shows the result when done. */
+/**
+ * The modal progress dialog of a foreground run; shows the result when done. A little over 250 lines:
+ * its template is inline (running, finished and failed states of one dialog).
+ */
 @Component({
   selector: 'onward-await-result-dialog',
   changeDetection: ChangeDetectionStrategy.OnPush,
