@@ -63,10 +63,9 @@ export class RunStatements {
       'ownerId',
       'cancelledBy',
     ].map((property) => this.name(property));
-    // The status test is written so that no index on `status` can serve it: a table whose statistics
-    // are missing or stale (a new deployment, a burst of starts) made PostgreSQL find the run along
-    // idx_runs_status, reading every queued run (855 of them for each claim in the lifecycle
-    // benchmark) where the primary key reads one.
+    // The status test is written so that no index on `status` can serve it: on a table whose
+    // statistics are missing or stale (a new deployment, a burst of starts) PostgreSQL may find the
+    // run along idx_runs_status, reading every queued run, where the primary key reads one.
     this.claim =
       `UPDATE ${this.table} SET ${status} = 'running', ${startedAt} = COALESCE(${startedAt}, ${this.placeholder(1)}), ` +
       `${attempts} = ${attempts} + 1, ${version} = ${version} + 1 ` +

@@ -31,8 +31,8 @@ export function shortDateTime(iso: string, locale?: string): string {
   ).format(new Date(iso));
 }
 
-// `toLocaleString` builds a new formatter for every call (about 0.15 ms each): the 60 labels of the
-// runs chart cost 9 ms of every live refresh. Formatters are made once per locale and style.
+// `toLocaleString` builds a new formatter for every call, which for the runs chart's labels was a
+// large part of each live refresh. Formatters are made once per locale and style.
 const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
 function formatter<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => T): T {
   let made = formatters.get(key) as T | undefined;
