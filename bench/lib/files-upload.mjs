@@ -102,8 +102,8 @@ async function bareUpload(bytes, source) {
  */
 export async function benchUpload({ baseUrl, token, bytes, serverPid = null }) {
   const source = randomBytes(CHUNK);
-  // One uncounted round each first, as the lifecycle section does (JIT, buffers, the page cache): a new
-  // server's first upload ran at 188–202 MB/s, the next one at 241–327 MB/s.
+  // One uncounted round each first, as the lifecycle section does: a new server's first upload is
+  // slower than its next ones (JIT, buffers), and the raw write's first one meets a cold page cache.
   const warm = Math.min(bytes, WARM_UP_BYTES);
   await rawWrite(warm, source);
   await bareUpload(warm, source);

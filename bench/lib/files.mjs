@@ -8,7 +8,7 @@
 // Each figure is one measurement per repetition (an upload of 1 GiB, an import of 1M rows take minutes).
 import { benchUpload } from './files-upload.mjs';
 import { filesRows } from './files-rows.mjs';
-import { login, startOnward, stopChild } from './util.mjs';
+import { agg, login, startOnward, stopChild } from './util.mjs';
 
 const MIB = 2 ** 20;
 /**
@@ -18,10 +18,6 @@ const MIB = 2 ** 20;
  */
 const HEAP_BOUND_MB = 160;
 const one = (v) => ({ median: v, min: v, max: v, reps: [v] });
-const agg = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted.at(-1), reps: values };
-};
 
 export async function sectionFiles({ opts, row, log }) {
   const bytes = (opts.quick ? 256 : 1024) * MIB;

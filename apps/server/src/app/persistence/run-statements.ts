@@ -63,13 +63,10 @@ export class RunStatements {
       'ownerId',
       'cancelledBy',
     ].map((property) => this.name(property));
-    // The status test is written so that no index on `status` can serve it: on a table whose
-    // statistics are missing or stale (a new deployment, a burst of starts) PostgreSQL may find the
-    // run along idx_runs_status, reading every queued run, where the primary key reads one.
     this.claim =
       `UPDATE ${this.table} SET ${status} = 'running', ${startedAt} = COALESCE(${startedAt}, ${this.placeholder(1)}), ` +
       `${attempts} = ${attempts} + 1, ${version} = ${version} + 1 ` +
-      `WHERE ${id} = ${this.placeholder(2)} AND ${status} || '' = 'queued' RETURNING *`;
+      `WHERE ${id} = ${this.placeholder(2)} AND ${this.unindexed(status)} = 'queued' RETURNING *`;
     this.cancelQueuedChildren =
       `UPDATE ${this.table} SET ${status} = 'cancelled', ${finishedAt} = ${this.placeholder(1)}, ` +
       `${cancelledBy} = (SELECT p.${cancelledBy} FROM ${this.table} p WHERE p.${id} = ${this.escape(runs.metadata.tableName)}.${parentId}), ` +
@@ -110,7 +107,7 @@ export class RunStatements {
     return (
       `WITH told(run_id, place) AS (VALUES ${values.join(', ')}) ` +
       `UPDATE ${this.table} SET ${told} = told.place, ${version} = ${this.table}.${version} + 1 FROM told ` +
-      `WHERE ${this.table}.${id} = told.run_id AND ${this.table}.${status} = 'queued' ` +
+      `WHERE ${this.table}.${id} = told.run_id AND ${this.unindexed(`${this.table}.${status}`)} = 'queued' ` +
       `AND ${this.table}.${told} IS ${this.postgres ? 'DISTINCT FROM' : 'NOT'} told.place RETURNING ${this.postgres ? `${this.table}.*` : '*'}`
     );
   }
@@ -156,8 +153,7 @@ export class RunStatements {
       assignments.push(`${version} = ${version} + 1`);
       let where = `${this.name('id')} = ${this.placeholder(++n)}`;
       if (guard > 0) {
-        // Not along an index on `status`, as the claim's test (above): the primary key finds the row.
-        where += ` AND ${this.name('status')} || '' IN (${Array.from({ length: guard }, () => this.placeholder(++n)).join(', ')})`;
+        where += ` AND ${this.unindexed(this.name('status'))} IN (${Array.from({ length: guard }, () => this.placeholder(++n)).join(', ')})`;
       }
       sql = `UPDATE ${this.table} SET ${assignments.join(', ')} WHERE ${where} RETURNING *`;
       this.updates.set(key, sql);
@@ -188,6 +184,16 @@ export class RunStatements {
     const column = this.byProperty.get(property);
     if (!column) throw new Error(`A run has no property "${property}"`);
     return column;
+  }
+
+  /**
+   * A column as a test of a row already found by its id must read it: an expression no index can
+   * serve. On a table whose statistics are missing or stale (a new deployment, a burst of starts)
+   * PostgreSQL may otherwise pick the run out along idx_runs_status, reading every queued run, where
+   * the primary key reads one.
+   */
+  private unindexed(column: string): string {
+    return `${column} || ''`;
   }
 
   private name(property: string): string {

@@ -1,12 +1,12 @@
 import type { AdminStats, StatsWindow } from '@onward/task-domain';
 
+import { dateTimeFormat, numberFormat } from '../shared/intl-formats';
+
 /** "350 ms", "4.2 s", "3.5 min", "1.2 h"; "–" for no value. */
 export function formatMs(ms: number | null, locale?: string): string {
   if (ms === null) return '–';
   const n = (value: number, digits: number): string =>
-    formatter(`${locale}|n${digits}`, () =>
-      Intl.NumberFormat(locale, { maximumFractionDigits: digits, minimumFractionDigits: 0 }),
-    ).format(value);
+    numberFormat(locale, { maximumFractionDigits: digits, minimumFractionDigits: 0 }).format(value);
   if (ms < 1000) return $localize`:@@onward.dash.ms:${n(ms, 0)}:value: ms`;
   if (ms < 60_000) return $localize`:@@onward.dash.s:${n(ms / 1000, 1)}:value: s`;
   if (ms < 3_600_000) return $localize`:@@onward.dash.min:${n(ms / 60_000, 1)}:value: min`;
@@ -17,27 +17,14 @@ export function formatMs(ms: number | null, locale?: string): string {
 export function bucketLabel(at: string, window: StatsWindow, locale?: string): string {
   const format =
     window === '7d'
-      ? formatter(`${locale}|day`, () =>
-          Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short' }),
-        )
-      : formatter(`${locale}|time`, () => Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }));
+      ? dateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short' })
+      : dateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
   return format.format(new Date(at));
 }
 
 /** A date and time in the locale's short style. */
 export function shortDateTime(iso: string, locale?: string): string {
-  return formatter(`${locale}|short`, () =>
-    Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' }),
-  ).format(new Date(iso));
-}
-
-// `toLocaleString` builds a new formatter for every call, which for the runs chart's labels was a
-// large part of each live refresh. Formatters are made once per locale and style.
-const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
-function formatter<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => T): T {
-  let made = formatters.get(key) as T | undefined;
-  if (!made) formatters.set(key, (made = make()));
-  return made;
+  return dateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' }).format(new Date(iso));
 }
 
 const total = (stats: AdminStats, key: 'started' | 'completed' | 'failed' | 'cancelled'): number =>

@@ -1,5 +1,7 @@
 import type { RunView } from '@onward/task-domain';
 
+import { dateTimeFormat } from './intl-formats';
+
 /** A time as an entry shows it: short and relative, the exact date-time for hover, and the ISO value. */
 export interface ShownTime {
   text: string;
@@ -30,20 +32,20 @@ export function relativeTime(iso: string, today: number, locale: string): string
   if (days <= 0) return time;
   if (days === 1) return $localize`:@@onward.time.yesterday:yesterday ${time}:time:`;
   if (at.getFullYear() === new Date(today).getFullYear()) {
-    const date = new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric' }).format(at);
+    const date = dateTimeFormat(locale, { month: 'short', day: 'numeric' }).format(at);
     return $localize`:@@onward.time.dateAndTime:${date}:date:, ${time}:time:`;
   }
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(at);
+  return dateTimeFormat(locale, { dateStyle: 'medium' }).format(at);
 }
 
 /** "14:02" or "2:02 PM", as the locale writes a time. */
 function timeOfDay(at: Date, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { timeStyle: 'short' }).format(at);
+  return dateTimeFormat(locale, { timeStyle: 'short' }).format(at);
 }
 
 /** The full date and time, for hover: "Thursday, 3 December 2026 at 14:02:07". */
 export function exactTime(iso: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'medium' }).format(new Date(iso));
+  return dateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'medium' }).format(new Date(iso));
 }
 
 /**

@@ -1,3 +1,5 @@
+import { numberFormat } from '../shared/intl-formats';
+
 /** What one transfer of this window looks like now (see FileUploads). */
 export interface TransferProgress {
   bytesSent: number;
@@ -24,7 +26,7 @@ function unitFor(bytes: number): (typeof UNITS)[number] {
 }
 
 function number(locale: string, value: number, digits: number, unit?: string): string {
-  return new Intl.NumberFormat(locale, {
+  return numberFormat(locale, {
     minimumFractionDigits: digits,
     maximumFractionDigits: digits,
     ...(unit ? { style: 'unit', unit, unitDisplay: 'short' } : {}),

@@ -1,4 +1,4 @@
-import { countFormat, type TaskMessages } from './task-messages';
+import { countFormat, type TaskMessages, UNKNOWN_CUSTOMER } from './task-messages';
 
 /** What import-orders and export-orders tell the user while they work and when they are done. */
 export interface OrdersMessages {
@@ -20,7 +20,7 @@ export const ORDERS_MESSAGES: TaskMessages<OrdersMessages> = {
   en: {
     reading: 'Reading the file',
     emptyFile: 'The file is empty',
-    unknownCustomer: (name) => `Unknown customer "${name}"`,
+    unknownCustomer: UNKNOWN_CUSTOMER.en,
     row: (row, total) => `Row ${en(row)} of ${en(total)}`,
     saving: (count) => `Saving ${en(count)} orders`,
     imported: (imported, rejected) => `${en(imported)} imported, ${en(rejected)} rejected`,
@@ -31,7 +31,7 @@ export const ORDERS_MESSAGES: TaskMessages<OrdersMessages> = {
   nl: {
     reading: 'Bestand lezen',
     emptyFile: 'Het bestand is leeg',
-    unknownCustomer: (name) => `Onbekende klant "${name}"`,
+    unknownCustomer: UNKNOWN_CUSTOMER.nl,
     row: (row, total) => `Rij ${nl(row)} van ${nl(total)}`,
     saving: (count) => `${nl(count)} orders opslaan`,
     imported: (imported, rejected) => `${nl(imported)} geïmporteerd, ${nl(rejected)} geweigerd`,

@@ -1,4 +1,4 @@
-import { countFormat, moneyFormat, type TaskMessages } from './task-messages';
+import { countFormat, moneyFormat, type TaskMessages, UNKNOWN_CUSTOMER } from './task-messages';
 
 /** The print preview's progress messages and the words of its PDF, per language. */
 export interface PrintPreviewMessages {
@@ -25,7 +25,7 @@ export interface PrintPreviewMessages {
 export const PRINT_PREVIEW_MESSAGES: TaskMessages<PrintPreviewMessages> = {
   en: {
     lookingUp: 'Looking up customer',
-    unknownCustomer: (name) => `Unknown customer "${name}"`,
+    unknownCustomer: UNKNOWN_CUSTOMER.en,
     summarising: 'Summarising orders',
     rendering: 'Rendering summary',
     writing: 'Writing file',
@@ -45,7 +45,7 @@ export const PRINT_PREVIEW_MESSAGES: TaskMessages<PrintPreviewMessages> = {
   },
   nl: {
     lookingUp: 'Klant opzoeken',
-    unknownCustomer: (name) => `Onbekende klant "${name}"`,
+    unknownCustomer: UNKNOWN_CUSTOMER.nl,
     summarising: 'Orders samenvatten',
     rendering: 'Overzicht opmaken',
     writing: 'Bestand schrijven',

@@ -1,4 +1,4 @@
-import { countFormat, moneyFormat as money, type TaskMessages } from './task-messages';
+import { countFormat, moneyFormat as money, type TaskMessages, UNKNOWN_CUSTOMER } from './task-messages';
 
 /** The sales report's progress messages and the words of its PDF, per language. */
 export interface SalesReportMessages {
@@ -31,7 +31,7 @@ export interface SalesReportMessages {
 export const SALES_REPORT_MESSAGES: TaskMessages<SalesReportMessages> = {
   en: {
     lookingUp: 'Looking up customer',
-    unknownCustomer: (name) => `Unknown customer "${name}"`,
+    unknownCustomer: UNKNOWN_CUSTOMER.en,
     loading: 'Loading orders',
     renderingHeading: 'Rendering heading',
     renderingTable: 'Rendering table',
@@ -57,7 +57,7 @@ export const SALES_REPORT_MESSAGES: TaskMessages<SalesReportMessages> = {
   },
   nl: {
     lookingUp: 'Klant opzoeken',
-    unknownCustomer: (name) => `Onbekende klant "${name}"`,
+    unknownCustomer: UNKNOWN_CUSTOMER.nl,
     loading: 'Orders laden',
     renderingHeading: 'Kop opmaken',
     renderingTable: 'Tabel opmaken',

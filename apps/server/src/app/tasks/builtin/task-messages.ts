@@ -6,6 +6,12 @@ import type { OnwardLocale } from '@onward/task-domain';
  */
 export type TaskMessages<T> = Readonly<Record<OnwardLocale, T>>;
 
+/** The failure of a task given a customer that does not exist, shared by the tasks that take one. */
+export const UNKNOWN_CUSTOMER: TaskMessages<(name: string) => string> = {
+  en: (name) => `Unknown customer "${name}"`,
+  nl: (name) => `Onbekende klant "${name}"`,
+};
+
 /** Whole numbers as `locale` writes them: 12345 → "12,345" in English, "12.345" in Dutch. */
 export function countFormat(locale: OnwardLocale): (value: number) => string {
   const format = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
