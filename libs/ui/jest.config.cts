@@ -14,8 +14,6 @@ module.exports = {
   },
   // Angular's locale data (@angular/common/locales/*.js) is ESM in plain .js files.
   transformIgnorePatterns: ['node_modules/(?!.*\\.mjs$|@angular/common/locales/)'],
-  // echarts ships ES modules only; specs stub its directive and never draw (src/testing/echarts-stub.ts).
-  moduleNameMapper: { '^echarts/(core|charts|components|renderers)$': '<rootDir>/src/testing/echarts-stub.ts' },
   snapshotSerializers: [
     'jest-preset-angular/build/serializers/no-ng-attributes',
     'jest-preset-angular/build/serializers/ng-snapshot',

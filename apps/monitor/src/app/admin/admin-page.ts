@@ -117,7 +117,7 @@ import { AdminUsers } from './admin-users';
       </mat-tab>
       <mat-tab label="Dashboard" i18n-label="@@adminDashboardTab">
         <ng-template matTabContent>
-          <!-- ECharts itself loads when the first chart is drawn (a chunk of its own). -->
+          <!-- Made when the tab is first opened; Chart.js comes with the admin page's lazily loaded chunk. -->
           <onward-admin-dashboard />
         </ng-template>
       </mat-tab>

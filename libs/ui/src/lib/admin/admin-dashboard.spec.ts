@@ -1,7 +1,7 @@
 import { Directive, input } from '@angular/core';
-import { TestBed } from '@angular/core/testing';
+import { type ComponentFixture, TestBed } from '@angular/core/testing';
 import type { AdminStats, WorkerInfo } from '@onward/task-domain';
-import { NgxEchartsDirective } from 'ngx-echarts';
+import { BaseChartDirective } from 'ng2-charts';
 
 import { nextRequest } from '../../testing/fakes';
 import { setupWidget } from '../../testing/setup';
@@ -10,10 +10,11 @@ import { AdminDashboard } from './admin-dashboard';
 // jsdom draws no canvas: the chart directive is stubbed (unit specs only; the e2e draws real charts).
 // The real directive's own selector, which the stub stands in for.
 // eslint-disable-next-line @angular-eslint/directive-selector
-@Directive({ selector: '[echarts]' })
-class EchartsStub {
+@Directive({ selector: 'canvas[baseChart]' })
+class ChartStub {
+  readonly type = input<unknown>();
   readonly options = input<unknown>();
-  readonly merge = input<unknown>();
+  readonly data = input<unknown>();
 }
 
 const bucket = (minute: number, started: number, completed: number, failed = 0, cancelled = 0) => ({
@@ -47,11 +48,17 @@ const WORKERS: WorkerInfo[] = [
   },
 ];
 
+/** The chart directive (stubbed) on the canvas inside `box`. */
+function chartIn(fixture: ComponentFixture<AdminDashboard>, box: HTMLElement): ChartStub {
+  const canvas = box.querySelector('canvas');
+  return fixture.debugElement.query((d) => d.nativeElement === canvas).injector.get(ChartStub);
+}
+
 describe('AdminDashboard', () => {
   async function render() {
     TestBed.overrideComponent(AdminDashboard, {
-      remove: { imports: [NgxEchartsDirective] },
-      add: { imports: [EchartsStub] },
+      remove: { imports: [BaseChartDirective] },
+      add: { imports: [ChartStub] },
     });
     const widget = setupWidget();
     const fixture = TestBed.createComponent(AdminDashboard);
@@ -84,7 +91,7 @@ describe('AdminDashboard', () => {
     expect(failing).not.toContain('recalculate-prices');
   });
 
-  it('gives each chart a text alternative and its numbers as merge data, and a table of the same numbers', async () => {
+  it('gives each chart a text alternative and its numbers as chart data, and a table of the same numbers', async () => {
     const widget = await render();
     await answer(widget);
     const { el, fixture } = widget;
@@ -92,19 +99,19 @@ describe('AdminDashboard', () => {
     expect(runs.getAttribute('role')).toBe('img');
     expect(runs.getAttribute('tabindex')).toBe('0');
     expect(runs.getAttribute('aria-label')).toContain('3 started, 3 completed, 1 failed, 1 cancelled');
-    const stub = fixture.debugElement.query((d) => d.nativeElement === runs).injector.get(EchartsStub);
-    expect(stub.merge()).toMatchObject({
-      series: [{ data: [3, 0] }, { data: [2, 1] }, { data: [1, 0] }, { data: [0, 1] }],
+    const stub = chartIn(fixture, runs);
+    expect(stub.data()).toMatchObject({
+      labels: [expect.any(String), expect.any(String)],
+      datasets: [{ data: [3, 0] }, { data: [2, 1] }, { data: [1, 0] }, { data: [0, 1] }],
     });
     const durations = el.querySelector('[data-testid=durations-chart]') as HTMLElement;
     expect(durations.getAttribute('aria-label')).toContain('sales-report: p50 1.2 s, p95 4.1 s');
     // The durations chart gets its numbers one animation frame after the runs chart.
     await new Promise((resolve) => requestAnimationFrame(resolve));
     fixture.detectChanges();
-    const durationsStub = fixture.debugElement.query((d) => d.nativeElement === durations).injector.get(EchartsStub);
-    expect(durationsStub.merge()).toMatchObject({
-      yAxis: { data: ['sales-report', 'recalculate-prices'] },
-      series: [{ data: [1200, 350] }, { data: [4100, 400] }],
+    expect(chartIn(fixture, durations).data()).toMatchObject({
+      labels: ['sales-report', 'recalculate-prices'],
+      datasets: [{ data: [1200, 350] }, { data: [4100, 400] }],
     });
 
     const toggle = el.querySelector('mat-slide-toggle button') as HTMLButtonElement;

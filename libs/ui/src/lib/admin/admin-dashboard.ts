@@ -14,11 +14,18 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatSlideToggleModule } from '@angular/material/slide-toggle';
 import type { AdminStats, StatsWindow, WorkerInfo } from '@onward/task-domain';
-import { NgxEchartsDirective, provideEchartsCore } from 'ngx-echarts';
+import type { ChartOptions } from 'chart.js';
+import { BaseChartDirective, provideCharts } from 'ng2-charts';
 import { throttleTime } from 'rxjs';
 
 import { MonitorClient } from '../client/monitor-client';
-import { durationsChartBase, durationsChartData, runsChartBase, runsChartData } from './dashboard-charts';
+import {
+  DASHBOARD_CHART_PARTS,
+  durationsChartData,
+  durationsChartOptions,
+  runsChartData,
+  runsChartOptions,
+} from './dashboard-charts';
 import { bucketLabel, durationsSummary, formatMs, runsSummary, shortDateTime } from './dashboard-format';
 
 /**
@@ -30,9 +37,8 @@ import { bucketLabel, durationsSummary, formatMs, runsSummary, shortDateTime } f
 @Component({
   selector: 'onward-admin-dashboard',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [MatButtonModule, MatButtonToggleModule, MatSlideToggleModule, NgxEchartsDirective],
-  // Loaded when the first chart is drawn: ECharts lands in a chunk of its own, not in the host's bundle.
-  providers: [provideEchartsCore({ echarts: () => import('./dashboard-echarts').then((m) => m.dashboardEcharts) })],
+  imports: [MatButtonModule, MatButtonToggleModule, MatSlideToggleModule, BaseChartDirective],
+  providers: [provideCharts({ registerables: DASHBOARD_CHART_PARTS })],
   templateUrl: './admin-dashboard.html',
   styleUrl: './admin-dashboard.scss',
 })
@@ -52,9 +58,8 @@ export class AdminDashboard implements OnInit {
   protected readonly window = signal<StatsWindow>('1h');
   protected readonly stats = signal<AdminStats | null>(null);
   /**
-   * The statistics the durations chart shows: those of `stats`, one animation frame later. ECharts
-   * redraws a chart in the turn its numbers arrive, and both charts in one frame took longer than a
-   * frame while runs finished.
+   * The statistics the durations chart shows: those of `stats`, one animation frame later. A chart
+   * redraws in the turn its numbers arrive; one chart a frame keeps each frame short.
    */
   private readonly durationStats = signal<AdminStats | null>(null);
   protected readonly workers = signal<WorkerInfo[]>([]);
@@ -62,29 +67,22 @@ export class AdminDashboard implements OnInit {
   protected readonly loading = signal(false);
   protected readonly asTable = signal(false);
 
-  protected readonly runsBase = runsChartBase({
+  private readonly runsLabels = {
     started: $localize`:@@onward.dash.started:Started`,
     completed: $localize`:@@onward.dash.completed:Completed`,
     failed: $localize`:@@onward.dash.failed:Failed`,
     cancelled: $localize`:@@onward.dash.cancelled:Cancelled`,
+  };
+  protected readonly runsOptions: ChartOptions<'bar'> = runsChartOptions();
+  protected readonly durationsOptions: ChartOptions<'bar'> = durationsChartOptions();
+  // A refresh that leaves a chart's numbers as they were does not hand it new data: each new `data`
+  // redraws the whole chart.
+  protected readonly runsData = computed(() => runsChartData(this.stats(), this.runsLabels, (at) => this.bucket(at)), {
+    equal: sameData,
   });
-  protected readonly durationsBase = durationsChartBase('p50', 'p95');
-  // A refresh that leaves a chart's numbers as they were does not hand it to ECharts again: each
-  // `setOption` re-renders the whole chart (ngx-echarts' `merge`).
-  protected readonly runsData = computed(
-    () => {
-      const stats = this.stats();
-      return stats ? runsChartData(stats, (at) => this.bucket(at)) : {};
-    },
-    { equal: sameOption },
-  );
-  protected readonly durationsData = computed(
-    () => {
-      const stats = this.durationStats();
-      return stats ? durationsChartData(stats) : {};
-    },
-    { equal: sameOption },
-  );
+  protected readonly durationsData = computed(() => durationsChartData(this.durationStats(), 'p50', 'p95'), {
+    equal: sameData,
+  });
   protected readonly windowLabel = computed(() => this.windows.find((w) => w.value === this.window())?.label ?? '');
   protected readonly runsAlt = computed(() => {
     const stats = this.stats();
@@ -152,7 +150,7 @@ export class AdminDashboard implements OnInit {
   }
 }
 
-/** Chart options with the same numbers and labels (they are plain JSON). */
-function sameOption(a: object, b: object): boolean {
+/** Chart data with the same numbers and labels (they are plain JSON). */
+function sameData(a: object, b: object): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }

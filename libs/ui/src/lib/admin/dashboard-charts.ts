@@ -1,15 +1,45 @@
 /**
- * The dashboard's chart options. A chart's base option is set once; new numbers go in through
- * `setOption` with merge (ngx-echarts' `merge` input), so an update never re-creates the chart.
+ * The dashboard's charts in Chart.js terms. A chart's options are made once; a refresh hands it new
+ * `data` only (ng2-charts' `data` input: the chart keeps its canvas and scales and redraws once).
  */
 import type { AdminStats } from '@onward/task-domain';
-import type { EChartsCoreOption as Option } from 'echarts/core';
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  type ChartComponentLike,
+  type ChartData,
+  type ChartOptions,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  type ChartDataset,
+  type Scale,
+  Tooltip,
+} from 'chart.js';
+
+/** What the two charts draw with (Chart.js registers only what is listed: the bundle stays small). */
+export const DASHBOARD_CHART_PARTS: ChartComponentLike[] = [
+  BarController,
+  LineController,
+  BarElement,
+  LineElement,
+  PointElement,
+  CategoryScale,
+  LinearScale,
+  Legend,
+  Tooltip,
+];
 
 /** Labels on the time axis of the runs chart, at most (one per 10 minutes of the hour's 60 buckets). */
 const LABELS = 8;
 
 /** Status colours of the runs chart (the widget's status tones). */
 const COLOURS = { started: '#1565c0', completed: '#2e7d32', failed: '#c62828', cancelled: '#757575' };
+const P50 = '#5c6bc0';
+const P95 = '#ef6c00';
 
 export interface RunsChartLabels {
   started: string;
@@ -18,61 +48,103 @@ export interface RunsChartLabels {
   cancelled: string;
 }
 
-/** The runs chart without numbers: finished runs as stacked bars, started runs as a line. */
-export function runsChartBase(labels: RunsChartLabels): Option {
-  const bar = (name: string, color: string) => ({ name, type: 'bar', stack: 'finished', color, data: [] });
-  return {
-    animation: false,
-    tooltip: { trigger: 'axis' },
-    legend: { top: 0 },
-    grid: { left: 40, right: 16, top: 32, bottom: 24 },
-    xAxis: { type: 'category', data: [] },
-    yAxis: { type: 'value', minInterval: 1 },
-    series: [
-      { name: labels.started, type: 'line', color: COLOURS.started, showSymbol: false, data: [] },
-      bar(labels.completed, COLOURS.completed),
-      bar(labels.failed, COLOURS.failed),
-      bar(labels.cancelled, COLOURS.cancelled),
-    ],
-  };
+export type RunsChartData = ChartData<'bar', number[], string>;
+export type DurationsChartData = ChartData<'bar', (number | null)[], string>;
+
+/**
+ * Every n-th time label of the runs chart, so that at most `LABELS` are drawn: a fixed interval spares
+ * the chart measuring every label to choose one on each update.
+ */
+function everyNthLabel(this: Scale, value: string | number, index: number): string | undefined {
+  const count = this.chart.data.labels?.length ?? 0;
+  const every = Math.max(1, Math.ceil(count / LABELS));
+  return index % every === 0 ? this.getLabelForValue(Number(value)) : undefined;
 }
 
-/** The numbers of the runs chart, merged into its base. */
-export function runsChartData(stats: AdminStats, label: (at: string) => string): Option {
+/** The runs chart's options: finished runs as stacked bars, started runs as a line over them. */
+export function runsChartOptions(): ChartOptions<'bar'> {
   return {
-    // A fixed label interval: left to ECharts, every update measures all labels to choose one.
-    xAxis: {
-      data: stats.buckets.map((b) => label(b.at)),
-      axisLabel: { interval: Math.max(0, Math.ceil(stats.buckets.length / LABELS) - 1) },
+    animation: false,
+    responsive: true,
+    maintainAspectRatio: false,
+    interaction: { mode: 'index', intersect: false },
+    plugins: { legend: { position: 'top' }, tooltip: { mode: 'index', intersect: false } },
+    scales: {
+      x: { stacked: true, ticks: { autoSkip: false, maxRotation: 0, callback: everyNthLabel } },
+      y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } },
     },
-    series: [
-      { data: stats.buckets.map((b) => b.started) },
-      { data: stats.buckets.map((b) => b.completed) },
-      { data: stats.buckets.map((b) => b.failed) },
-      { data: stats.buckets.map((b) => b.cancelled) },
+  };
+}
+
+/** The numbers of the runs chart. */
+export function runsChartData(
+  stats: AdminStats | null,
+  labels: RunsChartLabels,
+  label: (at: string) => string,
+): RunsChartData {
+  const buckets = stats?.buckets ?? [];
+  const bar = (name: string, color: string, data: number[]) => ({
+    type: 'bar' as const,
+    label: name,
+    data,
+    stack: 'finished',
+    backgroundColor: color,
+    borderColor: color,
+  });
+  return {
+    labels: buckets.map((b) => label(b.at)),
+    datasets: [
+      // A mixed chart (Chart.js: a dataset's own `type`); its types name one chart type for all datasets.
+      {
+        type: 'line',
+        label: labels.started,
+        data: buckets.map((b) => b.started),
+        // A stack of its own: the line is the started runs, not a layer over the finished ones.
+        stack: 'started',
+        borderColor: COLOURS.started,
+        backgroundColor: COLOURS.started,
+        pointRadius: 0,
+        borderWidth: 2,
+      } satisfies ChartDataset<'line', number[]> as unknown as ChartDataset<'bar', number[]>,
+      bar(
+        labels.completed,
+        COLOURS.completed,
+        buckets.map((b) => b.completed),
+      ),
+      bar(
+        labels.failed,
+        COLOURS.failed,
+        buckets.map((b) => b.failed),
+      ),
+      bar(
+        labels.cancelled,
+        COLOURS.cancelled,
+        buckets.map((b) => b.cancelled),
+      ),
     ],
   };
 }
 
-/** The durations chart without numbers: p50 and p95 per task, as horizontal bars (ms). */
-export function durationsChartBase(p50: string, p95: string): Option {
+/** The durations chart's options: p50 and p95 per task as horizontal bars (ms). */
+export function durationsChartOptions(): ChartOptions<'bar'> {
   return {
     animation: false,
-    tooltip: { trigger: 'axis' },
-    legend: { top: 0 },
-    grid: { left: 8, right: 24, top: 32, bottom: 24, containLabel: true },
-    xAxis: { type: 'value', name: 'ms' },
-    yAxis: { type: 'category', data: [] },
-    series: [
-      { name: p50, type: 'bar', color: '#5c6bc0', data: [] },
-      { name: p95, type: 'bar', color: '#ef6c00', data: [] },
-    ],
+    responsive: true,
+    maintainAspectRatio: false,
+    indexAxis: 'y',
+    interaction: { mode: 'index', intersect: false },
+    plugins: { legend: { position: 'top' }, tooltip: { mode: 'index', intersect: false } },
+    scales: { x: { beginAtZero: true, title: { display: true, text: 'ms' } } },
   };
 }
 
-export function durationsChartData(stats: AdminStats): Option {
+export function durationsChartData(stats: AdminStats | null, p50: string, p95: string): DurationsChartData {
+  const tasks = stats?.tasks ?? [];
   return {
-    yAxis: { data: stats.tasks.map((t) => t.task) },
-    series: [{ data: stats.tasks.map((t) => t.p50Ms) }, { data: stats.tasks.map((t) => t.p95Ms) }],
+    labels: tasks.map((t) => t.task),
+    datasets: [
+      { label: p50, data: tasks.map((t) => t.p50Ms), backgroundColor: P50, borderColor: P50 },
+      { label: p95, data: tasks.map((t) => t.p95Ms), backgroundColor: P95, borderColor: P95 },
+    ],
   };
 }
