@@ -73,6 +73,7 @@ export class AdminDashboard implements OnInit {
     failed: $localize`:@@onward.dash.failed:Failed`,
     cancelled: $localize`:@@onward.dash.cancelled:Cancelled`,
   };
+  // Typed here: the library's declarations must name Chart.js's option type (an inferred one is not portable).
   protected readonly runsOptions: ChartOptions<'bar'> = runsChartOptions();
   protected readonly durationsOptions: ChartOptions<'bar'> = durationsChartOptions();
   // A refresh that leaves a chart's numbers as they were does not hand it new data: each new `data`

@@ -61,14 +61,24 @@ function everyNthLabel(this: Scale, value: string | number, index: number): stri
   return index % every === 0 ? this.getLabelForValue(Number(value)) : undefined;
 }
 
-/** The runs chart's options: finished runs as stacked bars, started runs as a line over them. */
-export function runsChartOptions(): ChartOptions<'bar'> {
+/**
+ * What both charts share: no animation (a live refresh redraws at once), the box's size, the legend on
+ * top, and a tooltip of every series at the hovered category.
+ */
+function commonOptions(): ChartOptions<'bar'> {
   return {
     animation: false,
     responsive: true,
     maintainAspectRatio: false,
     interaction: { mode: 'index', intersect: false },
     plugins: { legend: { position: 'top' }, tooltip: { mode: 'index', intersect: false } },
+  };
+}
+
+/** The runs chart's options: finished runs as stacked bars, started runs as a line over them. */
+export function runsChartOptions(): ChartOptions<'bar'> {
+  return {
+    ...commonOptions(),
     scales: {
       x: { stacked: true, ticks: { autoSkip: false, maxRotation: 0, callback: everyNthLabel } },
       y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } },
@@ -128,12 +138,8 @@ export function runsChartData(
 /** The durations chart's options: p50 and p95 per task as horizontal bars (ms). */
 export function durationsChartOptions(): ChartOptions<'bar'> {
   return {
-    animation: false,
-    responsive: true,
-    maintainAspectRatio: false,
+    ...commonOptions(),
     indexAxis: 'y',
-    interaction: { mode: 'index', intersect: false },
-    plugins: { legend: { position: 'top' }, tooltip: { mode: 'index', intersect: false } },
     scales: { x: { beginAtZero: true, title: { display: true, text: 'ms' } } },
   };
 }

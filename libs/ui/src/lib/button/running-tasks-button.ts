@@ -14,6 +14,7 @@ import { MatButtonModule } from '@angular/material/button';
 import { MonitorClient } from '../client/monitor-client';
 import { MonitorPanelState } from '../panel/monitor-panel-state';
 import { OnwardIcon } from '../shared/icon';
+import { formatNumber } from '../shared/intl-formats';
 
 /** The toolbar button that opens the monitor panel: a badge counts running runs, a dot marks unseen finished ones. */
 @Component({
@@ -52,11 +53,11 @@ export class RunningTasksButton {
   protected readonly unseen = computed(() => this.client.unseenFinished().size);
   protected readonly ariaLabel = computed(() => {
     const parts = [$localize`:@@onward.button.label:Running tasks`];
-    parts.push($localize`:@@onward.button.running:${this.running().toLocaleString(this.locale)}:count: running`);
+    parts.push($localize`:@@onward.button.running:${formatNumber(this.running(), this.locale)}:count: running`);
     const unseen = this.unseen();
     if (unseen > 0) {
       parts.push(
-        $localize`:@@onward.button.unseen:${unseen.toLocaleString(this.locale)}:count: finished since you last looked`,
+        $localize`:@@onward.button.unseen:${formatNumber(unseen, this.locale)}:count: finished since you last looked`,
       );
     }
     return parts.join(', ');

@@ -1,4 +1,5 @@
 import type { ParameterProblem } from '@onward/task-domain';
+import { formatNumber } from '../shared/intl-formats';
 
 /**
  * A parameter rule's message in the user's language ("Jaar moet minstens 2000 zijn"), from the
@@ -39,5 +40,5 @@ export function problemMessage(label: string, problem: ParameterProblem, locale?
 
 /** The locale's decimal sign, without grouping: a limit is often a year ("2000", not "2.000"). */
 function number(value: number, locale: string | undefined): string {
-  return value.toLocaleString(locale, { useGrouping: false, maximumFractionDigits: 20 });
+  return formatNumber(value, locale, { useGrouping: false, maximumFractionDigits: 20 });
 }

@@ -7,6 +7,7 @@ import { MonitorClient } from '../client/monitor-client';
 import { OnwardIcon } from '../shared/icon';
 import { RunActions } from '../shared/run-actions';
 import { runLabel } from '../shared/run-format';
+import { formatNumber } from '../shared/intl-formats';
 
 /**
  * A finished run's "Run again", "Change and run again" and, for a selection with failed or cancelled
@@ -111,10 +112,10 @@ export class RunAgain {
   }
 
   protected retryText(count: number): string {
-    return $localize`:@@onward.rerun.retryFailed:Retry failed (${count.toLocaleString(this.locale)}:count:)`;
+    return $localize`:@@onward.rerun.retryFailed:Retry failed (${formatNumber(count, this.locale)}:count:)`;
   }
 
   protected retryLabel(count: number): string {
-    return $localize`:@@onward.rerun.retryFailedLabel:Retry failed (${count.toLocaleString(this.locale)}:count:): ${runLabel(this.run())}:label:`;
+    return $localize`:@@onward.rerun.retryFailedLabel:Retry failed (${formatNumber(count, this.locale)}:count:): ${runLabel(this.run())}:label:`;
   }
 }

@@ -30,6 +30,7 @@ import { transferText } from '../upload/transfer-text';
 import { RunAgain } from './run-again';
 import { RunStatusLine } from './run-status-line';
 import { SubtaskList } from './subtask-list';
+import { formatNumber } from '../shared/intl-formats';
 
 /** One run in the monitor: status, progress, elapsed time and the actions that fit its state. */
 @Component({
@@ -133,9 +134,7 @@ export class RunEntry implements OnInit {
     const percent = this.percent();
     const parts = [this.label(), this.run().status === 'cancelled' ? this.cancelled() : this.look().label];
     if (this.active() && percent !== null) {
-      parts.push(
-        $localize`:@@onward.entry.percent:${Math.round(percent).toLocaleString(this.locale)}:percent: percent`,
-      );
+      parts.push($localize`:@@onward.entry.percent:${formatNumber(Math.round(percent), this.locale)}:percent: percent`);
     }
     if (this.showOwner()) parts.push($localize`:@@onward.entry.owner:owner ${run.owner.username}:owner:`);
     return parts.join(', ');

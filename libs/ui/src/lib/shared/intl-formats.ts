@@ -18,3 +18,8 @@ export function dateTimeFormat(locale: string | undefined, options: Intl.DateTim
 export function numberFormat(locale: string | undefined, options: Intl.NumberFormatOptions): Intl.NumberFormat {
   return kept(`number|${locale}|${JSON.stringify(options)}`, () => new Intl.NumberFormat(locale, options));
 }
+
+/** `value` as `value.toLocaleString(locale, options)` writes it, with a kept formatter. */
+export function formatNumber(value: number, locale?: string, options: Intl.NumberFormatOptions = {}): string {
+  return numberFormat(locale, options).format(value);
+}

@@ -1,3 +1,5 @@
+import { formatNumber } from './intl-formats';
+
 /**
  * Plurals for texts built in TypeScript, where `$localize` has no ICU plural syntax: the locale's
  * own plural rules (Intl.PluralRules) pick the form, and the count is written in the locale's digits.
@@ -33,5 +35,5 @@ export function plural(count: number, forms: PluralForms, locale?: string): stri
   // An explicit zero form wins for 0 even in languages whose rules call 0 "other" (as ICU's `=0`).
   const form =
     count === 0 && forms.zero !== undefined ? forms.zero : (forms[rulesFor(locale).select(count)] ?? forms.other);
-  return form.replace(/#/g, count.toLocaleString(locale));
+  return form.replace(/#/g, formatNumber(count, locale));
 }

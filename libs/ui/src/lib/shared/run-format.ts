@@ -10,6 +10,7 @@ import {
 } from '@onward/task-domain';
 
 import type { IconName } from './icon';
+import { formatNumber } from './intl-formats';
 
 /** How a status looks everywhere in the widget: one palette, one icon, one word. */
 export interface StatusLook {
@@ -119,8 +120,8 @@ export function resultText(result: ValueResult, max = 80): string | null {
 /** "3 of 10 · Globex 2024" for a scheduler's current subtask, or null when none runs. */
 export function schedulerLine(state: SchedulerState, locale?: string): string | null {
   if (!state.current) return null;
-  const position = Math.min(state.total, schedulerFinished(state) + 1).toLocaleString(locale);
-  const total = state.total.toLocaleString(locale);
+  const position = formatNumber(Math.min(state.total, schedulerFinished(state) + 1), locale);
+  const total = formatNumber(state.total, locale);
   const display = displayText(state.current.display);
   const count = $localize`:@@onward.scheduler.position:${position}:position: of ${total}:total:`;
   return display ? `${count} · ${display}` : count;
@@ -146,7 +147,7 @@ export function formatDuration(ms: number): string {
 
 /** "12 KB", "1.4 MB" ("1,4 MB" in Dutch): the number in the locale's digits. */
 export function formatBytes(bytes: number, locale?: string): string {
-  if (bytes < 1024) return `${bytes.toLocaleString(locale)} B`;
+  if (bytes < 1024) return `${formatNumber(bytes, locale)} B`;
   const units = ['KB', 'MB', 'GB'];
   let value = bytes / 1024;
   let unit = 0;
@@ -155,7 +156,7 @@ export function formatBytes(bytes: number, locale?: string): string {
     unit++;
   }
   const digits = value < 10 ? 1 : 0;
-  const number = value.toLocaleString(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  const number = formatNumber(value, locale, { minimumFractionDigits: digits, maximumFractionDigits: digits });
   return `${number} ${units[unit]}`;
 }
 

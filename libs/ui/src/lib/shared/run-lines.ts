@@ -2,6 +2,7 @@ import type { RunQueuePlace, RunView } from '@onward/task-domain';
 
 import { plural } from './plural';
 import { relativeTime } from './run-times';
+import { formatNumber } from './intl-formats';
 
 /**
  * A queued run's place for people: "Next to start", "Waiting · 2 ahead of it (your other runs)" while
@@ -33,7 +34,7 @@ export function queueLine(place: RunQueuePlace, locale?: string): string {
 
 /** "No progress for 4 min": how long a stalled run has been silent, in whole seconds, minutes or hours. */
 export function stalledLine(silentMs: number, locale?: string): string {
-  const number = (n: number) => n.toLocaleString(locale);
+  const number = (n: number) => formatNumber(n, locale);
   const seconds = Math.max(0, Math.floor(silentMs / 1000));
   if (seconds < 60) return $localize`:@@onward.stalled.seconds:No progress for ${number(seconds)}:seconds: s`;
   const minutes = Math.floor(seconds / 60);

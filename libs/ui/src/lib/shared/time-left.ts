@@ -1,4 +1,5 @@
 import { plural } from './plural';
+import { formatNumber } from './intl-formats';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -9,7 +10,7 @@ const DAY = 24 * HOUR;
  * (fives from ten minutes on), "about 2 h", "about 3 days". Never more precise than an estimate is.
  */
 export function timeLeftText(ms: number, locale?: string): string {
-  const number = (n: number) => n.toLocaleString(locale);
+  const number = (n: number) => formatNumber(n, locale);
   if (!(ms >= MINUTE)) return $localize`:@@onward.timeLeft.underMinute:less than a minute`;
   let minutes = Math.round(ms / MINUTE);
   if (minutes > 10) minutes = Math.round(minutes / 5) * 5;
