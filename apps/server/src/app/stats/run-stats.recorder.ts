@@ -106,12 +106,9 @@ export class RunStatsRecorder implements OnApplicationBootstrap, BeforeApplicati
     const hours = new Map<string, StatsDelta>();
     for (const m of minutes) add(hours, Math.floor(m.at / 60), m);
     try {
-      await this.repository.add('minutes', minutes);
-      await this.repository.add('hours', [...hours.values()]);
-      await this.repository.addErrors(errors);
+      await this.repository.write(minutes, [...hours.values()], errors);
     } catch (error) {
-      // Counted again at the next flush. A statement that had gone through before the failure is not
-      // undone: a few runs may then count twice, which a dashboard can bear better than a loss.
+      // Nothing of it was written (one transaction): counted again at the next flush.
       for (const m of minutes) add(this.pending, m.at, m);
       for (const e of errors) this.countError(e.hour, e.task, e.message, e.count);
       throw error;

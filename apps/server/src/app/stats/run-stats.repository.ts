@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
+import { transaction } from '../database/transaction';
 import { DURATION_BUCKETS, DURATION_COLUMNS } from './duration-histogram';
 
 /** What one minute (or hour) adds to one task's row: counts and the histogram's deltas. */
@@ -78,8 +79,21 @@ export class RunStatsRepository {
     return { sql: tuples.join(', '), parameters };
   }
 
+  /**
+   * Adds one flush's deltas to the minutes, the hours and the error messages, in one transaction: a
+   * reader sees a flush whole or not at all (never a failure counted without its message), and a
+   * flush that fails leaves nothing behind, so that it can be counted again.
+   */
+  async write(minutes: StatsDelta[], hours: StatsDelta[], errors: ErrorDelta[]): Promise<void> {
+    await transaction(this.dataSource.manager, async (manager) => {
+      await this.add(manager, 'minutes', minutes);
+      await this.add(manager, 'hours', hours);
+      await this.addErrors(manager, errors);
+    });
+  }
+
   /** Adds `deltas` to their rows of `table`, creating the rows that do not exist yet. */
-  async add(table: RollupTable, deltas: StatsDelta[]): Promise<void> {
+  private async add(manager: EntityManager, table: RollupTable, deltas: StatsDelta[]): Promise<void> {
     const { name, time } = this.tableOf(table);
     const sets = COLUMNS.map((c) => `${c} = t.${c} + excluded.${c}`).join(', ');
     for (let i = 0; i < deltas.length; i += ROWS_PER_STATEMENT) {
@@ -87,18 +101,18 @@ export class RunStatsRepository {
         .slice(i, i + ROWS_PER_STATEMENT)
         .map((d) => [d.at, d.task, d.started, d.completed, d.failed, d.cancelled, ...d.durations]);
       const { sql, parameters } = this.values(rows);
-      await this.dataSource.query(
+      await manager.query(
         `INSERT INTO ${name} AS t (${time}, task, ${COLUMNS.join(', ')}) VALUES ${sql} ON CONFLICT (${time}, task) DO UPDATE SET ${sets}`,
         parameters,
       );
     }
   }
 
-  async addErrors(deltas: ErrorDelta[]): Promise<void> {
+  private async addErrors(manager: EntityManager, deltas: ErrorDelta[]): Promise<void> {
     for (let i = 0; i < deltas.length; i += ROWS_PER_STATEMENT) {
       const rows = deltas.slice(i, i + ROWS_PER_STATEMENT).map((d) => [d.hour, d.task, d.message, d.count]);
       const { sql, parameters } = this.values(rows);
-      await this.dataSource.query(
+      await manager.query(
         `INSERT INTO ${this.table('run_stats_errors')} AS t (hour, task, message, count) VALUES ${sql} ` +
           'ON CONFLICT (hour, task, message) DO UPDATE SET count = t.count + excluded.count',
         parameters,
