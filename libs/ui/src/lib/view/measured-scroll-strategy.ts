@@ -8,9 +8,16 @@ export const ITEM_KEY_ATTRIBUTE = 'data-run-id';
 /**
  * A virtual-scroll strategy for items of different heights (a running entry is taller than a
  * finished one, an expanded scheduler much taller): every item starts with an estimated height,
- * rendered items are measured (after each render and whenever their size changes) and remembered
- * by key, and the offsets are the running sum. CDK's own fixed-size strategy would need every
- * entry to be one height; its autosize strategy lives in cdk-experimental.
+ * rendered items are measured and remembered by key, and the offsets are the running sum. CDK's
+ * own fixed-size strategy would need every entry to be one height; its autosize strategy lives in
+ * cdk-experimental.
+ *
+ * Two rules keep a jump through a long list (the scroll bar dragged to the middle) within a frame:
+ * - Heights come from a ResizeObserver on each rendered item, which the browser calls after its own
+ *   layout of the frame. Reading them right after a render would force that layout early, inside
+ *   Angular's change detection, and once more for every render until the heights settle.
+ * - When nothing rendered is still in view, only the items in view are rendered at once; the buffer
+ *   around them follows in the next frame. A jump renders half as many entries in its frame.
  *
  * The owner hands over the items' keys and estimates with `setItems` whenever the list changes
  * (order included: the viewport itself only reports changes of length).
@@ -28,6 +35,11 @@ export class MeasuredScrollStrategy implements VirtualScrollStrategy {
   /** offsets[i] = top of item i; offsets[n] = total height. */
   private offsets = new Float64Array(1);
   private resizeObserver: ResizeObserver | null = null;
+  /** The key each observed element showed when observed: the list recycles elements for other items. */
+  private readonly observed = new Map<Element, string>();
+  /** After a jump: the frame that renders the buffer around the items in view. */
+  private bufferFrame: number | null = null;
+  private bufferPending = false;
 
   /** @param bufferPx how far beyond the visible area items are rendered, above and below. */
   constructor(private readonly bufferPx = 400) {}
@@ -77,17 +89,17 @@ export class MeasuredScrollStrategy implements VirtualScrollStrategy {
 
   attach(viewport: CdkVirtualScrollViewport): void {
     this.viewport = viewport;
-    if (typeof ResizeObserver !== 'undefined') {
-      // An entry that grows or shrinks (a run finishing, subtasks expanded) changes the wrapper's height.
-      this.resizeObserver = new ResizeObserver(() => this.measure());
-      this.resizeObserver.observe(viewport._contentWrapper.nativeElement);
-    }
+    // Also reports an entry that grows or shrinks later (a run finishing, subtasks expanded).
+    if (typeof ResizeObserver !== 'undefined') this.resizeObserver = new ResizeObserver((sizes) => this.measure(sizes));
     this.update();
   }
 
   detach(): void {
     this.resizeObserver?.disconnect();
     this.resizeObserver = null;
+    this.observed.clear();
+    if (this.bufferFrame !== null) cancelAnimationFrame(this.bufferFrame);
+    this.bufferFrame = null;
     this.viewport = null;
   }
 
@@ -100,7 +112,15 @@ export class MeasuredScrollStrategy implements VirtualScrollStrategy {
   }
 
   onContentRendered(): void {
-    this.measure();
+    this.observeRendered();
+    if (this.bufferPending && this.bufferFrame === null) {
+      // The items in view are in the DOM; the buffer around them renders in the next frame.
+      this.bufferFrame = requestAnimationFrame(() => {
+        this.bufferFrame = null;
+        this.bufferPending = false;
+        this.update();
+      });
+    }
   }
 
   onRenderedOffsetChanged(): void {
@@ -144,33 +164,74 @@ export class MeasuredScrollStrategy implements VirtualScrollStrategy {
     const n = this.keys.length;
     const scrollTop = viewport.measureScrollOffset();
     const height = viewport.getViewportSize();
-    const range: ListRange = {
-      start: this.indexAt(Math.max(0, scrollTop - this.bufferPx)),
-      end: n === 0 ? 0 : Math.min(n, this.indexAt(scrollTop + height + this.bufferPx) + 1),
-    };
+    const inView: ListRange = { start: this.indexAt(scrollTop), end: this.endAt(scrollTop + height) };
+    const rendered = viewport.getRenderedRange();
+    // A jump: nothing rendered is in view any more (a first render is one too). A viewport that is not
+    // laid out (no height: a hidden panel) has nothing in view to put first.
+    const jump = height > 0 && n > 0 && (inView.end <= rendered.start || inView.start >= rendered.end);
+    const range: ListRange =
+      jump || this.bufferPending
+        ? inView
+        : {
+            start: this.indexAt(Math.max(0, scrollTop - this.bufferPx)),
+            end: this.endAt(scrollTop + height + this.bufferPx),
+          };
+    if (jump) this.bufferPending = true;
     viewport.setRenderedRange(range);
     viewport.setRenderedContentOffset(this.offsets[range.start]);
-    this.index.next(this.indexAt(scrollTop));
+    this.index.next(inView.start);
+  }
+
+  /** The end (exclusive) of the items that reach down to `offset` px. */
+  private endAt(offset: number): number {
+    const n = this.keys.length;
+    return n === 0 ? 0 : Math.min(n, this.indexAt(offset) + 1);
   }
 
   /**
-   * Reads the heights of the rendered items; when they differ from what the offsets assumed,
+   * Observes the rendered items' sizes: the ResizeObserver reports each newly observed element once,
+   * after the browser's layout, then whenever its size changes. An element the list recycled for
+   * another item is observed again, since the new item may be as tall as the old one.
+   */
+  private observeRendered(): void {
+    const observer = this.resizeObserver;
+    const viewport = this.viewport;
+    if (!observer || !viewport) return;
+    const rendered = new Set<Element>();
+    for (const el of Array.from(viewport._contentWrapper.nativeElement.children)) {
+      const key = el.getAttribute(ITEM_KEY_ATTRIBUTE);
+      if (key === null) continue;
+      rendered.add(el);
+      if (this.observed.get(el) === key) continue;
+      if (this.observed.has(el)) observer.unobserve(el);
+      observer.observe(el, { box: 'border-box' });
+      this.observed.set(el, key);
+    }
+    for (const el of this.observed.keys()) {
+      if (rendered.has(el)) continue;
+      observer.unobserve(el);
+      this.observed.delete(el);
+    }
+  }
+
+  /**
+   * Takes the heights the ResizeObserver reported; when they differ from what the offsets assumed,
    * recomputes them and keeps the first visible item where it was on screen.
    */
-  private measure(): void {
+  private measure(sizes: readonly ResizeObserverEntry[]): void {
     const viewport = this.viewport;
     if (!viewport) return;
+    // Called after the browser's layout: reading the scroll offset costs no layout of its own.
     const scrollTop = viewport.measureScrollOffset();
     const firstVisible = this.indexAt(scrollTop);
     let changed = false;
     let shiftAbove = 0;
-    for (const el of Array.from(viewport._contentWrapper.nativeElement.children)) {
-      const key = el.getAttribute(ITEM_KEY_ATTRIBUTE);
-      if (key === null) continue;
-      const index = this.positions.get(key);
-      // Zero: not laid out (a test DOM, a hidden panel); keep the estimate.
-      const height = el.getBoundingClientRect().height;
-      if (index === undefined || height === 0) continue;
+    for (const size of sizes) {
+      const key = size.target.getAttribute(ITEM_KEY_ATTRIBUTE);
+      const index = key === null ? undefined : this.positions.get(key);
+      // Zero: taken out of the list, or not laid out (a hidden panel); keep what is known.
+      const height = size.borderBoxSize?.[0]?.blockSize ?? size.contentRect.height;
+      if (key === null || index === undefined || height === 0) continue;
       const before = this.offsets[index + 1] - this.offsets[index];
       if (Math.abs(height - before) < 0.5) continue;
       this.measured.set(key, height);

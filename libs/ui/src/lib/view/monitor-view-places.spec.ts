@@ -24,7 +24,7 @@ describe('MonitorView keeps places under the pointer', () => {
       );
     const list = el.querySelector('cdk-virtual-scroll-viewport') as HTMLElement;
 
-    list.dispatchEvent(new Event('pointerover'));
+    list.dispatchEvent(new Event('pointerenter'));
     TestBed.inject(RunVisibility).hide(b.id);
     await fixture.whenStable();
     expect(rows()).toEqual([a.id, `${b.id} (gap)`, c.id]);
