@@ -68,24 +68,29 @@ describeEachDatabase('admin stats and workers', (db) => {
       alice.runToEnd(salesReport('Nobody')),
     ]);
     const long = await alice.startRun(recalc(30));
-    await alice.pollRun(long.id, (run) => run.status === 'running');
-    const during = await pollUntil(
-      () => stats(),
-      (s) => sum(s, 'completed') >= sum(before, 'completed') + 2 && sum(s, 'failed') >= sum(before, 'failed') + 1,
-      10_000,
-      'the finished runs in the rollup',
-    );
-    expect(during.running).toBeGreaterThanOrEqual(1);
-    expect(sum(during, 'started')).toBeGreaterThanOrEqual(sum(before, 'started') + 4);
-    const recalcStats = during.tasks.find((t) => t.task === 'recalculate-prices');
-    expect(recalcStats?.p50Ms).toBeGreaterThanOrEqual(300);
-    expect(recalcStats?.p50Ms).toBeLessThan(5_000);
-    expect(during.tasks.find((t) => t.task === 'sales-report')?.failed).toBeGreaterThanOrEqual(1);
-    expect(during.topErrors.find((e) => e.task === 'sales-report')?.message).toMatch(/Nobody/);
-    await hinted;
-
-    expect((await alice.post(`/api/runs/${long.id}/cancel`)).status).toBe(202);
-    await alice.waitFinished(long.id);
+    let cancelled = 0;
+    try {
+      await alice.pollRun(long.id, (run) => run.status === 'running');
+      const during = await pollUntil(
+        () => stats(),
+        (s) => sum(s, 'completed') >= sum(before, 'completed') + 2 && sum(s, 'failed') >= sum(before, 'failed') + 1,
+        10_000,
+        'the finished runs in the rollup',
+      );
+      expect(during.running).toBeGreaterThanOrEqual(1);
+      expect(sum(during, 'started')).toBeGreaterThanOrEqual(sum(before, 'started') + 4);
+      const recalcStats = during.tasks.find((t) => t.task === 'recalculate-prices');
+      expect(recalcStats?.p50Ms).toBeGreaterThanOrEqual(300);
+      expect(recalcStats?.p50Ms).toBeLessThan(5_000);
+      expect(during.tasks.find((t) => t.task === 'sales-report')?.failed).toBeGreaterThanOrEqual(1);
+      expect(during.topErrors.find((e) => e.task === 'sales-report')?.message).toMatch(/Nobody/);
+      await hinted;
+    } finally {
+      // Cancelled whatever happened above: a run left running would fail the next test too.
+      cancelled = (await alice.post(`/api/runs/${long.id}/cancel`)).status;
+      await alice.waitFinished(long.id);
+    }
+    expect(cancelled).toBe(202);
     const after = await pollUntil(
       () => stats('24h'),
       (s) => sum(s, 'cancelled') >= 1 && s.running === 0,
