@@ -85,10 +85,10 @@ describe('MeasuredScrollStrategy', () => {
     FakeResizeObserver.current = null;
   });
 
-  /** A strategy over 10,000 items estimated at 100 px, in a 500 px viewport, rendering 200 px around it. */
-  function setUp(items: readonly string[] = keys) {
+  /** A strategy over `items` estimated at 100 px, in a viewport `height` px tall, rendering 200 px around it. */
+  function setUp(items: readonly string[] = keys, height = 500) {
     const strategy = new MeasuredScrollStrategy(200);
-    const fake = fakeViewport(500);
+    const fake = fakeViewport(height);
     strategy.attach(fake.viewport);
     strategy.setItems(
       items,
@@ -137,14 +137,7 @@ describe('MeasuredScrollStrategy', () => {
   });
 
   it('renders the buffer at once in a viewport that is not laid out (no height)', () => {
-    const strategy = new MeasuredScrollStrategy(200);
-    const { viewport, state } = fakeViewport(0);
-    strategy.attach(viewport);
-    strategy.setItems(
-      keys,
-      (k) => k,
-      () => 100,
-    );
+    const { state } = setUp(keys, 0);
     expect(state.range).toEqual({ start: 0, end: 3 });
   });
 

@@ -229,8 +229,9 @@ export class MeasuredScrollStrategy implements VirtualScrollStrategy {
     for (const size of sizes) {
       const key = size.target.getAttribute(ITEM_KEY_ATTRIBUTE);
       const index = key === null ? undefined : this.positions.get(key);
-      // Zero: taken out of the list, or not laid out (a hidden panel); keep what is known.
-      const height = size.borderBoxSize?.[0]?.blockSize ?? size.contentRect.height;
+      // The border box, as observed (the content rect leaves out the padding). Zero: taken out of the
+      // list, or not laid out (a hidden panel); keep what is known.
+      const height = size.borderBoxSize[0]?.blockSize ?? 0;
       if (key === null || index === undefined || height === 0) continue;
       const before = this.offsets[index + 1] - this.offsets[index];
       if (Math.abs(height - before) < 0.5) continue;
