@@ -93,30 +93,30 @@ export class RunStatsRepository {
   }
 
   /** Adds `deltas` to their rows of `table`, creating the rows that do not exist yet. */
-  private async add(manager: EntityManager, table: RollupTable, deltas: StatsDelta[]): Promise<void> {
+  private add(manager: EntityManager, table: RollupTable, deltas: StatsDelta[]): Promise<void> {
     const { name, time } = this.tableOf(table);
-    const sets = COLUMNS.map((c) => `${c} = t.${c} + excluded.${c}`).join(', ');
-    for (let i = 0; i < deltas.length; i += ROWS_PER_STATEMENT) {
-      const rows = deltas
-        .slice(i, i + ROWS_PER_STATEMENT)
-        .map((d) => [d.at, d.task, d.started, d.completed, d.failed, d.cancelled, ...d.durations]);
-      const { sql, parameters } = this.values(rows);
-      await manager.query(
-        `INSERT INTO ${name} AS t (${time}, task, ${COLUMNS.join(', ')}) VALUES ${sql} ON CONFLICT (${time}, task) DO UPDATE SET ${sets}`,
-        parameters,
-      );
-    }
+    return this.upsert(
+      manager,
+      `${name} AS t (${time}, task, ${COLUMNS.join(', ')})`,
+      `(${time}, task) DO UPDATE SET ${COLUMNS.map((c) => `${c} = t.${c} + excluded.${c}`).join(', ')}`,
+      deltas.map((d) => [d.at, d.task, d.started, d.completed, d.failed, d.cancelled, ...d.durations]),
+    );
   }
 
-  private async addErrors(manager: EntityManager, deltas: ErrorDelta[]): Promise<void> {
-    for (let i = 0; i < deltas.length; i += ROWS_PER_STATEMENT) {
-      const rows = deltas.slice(i, i + ROWS_PER_STATEMENT).map((d) => [d.hour, d.task, d.message, d.count]);
-      const { sql, parameters } = this.values(rows);
-      await manager.query(
-        `INSERT INTO ${this.table('run_stats_errors')} AS t (hour, task, message, count) VALUES ${sql} ` +
-          'ON CONFLICT (hour, task, message) DO UPDATE SET count = t.count + excluded.count',
-        parameters,
-      );
+  private addErrors(manager: EntityManager, deltas: ErrorDelta[]): Promise<void> {
+    return this.upsert(
+      manager,
+      `${this.table('run_stats_errors')} AS t (hour, task, message, count)`,
+      '(hour, task, message) DO UPDATE SET count = t.count + excluded.count',
+      deltas.map((d) => [d.hour, d.task, d.message, d.count]),
+    );
+  }
+
+  /** `INSERT INTO <into> VALUES … ON CONFLICT <onConflict>` of `rows`, `ROWS_PER_STATEMENT` at a time. */
+  private async upsert(manager: EntityManager, into: string, onConflict: string, rows: unknown[][]): Promise<void> {
+    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+      const { sql, parameters } = this.values(rows.slice(i, i + ROWS_PER_STATEMENT));
+      await manager.query(`INSERT INTO ${into} VALUES ${sql} ON CONFLICT ${onConflict}`, parameters);
     }
   }
 

@@ -34,10 +34,11 @@ class FakeResizeObserver {
 
 /** The part of CdkVirtualScrollViewport the strategy uses, over a real DOM wrapper. */
 function fakeViewport(height: number) {
-  const wrapper = document.createElement('div');
+  const host = document.createElement('div');
+  const wrapper = host.appendChild(document.createElement('div'));
   const state = { scrollTop: 0, total: 0, range: { start: 0, end: 0 } as ListRange, offset: 0 };
   const viewport = {
-    _contentWrapper: { nativeElement: wrapper },
+    getElementRef: () => ({ nativeElement: host }),
     setTotalContentSize: (size: number) => (state.total = size),
     measureScrollOffset: () => state.scrollTop,
     getViewportSize: () => height,
@@ -164,7 +165,7 @@ describe('MeasuredScrollStrategy', () => {
     expect(observer.watched.size).toBe(4);
 
     // The element that showed "a" now shows "d", as tall as "a" was: the browser reports no resize.
-    const wrapper = viewport._contentWrapper.nativeElement;
+    const wrapper = viewport.getElementRef().nativeElement.firstElementChild as HTMLElement;
     const [first, , , last] = Array.from(wrapper.children);
     last.remove();
     first.setAttribute('data-run-id', 'd');

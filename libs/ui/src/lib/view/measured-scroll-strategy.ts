@@ -198,7 +198,8 @@ export class MeasuredScrollStrategy implements VirtualScrollStrategy {
     const viewport = this.viewport;
     if (!observer || !viewport) return;
     const rendered = new Set<Element>();
-    for (const el of Array.from(viewport._contentWrapper.nativeElement.children)) {
+    // The rows carry their key; found from the viewport's element (its public `getElementRef`).
+    for (const el of Array.from(viewport.getElementRef().nativeElement.querySelectorAll(`[${ITEM_KEY_ATTRIBUTE}]`))) {
       const key = el.getAttribute(ITEM_KEY_ATTRIBUTE);
       if (key === null) continue;
       rendered.add(el);
