@@ -249,4 +249,18 @@ describeEachDatabase('uploads expire (tus)', (db) => {
     expect(existsSync(join(server.dataDir, 'results', id))).toBe(false);
     expectError(await tus.patch(id, 10, Buffer.alloc(10)), 410);
   });
+
+  it('keeps an upload whose small PATCHes keep coming for longer than ONWARD_UPLOAD_EXPIRY', async () => {
+    const alice = await Api.as(server.url, 'alice');
+    const tus = new TusClient(server.url, alice.token);
+    const id = await tus.start(1000);
+    // A PATCH every 150 ms for 3 s: the server tells the database at most every 500 ms (a quarter of
+    // the expiry), and the sweep (every 200 ms) must never take the upload for abandoned.
+    for (let offset = 0; offset < 20; offset++) {
+      expect((await tus.patch(id, offset, Buffer.alloc(1))).status).toBe(204);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+    expect((await alice.getRun(id)).status).toBe('running');
+    expect(await tus.offset(id)).toBe(20);
+  });
 });

@@ -137,12 +137,20 @@ export class UploadsService {
     }
   }
 
-  /** The end of a PATCH that left the upload at `offset`: its last progress, written now. */
+  /**
+   * The end of a PATCH that left the upload at `offset`: its last progress, written now, and the
+   * upload's activity for its expiry, told at most every `touchEveryMs` (a client sending small
+   * PATCHes back to back would otherwise pay a second commit for each).
+   */
   async patched(run: RunEntity, offset: number, length: number | undefined): Promise<void> {
+    const touchedAt = this.touched.get(run.id) ?? 0;
     await this.forget(run.id);
     const { percent, message } = uploadProgress(offset, length);
     await this.recorder.changeWhile(run.id, { progressPercent: percent, progressMessage: message }, 'running');
-    await this.uploads.touch(run.id, now());
+    if (Date.now() - touchedAt > this.touchEveryMs()) {
+      await this.uploads.touch(run.id, now());
+      this.touched.set(run.id, Date.now());
+    } else this.touched.set(run.id, touchedAt);
   }
 
   /** A tus DELETE removed the upload's bytes and record: its run ends cancelled by its owner. */
@@ -205,6 +213,11 @@ export class UploadsService {
     // to a file no longer linked.
     if (stored?.status === 'cancelled') await this.storage.remove(runId);
     return stored;
+  }
+
+  /** How often an upload receiving data tells the database so: well within its expiry. */
+  private touchEveryMs(): number {
+    return Math.min(10_000, this.config.uploadExpiryMs / 4);
   }
 
   /** Stops this process's progress writes of an upload that has ended. */
@@ -283,7 +296,7 @@ export class UploadsService {
     reporter.report(percent, message);
     // A long PATCH is activity too: the expiry must not cut a slow, steady upload.
     const last = this.touched.get(runId) ?? 0;
-    if (Date.now() - last > Math.min(10_000, this.config.uploadExpiryMs / 4)) {
+    if (Date.now() - last > this.touchEveryMs()) {
       this.touched.set(runId, Date.now());
       this.uploads.touch(runId, now()).catch(() => undefined);
     }
