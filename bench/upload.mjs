@@ -6,21 +6,12 @@
 // Usage: node bench/upload.mjs [--mib 1024]
 import { parseArgs } from 'node:util';
 
-import { benchUpload } from './lib/files-upload.mjs';
-import { cleanupAll, login, startOnward, stopChild } from './lib/util.mjs';
+import { benchUploadOnNewServer } from './lib/files-upload.mjs';
+import { cleanupAll } from './lib/util.mjs';
 
 const { values: flags } = parseArgs({ options: { mib: { type: 'string', default: '1024' } } });
-const server = await startOnward('upload', {});
 try {
-  const token = await login(server.base, 'alice');
-  const figures = await benchUpload({
-    baseUrl: server.base,
-    token,
-    bytes: Number(flags.mib) * 2 ** 20,
-    serverPid: server.child.pid,
-  });
-  console.log(JSON.stringify(figures));
+  console.log(JSON.stringify(await benchUploadOnNewServer('upload', Number(flags.mib) * 2 ** 20)));
 } finally {
-  await stopChild(server.child);
   await cleanupAll();
 }

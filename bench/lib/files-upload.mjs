@@ -10,7 +10,18 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { once } from 'node:events';
 
-import { BENCH_DIR, freePort, nowMs, rssPeak, spawnNode, stopChild, tempDir, waitForLog } from './util.mjs';
+import {
+  BENCH_DIR,
+  freePort,
+  login,
+  nowMs,
+  rssPeak,
+  spawnNode,
+  startOnward,
+  stopChild,
+  tempDir,
+  waitForLog,
+} from './util.mjs';
 
 const CHUNK = 8 * 1024 * 1024;
 const MB = 1e6;
@@ -130,4 +141,15 @@ export async function benchUpload({ baseUrl, token, bytes, serverPid = null }) {
     ratio: Math.round((onwardMBps / rawFsMBps) * 100) / 100,
     peakRssMB: Number.isFinite(peak) ? peak : null,
   };
+}
+
+/** `benchUpload` against a new Onward server (embedded SQLite) named `name`, stopped afterwards. */
+export async function benchUploadOnNewServer(name, bytes) {
+  const server = await startOnward(name, {});
+  try {
+    const token = await login(server.base, 'alice');
+    return await benchUpload({ baseUrl: server.base, token, bytes, serverPid: server.child.pid });
+  } finally {
+    await stopChild(server.child);
+  }
 }

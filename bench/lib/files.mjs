@@ -6,9 +6,9 @@
 // - export: export-orders of every order against a raw pg cursor writing the same CSV;
 // - the server's peak RSS during each (target: under 300 MB whatever the size).
 // Each figure is one measurement per repetition (an upload of 1 GiB, an import of 1M rows take minutes).
-import { benchUpload } from './files-upload.mjs';
+import { benchUploadOnNewServer } from './files-upload.mjs';
 import { filesRows } from './files-rows.mjs';
-import { agg, login, startOnward, stopChild } from './util.mjs';
+import { agg } from './util.mjs';
 
 const MIB = 2 ** 20;
 /**
@@ -24,15 +24,9 @@ export async function sectionFiles({ opts, row, log }) {
   const rows = opts.quick ? 100_000 : 1_000_000;
   const raw = { upload: [], rows: [], bounded: [] };
   for (let rep = 0; rep < Math.min(opts.reps, 2); rep++) {
-    const server = await startOnward(`files-upload-${rep}`, {});
-    try {
-      const token = await login(server.base, 'alice');
-      const upload = await benchUpload({ baseUrl: server.base, token, bytes, serverPid: server.child.pid });
-      log(`files upload rep ${rep + 1}: ${JSON.stringify(upload)}`);
-      raw.upload.push(upload);
-    } finally {
-      await stopChild(server.child);
-    }
+    const upload = await benchUploadOnNewServer(`files-upload-${rep}`, bytes);
+    log(`files upload rep ${rep + 1}: ${JSON.stringify(upload)}`);
+    raw.upload.push(upload);
     const measured = await filesRows({ rows, log: () => undefined });
     log(`files rows rep ${rep + 1}: ${JSON.stringify(measured)}`);
     raw.rows.push(measured);

@@ -80,7 +80,10 @@ export class UploadsService {
   private readonly callers = new WeakMap<Request, AuthUser>();
   /** Progress writes of the uploads receiving data in this process, by run id. */
   private readonly reporters = new Map<string, ProgressReporter>();
-  /** When each upload receiving data here last told the database so (the expiry counts from there). */
+  /**
+   * When each upload receiving data here last told the database so (the expiry counts from there);
+   * only entries younger than `touchEveryMs` are kept (`touchIfDue`).
+   */
   private readonly touched = new Map<string, number>();
   /** PATCH requests streaming in this process, by run id: a cancel cuts them off. */
   private readonly streaming = new Map<string, Set<IncomingMessage>>();
@@ -143,14 +146,10 @@ export class UploadsService {
    * PATCHes back to back would otherwise pay a second commit for each).
    */
   async patched(run: RunEntity, offset: number, length: number | undefined): Promise<void> {
-    const touchedAt = this.touched.get(run.id) ?? 0;
-    await this.forget(run.id);
+    await this.closeReporter(run.id);
     const { percent, message } = uploadProgress(offset, length);
     await this.recorder.changeWhile(run.id, { progressPercent: percent, progressMessage: message }, 'running');
-    if (Date.now() - touchedAt > this.touchEveryMs()) {
-      await this.uploads.touch(run.id, now());
-      this.touched.set(run.id, Date.now());
-    } else this.touched.set(run.id, touchedAt);
+    await this.touchIfDue(run.id);
   }
 
   /** A tus DELETE removed the upload's bytes and record: its run ends cancelled by its owner. */
@@ -220,12 +219,31 @@ export class UploadsService {
     return Math.min(10_000, this.config.uploadExpiryMs / 4);
   }
 
-  /** Stops this process's progress writes of an upload that has ended. */
-  private async forget(runId: string): Promise<void> {
+  /**
+   * Tells the database that `runId` is receiving data, unless this process did so within
+   * `touchEveryMs`. Older entries say nothing any more and go here, so the map holds only the uploads
+   * active in the last interval (an upload that ends in another process would otherwise stay in it).
+   */
+  private touchIfDue(runId: string): Promise<void> {
+    const at = Date.now();
+    const every = this.touchEveryMs();
+    if (at - (this.touched.get(runId) ?? 0) <= every) return Promise.resolve();
+    for (const [id, touchedAt] of this.touched) if (at - touchedAt > every) this.touched.delete(id);
+    this.touched.set(runId, at);
+    return this.uploads.touch(runId, new Date(at).toISOString());
+  }
+
+  /** Stops this process's progress writes of an upload whose PATCH has ended; resolves once they have. */
+  private async closeReporter(runId: string): Promise<void> {
     const reporter = this.reporters.get(runId);
     this.reporters.delete(runId);
-    this.touched.delete(runId);
     await reporter?.close();
+  }
+
+  /** Stops this process's progress writes of an upload that has ended, and forgets its activity. */
+  private async forget(runId: string): Promise<void> {
+    this.touched.delete(runId);
+    await this.closeReporter(runId);
   }
 
   /** Cuts off the PATCH requests of `runId` streaming in this process (the client sees the connection close). */
@@ -295,11 +313,7 @@ export class UploadsService {
     const { percent, message } = uploadProgress(upload.offset, upload.size);
     reporter.report(percent, message);
     // A long PATCH is activity too: the expiry must not cut a slow, steady upload.
-    const last = this.touched.get(runId) ?? 0;
-    if (Date.now() - last > this.touchEveryMs()) {
-      this.touched.set(runId, Date.now());
-      this.uploads.touch(runId, now()).catch(() => undefined);
-    }
+    this.touchIfDue(runId).catch(() => undefined);
   }
 
   /**

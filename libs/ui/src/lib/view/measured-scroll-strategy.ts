@@ -198,8 +198,10 @@ export class MeasuredScrollStrategy implements VirtualScrollStrategy {
     const viewport = this.viewport;
     if (!observer || !viewport) return;
     const rendered = new Set<Element>();
-    // The rows carry their key; found from the viewport's element (its public `getElementRef`).
-    for (const el of Array.from(viewport.getElementRef().nativeElement.querySelectorAll(`[${ITEM_KEY_ATTRIBUTE}]`))) {
+    // The rows are the children of the viewport's content wrapper, a child of the viewport's element
+    // (its public `getElementRef`): two levels of children, not a search of every row's insides.
+    const children = (el: Element): Element[] => Array.from(el.children);
+    for (const el of children(viewport.getElementRef().nativeElement).flatMap(children)) {
       const key = el.getAttribute(ITEM_KEY_ATTRIBUTE);
       if (key === null) continue;
       rendered.add(el);
