@@ -5,6 +5,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
+import { SERVER_NODE_FLAGS } from './server-node-flags.mjs';
+
 const main = resolve('dist/apps/server/main.js');
 if (!existsSync(main)) {
   console.error('dist/apps/server/main.js is missing: run `npm run build` first (npm run start:cluster does).');
@@ -28,7 +30,7 @@ const processes = [
 
 // Migrations run under a PostgreSQL advisory lock, so all four may start at once.
 const children = processes.map(({ name, env }) => {
-  const child = spawn(process.execPath, ['--max-semi-space-size=16', main], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, main], {
     env: { ...shared, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -7,6 +7,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
+import { SERVER_NODE_FLAGS } from './server-node-flags.mjs';
+
 const main = resolve('dist/apps/server/main.js');
 if (!existsSync(main)) {
   console.error('dist/apps/server/main.js is missing: run `npm run build` first (npm run start:jwt-demo does).');
@@ -52,7 +54,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => stop(signal
 const [, issuer] = await start('idp', [resolve('tools/demo-idp.mjs')], { DEMO_IDP_PORT: idpPort }, /on (http:\/\/\S+)/);
 await start(
   'onward',
-  [main],
+  [...SERVER_NODE_FLAGS, main],
   {
     ONWARD_AUTH: 'jwt',
     ONWARD_JWT_JWKS_URL: `${issuer}/.well-known/jwks.json`,

@@ -7,6 +7,8 @@ import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { SERVER_NODE_FLAGS } from '../../tools/server-node-flags.mjs';
+
 export const BENCH_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const ROOT = resolve(BENCH_DIR, '..');
 export const RESULTS_DIR = join(BENCH_DIR, 'results');
@@ -205,10 +207,10 @@ export async function startOnward(name, { env = {}, probe = false, waitReady = t
   const port = env.ONWARD_ROLE === 'worker' ? 0 : await freePort();
   const dataDir = env.ONWARD_DATA_DIR ?? tempDir(name);
   // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles every Onward process.
-  // The server starts as the README deploys it (`--max-semi-space-size=16`, MALLOC_ARENA_MAX=2);
+  // The server starts as the README deploys it (tools/server-node-flags.mjs, MALLOC_ARENA_MAX=2);
   // later flags, and MALLOC_ARENA_MAX in the bench's environment, override it.
   const args = [
-    '--max-semi-space-size=16',
+    ...SERVER_NODE_FLAGS,
     ...nodeArgs,
     ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
   ];
