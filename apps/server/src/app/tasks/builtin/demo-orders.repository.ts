@@ -36,17 +36,43 @@ export interface OrdersImportWriter {
 }
 
 const UPDATED = ['customer_id', 'ordered_on', 'product_id', 'quantity', 'unit_price_cents'];
+/** The columns an import writes, in the order of `orderValues`. */
+const IMPORTED = ['reference', ...UPDATED];
+const COLUMNS = IMPORTED.join(', ');
+const orderValues = (o: OrderInput): unknown[] => [
+  o.reference,
+  o.customerId,
+  o.orderedOn,
+  o.productId,
+  o.quantity,
+  o.unitPriceCents,
+];
+const UPSERT = `ON CONFLICT (reference) DO UPDATE SET ${UPDATED.map((c) => `${c} = excluded.${c}`).join(', ')}`;
 
 const num = (value: unknown): number => Number(value ?? 0);
 
 /**
  * On PostgreSQL: one transaction on a connection of its own, each batch an upsert. A reference met
  * twice in one statement would fail it, so a batch keeps the later of the two (as a later statement would).
+ * The statement is written here, not by TypeORM's InsertQueryBuilder: the builder copies its map of
+ * named parameters for each of a batch's 6,000 values, which took more of an import's CPU than
+ * parsing, checking and the database's answers together (`bench/README.md`, the files section).
  */
 class PostgresImportWriter implements OrdersImportWriter {
-  private constructor(private readonly runner: QueryRunner) {}
+  /** The upsert of a full batch, built once; the last, shorter batch builds its own. */
+  private full: { rows: number; sql: string } | null = null;
+
+  private constructor(
+    private readonly runner: QueryRunner,
+    private readonly table: string,
+  ) {}
 
   static async start(dataSource: DataSource): Promise<PostgresImportWriter> {
+    const table = dataSource
+      .getMetadata(Order)
+      .tablePath.split('.')
+      .map((part) => dataSource.driver.escape(part))
+      .join('.');
     const runner = dataSource.createQueryRunner();
     await runner.connect();
     try {
@@ -55,20 +81,25 @@ class PostgresImportWriter implements OrdersImportWriter {
       await runner.release();
       throw error;
     }
-    return new PostgresImportWriter(runner);
+    return new PostgresImportWriter(runner, table);
   }
 
   async add(orders: OrderInput[]): Promise<void> {
     if (orders.length === 0) return;
     const unique = [...new Map(orders.map((o) => [o.reference, o])).values()];
-    await this.runner.manager
-      .createQueryBuilder()
-      .insert()
-      .into(Order)
-      .values(unique)
-      .orUpdate(UPDATED, ['reference'])
-      .updateEntity(false)
-      .execute();
+    await this.runner.query(this.upsertOf(unique.length), unique.flatMap(orderValues));
+  }
+
+  private upsertOf(rows: number): string {
+    if (this.full?.rows === rows) return this.full.sql;
+    const width = IMPORTED.length;
+    const values = Array.from(
+      { length: rows },
+      (_, r) => `(${IMPORTED.map((_, c) => `$${r * width + c + 1}`).join(', ')})`,
+    );
+    const sql = `INSERT INTO ${this.table} (${COLUMNS}) VALUES ${values.join(', ')} ${UPSERT}`;
+    if (this.full === null) this.full = { rows, sql };
+    return sql;
   }
 
   async commit(): Promise<void> {
@@ -112,31 +143,19 @@ class SqliteImportWriter implements OrdersImportWriter {
 
   async add(orders: OrderInput[]): Promise<void> {
     if (orders.length === 0) return;
-    const values = orders.map(() => '(?, ?, ?, ?, ?, ?)').join(', ');
-    const parameters = orders.flatMap((o) => [
-      o.reference,
-      o.customerId,
-      o.orderedOn,
-      o.productId,
-      o.quantity,
-      o.unitPriceCents,
-    ]);
+    const row = `(${IMPORTED.map(() => '?').join(', ')})`;
+    const values = orders.map(() => row).join(', ');
     // A transaction of its own (serialised with the others), so that it never joins another one that may roll back.
     await transaction(this.manager, (tx) =>
-      tx.query(
-        `INSERT INTO ${this.table} (reference, customer_id, ordered_on, product_id, quantity, unit_price_cents) VALUES ${values}`,
-        parameters,
-      ),
+      tx.query(`INSERT INTO ${this.table} (${COLUMNS}) VALUES ${values}`, orders.flatMap(orderValues)),
     );
   }
 
   async commit(): Promise<void> {
-    const columns = 'reference, customer_id, ordered_on, product_id, quantity, unit_price_cents';
     // `WHERE true` lets SQLite tell the upsert clause from a join; rows in file order, so a later one wins.
     await transaction(this.manager, (tx) =>
       tx.query(
-        `INSERT INTO orders (${columns}) SELECT ${columns} FROM ${this.table} WHERE true ORDER BY seq ` +
-          `ON CONFLICT (reference) DO UPDATE SET ${UPDATED.map((c) => `${c} = excluded.${c}`).join(', ')}`,
+        `INSERT INTO orders (${COLUMNS}) SELECT ${COLUMNS} FROM ${this.table} WHERE true ORDER BY seq ${UPSERT}`,
       ),
     );
     await this.drop();
