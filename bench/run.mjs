@@ -204,6 +204,50 @@ function row(section, metric, onward, baseline, unit, target, note = '') {
   results.rows.push({ section, metric, unit, onward, baseline, ratio: round(ratio, 2), target, note });
 }
 
+/** CPU per run (µs) of one contender over its measurements: in its process, and in PostgreSQL + Redis. */
+function cpuSamples() {
+  const samples = {
+    process: [],
+    services: [],
+    keep(cpu) {
+      samples.process.push(cpu.process);
+      samples.services.push(cpu.services);
+    },
+  };
+  return samples;
+}
+
+/**
+ * The context rows of CPU per run beside a lifecycle figure, Onward's against the limit's: in the
+ * server process, and in PostgreSQL + Redis when `services` (the runs used them); `explainProcess` and
+ * `explainServices` add each row's note (once per table).
+ */
+function cpuRows(section, label, onward, limit, { services, explainProcess = false, explainServices = false }) {
+  row(
+    section,
+    `${label}, CPU per run in its process`,
+    agg(onward.process),
+    agg(limit.process),
+    'µs',
+    'context',
+    explainProcess
+      ? "CPU per run: user + system time of the server process (Onward's, or the limit harness's) over the measurement, divided by its runs; the bench's own client is not counted"
+      : '',
+  );
+  if (!services) return;
+  row(
+    section,
+    `${label}, CPU per run in PostgreSQL + Redis`,
+    agg(onward.services),
+    agg(limit.services),
+    'µs',
+    'context',
+    explainServices
+      ? 'every postgres and redis-server process of the machine, by command name: load of others on them counts too'
+      : '',
+  );
+}
+
 function fmt(a, unit) {
   if (!a || !Number.isFinite(a.median)) return '–';
   const d = Math.abs(a.median) >= 100 ? 0 : Math.abs(a.median) >= 10 ? 1 : 2;
@@ -640,13 +684,8 @@ async function sectionLifecycle() {
       const o = [];
       const b = [];
       const f = [];
-      // CPU per run (µs): in the server process, and in PostgreSQL + Redis; Onward's and the limit's.
-      const cpuO = { process: [], services: [] };
-      const cpuB = { process: [], services: [] };
-      const keep = (into, cpu) => {
-        into.process.push(cpu.process);
-        into.services.push(cpu.services);
-      };
+      const cpuO = cpuSamples();
+      const cpuB = cpuSamples();
       const cpuText = (cpu) =>
         `, CPU per run ${cpu.process} µs in its process` +
         (db === 'pg' ? `, ${cpu.services} µs in PostgreSQL + Redis` : '');
@@ -655,14 +694,14 @@ async function sectionLifecycle() {
           if (which === 'onward' && server && !skippedOnward) {
             const r = await onwardLifecycle(server, token, opts.runs);
             o.push(r.perSecond);
-            keep(cpuO, r.cpu);
+            cpuO.keep(r.cpu);
             log(
               `lifecycle ${db} c=${conc} rep ${rep + 1}: Onward ${round(r.perSecond)} runs/s${r.failed ? ` (${r.failed} failed)` : ''}${cpuText(r.cpu)}`,
             );
           } else if (which === 'limit') {
             const { perSecond, cpu } = await rawLifecycle(raw, opts.runs);
             b.push(perSecond);
-            keep(cpuB, cpu);
+            cpuB.keep(cpu);
             log(`lifecycle ${db} c=${conc} rep ${rep + 1}: limit ${round(perSecond)} runs/s${cpuText(cpu)}`);
           } else if (which === 'floor') {
             const { perSecond } = await rawLifecycle(floor, opts.runs);
@@ -694,30 +733,11 @@ async function sectionLifecycle() {
           ? 'NestJS floor: the limit harness with its route in a bare NestJS (Fastify) app instead of node:http; the gap between floor and limit is the framework HTTP stack alone'
           : '',
       );
-      row(
-        'lifecycle',
-        `${label}, concurrency ${conc}, CPU per run in its process`,
-        agg(cpuO.process),
-        agg(cpuB.process),
-        'µs',
-        'context',
-        db === 'sqlite' && concurrency === opts.concurrency[0]
-          ? "CPU per run: user + system time of the server process (Onward's, or the limit harness's) over the measurement, divided by its runs; the bench's own client is not counted"
-          : '',
-      );
-      if (db === 'pg') {
-        row(
-          'lifecycle',
-          `${label}, concurrency ${conc}, CPU per run in PostgreSQL + Redis`,
-          agg(cpuO.services),
-          agg(cpuB.services),
-          'µs',
-          'context',
-          concurrency === opts.concurrency[0]
-            ? 'every postgres and redis-server process of the machine, by command name: load of others on them counts too'
-            : '',
-        );
-      }
+      cpuRows('lifecycle', `${label}, concurrency ${conc}`, cpuO, cpuB, {
+        services: db === 'pg',
+        explainProcess: db === 'sqlite' && concurrency === opts.concurrency[0],
+        explainServices: concurrency === opts.concurrency[0],
+      });
       await stopChild(raw.child);
       await stopChild(floor.child);
       if (server && !skippedOnward) await stopChild(server.child);
@@ -849,7 +869,7 @@ const SECTIONS = {
   monitor: sectionMonitor, // bench/lib/monitor-render.mjs, when it exists (see above)
   // Not in the default list: stored-procedure tasks on PostgreSQL + Redis.
   procedure: measured('procedure', () =>
-    sectionProcedure({ opts, row, log, login, onwardLifecycle, startRawLifecycle, rawLifecycle }),
+    sectionProcedure({ opts, row, cpuRows, cpuSamples, log, login, onwardLifecycle, startRawLifecycle, rawLifecycle }),
   ),
   // Not in the default list: uploads, imports and exports (minutes: 1 GiB, a million rows).
   files: measured('files', () => sectionFiles({ opts, row, log })),

@@ -42,7 +42,17 @@ async function untilActive(pg, mark, withinMs = 30_000) {
   throw new Error(`${mark}: never ran`);
 }
 
-export async function sectionProcedure({ opts, row, log, login, onwardLifecycle, startRawLifecycle, rawLifecycle }) {
+export async function sectionProcedure({
+  opts,
+  row,
+  cpuRows,
+  cpuSamples,
+  log,
+  login,
+  onwardLifecycle,
+  startRawLifecycle,
+  rawLifecycle,
+}) {
   const { default: pg } = await import('pg');
   const raw = { lifecycle: {}, notice: { onward: [], bare: [] }, cancel: { onward: [], bare: [] } };
   const runs = Math.min(opts.runs, 2000);
@@ -59,9 +69,8 @@ export async function sectionProcedure({ opts, row, log, login, onwardLifecycle,
     await rawLifecycle(limit, runs);
     const o = [];
     const b = [];
-    // CPU per run (µs) in the server process and in PostgreSQL + Redis, Onward's and the limit's.
-    const cpuO = { process: [], services: [] };
-    const cpuB = { process: [], services: [] };
+    const cpuO = cpuSamples();
+    const cpuB = cpuSamples();
     for (let rep = 0; rep < opts.reps; rep++) {
       // Alternating which goes first, so that neither always meets a warmer machine.
       const measureOnward = () => onwardLifecycle(server, token, runs, 'bench-procedure-noop');
@@ -77,13 +86,8 @@ export async function sectionProcedure({ opts, row, log, login, onwardLifecycle,
       }
       o.push(onward.perSecond);
       b.push(rb.perSecond);
-      for (const [into, { cpu }] of [
-        [cpuO, onward],
-        [cpuB, rb],
-      ]) {
-        into.process.push(cpu.process);
-        into.services.push(cpu.services);
-      }
+      cpuO.keep(onward.cpu);
+      cpuB.keep(rb.cpu);
       log(
         `procedure c=${conc} rep ${rep + 1}: Onward ${round(onward.perSecond, 1)} runs/s (CPU per run ${onward.cpu.process} µs, ${onward.cpu.services} µs in PostgreSQL + Redis), limit ${round(rb.perSecond, 1)} runs/s (${rb.cpu.process} µs, ${rb.cpu.services} µs)`,
       );
@@ -100,25 +104,10 @@ export async function sectionProcedure({ opts, row, log, login, onwardLifecycle,
         ? `${runs} bench-procedure-noop runs per measurement on PostgreSQL + BullMQ, created over HTTP 20 at a time, completion seen on a socket; limit: the lifecycle harness whose handler CALLs the same procedure on a pooled connection`
         : '',
     );
-    row(
-      'procedure',
-      `no-op procedure lifecycle, concurrency ${conc}, CPU per run in its process`,
-      agg(cpuO.process),
-      agg(cpuB.process),
-      'µs',
-      'context',
-      concurrency === 1
-        ? "CPU per run: user + system time of the server process (Onward's, or the limit harness's) over the measurement, divided by its runs"
-        : '',
-    );
-    row(
-      'procedure',
-      `no-op procedure lifecycle, concurrency ${conc}, CPU per run in PostgreSQL + Redis`,
-      agg(cpuO.services),
-      agg(cpuB.services),
-      'µs',
-      'context',
-    );
+    cpuRows('procedure', `no-op procedure lifecycle, concurrency ${conc}`, cpuO, cpuB, {
+      services: true,
+      explainProcess: concurrency === 1,
+    });
 
     if (concurrency === 1) {
       const client = new pg.Client({ connectionString: schema.plainUrl, options: `-c search_path=${schema.name}` });

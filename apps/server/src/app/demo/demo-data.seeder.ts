@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 
 import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
+import { tablePath } from '../database/table-path';
 import { transaction } from '../database/transaction';
 import { Customer } from './customer.entity';
 import { DEMO_CUSTOMERS, DEMO_PRODUCTS } from './demo-data.catalogue';
@@ -56,12 +57,7 @@ async function insertAll(manager: EntityManager, count: number): Promise<number>
   const customers = await idsByName(manager, Customer);
   const products = await idsByName(manager, Product);
   const postgres = manager.connection.options.type === 'postgres';
-  const { driver } = manager.connection;
-  const table = manager.connection
-    .getMetadata(Order)
-    .tablePath.split('.')
-    .map((part) => driver.escape(part))
-    .join('.');
+  const table = tablePath(manager.connection, Order);
   const started = Date.now();
   let inserted = 0;
   let logged = 0;

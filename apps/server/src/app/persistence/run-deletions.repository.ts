@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { FINAL_STATUSES } from '@onward/task-domain';
 import { In, LessThan, MoreThanOrEqual, Repository } from 'typeorm';
 
+import { tablePath } from '../database/table-path';
 import { transaction } from '../database/transaction';
 import { RunDeletionEntity } from './run-deletion.entity';
 import { RunEntity } from './run.entity';
@@ -112,13 +113,8 @@ export class RunDeletionsRepository {
   private deletionSql(): { remember: string; children: string; deleteChildren: string; deleteTop: string } {
     if (this.deletionStatements) return this.deletionStatements;
     const postgres = !this.writer.sqlite;
-    const table = (path: string): string =>
-      path
-        .split('.')
-        .map((part) => `"${part}"`)
-        .join('.');
-    const runs = table(this.runs.metadata.tablePath);
-    const deletions = table(this.deletions.metadata.tablePath);
+    const runs = tablePath(this.runs.manager.connection, this.runs.target);
+    const deletions = tablePath(this.deletions.manager.connection, this.deletions.target);
     // `+status` on SQLite: a term it cannot use an index for. Without statistics SQLite would rather
     // read idx_runs_status (every finished run) than look the ids up by primary key.
     const final = `${postgres ? '' : '+'}status IN (${FINAL_STATUSES.map((s) => `'${s}'`).join(', ')})`;

@@ -1,6 +1,7 @@
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { Repository } from 'typeorm';
 
+import { tablePath } from '../database/table-path';
 import { RunEntity } from './run.entity';
 
 /** The lower of the two databases' limits on the parameters of one statement (SQLite's). */
@@ -48,10 +49,7 @@ export class RunStatements {
     this.postgres = driver.options.type === 'postgres';
     this.columns = runs.metadata.columns;
     for (const column of this.columns) this.byProperty.set(column.propertyName, column);
-    this.table = runs.metadata.tablePath
-      .split('.')
-      .map((part) => driver.escape(part))
-      .join('.');
+    this.table = tablePath(runs.manager.connection, runs.target);
     const [status, startedAt, attempts, version, id, finishedAt, parentId, ownerId, cancelledBy] = [
       'status',
       'startedAt',

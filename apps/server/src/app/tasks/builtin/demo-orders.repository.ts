@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
+import { tablePath } from '../../database/table-path';
 import { transaction } from '../../database/transaction';
 import { Customer } from '../../demo/customer.entity';
 import { Order } from '../../demo/order.entity';
@@ -35,18 +36,19 @@ export interface OrdersImportWriter {
   rollback(): Promise<void>;
 }
 
-const UPDATED = ['customer_id', 'ordered_on', 'product_id', 'quantity', 'unit_price_cents'];
-/** The columns an import writes, in the order of `orderValues`. */
-const IMPORTED = ['reference', ...UPDATED];
-const COLUMNS = IMPORTED.join(', ');
-const orderValues = (o: OrderInput): unknown[] => [
-  o.reference,
-  o.customerId,
-  o.orderedOn,
-  o.productId,
-  o.quantity,
-  o.unitPriceCents,
+/** The columns an import writes, each with the order's property it takes. */
+const IMPORTED: readonly (readonly [column: string, property: keyof OrderInput])[] = [
+  ['reference', 'reference'],
+  ['customer_id', 'customerId'],
+  ['ordered_on', 'orderedOn'],
+  ['product_id', 'productId'],
+  ['quantity', 'quantity'],
+  ['unit_price_cents', 'unitPriceCents'],
 ];
+const COLUMNS = IMPORTED.map(([column]) => column).join(', ');
+/** What an existing reference takes from the imported row. */
+const UPDATED = IMPORTED.map(([column]) => column).filter((column) => column !== 'reference');
+const orderValues = (o: OrderInput): unknown[] => IMPORTED.map(([, property]) => o[property]);
 const UPSERT = `ON CONFLICT (reference) DO UPDATE SET ${UPDATED.map((c) => `${c} = excluded.${c}`).join(', ')}`;
 
 const num = (value: unknown): number => Number(value ?? 0);
@@ -59,8 +61,8 @@ const num = (value: unknown): number => Number(value ?? 0);
  * parsing, checking and the database's answers together (`bench/README.md`, the files section).
  */
 class PostgresImportWriter implements OrdersImportWriter {
-  /** The upsert of a full batch, built once; the last, shorter batch builds its own. */
-  private full: { rows: number; sql: string } | null = null;
+  /** The last upsert built, by its number of rows: every full batch of an import shares one. */
+  private last: { rows: number; sql: string } | null = null;
 
   private constructor(
     private readonly runner: QueryRunner,
@@ -68,11 +70,7 @@ class PostgresImportWriter implements OrdersImportWriter {
   ) {}
 
   static async start(dataSource: DataSource): Promise<PostgresImportWriter> {
-    const table = dataSource
-      .getMetadata(Order)
-      .tablePath.split('.')
-      .map((part) => dataSource.driver.escape(part))
-      .join('.');
+    const table = tablePath(dataSource, Order);
     const runner = dataSource.createQueryRunner();
     await runner.connect();
     try {
@@ -91,15 +89,15 @@ class PostgresImportWriter implements OrdersImportWriter {
   }
 
   private upsertOf(rows: number): string {
-    if (this.full?.rows === rows) return this.full.sql;
-    const width = IMPORTED.length;
-    const values = Array.from(
-      { length: rows },
-      (_, r) => `(${IMPORTED.map((_, c) => `$${r * width + c + 1}`).join(', ')})`,
-    );
-    const sql = `INSERT INTO ${this.table} (${COLUMNS}) VALUES ${values.join(', ')} ${UPSERT}`;
-    if (this.full === null) this.full = { rows, sql };
-    return sql;
+    if (this.last?.rows !== rows) {
+      const width = IMPORTED.length;
+      const values = Array.from(
+        { length: rows },
+        (_, r) => `(${IMPORTED.map((_, c) => `$${r * width + c + 1}`).join(', ')})`,
+      );
+      this.last = { rows, sql: `INSERT INTO ${this.table} (${COLUMNS}) VALUES ${values.join(', ')} ${UPSERT}` };
+    }
+    return this.last.sql;
   }
 
   async commit(): Promise<void> {
