@@ -98,21 +98,26 @@ describe('AdminDashboard', () => {
     const runs = el.querySelector('[data-testid=runs-chart]') as HTMLElement;
     expect(runs.getAttribute('role')).toBe('img');
     expect(runs.getAttribute('tabindex')).toBe('0');
-    expect(runs.getAttribute('aria-label')).toContain('3 started, 3 completed, 1 failed, 1 cancelled');
+    expect(runs.getAttribute('aria-label')).toBe(
+      'Runs per bucket over 1 hour: 3 started, 3 completed, 1 failed, 1 cancelled; at most 3 started in one bucket.',
+    );
     const stub = chartIn(fixture, runs);
     expect(stub.data()).toMatchObject({
       labels: [expect.any(String), expect.any(String)],
       datasets: [{ data: [3, 0] }, { data: [2, 1] }, { data: [1, 0] }, { data: [0, 1] }],
     });
     const durations = el.querySelector('[data-testid=durations-chart]') as HTMLElement;
-    expect(durations.getAttribute('aria-label')).toContain('sales-report: p50 1.2 s, p95 4.1 s');
-    // The durations chart gets its numbers one animation frame after the runs chart.
+    // The durations chart gets its numbers one animation frame after the runs chart, and its text
+    // alternative with them.
     await new Promise((resolve) => requestAnimationFrame(resolve));
     fixture.detectChanges();
     expect(chartIn(fixture, durations).data()).toMatchObject({
       labels: ['sales-report', 'recalculate-prices'],
       datasets: [{ data: [1200, 350] }, { data: [4100, 400] }],
     });
+    expect(durations.getAttribute('aria-label')).toBe(
+      'Durations per task: sales-report: p50 1.2 s, p95 4.1 s; recalculate-prices: p50 350 ms, p95 400 ms.',
+    );
 
     const toggle = el.querySelector('mat-slide-toggle button') as HTMLButtonElement;
     toggle.click();
@@ -138,8 +143,12 @@ describe('AdminDashboard', () => {
     const day = [...el.querySelectorAll('mat-button-toggle button')][1] as HTMLButtonElement;
     day.click();
     fixture.detectChanges();
+    // Until the day's numbers arrive, the chart's text alternative names the window of those it shows.
+    const runsAlt = () => el.querySelector('[data-testid=runs-chart]')?.getAttribute('aria-label');
+    expect(runsAlt()).toContain('over 1 hour');
     await answer(widget, { ...STATS, window: '24h', queued: 1 }, '24h');
     expect(el.querySelector('[data-testid=queued]')?.textContent).toBe('1');
+    expect(runsAlt()).toContain('over 24 hours');
 
     sockets.last.fire('stats.updated');
     await answer(widget, { ...STATS, queued: 9 }, '24h');

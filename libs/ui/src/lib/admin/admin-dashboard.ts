@@ -32,7 +32,7 @@ import { bucketLabel, durationsSummary, formatMs, runsSummary, shortDateTime } f
  * The admin dashboard: runs per minute, hour or day, p50 and p95 per task, queued and running now,
  * the server processes and what each runs, and the most frequent errors. Live: a `stats.updated`
  * hint (throttled) or the refresh button reads the statistics again. Each chart has a text
- * alternative and the same numbers as a table ("Show as table").
+ * alternative told from the numbers it draws, and the same numbers as a table ("Show as table").
  */
 @Component({
   selector: 'onward-admin-dashboard',
@@ -78,21 +78,26 @@ export class AdminDashboard implements OnInit {
   protected readonly durationsOptions: ChartOptions<'bar'> = durationsChartOptions();
   // A refresh that leaves a chart's numbers as they were does not hand it new data: each new `data`
   // redraws the whole chart.
-  protected readonly runsData = computed(() => runsChartData(this.stats(), this.runsLabels, (at) => this.bucket(at)), {
-    equal: sameData,
-  });
+  protected readonly runsData = computed(
+    () => {
+      const stats = this.stats();
+      return runsChartData(stats, this.runsLabels, (at) => this.bucket(at, stats?.window));
+    },
+    { equal: sameData },
+  );
   protected readonly durationsData = computed(() => durationsChartData(this.durationStats(), 'p50', 'p95'), {
     equal: sameData,
   });
-  protected readonly windowLabel = computed(() => this.windows.find((w) => w.value === this.window())?.label ?? '');
+  // The text alternatives are told from the data each chart was handed (not from the statistics beside
+  // it), and name the window of the numbers shown, not the one being read after a switch.
   protected readonly runsAlt = computed(() => {
-    const stats = this.stats();
-    return stats ? runsSummary(stats, this.windowLabel()) : '';
+    const window = this.stats()?.window;
+    const label = this.windows.find((w) => w.value === window)?.label;
+    return label ? runsSummary(this.runsData(), label) : '';
   });
-  protected readonly durationsAlt = computed(() => {
-    const stats = this.stats();
-    return stats ? durationsSummary(stats, this.locale) : '';
-  });
+  protected readonly durationsAlt = computed(() =>
+    this.durationStats() ? durationsSummary(this.durationsData(), this.locale) : '',
+  );
   /** Tasks with failures, most failures first. */
   protected readonly failing = computed(() =>
     (this.stats()?.tasks ?? []).filter((t) => t.failed > 0).sort((a, b) => b.failed - a.failed),
@@ -138,8 +143,9 @@ export class AdminDashboard implements OnInit {
     }
   }
 
-  protected bucket(at: string): string {
-    return bucketLabel(at, this.window(), this.locale);
+  /** A bucket's start, read in the window its statistics came from. */
+  protected bucket(at: string, window: StatsWindow = this.window()): string {
+    return bucketLabel(at, window, this.locale);
   }
 
   protected ms(value: number | null): string {
