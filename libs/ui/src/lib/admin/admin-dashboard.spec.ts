@@ -158,4 +158,38 @@ describe('AdminDashboard', () => {
     await answer(widget, { ...STATS, queued: 4 }, '24h');
     expect(el.querySelector('[data-testid=queued]')?.textContent).toBe('4');
   });
+  it('lists each failing task with its own messages when two tasks fail with the same one', async () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const widget = await render();
+      const same = 'Connection refused';
+      const stats: AdminStats = {
+        ...STATS,
+        tasks: [
+          { task: 'sales-report', runs: 4, failed: 2, p50Ms: 1200, p95Ms: 4100 },
+          { task: 'recalculate-prices', runs: 3, failed: 1, p50Ms: 350, p95Ms: 400 },
+        ],
+        topErrors: [
+          { task: 'sales-report', message: same, count: 2 },
+          { task: 'recalculate-prices', message: same, count: 1 },
+        ],
+      };
+      await answer(widget, stats);
+      // Angular checks the keys when it reconciles a list with the one drawn before: read again.
+      (widget.el.querySelector('.bar button[mat-stroked-button]') as HTMLButtonElement).click();
+      await answer(widget, { ...stats, topErrors: stats.topErrors.map((e) => ({ ...e, count: e.count + 1 })) });
+      const items = [...widget.el.querySelectorAll('[data-testid=failing-list] > li')].map((li) => [
+        li.querySelector('strong')?.textContent,
+        [...li.querySelectorAll('li')].map((e) => e.textContent?.replace(/\s+/g, '')),
+      ]);
+      expect(items).toEqual([
+        ['sales-report', ['Connectionrefused×3']],
+        ['recalculate-prices', ['Connectionrefused×2']],
+      ]);
+      // Angular warns of duplicate `track` keys (NG0955) in development mode.
+      expect(warn.mock.calls.flat().join(' ')).not.toMatch(/NG0955|duplicate key/i);
+    } finally {
+      warn.mockRestore();
+    }
+  });
 });

@@ -13,7 +13,7 @@ import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatSlideToggleModule } from '@angular/material/slide-toggle';
-import type { AdminStats, StatsWindow, WorkerInfo } from '@onward/task-domain';
+import type { AdminStats, StatsWindow, TaskError, TaskStats, WorkerInfo } from '@onward/task-domain';
 import type { ChartOptions } from 'chart.js';
 import { BaseChartDirective, provideCharts } from 'ng2-charts';
 import { throttleTime } from 'rxjs';
@@ -98,10 +98,15 @@ export class AdminDashboard implements OnInit {
   protected readonly durationsAlt = computed(() =>
     this.durationStats() ? durationsSummary(this.durationsData(), this.locale) : '',
   );
-  /** Tasks with failures, most failures first. */
-  protected readonly failing = computed(() =>
-    (this.stats()?.tasks ?? []).filter((t) => t.failed > 0).sort((a, b) => b.failed - a.failed),
-  );
+  /** Tasks with failures, most failures first, each with its most frequent error messages. */
+  protected readonly failing = computed((): (TaskStats & { errors: TaskError[] })[] => {
+    const stats = this.stats();
+    if (!stats) return [];
+    return stats.tasks
+      .filter((t) => t.failed > 0)
+      .sort((a, b) => b.failed - a.failed)
+      .map((t) => ({ ...t, errors: stats.topErrors.filter((e) => e.task === t.task) }));
+  });
 
   private generation = 0;
 
