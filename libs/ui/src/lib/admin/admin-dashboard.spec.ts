@@ -3,7 +3,7 @@ import { type ComponentFixture, TestBed } from '@angular/core/testing';
 import type { AdminStats, WorkerInfo } from '@onward/task-domain';
 import { BaseChartDirective } from 'ng2-charts';
 
-import { nextRequest } from '../../testing/fakes';
+import { ALICE, nextRequest } from '../../testing/fakes';
 import { setupWidget } from '../../testing/setup';
 import { AdminDashboard } from './admin-dashboard';
 
@@ -55,22 +55,28 @@ function chartIn(fixture: ComponentFixture<AdminDashboard>, box: HTMLElement): C
 }
 
 describe('AdminDashboard', () => {
-  async function render() {
+  async function render(refreshThrottleMs?: number) {
     TestBed.overrideComponent(AdminDashboard, {
       remove: { imports: [BaseChartDirective] },
       add: { imports: [ChartStub] },
     });
     const widget = setupWidget();
     const fixture = TestBed.createComponent(AdminDashboard);
+    if (refreshThrottleMs !== undefined) fixture.componentRef.setInput('refreshThrottleMs', refreshThrottleMs);
     fixture.detectChanges();
     return { ...widget, fixture, el: fixture.nativeElement as HTMLElement };
   }
 
-  async function answer(widget: Awaited<ReturnType<typeof render>>, stats = STATS, window = '1h') {
+  async function answer(
+    widget: Awaited<ReturnType<typeof render>>,
+    stats = STATS,
+    window = '1h',
+    workers: WorkerInfo[] = WORKERS,
+  ) {
     const request = await nextRequest(widget.http, '/api/admin/stats');
     expect(request.request.params.get('window')).toBe(window);
     request.flush(stats);
-    (await nextRequest(widget.http, '/api/admin/workers')).flush(WORKERS);
+    (await nextRequest(widget.http, '/api/admin/workers')).flush(workers);
     // The answers resolve the component's read a few promise turns later.
     for (let turn = 0; turn < 10; turn++) await Promise.resolve();
     await widget.fixture.whenStable();
@@ -158,6 +164,33 @@ describe('AdminDashboard', () => {
     await answer(widget, { ...STATS, queued: 4 }, '24h');
     expect(el.querySelector('[data-testid=queued]')?.textContent).toBe('4');
   });
+
+  it('reads once more after a read in flight when hints come during it, never twice at once', async () => {
+    const widget = await render(0);
+    await answer(widget);
+    const { el, sockets, http } = widget;
+    const statsReads = () => http.match((req) => req.url === '/api/admin/stats');
+
+    sockets.last.fire('stats.updated');
+    const inFlight = await nextRequest(http, '/api/admin/stats');
+    // More hints (a run queued, a worker joining) while that read is unanswered.
+    sockets.last.fire('stats.updated');
+    sockets.last.fire('stats.updated');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(http.match((req) => req.url === '/api/admin/stats' && req !== inFlight.request)).toEqual([]);
+
+    inFlight.flush({ ...STATS, queued: 5 });
+    (await nextRequest(http, '/api/admin/workers')).flush(WORKERS);
+    // The one read that follows brings the queue and the processes as they are after the hints.
+    const joined: WorkerInfo = { ...WORKERS[0], id: 'w2', pid: 42, running: [] };
+    await answer(widget, { ...STATS, queued: 9 }, '1h', [...WORKERS, joined]);
+    expect(el.querySelector('[data-testid=queued]')?.textContent).toBe('9');
+    expect(el.querySelector('[data-testid=workers]')?.textContent).toBe('2');
+    expect(el.querySelector('[data-testid=workers-list]')?.textContent).toContain('pid 42');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(statsReads()).toEqual([]);
+  });
+
   it('lists each failing task with its own messages when two tasks fail with the same one', async () => {
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     try {
@@ -191,5 +224,32 @@ describe('AdminDashboard', () => {
     } finally {
       warn.mockRestore();
     }
+  });
+
+  it('reads again when the socket comes back online, the hints sent meanwhile being lost', async () => {
+    const widget = await render(0);
+    await answer(widget);
+    const { el, sockets, http, client } = widget;
+    const connect = async () => {
+      sockets.last.fire('connect');
+      (await nextRequest(http, '/api/auth/me')).flush({ ...ALICE, roles: ['user', 'admin'] });
+      (await nextRequest(http, '/api/tasks')).flush([]);
+      (await nextRequest(http, /\/api\/runs\?limit=200$/)).flush({ items: [], nextCursor: null });
+      for (let turn = 0; turn < 20 && client.connection() !== 'online'; turn++) await Promise.resolve();
+      expect(client.connection()).toBe('online');
+      await widget.fixture.whenStable();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    };
+    // The first connection is no comeback: the first read stands.
+    await connect();
+    expect(http.match((req) => req.url === '/api/admin/stats')).toEqual([]);
+
+    sockets.last.fire('disconnect', 'transport close');
+    expect(client.connection()).toBe('offline');
+    // Offline for a while (a reconnect waits at least for Socket.IO's backoff), not a blip in one turn.
+    await widget.fixture.whenStable();
+    await connect();
+    await answer(widget, { ...STATS, queued: 3 });
+    expect(el.querySelector('[data-testid=queued]')?.textContent).toBe('3');
   });
 });

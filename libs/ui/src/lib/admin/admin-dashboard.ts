@@ -9,14 +9,14 @@ import {
   type OnInit,
   signal,
 } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { takeUntilDestroyed, toObservable } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatSlideToggleModule } from '@angular/material/slide-toggle';
 import type { AdminStats, StatsWindow, TaskError, TaskStats, WorkerInfo } from '@onward/task-domain';
 import type { ChartOptions } from 'chart.js';
 import { BaseChartDirective, provideCharts } from 'ng2-charts';
-import { throttleTime } from 'rxjs';
+import { distinctUntilChanged, filter, map, merge, skip, throttleTime } from 'rxjs';
 
 import { MonitorClient } from '../client/monitor-client';
 import {
@@ -31,7 +31,8 @@ import { bucketLabel, durationsSummary, formatMs, runsSummary, shortDateTime } f
 /**
  * The admin dashboard: runs per minute, hour or day, p50 and p95 per task, queued and running now,
  * the server processes and what each runs, and the most frequent errors. Live: a `stats.updated`
- * hint (throttled) or the refresh button reads the statistics again. Each chart has a text
+ * hint (throttled, and never a second read while one is in flight), the socket coming back online,
+ * or the refresh button reads the statistics and the processes again. Each chart has a text
  * alternative told from the numbers it draws, and the same numbers as a table ("Show as table").
  */
 @Component({
@@ -108,18 +109,34 @@ export class AdminDashboard implements OnInit {
       .map((t) => ({ ...t, errors: stats.topErrors.filter((e) => e.task === t.task) }));
   });
 
+  /**
+   * The socket back online after it was lost: the hints sent meanwhile were lost with it, so this counts
+   * as one. The first time online is no comeback (the first read covers it).
+   */
+  private readonly backOnline$ = toObservable(this.client.connection).pipe(
+    map((state) => state === 'online'),
+    distinctUntilChanged(),
+    filter(Boolean),
+    skip(1),
+  );
+
   private generation = 0;
+  /** The read in flight, if any. */
+  private reading: Promise<void> | null = null;
+  /** A hint came while `reading` was in flight: one more read follows it. */
+  private readAgain = false;
 
   ngOnInit(): void {
     // The hint goes to sockets that watch every run.
     this.client.watchAll();
     this.destroyRef.onDestroy(() => this.client.unwatchAll());
-    this.client.statsUpdated$
+    merge(this.client.statsUpdated$, this.backOnline$)
       .pipe(
         throttleTime(this.refreshThrottleMs(), undefined, { leading: true, trailing: true }),
         takeUntilDestroyed(this.destroyRef),
       )
-      .subscribe(() => void this.refresh());
+      .subscribe(() => this.readOnHint());
+    this.destroyRef.onDestroy(() => (this.readAgain = false));
     void this.refresh();
   }
 
@@ -130,6 +147,28 @@ export class AdminDashboard implements OnInit {
 
   /** Reads the statistics and the processes again; an older answer never overwrites a newer one. */
   async refresh(): Promise<void> {
+    const reading = this.read();
+    this.reading = reading;
+    await reading;
+    if (this.reading !== reading) return;
+    this.reading = null;
+    if (this.readAgain) {
+      this.readAgain = false;
+      void this.refresh();
+    }
+  }
+
+  /**
+   * A hint during a read asks for one more read after it (the answer in flight may predate what the
+   * hint announces), never for a second read at the same time: a busy server sends hints faster than
+   * it answers reads, and parallel reads would only pile up on it.
+   */
+  private readOnHint(): void {
+    if (this.reading) this.readAgain = true;
+    else void this.refresh();
+  }
+
+  private async read(): Promise<void> {
     const generation = ++this.generation;
     this.loading.set(true);
     try {
