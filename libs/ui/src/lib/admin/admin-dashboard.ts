@@ -9,14 +9,14 @@ import {
   type OnInit,
   signal,
 } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { takeUntilDestroyed, toObservable } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatSlideToggleModule } from '@angular/material/slide-toggle';
-import type { AdminStats, StatsWindow, WorkerInfo } from '@onward/task-domain';
+import type { AdminStats, StatsWindow, TaskError, TaskStats, WorkerInfo } from '@onward/task-domain';
 import type { ChartOptions } from 'chart.js';
 import { BaseChartDirective, provideCharts } from 'ng2-charts';
-import { throttleTime } from 'rxjs';
+import { distinctUntilChanged, filter, map, merge, skip, throttleTime } from 'rxjs';
 
 import { MonitorClient } from '../client/monitor-client';
 import {
@@ -31,8 +31,9 @@ import { bucketLabel, durationsSummary, formatMs, runsSummary, shortDateTime } f
 /**
  * The admin dashboard: runs per minute, hour or day, p50 and p95 per task, queued and running now,
  * the server processes and what each runs, and the most frequent errors. Live: a `stats.updated`
- * hint (throttled) or the refresh button reads the statistics again. Each chart has a text
- * alternative and the same numbers as a table ("Show as table").
+ * hint (throttled, and never a second read while one is in flight), the socket coming back online,
+ * or the refresh button reads the statistics and the processes again. Each chart has a text
+ * alternative told from the numbers it draws, and the same numbers as a table ("Show as table").
  */
 @Component({
   selector: 'onward-admin-dashboard',
@@ -78,38 +79,64 @@ export class AdminDashboard implements OnInit {
   protected readonly durationsOptions: ChartOptions<'bar'> = durationsChartOptions();
   // A refresh that leaves a chart's numbers as they were does not hand it new data: each new `data`
   // redraws the whole chart.
-  protected readonly runsData = computed(() => runsChartData(this.stats(), this.runsLabels, (at) => this.bucket(at)), {
-    equal: sameData,
-  });
+  protected readonly runsData = computed(
+    () => {
+      const stats = this.stats();
+      return runsChartData(stats, this.runsLabels, (at) => this.bucket(at, stats?.window));
+    },
+    { equal: sameData },
+  );
   protected readonly durationsData = computed(() => durationsChartData(this.durationStats(), 'p50', 'p95'), {
     equal: sameData,
   });
-  protected readonly windowLabel = computed(() => this.windows.find((w) => w.value === this.window())?.label ?? '');
+  // The text alternatives are told from the data each chart was handed (not from the statistics beside
+  // it), and name the window of the numbers shown, not the one being read after a switch.
   protected readonly runsAlt = computed(() => {
-    const stats = this.stats();
-    return stats ? runsSummary(stats, this.windowLabel()) : '';
+    const window = this.stats()?.window;
+    const label = this.windows.find((w) => w.value === window)?.label;
+    return label ? runsSummary(this.runsData(), label) : '';
   });
-  protected readonly durationsAlt = computed(() => {
+  protected readonly durationsAlt = computed(() =>
+    this.durationStats() ? durationsSummary(this.durationsData(), this.locale) : '',
+  );
+  /** Tasks with failures, most failures first, each with its most frequent error messages. */
+  protected readonly failing = computed((): (TaskStats & { errors: TaskError[] })[] => {
     const stats = this.stats();
-    return stats ? durationsSummary(stats, this.locale) : '';
+    if (!stats) return [];
+    return stats.tasks
+      .filter((t) => t.failed > 0)
+      .sort((a, b) => b.failed - a.failed)
+      .map((t) => ({ ...t, errors: stats.topErrors.filter((e) => e.task === t.task) }));
   });
-  /** Tasks with failures, most failures first. */
-  protected readonly failing = computed(() =>
-    (this.stats()?.tasks ?? []).filter((t) => t.failed > 0).sort((a, b) => b.failed - a.failed),
+
+  /**
+   * The socket back online after it was lost: the hints sent meanwhile were lost with it, so this counts
+   * as one. The first time online is no comeback (the first read covers it).
+   */
+  private readonly backOnline$ = toObservable(this.client.connection).pipe(
+    map((state) => state === 'online'),
+    distinctUntilChanged(),
+    filter(Boolean),
+    skip(1),
   );
 
   private generation = 0;
+  /** The read in flight, if any. */
+  private reading: Promise<void> | null = null;
+  /** A hint came while `reading` was in flight: one more read follows it. */
+  private readAgain = false;
 
   ngOnInit(): void {
     // The hint goes to sockets that watch every run.
     this.client.watchAll();
     this.destroyRef.onDestroy(() => this.client.unwatchAll());
-    this.client.statsUpdated$
+    merge(this.client.statsUpdated$, this.backOnline$)
       .pipe(
         throttleTime(this.refreshThrottleMs(), undefined, { leading: true, trailing: true }),
         takeUntilDestroyed(this.destroyRef),
       )
-      .subscribe(() => void this.refresh());
+      .subscribe(() => this.readOnHint());
+    this.destroyRef.onDestroy(() => (this.readAgain = false));
     void this.refresh();
   }
 
@@ -120,6 +147,28 @@ export class AdminDashboard implements OnInit {
 
   /** Reads the statistics and the processes again; an older answer never overwrites a newer one. */
   async refresh(): Promise<void> {
+    const reading = this.read();
+    this.reading = reading;
+    await reading;
+    if (this.reading !== reading) return;
+    this.reading = null;
+    if (this.readAgain) {
+      this.readAgain = false;
+      void this.refresh();
+    }
+  }
+
+  /**
+   * A hint during a read asks for one more read after it (the answer in flight may predate what the
+   * hint announces), never for a second read at the same time: a busy server sends hints faster than
+   * it answers reads, and parallel reads would only pile up on it.
+   */
+  private readOnHint(): void {
+    if (this.reading) this.readAgain = true;
+    else void this.refresh();
+  }
+
+  private async read(): Promise<void> {
     const generation = ++this.generation;
     this.loading.set(true);
     try {
@@ -138,8 +187,9 @@ export class AdminDashboard implements OnInit {
     }
   }
 
-  protected bucket(at: string): string {
-    return bucketLabel(at, this.window(), this.locale);
+  /** A bucket's start, read in the window its statistics came from. */
+  protected bucket(at: string, window: StatsWindow = this.window()): string {
+    return bucketLabel(at, window, this.locale);
   }
 
   protected ms(value: number | null): string {

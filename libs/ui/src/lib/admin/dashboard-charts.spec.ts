@@ -2,6 +2,7 @@ import type { AdminStats } from '@onward/task-domain';
 import type { Scale } from 'chart.js';
 
 import { durationsChartData, runsChartData, runsChartOptions } from './dashboard-charts';
+import { durationsSummary, runsSummary } from './dashboard-format';
 
 const LABELS = { started: 'Started', completed: 'Completed', failed: 'Failed', cancelled: 'Cancelled' };
 
@@ -52,5 +53,25 @@ describe('dashboard charts', () => {
     const data = durationsChartData(stats(1), 'p50', 'p95');
     expect(data.labels).toEqual(['sales-report']);
     expect(data.datasets.map((d) => d.data)).toEqual([[1200], [null]]);
+  });
+
+  it('tells the text alternatives from the datasets handed to the chart, not from the statistics', () => {
+    const runs = runsChartData(stats(3), LABELS, String);
+    expect(runsSummary(runs, '1 hour')).toBe(
+      'Runs per bucket over 1 hour: 3 started, 6 completed, 3 failed, 0 cancelled; at most 2 started in one bucket.',
+    );
+    // What the chart draws is what the words say: change a drawn number and the sentence follows.
+    runs.datasets[3].data[1] = 5;
+    runs.datasets[0].data[0] = 7;
+    expect(runsSummary(runs, '1 hour')).toContain('10 started, 6 completed, 3 failed, 5 cancelled; at most 7 started');
+    expect(runsSummary(runsChartData(null, LABELS, String), '1 hour')).toContain('0 started');
+
+    const durations = durationsChartData(stats(1), 'p50', 'p95');
+    expect(durationsSummary(durations, 'en')).toBe('Durations per task: sales-report: p50 1.2 s, p95 –.');
+    durations.datasets[1].data[0] = 350;
+    expect(durationsSummary(durations, 'en')).toBe('Durations per task: sales-report: p50 1.2 s, p95 350 ms.');
+    expect(durationsSummary(durationsChartData(null, 'p50', 'p95'), 'en')).toBe(
+      'Durations per task: no finished runs in this window.',
+    );
   });
 });

@@ -37,16 +37,19 @@ export const DASHBOARD_CHART_PARTS: ChartComponentLike[] = [
 const LABELS = 8;
 
 /** Status colours of the runs chart (the widget's status tones). */
-const COLOURS = { started: '#1565c0', completed: '#2e7d32', failed: '#c62828', cancelled: '#757575' };
+const COLOURS = {
+  started: '#1565c0',
+  completed: '#2e7d32',
+  failed: '#c62828',
+  cancelled: '#757575',
+} satisfies Record<RunsSeries, string>;
 const P50 = '#5c6bc0';
 const P95 = '#ef6c00';
 
-export interface RunsChartLabels {
-  started: string;
-  completed: string;
-  failed: string;
-  cancelled: string;
-}
+/** The runs chart's series, in the order of its datasets. */
+export const RUNS_SERIES = ['started', 'completed', 'failed', 'cancelled'] as const;
+export type RunsSeries = (typeof RUNS_SERIES)[number];
+export type RunsChartLabels = Record<RunsSeries, string>;
 
 export type RunsChartData = ChartData<'bar', number[], string>;
 export type DurationsChartData = ChartData<'bar', (number | null)[], string>;
@@ -86,52 +89,54 @@ export function runsChartOptions(): ChartOptions<'bar'> {
   };
 }
 
-/** The numbers of the runs chart. */
+/** The numbers of the runs chart: one dataset per series of `RUNS_SERIES`, in that order. */
 export function runsChartData(
   stats: AdminStats | null,
   labels: RunsChartLabels,
   label: (at: string) => string,
 ): RunsChartData {
   const buckets = stats?.buckets ?? [];
-  const bar = (name: string, color: string, data: number[]) => ({
-    type: 'bar' as const,
-    label: name,
-    data,
-    stack: 'finished',
-    backgroundColor: color,
-    borderColor: color,
-  });
   return {
     labels: buckets.map((b) => label(b.at)),
-    datasets: [
+    datasets: RUNS_SERIES.map((series): ChartDataset<'bar', number[]> => {
+      const data = buckets.map((b) => b[series]);
+      const color = COLOURS[series];
+      if (series !== 'started')
+        return {
+          type: 'bar',
+          label: labels[series],
+          data,
+          stack: 'finished',
+          backgroundColor: color,
+          borderColor: color,
+        };
       // A mixed chart (Chart.js: a dataset's own `type`); its types name one chart type for all datasets.
-      {
+      return {
         type: 'line',
         label: labels.started,
-        data: buckets.map((b) => b.started),
+        data,
         // A stack of its own: the line is the started runs, not a layer over the finished ones.
         stack: 'started',
-        borderColor: COLOURS.started,
-        backgroundColor: COLOURS.started,
+        borderColor: color,
+        backgroundColor: color,
         pointRadius: 0,
         borderWidth: 2,
-      } satisfies ChartDataset<'line', number[]> as unknown as ChartDataset<'bar', number[]>,
-      bar(
-        labels.completed,
-        COLOURS.completed,
-        buckets.map((b) => b.completed),
-      ),
-      bar(
-        labels.failed,
-        COLOURS.failed,
-        buckets.map((b) => b.failed),
-      ),
-      bar(
-        labels.cancelled,
-        COLOURS.cancelled,
-        buckets.map((b) => b.cancelled),
-      ),
-    ],
+      } satisfies ChartDataset<'line', number[]> as unknown as ChartDataset<'bar', number[]>;
+    }),
+  };
+}
+
+/**
+ * The numbers a runs chart was handed, by series: what its text alternative tells, so that the words
+ * say what the bars draw.
+ */
+export function runsSeries(data: RunsChartData): Record<RunsSeries, number[]> {
+  const values = (series: RunsSeries): number[] => data.datasets[RUNS_SERIES.indexOf(series)]?.data ?? [];
+  return {
+    started: values('started'),
+    completed: values('completed'),
+    failed: values('failed'),
+    cancelled: values('cancelled'),
   };
 }
 
@@ -144,6 +149,7 @@ export function durationsChartOptions(): ChartOptions<'bar'> {
   };
 }
 
+/** The numbers of the durations chart: one category per task, the datasets p50 then p95 (ms). */
 export function durationsChartData(stats: AdminStats | null, p50: string, p95: string): DurationsChartData {
   const tasks = stats?.tasks ?? [];
   return {
@@ -153,4 +159,21 @@ export function durationsChartData(stats: AdminStats | null, p50: string, p95: s
       { label: p95, data: tasks.map((t) => t.p95Ms), backgroundColor: P95, borderColor: P95 },
     ],
   };
+}
+
+/** One task's bars in a durations chart. */
+export interface TaskDurations {
+  task: string;
+  p50Ms: number | null;
+  p95Ms: number | null;
+}
+
+/** The numbers a durations chart was handed, per task: what its text alternative tells. */
+export function durationsSeries(data: DurationsChartData): TaskDurations[] {
+  const [p50, p95] = data.datasets;
+  return (data.labels ?? []).map((task, i) => ({
+    task,
+    p50Ms: p50?.data[i] ?? null,
+    p95Ms: p95?.data[i] ?? null,
+  }));
 }

@@ -1,6 +1,7 @@
-import type { AdminStats, StatsWindow } from '@onward/task-domain';
+import type { StatsWindow } from '@onward/task-domain';
 
 import { dateTimeFormat, numberFormat } from '../shared/intl-formats';
+import { type DurationsChartData, durationsSeries, type RunsChartData, runsSeries } from './dashboard-charts';
 
 /** "350 ms", "4.2 s", "3.5 min", "1.2 h"; "–" for no value. */
 export function formatMs(ms: number | null, locale?: string): string {
@@ -27,21 +28,24 @@ export function shortDateTime(iso: string, locale?: string): string {
   return dateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' }).format(new Date(iso));
 }
 
-const total = (stats: AdminStats, key: 'started' | 'completed' | 'failed' | 'cancelled'): number =>
-  stats.buckets.reduce((sum, b) => sum + b[key], 0);
+const sum = (values: number[]): number => values.reduce((total, value) => total + value, 0);
 
-/** The runs chart's text alternative: what it shows, in one sentence. */
-export function runsSummary(stats: AdminStats, windowLabel: string): string {
-  const busiest = stats.buckets.reduce((best, b) => (b.started > best.started ? b : best), stats.buckets[0]);
-  const peak = busiest && busiest.started > 0 ? busiest.started : 0;
-  return $localize`:@@onward.dash.runsSummary:Runs per bucket over ${windowLabel}:window:: ${total(stats, 'started')}:started: started, ${total(stats, 'completed')}:completed: completed, ${total(stats, 'failed')}:failed: failed, ${total(stats, 'cancelled')}:cancelled: cancelled; at most ${peak}:peak: started in one bucket.`;
+/**
+ * The runs chart's text alternative, in one sentence: told from the data the chart was handed, so it
+ * says what the chart draws.
+ */
+export function runsSummary(data: RunsChartData, windowLabel: string): string {
+  const { started, completed, failed, cancelled } = runsSeries(data);
+  const peak = Math.max(0, ...started);
+  return $localize`:@@onward.dash.runsSummary:Runs per bucket over ${windowLabel}:window:: ${sum(started)}:started: started, ${sum(completed)}:completed: completed, ${sum(failed)}:failed: failed, ${sum(cancelled)}:cancelled: cancelled; at most ${peak}:peak: started in one bucket.`;
 }
 
-/** The durations chart's text alternative. */
-export function durationsSummary(stats: AdminStats, locale?: string): string {
-  if (stats.tasks.length === 0)
+/** The durations chart's text alternative, told from the data the chart was handed. */
+export function durationsSummary(data: DurationsChartData, locale?: string): string {
+  const tasks = durationsSeries(data);
+  if (tasks.length === 0)
     return $localize`:@@onward.dash.noDurations:Durations per task: no finished runs in this window.`;
-  const parts = stats.tasks
+  const parts = tasks
     .map(
       (t) =>
         $localize`:@@onward.dash.taskDuration:${t.task}:task:: p50 ${formatMs(t.p50Ms, locale)}:p50:, p95 ${formatMs(t.p95Ms, locale)}:p95:`,
