@@ -125,7 +125,7 @@ export class RunStarter {
       this.logger.warn(runLine(top, `Run ${top.id} is stored but not yet enqueued: ${(error as Error).message}`));
     }
     // The place stored as told, not one of a read made meanwhile: that read's push is owed still.
-    this.recorder.announce(top, undefined, view);
+    this.recorder.announce(top, 'queued', view);
     return view;
   }
 
