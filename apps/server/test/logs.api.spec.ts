@@ -4,20 +4,26 @@ import { join } from 'node:path';
 import request from 'supertest';
 
 import { Api } from './support/api';
+import type { RunView } from './support/contract';
+import { assertPostgresReachable, dropSchema, postgresUrlWithSchema, uniqueSchemaName } from './support/databases';
 import { ensureBuiltServer, ServerProcess } from './support/process';
 
 const PASSWORD = 'Correct-Horse-Battery-7';
 const SECRET = 'sk-live-0b5e9d1c7a';
 
+// On PostgreSQL: a stored procedure's run writes lines of its own (its NOTICEs) besides the engine's.
 describe('structured logs (ONWARD_LOG_FORMAT=json)', () => {
+  const schema = uniqueSchemaName();
   let server: ServerProcess;
   let dataDir: string;
 
   beforeAll(async () => {
+    await assertPostgresReachable();
     ensureBuiltServer();
     dataDir = mkdtempSync(join(tmpdir(), 'onward-logs-'));
     server = await ServerProcess.start({
       ONWARD_DATA_DIR: dataDir,
+      DATABASE_URL: postgresUrlWithSchema(schema),
       ONWARD_LOG_FORMAT: 'json',
       ONWARD_LOG_LEVEL: 'debug',
       ONWARD_BENCH_TASKS: 'true',
@@ -29,6 +35,7 @@ describe('structured logs (ONWARD_LOG_FORMAT=json)', () => {
   afterAll(async () => {
     await server?.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    await dropSchema(schema);
   });
 
   it('writes one JSON object a line, with request ids, run fields, and no credentials or secrets', async () => {
@@ -43,6 +50,11 @@ describe('structured logs (ONWARD_LOG_FORMAT=json)', () => {
     expect(start.headers['x-request-id']).toBe('trace-me-42');
     const run = await api.waitFinished((start.body as { id: string }).id);
     expect(run.status).toBe('completed');
+    const procedure = await api.runToEnd({
+      task: 'bench-procedure-steps',
+      parameters: { steps: 2, step_seconds: 0.05, tag: 'logs' },
+    });
+    expect(procedure.status).toBe('completed');
     // An id that is no plain token is replaced by a fresh one.
     const odd = await api.get('/api/tasks').set('X-Request-Id', 'bad id\twith spaces');
     expect(odd.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
@@ -59,12 +71,27 @@ describe('structured logs (ONWARD_LOG_FORMAT=json)', () => {
     expect(requests.length).toBeGreaterThanOrEqual(3);
     for (const entry of requests) expect(typeof entry['reqId']).toBe('string');
     expect(requests.some((entry) => entry['reqId'] === 'trace-me-42')).toBe(true);
-    const about = entries.filter((entry) => typeof entry['msg'] === 'string' && entry['msg'].includes(run.id));
-    expect(about.length).toBeGreaterThanOrEqual(2);
-    for (const entry of about) {
-      expect(entry).toMatchObject({ runId: run.id, task: 'bench-noop', userId: run.owner.id });
-    }
-    expect(about.some((entry) => JSON.stringify(entry['parameters']) === '{"ms":50,"apiKey":"[redacted]"}')).toBe(true);
+    // Every line whose text names a run of this test carries that run's fields, whichever part wrote it.
+    const linesAbout = (about: RunView): Record<string, unknown>[] => {
+      const lines = entries.filter((entry) => typeof entry['msg'] === 'string' && entry['msg'].includes(about.id));
+      for (const entry of lines) {
+        expect({ msg: entry['msg'], runId: entry['runId'], task: entry['task'], userId: entry['userId'] }).toEqual({
+          msg: entry['msg'],
+          runId: about.id,
+          task: about.task,
+          userId: about.owner.id,
+        });
+      }
+      return lines;
+    };
+    const noopLines = linesAbout(run);
+    expect(noopLines.length).toBeGreaterThanOrEqual(2);
+    expect(noopLines.some((entry) => JSON.stringify(entry['parameters']) === '{"ms":50,"apiKey":"[redacted]"}')).toBe(
+      true,
+    );
+    // The procedure's own NOTICEs (not progress) are among its lines.
+    const procedureLines = linesAbout(procedure);
+    expect(procedureLines.filter((entry) => /NOTICE step \d begins/.test(entry['msg'] as string))).toHaveLength(2);
     const text = server.log;
     expect(text).not.toContain(PASSWORD);
     expect(text).not.toContain(token);

@@ -6,7 +6,7 @@ import type { RunEvent } from './run-events';
  * missing-provider error at start rather than updates lost without a word.
  */
 export abstract class Announcer {
-  /** Passes `event` on to the sockets that should see it, in every process. */
+  /** Passes `event` on to the sockets that should see it, in every process (this one's alone for a local hint). */
   abstract announce(event: RunEvent): void;
 
   /**

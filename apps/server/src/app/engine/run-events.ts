@@ -10,8 +10,12 @@ export type RunEvent =
   | { type: 'updated'; run: RunView; to?: RunStatus }
   | { type: 'deleted'; id: string; ownerId: string }
   | { type: 'notification'; ownerId: string; notification: RunNotification }
-  /** The run statistics changed (a hint for admins' dashboards, sent after the rollup is written). */
-  | { type: 'stats' };
+  /**
+   * The dashboard's figures changed: a hint for admins' sockets to read them again. `local`: for this
+   * process's sockets only, when every process notices the change by itself (processes coming and
+   * going), so that an admin is told once whichever process their socket is on.
+   */
+  | { type: 'stats'; local: boolean };
 
 /**
  * The central run lifecycle stream of this process (`/wait` subscribes); every event also goes to

@@ -55,8 +55,9 @@ export class RunExecutor {
 
   private async executeIn(job: RunJob, signal: AbortSignal, span: Span): Promise<RunStatus | null> {
     const run = this.active.register(job.runId, signal);
+    let claimed: RunEntity | null = null;
     try {
-      const claimed = await inSpan('run.claim', { 'onward.run_id': job.runId }, () => this.claim(job.runId));
+      claimed = await inSpan('run.claim', { 'onward.run_id': job.runId }, () => this.claim(job.runId));
       if (!claimed) return null;
       span.setAttributes(runAttributes(claimed));
       this.logger.debug(
@@ -70,6 +71,13 @@ export class RunExecutor {
         : await this.runner.run(claimed, run.signal);
       this.logger.debug(runLine(claimed, `Run ${claimed.id} (${claimed.task}) ended ${ended?.status ?? 'deleted'}`));
       return ended?.status ?? null;
+    } catch (error) {
+      // The engine itself failed (a handler's failure ends its run instead), say the database refused
+      // the claim or the end: the queue driver delivers the job again or drops it. Logged here, where
+      // the run is known; before its claim, by the job's fields alone.
+      const text = `Run ${job.runId} crashed the engine: ${(error as Error).stack ?? String(error)}`;
+      this.logger.error(claimed ? runLine(claimed, text) : { runId: job.runId, userId: job.ownerId, msg: text });
+      throw error;
     } finally {
       run.release();
       // The queue finishes the job once this returns. Before that, Redis must have the run's last

@@ -12,7 +12,8 @@ export interface RunJob {
 /**
  * Executes one job; the signal fires when the process stops taking work. Resolves with the status the
  * run was left in (null: nothing to execute): `queued` when it was handed back unfinished (shutdown)
- * and must execute again later, elsewhere if possible.
+ * and must execute again later, elsewhere if possible. Rejects when the engine itself failed, which it
+ * has logged.
  */
 export type RunProcessor = (job: RunJob, signal: AbortSignal) => Promise<RunStatus | null>;
 

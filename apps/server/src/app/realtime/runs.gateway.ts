@@ -129,7 +129,7 @@ export class RunsGateway
         this.namespace.to(userRoom(event.ownerId)).emit('run.notification', event.notification);
         break;
       case 'stats':
-        this.namespace.to(ALL_RUNS).emit('stats.updated');
+        (event.local ? this.namespace.local : this.namespace).to(ALL_RUNS).emit('stats.updated');
         break;
     }
   }

@@ -19,6 +19,7 @@ import { inSpan, SpanKind, traceCarrier } from '../common/tracing';
 import { NotFoundError, TooManyRequestsError, ValidationError } from '../common/domain-errors';
 import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
+import { runLine } from '../engine/run-log';
 import { RunRecorder } from '../engine/run-recorder';
 import { RunEntity } from '../persistence/run.entity';
 import { toldText } from '../persistence/queue-places';
@@ -121,10 +122,10 @@ export class RunStarter {
       );
     } catch (error) {
       // The run is stored; the workers' reconciler enqueues it once the queue answers again.
-      this.logger.warn(`Run ${top.id} is stored but not yet enqueued: ${(error as Error).message}`);
+      this.logger.warn(runLine(top, `Run ${top.id} is stored but not yet enqueued: ${(error as Error).message}`));
     }
     // The place stored as told, not one of a read made meanwhile: that read's push is owed still.
-    this.recorder.announce(top, undefined, view);
+    this.recorder.announce(top, 'queued', view);
     return view;
   }
 

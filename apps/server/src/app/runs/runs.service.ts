@@ -5,6 +5,7 @@ import { type AuthUser, isAdmin } from '../auth/auth-user';
 import { ConflictError, ValidationError } from '../common/domain-errors';
 import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
+import { runLine } from '../engine/run-log';
 import { RunRecorder } from '../engine/run-recorder';
 import { SchedulerTally } from '../engine/scheduler-tally';
 import type { RunEntity } from '../persistence/run.entity';
@@ -147,7 +148,7 @@ export class RunsService {
     if (run.status === 'queued') {
       // Redis away: the job stays behind, and the worker that takes it skips a run no longer queued.
       await this.queue.remove(run.id).catch((error: Error) => {
-        this.logger.warn(`Run ${run.id}: its job could not be removed: ${error.message}`);
+        this.logger.warn(runLine(run, `Run ${run.id}: its job could not be removed: ${error.message}`));
       });
     }
     // A worker may have started a queued run meanwhile: then it becomes cancelling, and is aborted.
@@ -165,7 +166,9 @@ export class RunsService {
       // The cancel is recorded: a worker that misses the message (Redis away) sees `cancelling` at its
       // next progress write. Failing the request now would misreport a change already made.
       await this.queue.abort(run.id).catch((error: Error) => {
-        this.logger.warn(`Run ${run.id} is cancelling; its abort message could not be sent: ${error.message}`);
+        this.logger.warn(
+          runLine(run, `Run ${run.id} is cancelling; its abort message could not be sent: ${error.message}`),
+        );
       });
       return stored;
     }

@@ -25,7 +25,8 @@ const epochMinute = (iso: string | null): number => Math.floor((iso ? Date.parse
  * upsert per minute × task touched writes them, plus the hour rows and the error-message counts. In
  * Redis mode every process adds its own deltas to the same rows. A single run and each subtask of a
  * selection count; a scheduler itself (its subtasks are the work) and an upload (a transfer) do not.
- * A run retried after a crash counts as started again.
+ * A run retried after a crash counts as started again. Admins' dashboards are told (`stats.updated`,
+ * throttled) once a flush is written and when a run is queued: a timer, no I/O on the run's path.
  */
 @Injectable()
 export class RunStatsRecorder implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -69,6 +70,13 @@ export class RunStatsRecorder implements OnApplicationBootstrap, BeforeApplicati
 
   /** Counts a run that entered `to`. */
   record(run: RunView, to: RunView['status']): void {
+    if (to === 'queued') {
+      // Nothing for the rollup: "queued now" is counted from the runs when read (a scheduler's subtasks,
+      // which are queued with it, included). The dashboards are only told to read it again. A run that
+      // leaves the queue without starting ends cancelled, which the rollup counts.
+      this.hint();
+      return;
+    }
     if (run.scheduler !== null || run.kind === 'upload') return;
     const finished = (): StatsDelta => this.delta(epochMinute(run.finishedAt), run.task);
     switch (to) {
@@ -90,7 +98,6 @@ export class RunStatsRecorder implements OnApplicationBootstrap, BeforeApplicati
       case 'cancelled':
         finished().cancelled++;
         break;
-      case 'queued':
       case 'cancelling':
         break;
     }
@@ -116,13 +123,17 @@ export class RunStatsRecorder implements OnApplicationBootstrap, BeforeApplicati
     this.hint();
   }
 
+  /**
+   * Tells the admins' dashboards, in every process, that the figures changed: at once, or when
+   * `STATS_HINT_MS` has passed since the last hint; the changes meanwhile share the next one.
+   */
   private hint(): void {
     if (this.hintTimer) return;
     const wait = Math.max(0, this.lastHint + STATS_HINT_MS - Date.now());
     this.hintTimer = setTimeout(() => {
       this.hintTimer = null;
       this.lastHint = Date.now();
-      this.events.emit({ type: 'stats' });
+      this.events.emit({ type: 'stats', local: false });
     }, wait);
     this.hintTimer.unref();
   }

@@ -8,6 +8,7 @@ import IORedis from 'ioredis';
 import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
 import { ActiveRuns } from '../engine/active-runs';
+import { RunEvents } from '../engine/run-events';
 import { redisOptions } from '../queue/redis-connection';
 
 /** How often a process writes its heartbeat, and how long the heartbeat outlives a silent process. */
@@ -21,6 +22,10 @@ const SCAN_COUNT = 200;
  * key under `<prefix>:workers:` every few seconds with a time to live, holding what it runs; a process
  * that dies stops writing and its key expires, so the list is the keys found by SCAN (never KEYS,
  * which blocks Redis while it walks every key).
+ *
+ * A process with sockets also reads the list at each beat, and when processes came or went since the
+ * last, tells its own admins' sockets (`stats.updated`, this process only): every such process sees
+ * the change by itself, so an admin hears of it once, within a beat of the key's write or expiry.
  */
 @Injectable()
 export class WorkerPresence implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -28,11 +33,16 @@ export class WorkerPresence implements OnApplicationBootstrap, OnApplicationShut
   private readonly self: Omit<WorkerInfo, 'lastSeenAt' | 'running'>;
   private readonly client: IORedis | null;
   private readonly keyPrefix: string;
+  /** Whether this process tells its sockets when processes come or go: a worker has none. */
+  private readonly watchesProcesses: boolean;
+  /** The ids of the processes alive at the last look, or null before the first. */
+  private seen: string | null = null;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
     @Inject(ONWARD_CONFIG) config: OnwardConfig,
     private readonly active: ActiveRuns,
+    private readonly events: RunEvents,
   ) {
     this.self = {
       id: randomUUID(),
@@ -49,6 +59,7 @@ export class WorkerPresence implements OnApplicationBootstrap, OnApplicationShut
         )
       : null;
     this.client?.on('error', () => undefined); // reconnects by itself
+    this.watchesProcesses = this.client !== null && config.role !== 'worker';
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -98,12 +109,30 @@ export class WorkerPresence implements OnApplicationBootstrap, OnApplicationShut
     return `${this.keyPrefix}${id}`;
   }
 
-  private async beat(): Promise<void> {
+  /** Writes this process's heartbeat, then looks whether processes came or went (the timer's; tests call it). */
+  async beat(): Promise<void> {
     if (!this.client) return;
     try {
       await this.client.set(this.key(this.self.id), JSON.stringify(this.me()), 'PX', HEARTBEAT_TTL_MS);
     } catch (error) {
       this.logger.warn(`Heartbeat not written; trying again in ${HEARTBEAT_MS / 1000} s: ${(error as Error).message}`);
+      return;
     }
+    if (this.watchesProcesses) await this.lookForComingsAndGoings();
+  }
+
+  private async lookForComingsAndGoings(): Promise<void> {
+    let alive: string;
+    try {
+      alive = (await this.list())
+        .map((worker) => worker.id)
+        .sort()
+        .join(' ');
+    } catch (error) {
+      this.logger.warn(`Could not list the server processes: ${(error as Error).message}`);
+      return;
+    }
+    if (this.seen !== null && alive !== this.seen) this.events.emit({ type: 'stats', local: true });
+    this.seen = alive;
   }
 }

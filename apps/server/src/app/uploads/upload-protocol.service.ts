@@ -10,6 +10,7 @@ import { NodeRequest, sendNodeResponse } from 'srvx/node';
 import type { AuthUser } from '../auth/auth-user';
 import { ConflictError, GoneError, NotFoundError } from '../common/domain-errors';
 import { errorBody } from '../common/http-exception.filter';
+import { runLine } from '../engine/run-log';
 import type { RunEntity } from '../persistence/run.entity';
 import { RunsRepository } from '../persistence/runs.repository';
 import { tusIdOf, UPLOAD_KIND } from './upload-files';
@@ -97,7 +98,9 @@ export class UploadProtocol {
       if (run) await this.afterwards(run, user as AuthUser, request.method, response);
       await sendNodeResponse(reply.raw, await contractShaped(response));
     } catch (error) {
-      this.logger.error(`${request.method} ${request.url} failed: ${(error as Error).stack ?? String(error)}`);
+      const text = `${request.method} ${request.url} failed: ${(error as Error).stack ?? String(error)}`;
+      // The upload's run, once it exists (not for the POST that creates it).
+      this.logger.error(run ? runLine(run, text) : text);
       if (!reply.raw.headersSent) {
         reply.raw.writeHead(HttpStatus.INTERNAL_SERVER_ERROR, { 'Content-Type': 'application/json; charset=utf-8' });
         reply.raw.end(JSON.stringify(errorBody(HttpStatus.INTERNAL_SERVER_ERROR, 'The upload request failed')));

@@ -12,6 +12,7 @@ import { errorReference } from '../common/http-exception.filter';
 import { ONWARD_CONFIG } from '../config/config.module';
 import type { OnwardConfig } from '../config/onward-config';
 import { ProgressReporter } from '../engine/progress-reporter';
+import { runLine } from '../engine/run-log';
 import { RunRecorder } from '../engine/run-recorder';
 import { PROGRESS_INTERVAL_MS } from '../engine/task-runner';
 import { RunEntity } from '../persistence/run.entity';
@@ -166,7 +167,7 @@ export class UploadsService {
   async cancel(run: RunEntity, cancelledBy: RunCanceller): Promise<RunEntity | null> {
     if (!(await this.markCancelling(run, { cancelledBy }))) return null;
     await this.queue.abort(run.id).catch((error: Error) => {
-      this.logger.warn(`Upload ${run.id}: its abort message could not be sent: ${error.message}`);
+      this.logger.warn(runLine(run, `Upload ${run.id}: its abort message could not be sent: ${error.message}`));
     });
     return this.discard(run.id, {});
   }

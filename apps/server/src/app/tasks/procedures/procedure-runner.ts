@@ -118,14 +118,15 @@ export class ProcedureRunner implements OnApplicationBootstrap, OnApplicationShu
     const onNotice = (notice: Notice): void => {
       const progress = progressOf(notice);
       if (progress) ctx.progress(progress.percent, progress.message);
-      else this.logger.debug(`${task.id} (run ${ctx.runId}): ${notice.severity ?? 'NOTICE'} ${notice.message ?? ''}`);
+      // The run's logger: its lines carry the run's fields.
+      else ctx.logger.debug(`${task.id} (run ${ctx.runId}): ${notice.severity ?? 'NOTICE'} ${notice.message ?? ''}`);
     };
     const cancel = (): void => {
       if (pid === null) return;
       cancelSent = true;
       this.dataSource
         .query('SELECT pg_cancel_backend($1)', [pid])
-        .catch((error: Error) => this.logger.warn(`Could not cancel run ${ctx.runId}'s procedure: ${error.message}`));
+        .catch((error: Error) => ctx.logger.warn(`Could not cancel run ${ctx.runId}'s procedure: ${error.message}`));
     };
     client.on('notice', onNotice);
     try {

@@ -1,5 +1,3 @@
-import { Logger } from '@nestjs/common';
-
 import { AbortListener, delay, HAND_BACK_MS, RunJob, RunProcessor, RunQueue } from '../../run-queue.port';
 
 export interface ConcurrencyLimits {
@@ -48,7 +46,6 @@ class Fifo<T> {
  */
 export class InProcessQueue extends RunQueue {
   readonly name = 'in-process';
-  private readonly logger = new Logger(InProcessQueue.name);
   /** Jobs waiting, by run id: the one record of what waits (FIFO entries not in it were removed). */
   private readonly waiting = new Map<string, Waiting>();
   private readonly waitingByOwner = new Map<string, Fifo<Waiting>>();
@@ -153,7 +150,8 @@ export class InProcessQueue extends RunQueue {
       // A run left `queued` (handed back) happens only while stopping: the run is queued in the database and runs at the next start.
       const done = processor(job, this.stopping.signal)
         .then(() => undefined)
-        .catch((error: unknown) => this.logger.error(`Run ${job.runId} crashed the engine: ${String(error)}`))
+        // The engine has logged its failure, with the run's fields; the job is done either way.
+        .catch(() => undefined)
         .finally(() => {
           this.running.delete(job.runId);
           count(this.runningByOwner, job.ownerId, -1);
