@@ -1,7 +1,7 @@
 /** Onward's own accounts in the browser: the demo hint, the admin's Users tab, a password change. */
 import type { Page } from 'playwright-core';
 
-import { describeE2e, shot, until, useOnward } from '../support/browser';
+import { describeE2e, openedDialog, shot, until, useOnward } from '../support/browser';
 import { logIn } from '../support/monitor';
 
 async function signIn(page: Page, baseUrl: string, username: string, password: string): Promise<void> {
@@ -40,7 +40,7 @@ describeE2e('accounts', () => {
     await signIn(erinPage, onward.server.url, 'erin', 'erins-first-password');
     await erinPage.getByRole('heading', { name: 'Customers' }).waitFor();
     await erinPage.getByRole('button', { name: 'Change password' }).click();
-    const dialog = erinPage.getByRole('dialog', { name: 'Change password' });
+    const dialog = await openedDialog(erinPage, 'Change password');
     await dialog.getByLabel('Current password').fill('erins-first-password');
     await dialog.getByLabel('New password', { exact: true }).fill('erins-second-password');
     await dialog.getByLabel('New password again').fill('erins-second-password');

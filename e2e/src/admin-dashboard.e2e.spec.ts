@@ -70,13 +70,13 @@ async function tableNumbers(page: Page): Promise<Numbers> {
   const buckets = await page
     .getByTestId('runs-table')
     .locator('tbody tr')
-    .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => Number(td.textContent))));
+    .evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => Number(td.textContent))));
   const durations = await page
     .getByTestId('tasks-table')
     .locator('tbody tr')
     .evaluateAll((trs) =>
       trs.map((tr) => {
-        const cells = [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '');
+        const cells = Array.from(tr.querySelectorAll('td')).map((td) => td.textContent?.trim() ?? '');
         return { task: tr.getAttribute('data-task') ?? '', p50: cells[2], p95: cells[3] };
       }),
     );

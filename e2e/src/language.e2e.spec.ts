@@ -4,7 +4,7 @@
  */
 import type { Page } from 'playwright-core';
 
-import { describeE2e, until, untilText, useOnward } from '../support/browser';
+import { describeE2e, openedDialog, until, untilText, useOnward } from '../support/browser';
 
 /** Opens the host in Dutch and signs alice in with the Dutch login form. */
 async function logInInDutch(page: Page, baseUrl: string): Promise<void> {
@@ -68,8 +68,7 @@ describeE2e('the user language', () => {
 
     // "Change and run again": the Dutch labels of the catalogue and the rule messages in Dutch.
     await item.getByRole('button', { name: 'Wijzigen en opnieuw uitvoeren: Verkooprapport · Acme 2024' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Wijzigen en opnieuw uitvoeren' });
-    await dialog.waitFor();
+    const dialog = await openedDialog(page, 'Wijzigen en opnieuw uitvoeren');
     await dialog.getByLabel('Jaar').fill('1999');
     await dialog.getByRole('button', { name: 'Opnieuw uitvoeren' }).click();
     await untilText(dialog, /Jaar moet minstens 2000 zijn/, 'the Dutch rule message under Jaar');

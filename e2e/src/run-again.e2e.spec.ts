@@ -5,7 +5,7 @@
  */
 import { Api, type RunView } from '../support/api';
 import { expectNoAxeViolations } from '../support/axe';
-import { describeE2e, shot, until, untilText, useOnward } from '../support/browser';
+import { describeE2e, openedDialog, shot, until, untilText, useOnward } from '../support/browser';
 import { entry, logIn, openPanel, runList, untilStatus } from '../support/monitor';
 
 /** The fields of the contract's RunView these tests read beyond the support client's. */
@@ -34,14 +34,8 @@ describeE2e('run again, and the lines about time', () => {
     await untilStatus(original, 'Completed');
 
     await original.getByRole('button', { name: 'Change and run again: Sales report · Acme 2024' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Change and run again' });
-    await dialog.waitFor();
-    // The dialog moves focus to its first field once it has opened (CDK's 'first-tabbable', even away
-    // from a field focused meanwhile): typing before that could land in Customer instead of Year.
-    await until(
-      () => dialog.evaluate((element) => element.contains(element.ownerDocument.activeElement)),
-      'the focus in the opened dialog',
-    );
+    // Typing before the dialog has focused its first field could land in Customer instead of Year.
+    const dialog = await openedDialog(page, 'Change and run again');
     expect(await dialog.getByLabel('Customer').inputValue()).toBe('Acme');
     const year = dialog.getByLabel('Year');
     expect(await year.inputValue()).toBe('2024');

@@ -134,6 +134,21 @@ export async function until<T>(check: () => Promise<T> | T, what: string, within
   }
 }
 
+/**
+ * The dialog named `name`, once it has opened and moved the focus into itself. Angular Material's
+ * dialog focuses its first field when its opening animation ends (CDK's 'first-tabbable', even away
+ * from a field focused meanwhile): a field filled before that can lose its text to the first field.
+ */
+export async function openedDialog(page: Page, name: string | RegExp): Promise<Locator> {
+  const dialog = page.getByRole('dialog', { name });
+  await dialog.waitFor();
+  await until(
+    () => dialog.evaluate((element) => element.contains(element.ownerDocument.activeElement)),
+    `the focus in the opened dialog "${String(name)}"`,
+  );
+  return dialog;
+}
+
 /** Waits until the locator's visible text matches `pattern`; returns the text. */
 export async function untilText(locator: Locator, pattern: RegExp, what: string, withinMs = 20_000): Promise<string> {
   return until(
