@@ -4,30 +4,16 @@ import { join } from 'node:path';
 
 import { Api, recalc, salesReport } from './support/api';
 import type { RunView } from './support/contract';
-import {
-  assertPostgresReachable,
-  dropSchema,
-  inCi,
-  postgresReachable,
-  postgresUrlWithSchema,
-  uniqueSchemaName,
-} from './support/databases';
+import { assertPostgresReachable, dropSchema, postgresUrlWithSchema, uniqueSchemaName } from './support/databases';
 import { ServerProcess, ensureBuiltServer } from './support/process';
-import { REDIS_URL, deleteRedisPrefix, redisReachable, redisUrlWithPrefix, uniqueRedisPrefix } from './support/redis';
+import { deleteRedisPrefix, redisUrlWithPrefix, uniqueRedisPrefix } from './support/redis';
+import { describeNeeding } from './support/services';
 import { connectRuns, maxOverlap } from './support/sockets';
 
 // Redis mode: several real server processes (the built server) share one PostgreSQL schema, one
 // data folder, one Redis key prefix and one signing key. SQLite is one process's database, so this
 // suite runs on PostgreSQL only.
 const SECRET = 'redis-mode-test-signing-key-0123456789';
-
-let suite: jest.Describe = describe;
-if (!inCi() && !(redisReachable() && postgresReachable())) {
-  console.warn(
-    `\n⚠ Redis at ${REDIS_URL} or PostgreSQL is unreachable: skipping the Redis-mode suite. In CI this fails.\n`,
-  );
-  suite = describe.skip;
-}
 
 /** One installation: its shared configuration, its processes, and its clean-up. */
 function useInstallation(extra: Record<string, string> = {}) {
@@ -76,7 +62,7 @@ function useInstallation(extra: Record<string, string> = {}) {
   return installation;
 }
 
-suite('Redis mode (postgres, real processes)', () => {
+describeNeeding(['postgres', 'redis'], 'Redis mode (postgres, real processes)', () => {
   describe('two processes that both serve and work', () => {
     const installation = useInstallation({ ONWARD_CONCURRENCY: '4', ONWARD_USER_CONCURRENCY: '3' });
     let a: ServerProcess;

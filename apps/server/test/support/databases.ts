@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 
-import { REDIS_URL, redisReachable } from './redis';
+import { describeNeeding, type Service } from './services';
 
 /** `postgres+redis`: PostgreSQL with the queue on Redis (BullMQ), under a key prefix of its own. */
 export type DatabaseKind = 'sqlite' | 'postgres' | 'postgres+redis';
@@ -36,27 +36,20 @@ export function postgresReachable(): boolean {
   return reachable;
 }
 
+/** What each kind needs besides the embedded SQLite. */
+const NEEDS: Record<DatabaseKind, Service[]> = {
+  sqlite: [],
+  postgres: ['postgres'],
+  'postgres+redis': ['postgres', 'redis'],
+};
+
 /**
  * `describe.each(DATABASES)` that runs the PostgreSQL variant whenever it can: in CI an unreachable
  * PostgreSQL fails the run (the suite's beforeAll cannot connect); elsewhere it is skipped with a
- * warning.
+ * warning (`describeNeeding`).
  */
 export function describeEachDatabase(title: string, body: (db: DatabaseKind) => void): void {
-  for (const db of DATABASES) {
-    let run: jest.Describe = describe;
-    const missing = [
-      db !== 'sqlite' && !inCi() && !postgresReachable() ? `PostgreSQL at ${POSTGRES_URL}` : null,
-      db === 'postgres+redis' && !inCi() && !redisReachable() ? `Redis at ${REDIS_URL}` : null,
-    ].filter((m): m is string => m !== null);
-    if (missing.length > 0) {
-      console.warn(
-        `\n⚠ ${missing.join(' and ')} unreachable: skipping "${title} (${db})". ` +
-          'In CI (CI=true) this fails the run instead.\n',
-      );
-      run = describe.skip;
-    }
-    run(`${title} (${db})`, () => body(db));
-  }
+  for (const db of DATABASES) describeNeeding(NEEDS[db], `${title} (${db})`, () => body(db));
 }
 
 /** A fresh, unique schema name for one server of one test file. */

@@ -3,7 +3,6 @@
  * suite, on the embedded SQLite and on the real PostgreSQL at 127.0.0.1, each in its own temporary
  * directory or schema and removed afterwards.
  */
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +10,8 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import type { DataSourceOptions } from 'typeorm';
 
+import { POSTGRES_URL } from '../../../test/support/databases';
+import { type Describe, skipsWithout } from '../../../test/support/services';
 import { DEMO_ENTITIES } from './demo.entities';
 import { OnwardProgress1730000001000 } from '../database/migrations/1730000001000-onward-progress';
 import { DemoTables1730000000100 } from './migrations/1730000000100-demo-tables';
@@ -19,47 +20,19 @@ import { SalesSummary1730000001100 } from './migrations/1730000001100-sales-summ
 export type DemoDatabaseKind = 'sqlite' | 'postgres';
 export const DEMO_DATABASES: readonly DemoDatabaseKind[] = ['sqlite', 'postgres'];
 
-/** The test PostgreSQL; the same variable as the API suites' (without `?schema=`). */
-export const POSTGRES_URL = process.env['ONWARD_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-const inCi = (): boolean => !!process.env['CI'] && process.env['CI'] !== 'false' && process.env['CI'] !== '0';
-
-let reachable: boolean | undefined;
-
-/** Checked synchronously in a child process, because describe blocks are collected synchronously. */
-function postgresReachable(): boolean {
-  if (reachable === undefined) {
-    const probe = `
-      const { Client } = require('pg');
-      const c = new Client({ connectionString: process.argv[1], connectionTimeoutMillis: 3000 });
-      c.connect().then(() => c.query('select 1')).then(() => c.end()).then(() => process.exit(0), () => process.exit(1));
-    `;
-    const result = spawnSync(process.execPath, ['-e', probe, POSTGRES_URL], { cwd: process.cwd(), timeout: 10_000 });
-    reachable = result.status === 0;
-  }
-  return reachable;
-}
-
-type SuiteFn = (name: string, body: () => void) => void;
-
 /**
  * Declares the suite once per database. An unreachable PostgreSQL skips its variant with a warning
  * on a developer's machine, but fails it under CI=true (its beforeAll cannot connect).
  */
 export function describeEachDemoDatabase(
-  describe: SuiteFn & { skip: SuiteFn },
+  describe: Describe,
   title: string,
   body: (kind: DemoDatabaseKind) => void,
 ): void {
   for (const kind of DEMO_DATABASES) {
-    if (kind === 'postgres' && !inCi() && !postgresReachable()) {
-      console.warn(
-        `PostgreSQL at ${POSTGRES_URL} is unreachable: skipping "${title} (postgres)"; under CI=true it fails.`,
-      );
-      describe.skip(`${title} (${kind})`, () => body(kind));
-    } else {
-      describe(`${title} (${kind})`, () => body(kind));
-    }
+    const suiteTitle = `${title} (${kind})`;
+    const run = skipsWithout(kind === 'postgres' ? ['postgres'] : [], suiteTitle) ? describe.skip : describe;
+    run(suiteTitle, () => body(kind));
   }
 }
 

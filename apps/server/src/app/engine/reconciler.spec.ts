@@ -1,19 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
-import {
-  dropSchema,
-  postgresReachable,
-  postgresUrlWithSchema,
-  uniqueSchemaName,
-} from '../../../test/support/databases';
-import {
-  deleteRedisPrefix,
-  inCi,
-  REDIS_URL,
-  redisReachable,
-  redisUrlWithPrefix,
-  uniqueRedisPrefix,
-} from '../../../test/support/redis';
+import { dropSchema, postgresUrlWithSchema, uniqueSchemaName } from '../../../test/support/databases';
+import { deleteRedisPrefix, redisUrlWithPrefix, uniqueRedisPrefix } from '../../../test/support/redis';
+import { describeNeeding } from '../../../test/support/services';
 import { type EmbeddedApp, startEmbeddedApp } from '../app.testing';
 import { RunQueue } from '../queue/run-queue.port';
 import { RunEntity } from '../persistence/run.entity';
@@ -22,17 +11,9 @@ import { Reconciler } from './reconciler';
 import { RunWriter } from '../persistence/run-writer';
 import { RunsRepository } from '../persistence/runs.repository';
 
-let suite: jest.Describe = describe;
-if (!inCi() && !(redisReachable() && postgresReachable())) {
-  console.warn(
-    `\n⚠ Redis at ${REDIS_URL} or PostgreSQL is unreachable: skipping the reconciler tests. In CI this fails.\n`,
-  );
-  suite = describe.skip;
-}
-
 // Redis mode on the real BullMQ queue and PostgreSQL, in an API process (no worker executes the runs,
 // so what the queue holds stays put); one reconciler pass is called directly.
-suite('Reconciler.reconcile: queued runs without a job', () => {
+describeNeeding(['postgres', 'redis'], 'Reconciler.reconcile: queued runs without a job', () => {
   const schema = uniqueSchemaName();
   const prefix = uniqueRedisPrefix();
   let embedded: EmbeddedApp;

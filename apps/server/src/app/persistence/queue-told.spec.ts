@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
-import {
-  dropSchema,
-  inCi,
-  postgresReachable,
-  postgresUrlWithSchema,
-  uniqueSchemaName,
-} from '../../../test/support/databases';
+import { dropSchema, postgresUrlWithSchema, uniqueSchemaName } from '../../../test/support/databases';
+import { describeNeeding } from '../../../test/support/services';
 import { type EmbeddedApp, startEmbeddedApp } from '../app.testing';
 import { runRow } from './run-row.testing';
 import { RunWriter } from './run-writer';
@@ -14,8 +9,7 @@ import { RunsRepository } from './runs.repository';
 
 // The compare-and-set that lets only one API process push a moved place, on both databases.
 for (const db of ['sqlite', 'postgres'] as const) {
-  const skip = db === 'postgres' && !inCi() && !postgresReachable();
-  (skip ? describe.skip : describe)(`RunWriter.tellPlaces (${db})`, () => {
+  describeNeeding(db === 'postgres' ? ['postgres'] : [], `RunWriter.tellPlaces (${db})`, () => {
     const schema = uniqueSchemaName();
     let embedded: EmbeddedApp;
     let writer: RunWriter;

@@ -5,29 +5,17 @@ import type { WorkerInfo } from '@onward/task-domain';
 import IORedis from 'ioredis';
 
 import { pollUntil } from '../../../test/support/api';
-import {
-  deleteRedisPrefix,
-  inCi,
-  REDIS_URL,
-  redisReachable,
-  redisUrlWithPrefix,
-  uniqueRedisPrefix,
-} from '../../../test/support/redis';
+import { deleteRedisPrefix, REDIS_URL, redisUrlWithPrefix, uniqueRedisPrefix } from '../../../test/support/redis';
+import { describeNeeding } from '../../../test/support/services';
 import { loadConfig } from '../config/onward-config';
 import { ActiveRuns } from '../engine/active-runs';
 import type { Announcer } from '../engine/announcer.port';
 import { type RunEvent, RunEvents } from '../engine/run-events';
 import { WorkerPresence } from './worker-presence';
 
-let suite: jest.Describe = describe;
-if (!inCi() && !redisReachable()) {
-  console.warn(`\n⚠ Redis at ${REDIS_URL} is unreachable: skipping the worker presence tests. In CI this fails.\n`);
-  suite = describe.skip;
-}
-
 // Heartbeats on the real Redis: two presences on one prefix stand for an API process and a worker
 // process; each beat is called directly rather than waited for.
-suite('WorkerPresence: telling admins when processes come and go', () => {
+describeNeeding(['redis'], 'WorkerPresence: telling admins when processes come and go', () => {
   const prefix = uniqueRedisPrefix();
   const dataDir = mkdtempSync(join(tmpdir(), 'onward-presence-'));
   let redis: IORedis;

@@ -12,17 +12,11 @@ import { join } from 'node:path';
 import IORedis from 'ioredis';
 import request from 'supertest';
 
-import {
-  POSTGRES_URL,
-  assertPostgresReachable,
-  dropSchema,
-  inCi,
-  postgresReachable,
-  postgresUrlWithSchema,
-} from '../../support/databases';
+import { POSTGRES_URL, assertPostgresReachable, dropSchema, postgresUrlWithSchema } from '../../support/databases';
 import { timeOfDay } from '../../support/clock';
 import { BUILT_MAIN, WORKSPACE, ensureBuiltServer, freePort } from '../../support/process';
-import { REDIS_URL, redisReachable } from '../../support/redis';
+import { REDIS_URL } from '../../support/redis';
+import { describeNeeding } from '../../support/services';
 
 export type Role = 'all' | 'api' | 'worker';
 
@@ -43,15 +37,7 @@ export function uniqueClusterName(): string {
  * (CI=true), where the suite runs and its beforeAll fails on the missing service.
  */
 export function describeCluster(title: string, body: () => void): void {
-  let run: jest.Describe = describe;
-  if (!inCi() && !(redisReachable() && postgresReachable())) {
-    console.warn(
-      `\n⚠ Redis at ${REDIS_URL} or PostgreSQL at ${POSTGRES_URL} is unreachable: skipping "${title}". ` +
-        'In CI (CI=true) this fails the run instead.\n',
-    );
-    run = describe.skip;
-  }
-  run(title, body);
+  describeNeeding(['postgres', 'redis'], title, body);
 }
 
 /** Fails (never skips) when a service the cluster needs is missing; builds the server if stale. */
