@@ -41,6 +41,9 @@ export const callMark = (runId: string): string => {
 const END_EARLIER_ATTEMPT = `SELECT count(pg_terminate_backend(a.pid)) AS ended FROM pg_stat_activity a
   WHERE a.query LIKE $1 AND a.state <> 'idle' AND a.pid <> pg_backend_pid()`;
 
+/** How often a cancel is sent again while its CALL has not returned. */
+const CANCEL_RESEND_MS = 200;
+
 const MODES: Record<string, ProcedureArgument['mode']> = { i: 'in', b: 'inout', o: 'out', v: 'variadic' };
 
 interface Signature {
@@ -62,7 +65,6 @@ export class ProcedureRunner implements OnApplicationBootstrap, OnApplicationShu
   private readonly signatures = new Map<string, Signature>();
   private pool: Pool | null = null;
   private readonly backends = new WeakMap<PoolClient, number>();
-  private checksClient = false;
   /** Procedures need PostgreSQL. */
   readonly available: boolean;
 
@@ -81,10 +83,6 @@ export class ProcedureRunner implements OnApplicationBootstrap, OnApplicationShu
   /** Checks every declared procedure against `pg_proc`; a mismatch stops the start with its reasons. */
   async onApplicationBootstrap(): Promise<void> {
     if (!this.available || this.declared.size === 0) return;
-    const [{ version }] = (await this.dataSource.query(
-      "SELECT current_setting('server_version_num')::int AS version",
-    )) as { version: number }[];
-    this.checksClient = version >= 140_000;
     const problems: string[] = [];
     for (const task of this.declared.values()) {
       const found = await this.signatureOf(task);
@@ -111,7 +109,7 @@ export class ProcedureRunner implements OnApplicationBootstrap, OnApplicationShu
   async call(task: ProcedureTaskOptions, ctx: TaskContext): Promise<Record<string, unknown> | null> {
     const signature = this.signatures.get(task.id) ?? (await this.checked(task));
     const { sql, values } = callStatement(signature.procedure, task.parameters, signature.args, ctx.parameters);
-    const client = await this.connections().connect();
+    const client = await (await this.connections()).connect();
     let pid: number | null = null;
     let cancelSent = false;
     let reusable = false;
@@ -121,12 +119,25 @@ export class ProcedureRunner implements OnApplicationBootstrap, OnApplicationShu
       // The run's logger: its lines carry the run's fields.
       else ctx.logger.debug(`${task.id} (run ${ctx.runId}): ${notice.severity ?? 'NOTICE'} ${notice.message ?? ''}`);
     };
-    const cancel = (): void => {
-      if (pid === null) return;
-      cancelSent = true;
+    // PostgreSQL cancels only the statement a backend is executing: a cancel that arrives before the
+    // CALL does (still on its way), or that fails on its own connection, would let the procedure run on
+    // and commit. So it is sent again every CANCEL_RESEND_MS until the CALL has returned.
+    let resend: NodeJS.Timeout | undefined;
+    let sending = false;
+    const sendCancel = (backend: number): void => {
+      if (sending) return;
+      sending = true;
       this.dataSource
-        .query('SELECT pg_cancel_backend($1)', [pid])
-        .catch((error: Error) => ctx.logger.warn(`Could not cancel run ${ctx.runId}'s procedure: ${error.message}`));
+        .query('SELECT pg_cancel_backend($1)', [backend])
+        .catch((error: Error) => ctx.logger.warn(`Could not cancel run ${ctx.runId}'s procedure: ${error.message}`))
+        .finally(() => (sending = false));
+    };
+    const cancel = (): void => {
+      if (pid === null || cancelSent) return;
+      const backend = pid;
+      cancelSent = true;
+      sendCancel(backend);
+      resend = setInterval(() => sendCancel(backend), CANCEL_RESEND_MS);
     };
     client.on('notice', onNotice);
     try {
@@ -139,14 +150,20 @@ export class ProcedureRunner implements OnApplicationBootstrap, OnApplicationShu
         ]);
       }
       pid = await this.backendOf(client);
+      if (ctx.signal.aborted) {
+        // Cancelled (or the server stopping) before the CALL: it is not made, and the connection, on
+        // which only the session's set-up ran, goes back to the pool reset.
+        reusable = true;
+        ctx.signal.throwIfAborted();
+      }
       ctx.signal.addEventListener('abort', cancel, { once: true });
-      if (ctx.signal.aborted) cancel();
       const result = await client.query<Record<string, unknown>>(`${mark} ${sql}`, values);
       reusable = !cancelSent;
       return outputOf(signature.args, result.rows[0]);
     } catch (error) {
       throw this.failure(task, error, cancelSent);
     } finally {
+      clearInterval(resend);
       ctx.signal.removeEventListener('abort', cancel);
       client.off('notice', onNotice);
       this.release(client, reusable);
@@ -197,9 +214,14 @@ export class ProcedureRunner implements OnApplicationBootstrap, OnApplicationShu
     return pid;
   }
 
-  private connections(): Pool {
+  private async connections(): Promise<Pool> {
     const options = this.dataSource.options;
     if (options.type !== 'postgres') throw new Error('Stored-procedure tasks need PostgreSQL');
+    if (this.pool) return this.pool;
+    // Asked before the pool's first connection (two first runs may both ask; one pool is made).
+    const [{ version }] = (await this.dataSource.query(
+      "SELECT current_setting('server_version_num')::int AS version",
+    )) as { version: number }[];
     if (!this.pool) {
       // TypeORM's connection settings, in a pool as large as the runs this process executes at once.
       this.pool = new Pool({
@@ -212,14 +234,28 @@ export class ProcedureRunner implements OnApplicationBootstrap, OnApplicationShu
         max: this.config?.concurrency ?? 4,
         idleTimeoutMillis: 30_000,
         application_name: 'onward procedures',
-        // PostgreSQL ≥ 14 checks every second that the client is still there while a CALL runs, so that
-        // a backend whose worker died ends within a second. A startup option: RESET ALL keeps it.
-        options: this.checksClient ? '-c client_connection_check_interval=1000' : undefined,
+        options: this.sessionOptions(version >= 140_000),
       });
       // A connection that breaks while idle must not take the process down.
       this.pool.on('error', (error) => this.logger.warn(`A procedure connection broke: ${error.message}`));
     }
     return this.pool;
+  }
+
+  /**
+   * The startup options of the procedure connections (RESET ALL keeps them):
+   * - PostgreSQL ≥ 14 checks every second that the client is still there while a CALL runs, so that a
+   *   backend whose worker died ends within a second;
+   * - with `DATABASE_URL`'s `?schema=`, the procedures' unqualified names (`orders`) find Onward's
+   *   schema first, then `public`, as they do where Onward's tables are in `public`.
+   */
+  private sessionOptions(checksClient: boolean): string | undefined {
+    const options: string[] = [];
+    if (checksClient) options.push('-c client_connection_check_interval=1000');
+    const schema = this.schema();
+    // In the options string a space separates options, so a backslash escapes it (and itself).
+    if (schema) options.push(`-c search_path=${quoteIdent(schema).replace(/[\\ ]/g, '\\$&')},public`);
+    return options.length > 0 ? options.join(' ') : undefined;
   }
 
   private async signatureOf(task: ProcedureTaskOptions): Promise<Signature | string> {
