@@ -8,7 +8,19 @@
 //   active ones, against `pg_cancel_backend` sent by a bare client.
 import { io } from 'socket.io-client';
 
-import { agg, nowMs, pgSchema, redisPrefix, request, round, sleep, startOnward, stopChild, summary } from './util.mjs';
+import {
+  agg,
+  nowMs,
+  pgSchema,
+  redisPrefix,
+  request,
+  round,
+  sleep,
+  startOnward,
+  stopChild,
+  summary,
+  tempDir,
+} from './util.mjs';
 
 // Apart by more than the progress throttle (100 ms), so that each NOTICE is written and sent at once.
 const TICKS = 40;
@@ -42,6 +54,62 @@ async function untilActive(pg, mark, withinMs = 30_000) {
   throw new Error(`${mark}: never ran`);
 }
 
+/** Cancels a procedure run this many times per repetition, and as many bare CALLs. */
+const CANCELS = 10;
+
+/**
+ * Starts `bench-procedure-steps` runs (a CALL that sleeps 30 s per step) on `base` and cancels each
+ * once its backend is active, pushing the time from the cancel request until the backend is no longer
+ * active to `onward`; with `bare`, as many bare CALLs cancelled by `pg_cancel_backend`.
+ */
+async function measureCancels(pg, schema, base, token, tag, onward, bare) {
+  const watchers = new pg.Client({ connectionString: schema.plainUrl });
+  await watchers.connect();
+  try {
+    for (let i = 0; i < CANCELS; i++) {
+      const started = await request('POST', `${base}/api/runs`, {
+        token,
+        body: {
+          task: 'bench-procedure-steps',
+          parameters: { steps: 2, step_seconds: 30, tag: `cancel-${tag}-${i}` },
+          mode: 'background',
+        },
+      });
+      const name = `/* onward run ${started.json.id} */`;
+      await untilActive(watchers, name);
+      await sleep(50 + Math.random() * 100);
+      const t0 = nowMs();
+      await request('POST', `${base}/api/runs/${started.json.id}/cancel`, { token });
+      onward.push((await untilGone(watchers, name)) - t0);
+      if (!bare) continue;
+
+      const client = new pg.Client({ connectionString: schema.plainUrl, options: `-c search_path=${schema.name}` });
+      await client.connect();
+      const bareName = `/* bare cancel ${tag}-${i} */`;
+      const call = client.query(`${bareName} CALL bench_procedure_steps(2, 30)`).catch(() => undefined);
+      const pid = await untilActive(watchers, bareName);
+      await sleep(50 + Math.random() * 100);
+      const t1 = nowMs();
+      await watchers.query('SELECT pg_cancel_backend($1)', [pid]);
+      bare.push((await untilGone(watchers, bareName)) - t1);
+      await call;
+      await client.end();
+    }
+  } finally {
+    await watchers.end();
+  }
+}
+
+/** An API process and a worker process on one schema and Redis prefix (Redis mode). */
+async function startApiAndWorker() {
+  const schema = await pgSchema();
+  const redis = await redisPrefix();
+  const shared = { DATABASE_URL: schema.url, REDIS_URL: redis.url, ONWARD_DATA_DIR: tempDir('procedure-pair') };
+  const api = await startOnward('procedure-pair-api', { env: { ...shared, ONWARD_ROLE: 'api' } });
+  const worker = await startOnward('procedure-pair-worker', { env: { ...shared, ONWARD_ROLE: 'worker' } });
+  return { schema, api, worker };
+}
+
 export async function sectionProcedure({
   opts,
   row,
@@ -54,7 +122,7 @@ export async function sectionProcedure({
   rawLifecycle,
 }) {
   const { default: pg } = await import('pg');
-  const raw = { lifecycle: {}, notice: { onward: [], bare: [] }, cancel: { onward: [], bare: [] } };
+  const raw = { lifecycle: {}, notice: { onward: [], bare: [] }, cancel: { onward: [], bare: [], pair: [] } };
   const runs = Math.min(opts.runs, 2000);
   for (const concurrency of [1, 10]) {
     const conc = String(concurrency);
@@ -158,39 +226,17 @@ export async function sectionProcedure({
           `procedure NOTICE rep ${rep + 1}: Onward p50 ${round(so.p50, 2)} p99 ${round(so.p99, 2)} ms (${so.n}); bare p50 ${round(sb.p50, 2)} p99 ${round(sb.p99, 2)} ms`,
         );
 
-        // Cancel → backend gone, 5 per repetition each.
-        const watchers = new pg.Client({ connectionString: schema.plainUrl });
-        await watchers.connect();
-        for (let i = 0; i < 5; i++) {
-          const started = await request('POST', `${server.base}/api/runs`, {
-            token,
-            body: {
-              task: 'bench-procedure-steps',
-              parameters: { steps: 2, step_seconds: 30, tag: `cancel-${rep}-${i}` },
-              mode: 'background',
-            },
-          });
-          const name = `/* onward run ${started.json.id} */`;
-          await untilActive(watchers, name);
-          await sleep(50 + Math.random() * 100);
-          const t0 = nowMs();
-          await request('POST', `${server.base}/api/runs/${started.json.id}/cancel`, { token });
-          raw.cancel.onward.push((await untilGone(watchers, name)) - t0);
-
-          const bare = new pg.Client({ connectionString: schema.plainUrl, options: `-c search_path=${schema.name}` });
-          await bare.connect();
-          const bareName = `/* bare cancel ${rep}-${i} */`;
-          const call = bare.query(`${bareName} CALL bench_procedure_steps(2, 30)`).catch(() => undefined);
-          const pid = await untilActive(watchers, bareName);
-          await sleep(50 + Math.random() * 100);
-          const t1 = nowMs();
-          await watchers.query('SELECT pg_cancel_backend($1)', [pid]);
-          raw.cancel.bare.push((await untilGone(watchers, bareName)) - t1);
-          await call;
-          await bare.end();
-        }
-        await watchers.end();
+        // Cancel → backend gone, on this process (API and worker in one) and its bare baseline.
+        await measureCancels(pg, schema, server.base, token, `${rep}`, raw.cancel.onward, raw.cancel.bare);
       }
+      // The same cancel when the API process that takes it is not the worker running the CALL.
+      const pair = await startApiAndWorker();
+      const pairToken = await login(pair.api.base, 'alice');
+      for (let rep = 0; rep < opts.reps; rep++) {
+        await measureCancels(pg, pair.schema, pair.api.base, pairToken, `pair-${rep}`, raw.cancel.pair, null);
+      }
+      await stopChild(pair.worker.child);
+      await stopChild(pair.api.child);
       await client.end();
       const p = (list, key) => agg(list.map((s) => s[key]));
       row(
@@ -220,9 +266,27 @@ export async function sectionProcedure({
         one(sb.p50),
         'ms',
         '',
-        `POST cancel (PostgreSQL + BullMQ, in-process worker) until the CALL's backend is no longer active, ${so.n} cancels; baseline: pg_cancel_backend from a bare client`,
+        `POST cancel (PostgreSQL + BullMQ, the worker in the same process) until the CALL's backend is no longer active, ${so.n} cancels; baseline: pg_cancel_backend from a bare client`,
       );
       row('procedure', 'cancel → backend gone p99', one(so.p99), one(sb.p99), 'ms', '≤ 200 ms');
+      const sp = summary(raw.cancel.pair);
+      row(
+        'procedure',
+        'cancel → backend gone p50, API and worker processes',
+        one(sp.p50),
+        one(sb.p50),
+        'ms',
+        '',
+        `the cancel sent to an API process, the CALL on a worker process (PostgreSQL + BullMQ), ${sp.n} cancels; baseline as above`,
+      );
+      row(
+        'procedure',
+        'cancel → backend gone p99, API and worker processes',
+        one(sp.p99),
+        one(sb.p99),
+        'ms',
+        '≤ 200 ms',
+      );
     }
     await stopChild(limit.child);
     await stopChild(server.child);
