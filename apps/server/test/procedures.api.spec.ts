@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
 
-import { Api, pollUntil } from './support/api';
-import type { RunView } from './support/contract';
+import { Api, pollUntil, type StartRunBody } from './support/api';
+import type { Parameters, RunView } from './support/contract';
 import { type DatabaseKind, POSTGRES_URL, describeEachDatabase } from './support/databases';
+import { ensureBuiltServer, ServerProcess } from './support/process';
 import { useServer } from './support/server';
 import { connectRuns, type RunsSocket } from './support/sockets';
 
@@ -13,7 +17,7 @@ import { connectRuns, type RunsSocket } from './support/sockets';
 // `bench_procedure_steps(p_steps, p_step_seconds, p_tag, p_fail_at)`, which logs a row per step in
 // its one transaction and reports "Step i of n".
 
-const steps = (tag: string, count: number, seconds: number, extra: object = {}): object => ({
+const steps = (tag: string, count: number, seconds: number, extra: Parameters = {}): StartRunBody => ({
   task: 'bench-procedure-steps',
   parameters: { steps: count, step_seconds: seconds, tag, ...extra },
 });
@@ -70,6 +74,41 @@ describeEachDatabase('stored procedures as tasks', (db: DatabaseKind) => {
       expect(ids).not.toContain('bench-procedure-steps');
       await alice.post('/api/runs', { task: 'rebuild-sales-summary', parameters: { year: 2025 } }).expect(404);
     });
+
+    it('says once in the start log that it left them out', async () => {
+      ensureBuiltServer();
+      const dataDir = mkdtempSync(join(tmpdir(), 'onward-procedures-'));
+      let started: ServerProcess | undefined;
+      try {
+        started = await ServerProcess.start({
+          ONWARD_DATA_DIR: dataDir,
+          ONWARD_LOG_FORMAT: 'json',
+          ONWARD_BENCH_TASKS: 'true',
+        });
+        await started.stop();
+        const messages = started.log
+          .split('\n')
+          .filter((line) => line.trim().startsWith('{'))
+          .map((line) => (JSON.parse(line) as { msg?: unknown }).msg);
+        const prefix = 'Stored-procedure tasks need PostgreSQL; left out of the catalogue: ';
+        const lines = messages.filter((m): m is string => typeof m === 'string' && m.includes('need PostgreSQL'));
+        expect(lines).toHaveLength(1);
+        expect(lines[0].startsWith(prefix)).toBe(true);
+        expect(lines[0].slice(prefix.length).split(', ').sort()).toEqual(
+          [
+            'bench-procedure-clock',
+            'bench-procedure-noop',
+            'bench-procedure-retried',
+            'bench-procedure-steps',
+            'bench-procedure-timeout',
+            'rebuild-sales-summary',
+          ].sort(),
+        );
+      } finally {
+        await started?.stop();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    }, 360_000);
     return;
   }
 
@@ -115,6 +154,15 @@ describeEachDatabase('stored procedures as tasks', (db: DatabaseKind) => {
     );
     expect(end.result).toEqual({ type: 'value', value: { rows_written: Number(rows[0].n) } });
     expect(Number(rows[0].n)).toBeGreaterThan(0);
+  });
+
+  it('completes a procedure without INOUT or OUT arguments with the value null', async () => {
+    const run = await alice.startRun({ task: 'bench-procedure-noop', parameters: {} });
+    expect((await finished(run.id)).status).toBe('completed');
+    const res = await alice.get(`/api/runs/${run.id}`).expect(200);
+    expect((res.body as RunView).result).toEqual({ type: 'value', value: null });
+    const value = await alice.get(`/api/runs/${run.id}/result`).expect(200);
+    expect(value.text).toBe('null');
   });
 
   it('fails with the exception of RAISE EXCEPTION, its SQLSTATE, DETAIL, HINT and CONTEXT as details', async () => {
@@ -178,5 +226,51 @@ describeEachDatabase('stored procedures as tasks', (db: DatabaseKind) => {
       "SELECT count(*) AS n FROM pg_stat_activity WHERE state LIKE 'idle in transaction%' AND application_name = 'onward procedures'",
     );
     expect(Number(rows[0].n)).toBe(0);
+  });
+
+  it('stops rebuild-sales-summary on a cancel mid-run and leaves the summary table as it was', async () => {
+    const table = `"${server.schema}".sales_summary`;
+    const summaryOf2024 = async (): Promise<unknown[]> =>
+      (await pg.query(`SELECT * FROM ${table} WHERE year = 2024 ORDER BY month, customer_id, product_id`)).rows;
+    // An earlier state that no rebuild writes: a completed rebuild, each row's orders raised by 1000.
+    const first = await alice.startRun({ task: 'rebuild-sales-summary', parameters: { year: 2024 } });
+    expect((await finished(first.id)).status).toBe('completed');
+    await pg.query(`UPDATE ${table} SET orders = orders + 1000 WHERE year = 2024`);
+    const before = await summaryOf2024();
+    expect(before.length).toBeGreaterThan(0);
+
+    // Even a million demo orders take about 50 ms a month, too fast to cancel mid-run, and the procedure
+    // has no knob to slow it down. This test's own trigger sleeps 0.5 s after each chunk's INSERT (as
+    // pg_sleep does in bench_procedure_steps): 12 chunks take 6 s, and the procedure is unchanged.
+    const fn = `"${server.schema}".slow_summary_chunk`;
+    await pg.query(
+      `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.5); RETURN NULL; END $$`,
+    );
+    await pg.query(
+      `CREATE TRIGGER slow_summary_chunk AFTER INSERT ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
+    );
+    try {
+      const run = await alice.startRun({ task: 'rebuild-sales-summary', parameters: { year: 2024 } });
+      await socket.waitFor<RunView>(
+        'run.updated',
+        (r) => r.id === run.id && /^Chunk \d+ of 12$/.test(r.progress.message ?? ''),
+      );
+      expect(await backendsOf(run.id)).toBe(1);
+      await alice.post(`/api/runs/${run.id}/cancel`).expect(202);
+      const end = await finished(run.id);
+      expect(end.status).toBe('cancelled');
+      expect(end.progress.message).not.toBe('Chunk 12 of 12');
+      await pollUntil(
+        () => backendsOf(run.id),
+        (n) => n === 0,
+        1_000,
+        'no backend running the CALL',
+      );
+      // Rolled back: the DELETE of the year and the chunks written before the cancel are undone.
+      expect(await summaryOf2024()).toEqual(before);
+    } finally {
+      await pg.query(`DROP TRIGGER IF EXISTS slow_summary_chunk ON ${table}`);
+      await pg.query(`DROP FUNCTION IF EXISTS ${fn}()`);
+    }
   });
 });

@@ -58,6 +58,37 @@ describe('a procedure task against its procedure', () => {
     expect(callStatement('p', [year, note], args, { year: 2024, note: 'x' }).values).toEqual([2024, 'x']);
   });
 
+  it('passes NULL for an optional parameter without a value whose argument has no default', () => {
+    const note: ParameterDefinition = { name: 'note', label: 'Note', type: 'string', required: false };
+    const args = [arg('p_year', 'integer'), arg('p_note', 'text'), arg('rows', 'integer', 'inout')];
+    expect(signatureProblems([year, note], args)).toEqual([]);
+    expect(callStatement('p', [year, note], args, { year: 2024 })).toEqual({
+      sql: 'CALL p("p_year" => $1, "p_note" => NULL, "rows" => NULL)',
+      values: [2024],
+    });
+    expect(callStatement('p', [year, note], args, { year: 2024, note: 'x' })).toEqual({
+      sql: 'CALL p("p_year" => $1, "p_note" => $2, "rows" => NULL)',
+      values: [2024, 'x'],
+    });
+    // Next to one whose argument has a default, which is still left out; the numbering follows the values.
+    const limit: ParameterDefinition = { name: 'limit', label: 'Limit', type: 'integer', required: false };
+    const both = [arg('p_limit', 'integer', 'in', true), arg('p_note', 'text'), arg('p_year', 'integer')];
+    expect(callStatement('p', [limit, note, year], both, { year: 2025 })).toEqual({
+      sql: 'CALL p("p_note" => NULL, "p_year" => $1)',
+      values: [2025],
+    });
+  });
+
+  it('passes NULL for an optional parameter without a value that fills an INOUT argument, once', () => {
+    const rows: ParameterDefinition = { name: 'rows', label: 'Rows', type: 'integer', required: false };
+    const args = [arg('p_year', 'integer'), arg('rows', 'integer', 'inout', true)];
+    expect(callStatement('p', [year, rows], args, { year: 2024 }).sql).toBe('CALL p("p_year" => $1, "rows" => NULL)');
+    expect(callStatement('p', [year, rows], args, { year: 2024, rows: 7 })).toEqual({
+      sql: 'CALL p("p_year" => $1, "rows" => $2)',
+      values: [2024, 7],
+    });
+  });
+
   it('returns the output arguments by name, or null for a procedure without any', () => {
     const args = [arg('p_year', 'integer'), arg('rows', 'integer', 'inout'), arg('total', 'numeric', 'out')];
     expect(outputOf(args, { rows: 3, total: '12.5' })).toEqual({ rows: 3, total: '12.5' });

@@ -31,7 +31,9 @@ const takesInput = (a: ProcedureArgument): boolean => a.mode !== 'out';
 /**
  * What does not fit between a task's declared parameters and its procedure's arguments: every
  * parameter needs an input argument of a fitting type, and every input argument a parameter, a
- * default, or INOUT (passed as NULL). Empty when they fit.
+ * default, or INOUT (passed as NULL). An IN argument without a default that an optional parameter
+ * fills fits: the CALL passes NULL when the parameter is not given (see `callStatement`). Empty when
+ * they fit.
  */
 export function signatureProblems(
   parameters: readonly ParameterDefinition[],
@@ -63,8 +65,10 @@ export function signatureProblems(
 }
 
 /**
- * `CALL procedure(arg => $1, …)` with the parameters given in order, and NULL for the output
- * arguments a parameter does not fill; `values` are the parameters' values in the same order.
+ * `CALL procedure(arg => $1, …)` with the parameters given in order; `values` are their values in the
+ * same order. An optional parameter that was not given is left out when its argument has a default (the
+ * default applies) and passed as NULL when it has none (left out, the CALL would fail). Output
+ * arguments that no parameter fills are passed as NULL.
  */
 export function callStatement(
   procedure: string,
@@ -78,7 +82,14 @@ export function callStatement(
   for (const parameter of parameters) {
     const arg = argumentOf(parameter.name, args);
     const value = given[parameter.name];
-    if (!arg || value === undefined) continue;
+    if (!arg) continue;
+    if (value === undefined) {
+      if (arg.mode === 'in' && !arg.hasDefault) {
+        filled.add(arg.name);
+        named.push(`${quoteIdent(arg.name)} => NULL`);
+      }
+      continue;
+    }
     values.push(value);
     filled.add(arg.name);
     named.push(`${quoteIdent(arg.name)} => $${values.length}`);
