@@ -159,6 +159,11 @@ export class ProcedureRunner implements OnApplicationBootstrap, OnApplicationShu
       ctx.signal.addEventListener('abort', cancel, { once: true });
       const result = await client.query<Record<string, unknown>>(`${mark} ${sql}`, values);
       reusable = !cancelSent;
+      if (cancelSent) {
+        // The procedure committed just before the cancel reached it: its work is done, although the
+        // engine ends the run as its signal says (cancelled, or handed back at a shutdown).
+        ctx.logger.warn(`Run ${ctx.runId}'s procedure ${task.procedure} committed before its cancel reached it`);
+      }
       return outputOf(signature.args, result.rows[0]);
     } catch (error) {
       throw this.failure(task, error, cancelSent);
