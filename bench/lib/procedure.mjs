@@ -6,7 +6,12 @@
 //   from there to the `run.updated` on a socket, against the same NOTICE reaching a bare `pg` client;
 // - cancel → backend gone: from the cancel request to the CALL's backend leaving pg_stat_activity's
 //   active ones, against `pg_cancel_backend` sent by a bare client.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { io } from 'socket.io-client';
+
+import { CHROMIUM, CHROMIUM_ARGS } from './monitor-render.mjs';
 
 import {
   agg,
@@ -14,6 +19,7 @@ import {
   pgSchema,
   redisPrefix,
   request,
+  ROOT,
   round,
   sleep,
   startOnward,
@@ -52,6 +58,41 @@ async function untilActive(pg, mark, withinMs = 30_000) {
     await sleep(10);
   }
   throw new Error(`${mark}: never ran`);
+}
+
+/**
+ * The monitor in Chromium, logged in as alice with the Running tasks panel open. A MutationObserver
+ * notes when each progress message that is a moment (ms since the epoch, as `bench_procedure_clock`
+ * raises them) first appears in the page: `window.__shown`, `{ sent, at }`.
+ */
+async function openMonitor(browser, base) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  context.setDefaultTimeout(60_000);
+  await context.addInitScript(() => {
+    window.__shown = [];
+    const seen = new Set();
+    const look = (text) => {
+      const moment = /\b(\d{13})\b/.exec(text ?? '')?.[1];
+      if (!moment || seen.has(moment)) return;
+      seen.add(moment);
+      window.__shown.push({ sent: Number(moment), at: performance.timeOrigin + performance.now() });
+    };
+    new MutationObserver((records) => {
+      for (const record of records) {
+        if (record.type === 'characterData') look(record.target.data);
+        else for (const node of record.addedNodes) look(node.textContent);
+      }
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+  });
+  const page = await context.newPage();
+  await page.goto(`${base}/login`);
+  await page.getByLabel('User name').fill('alice');
+  await page.getByLabel('Password').fill('alice');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Customers' }).waitFor();
+  await page.getByRole('button', { name: /^Running tasks/ }).click();
+  await page.getByRole('dialog', { name: 'Running tasks' }).waitFor();
+  return { context, page };
 }
 
 /** Cancels a procedure run this many times per repetition, and as many bare CALLs. */
@@ -122,7 +163,11 @@ export async function sectionProcedure({
   rawLifecycle,
 }) {
   const { default: pg } = await import('pg');
-  const raw = { lifecycle: {}, notice: { onward: [], bare: [] }, cancel: { onward: [], bare: [], pair: [] } };
+  const raw = {
+    lifecycle: {},
+    notice: { onward: [], browser: [], bare: [] },
+    cancel: { onward: [], bare: [], pair: [] },
+  };
   const runs = Math.min(opts.runs, 2000);
   for (const concurrency of [1, 10]) {
     const conc = String(concurrency);
@@ -180,8 +225,13 @@ export async function sectionProcedure({
     if (concurrency === 1) {
       const client = new pg.Client({ connectionString: schema.plainUrl, options: `-c search_path=${schema.name}` });
       await client.connect();
+      if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+      const { chromium } = await import(pathToFileURL(join(ROOT, 'node_modules/playwright-core/index.mjs')).href);
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+      const monitor = await openMonitor(browser, server.base);
       for (let rep = 0; rep < opts.reps; rep++) {
-        // Onward: NOTICE raised in SQL → run.updated on a socket.
+        // Onward: NOTICE raised in SQL → shown in the monitor in Chromium, and → run.updated on a
+        // socket of a Node client (the same run, watched by both).
         const socket = io(`${server.base}/runs`, { auth: { token }, transports: ['websocket'], forceNew: true });
         await new Promise((resolve, reject) => {
           socket.once('connect', resolve);
@@ -209,6 +259,9 @@ export async function sectionProcedure({
         const status = await finished;
         socket.close();
         if (status !== 'completed') throw new Error(`bench-procedure-clock ended ${status}`);
+        await sleep(500); // the browser's last updates
+        const shown = await monitor.page.evaluate(() => window.__shown.splice(0));
+        const wlat = shown.map(({ sent, at }) => at - sent);
         // Bare: the same procedure on a bare pg client, NOTICE → its 'notice' event.
         const blat = [];
         const onNotice = (notice) => {
@@ -219,11 +272,13 @@ export async function sectionProcedure({
         await client.query(`CALL bench_procedure_clock(${TICKS}, ${TICK_SECONDS})`);
         client.off('notice', onNotice);
         const so = summary(lat);
+        const sw = summary(wlat);
         const sb = summary(blat);
         raw.notice.onward.push(so);
+        raw.notice.browser.push(sw);
         raw.notice.bare.push(sb);
         log(
-          `procedure NOTICE rep ${rep + 1}: Onward p50 ${round(so.p50, 2)} p99 ${round(so.p99, 2)} ms (${so.n}); bare p50 ${round(sb.p50, 2)} p99 ${round(sb.p99, 2)} ms`,
+          `procedure NOTICE rep ${rep + 1}: Onward → browser p50 ${round(sw.p50, 2)} p99 ${round(sw.p99, 2)} ms (${sw.n}), → socket p50 ${round(so.p50, 2)} p99 ${round(so.p99, 2)} ms (${so.n}); bare p50 ${round(sb.p50, 2)} p99 ${round(sb.p99, 2)} ms`,
         );
 
         // Cancel → backend gone, on this process (API and worker in one) and its bare baseline.
@@ -237,24 +292,35 @@ export async function sectionProcedure({
       }
       await stopChild(pair.worker.child);
       await stopChild(pair.api.child);
+      await monitor.context.close();
+      await browser.close();
       await client.end();
       const p = (list, key) => agg(list.map((s) => s[key]));
       row(
         'procedure',
         'progress NOTICE → browser p50',
-        p(raw.notice.onward, 'p50'),
+        p(raw.notice.browser, 'p50'),
         p(raw.notice.bare, 'p50'),
         'ms',
         '',
-        `a NOTICE every ${TICK_SECONDS * 1000} ms (${TICKS} per repetition); baseline: the same NOTICE reaching a bare pg client`,
+        `a NOTICE every ${TICK_SECONDS * 1000} ms (${TICKS} per repetition) until its message is in the monitor's page in Chromium (a MutationObserver); baseline: the same NOTICE reaching a bare pg client`,
       );
       row(
         'procedure',
         'progress NOTICE → browser p99',
-        p(raw.notice.onward, 'p99'),
+        p(raw.notice.browser, 'p99'),
         p(raw.notice.bare, 'p99'),
         'ms',
         '≤ 15 ms',
+      );
+      row(
+        'procedure',
+        'progress NOTICE → socket p99',
+        p(raw.notice.onward, 'p99'),
+        p(raw.notice.bare, 'p99'),
+        'ms',
+        '',
+        'the same run, until its run.updated reaches a socket.io client in Node',
       );
       const so = summary(raw.cancel.onward);
       const sb = summary(raw.cancel.bare);
