@@ -5,8 +5,16 @@ import { Client } from 'pg';
 
 import { Api, pollUntil, type StartRunBody } from './support/api';
 import type { Parameters, RunView } from './support/contract';
-import { type DatabaseKind, POSTGRES_URL, describeEachDatabase } from './support/databases';
-import { ensureBuiltServer, ServerProcess } from './support/process';
+import {
+  type DatabaseKind,
+  POSTGRES_URL,
+  describeEachDatabase,
+  postgresQuery,
+  postgresUrlWithSchema,
+  uniqueSchemaName,
+} from './support/databases';
+import { ensureBuiltServer, ServerProcess, startExpectingExit } from './support/process';
+import { describeNeeding } from './support/services';
 import { useServer } from './support/server';
 import { connectRuns, type RunsSocket } from './support/sockets';
 
@@ -273,4 +281,35 @@ describeEachDatabase('stored procedures as tasks', (db: DatabaseKind) => {
       await pg.query(`DROP FUNCTION IF EXISTS ${fn}()`);
     }
   });
+});
+
+// The start-up check end to end: the built server, its migrations applied, finds the built-in's
+// procedure changed under it (as a DBA's edit would) and refuses to start.
+describeNeeding(['postgres'], 'a procedure that no longer fits its task (the built server)', () => {
+  const schema = uniqueSchemaName();
+  const dataDir = mkdtempSync(join(tmpdir(), 'onward-procedure-misfit-'));
+  const env = { ONWARD_DATA_DIR: dataDir, DATABASE_URL: postgresUrlWithSchema(schema) };
+
+  beforeAll(() => ensureBuiltServer(), 360_000);
+  afterAll(async () => {
+    await postgresQuery(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('stops the start with a message naming the task and the argument', async () => {
+    // A first start installs rebuild_sales_summary(p_year integer, …) with the migrations.
+    const first = await ServerProcess.start(env);
+    await first.stop();
+    await postgresQuery(`DROP PROCEDURE "${schema}".rebuild_sales_summary(integer, integer)`);
+    await postgresQuery(
+      `CREATE PROCEDURE "${schema}".rebuild_sales_summary(p_year text, INOUT rows_written integer DEFAULT NULL)
+       LANGUAGE plpgsql AS $$ BEGIN rows_written := 0; END $$`,
+    );
+    const { code, output } = await startExpectingExit(env);
+    expect(code).not.toBe(0);
+    expect(code).not.toBeNull();
+    expect(output).toContain(
+      'Task "rebuild-sales-summary" (procedure rebuild_sales_summary): argument "p_year" is text, which an integer parameter ("year") does not fit',
+    );
+  }, 120_000);
 });

@@ -137,15 +137,15 @@ describe('ProcedureRunner.call (PostgreSQL)', () => {
     const query = dataSource.query.bind(dataSource);
     // Fault injection: a cancel can be lost (sent before the backend executes the CALL, or failing
     // on its own connection); the test drops the next `dropCancels` ones before they leave.
-    jest.spyOn(dataSource, 'query').mockImplementation(async (sql: string, parameters?: unknown[]) => {
-      if (sql.includes('pg_cancel_backend')) {
+    jest.spyOn(dataSource, 'query').mockImplementation(async (...args: Parameters<DataSource['query']>) => {
+      if (args[0].includes('pg_cancel_backend')) {
         cancels++;
         if (dropCancels > 0) {
           dropCancels--;
           return [{ pg_cancel_backend: false }];
         }
       }
-      return query(sql, parameters);
+      return query(...args);
     });
     procedures = new ProcedureRunner(dataSource);
     procedures.declare(slow);

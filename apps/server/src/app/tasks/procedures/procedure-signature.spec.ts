@@ -32,7 +32,7 @@ describe('a procedure task against its procedure', () => {
       'parameter "year" has no input argument "year" or "p_year"',
     ]);
     expect(signatureProblems([year], [arg('p_year', 'text')])).toEqual([
-      'argument "p_year" is text, which a integer parameter ("year") does not fit',
+      'argument "p_year" is text, which an integer parameter ("year") does not fit',
     ]);
     expect(signatureProblems([year], [arg('p_year', 'integer', 'out')])).toEqual([
       'parameter "year" has no input argument "year" or "p_year"',

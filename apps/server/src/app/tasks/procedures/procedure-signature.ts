@@ -51,7 +51,7 @@ export function signatureProblems(
     if (arg.mode === 'variadic') problems.push(`argument "${arg.name}" is VARIADIC, which a parameter cannot fill`);
     else if (!FITTING_TYPES[parameter.type].includes(arg.type)) {
       problems.push(
-        `argument "${arg.name}" is ${arg.type}, which a ${parameter.type} parameter ("${parameter.name}") does not fit`,
+        `argument "${arg.name}" is ${arg.type}, which ${/^[aeiou]/.test(parameter.type) ? 'an' : 'a'} ${parameter.type} parameter ("${parameter.name}") does not fit`,
       );
     }
   }
