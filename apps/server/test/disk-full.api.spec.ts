@@ -55,7 +55,7 @@ function mountTmpfs(resultsDir: string): FullDisk | null {
 function injectEnospc(): FullDisk {
   let freeBytes: number | null = null;
   const original = fs.createWriteStream;
-  const spy = jest.spyOn(fs, 'createWriteStream').mockImplementation(((path: fs.PathLike, options?: unknown) => {
+  const spy = jest.spyOn(fs, 'createWriteStream').mockImplementation(((path: Fs.PathLike, options?: unknown) => {
     if (freeBytes === null) return original(path, options as Parameters<typeof original>[1]);
     const real = original(path, options as Parameters<typeof original>[1]);
     // Its errors reach the server through the wrapper below, not as an unhandled 'error' event.
@@ -77,7 +77,7 @@ function injectEnospc(): FullDisk {
         real.destroy();
         callback(error);
       },
-    }) as unknown as fs.WriteStream;
+    }) as unknown as Fs.WriteStream;
   }) as typeof fs.createWriteStream);
   return {
     kind: 'injected ENOSPC',

@@ -28,9 +28,13 @@ export interface LoginResponse {
 export interface ParameterDefinition {
   name: string;
   label: string;
-  type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'file';
   required: boolean;
   default?: ParameterValue;
+  min?: number;
+  max?: number;
+  /** The only values allowed (a select list). */
+  options?: { value: ParameterValue; label: string }[];
 }
 
 export interface TaskDefinition {
@@ -44,7 +48,8 @@ export interface TaskDefinition {
 }
 
 export type RunResult =
-  { type: 'file'; fileName: string; contentType: string; size: number } | { type: 'value'; value: unknown };
+  | { type: 'file'; fileName: string; contentType: string; size: number }
+  | { type: 'value'; value: unknown; summary?: string };
 
 export interface SchedulerState {
   total: number;

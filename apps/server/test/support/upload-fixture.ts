@@ -12,7 +12,7 @@ import { postgresQuery } from './databases';
 import type { TestServer } from './server';
 
 interface SqliteDatabase {
-  prepare(sql: string): { run(...params: unknown[]): unknown };
+  prepare(sql: string): { run(...params: unknown[]): unknown; get(...params: unknown[]): unknown };
   pragma(source: string): unknown;
   close(): void;
 }
@@ -87,11 +87,9 @@ export async function orderCount(server: Pick<TestServer, 'schema' | 'dataDir'>)
     const [row] = await postgresQuery<{ n: string }>(`SELECT COUNT(*) AS n FROM "${server.schema}".orders`);
     return Number(row?.n);
   }
-  const db = new Database(join(server.dataDir, 'onward.sqlite'), { fileMustExist: true }) as SqliteDatabase & {
-    prepare(sql: string): { get(): { n: number } };
-  };
+  const db = new Database(join(server.dataDir, 'onward.sqlite'), { fileMustExist: true });
   try {
-    return db.prepare('SELECT COUNT(*) AS n FROM orders').get().n;
+    return (db.prepare('SELECT COUNT(*) AS n FROM orders').get() as { n: number }).n;
   } finally {
     db.close();
   }

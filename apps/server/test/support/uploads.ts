@@ -3,7 +3,7 @@
  * HEAD, PATCH, DELETE, and a PATCH whose connection drops half way.
  */
 import { request as httpRequest } from 'node:http';
-import request, { type Response } from 'supertest';
+import request, { type Response, type Test } from 'supertest';
 
 import { binaryParser } from './api';
 
@@ -27,12 +27,7 @@ export class TusClient {
   }
 
   /** POST /api/uploads (no assertion). */
-  create(
-    length: number,
-    fileName = 'data.bin',
-    fileType?: string,
-    extra: Record<string, string> = {},
-  ): Promise<Response> {
+  create(length: number, fileName = 'data.bin', fileType?: string, extra: Record<string, string> = {}): Test {
     return request(this.baseUrl)
       .post('/api/uploads')
       .set(
