@@ -33,6 +33,16 @@ export async function axeViolations(page: Page, include?: string): Promise<Resul
     await page.addScriptTag({ url });
     await page.unroute(url);
   }
+  // Axe judges colours as drawn: an element still fading in (a dialog opening) is not yet in its own
+  // colours, so the page's finite animations and transitions end first (never the endless ones).
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((animation) => Number.isFinite(Number(animation.effect?.getComputedTiming().endTime)))
+        .map((animation) => animation.finished.catch(() => undefined)),
+    ),
+  );
   const results = await page.evaluate(
     async ({ include, tags }) => {
       const axe = (window as unknown as { axe: { run: (...args: unknown[]) => Promise<AxeResults> } }).axe;
