@@ -295,64 +295,46 @@ export async function sectionProcedure({
       await monitor.context.close();
       await browser.close();
       await client.end();
+      // Latencies: the median over the repetitions of each one's p50/p99; cancels: p50/p99 of all of them.
       const p = (list, key) => agg(list.map((s) => s[key]));
-      row(
-        'procedure',
-        'progress NOTICE → browser p50',
-        p(raw.notice.browser, 'p50'),
-        p(raw.notice.bare, 'p50'),
-        'ms',
-        '',
-        `a NOTICE every ${TICK_SECONDS * 1000} ms (${TICKS} per repetition) until its message is in the monitor's page in Chromium (a MutationObserver); baseline: the same NOTICE reaching a bare pg client`,
-      );
-      row(
-        'procedure',
-        'progress NOTICE → browser p99',
-        p(raw.notice.browser, 'p99'),
-        p(raw.notice.bare, 'p99'),
-        'ms',
-        '≤ 15 ms',
-      );
-      row(
-        'procedure',
-        'progress NOTICE → socket p99',
-        p(raw.notice.onward, 'p99'),
-        p(raw.notice.bare, 'p99'),
-        'ms',
-        '',
-        'the same run, until its run.updated reaches a socket.io client in Node',
-      );
-      const so = summary(raw.cancel.onward);
-      const sb = summary(raw.cancel.bare);
       const one = (v) => ({ median: v, min: v, max: v, reps: [v] });
-      row(
-        'procedure',
-        'cancel → backend gone p50',
-        one(so.p50),
-        one(sb.p50),
-        'ms',
-        '',
-        `POST cancel (PostgreSQL + BullMQ, the worker in the same process) until the CALL's backend is no longer active, ${so.n} cancels; baseline: pg_cancel_backend from a bare client`,
-      );
-      row('procedure', 'cancel → backend gone p99', one(so.p99), one(sb.p99), 'ms', '≤ 200 ms');
-      const sp = summary(raw.cancel.pair);
-      row(
-        'procedure',
-        'cancel → backend gone p50, API and worker processes',
-        one(sp.p50),
-        one(sb.p50),
-        'ms',
-        '',
-        `the cancel sent to an API process, the CALL on a worker process (PostgreSQL + BullMQ), ${sp.n} cancels; baseline as above`,
-      );
-      row(
-        'procedure',
-        'cancel → backend gone p99, API and worker processes',
-        one(sp.p99),
-        one(sb.p99),
-        'ms',
-        '≤ 200 ms',
-      );
+      const [so, sp, sb] = [raw.cancel.onward, raw.cancel.pair, raw.cancel.bare].map(summary);
+      const rows = [
+        [
+          'progress NOTICE → browser p50',
+          p(raw.notice.browser, 'p50'),
+          p(raw.notice.bare, 'p50'),
+          '',
+          `a NOTICE every ${TICK_SECONDS * 1000} ms (${TICKS} per repetition) until its message is in the monitor's page in Chromium (a MutationObserver); baseline: the same NOTICE reaching a bare pg client`,
+        ],
+        ['progress NOTICE → browser p99', p(raw.notice.browser, 'p99'), p(raw.notice.bare, 'p99'), '≤ 15 ms'],
+        [
+          'progress NOTICE → socket p99',
+          p(raw.notice.onward, 'p99'),
+          p(raw.notice.bare, 'p99'),
+          '',
+          'the same run, until its run.updated reaches a socket.io client in Node',
+        ],
+        [
+          'cancel → backend gone p50',
+          one(so.p50),
+          one(sb.p50),
+          '',
+          `POST cancel (PostgreSQL + BullMQ, the worker in the same process) until the CALL's backend is no longer active, ${so.n} cancels; baseline: pg_cancel_backend from a bare client`,
+        ],
+        ['cancel → backend gone p99', one(so.p99), one(sb.p99), '≤ 200 ms'],
+        [
+          'cancel → backend gone p50, API and worker processes',
+          one(sp.p50),
+          one(sb.p50),
+          '',
+          `the cancel sent to an API process, the CALL on a worker process (PostgreSQL + BullMQ), ${sp.n} cancels; baseline as above`,
+        ],
+        ['cancel → backend gone p99, API and worker processes', one(sp.p99), one(sb.p99), '≤ 200 ms'],
+      ];
+      for (const [measure, onward, baseline, target, note] of rows) {
+        row('procedure', measure, onward, baseline, 'ms', target, note);
+      }
     }
     await stopChild(limit.child);
     await stopChild(server.child);
