@@ -6,12 +6,8 @@
 // callbacks), frames over 16.7 ms and long tasks (> 50 ms). The load: `bench-noop` runs started
 // by alice through the API at 50 a second, each finishing at once. Target: dashboard frame ≤ 16.7 ms.
 // Needs `npx nx run-many -t build -p server monitor` and /usr/bin/chromium.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-
-import { CHROMIUM, CHROMIUM_ARGS, recorders } from './monitor-render.mjs';
-import { agg, login, request, ROOT, sleep, startOnward, stopChild } from './util.mjs';
+import { launchChromium, recorders, signIn } from './monitor-render.mjs';
+import { agg, login, request, sleep, startOnward, stopChild } from './util.mjs';
 
 const RUNS_PER_SECOND = 50;
 const FRAME_TARGET_MS = 16.7;
@@ -48,11 +44,7 @@ async function measure(browser, base, c, windowMs) {
   await context.addInitScript(recorders);
   const page = await context.newPage();
   try {
-    await page.goto(`${base}/login`);
-    await page.getByLabel('User name').fill('admin');
-    await page.getByLabel('Password').fill('admin');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Customers' }).waitFor();
+    await signIn(page, base, 'admin');
     if (c.key === 'dashboard') {
       await page.getByRole('link', { name: 'Admin' }).click();
       await page.getByRole('tab', { name: 'Dashboard' }).click();
@@ -77,8 +69,6 @@ async function measure(browser, base, c, windowMs) {
 }
 
 export async function sectionDashboard({ opts, row, log }) {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-  const { chromium } = await import(pathToFileURL(join(ROOT, 'node_modules/playwright-core/index.mjs')).href);
   const reps = opts.quick ? 2 : Math.max(3, opts.reps ?? 3);
   const windowMs = opts.quick ? 5_000 : 10_000;
   const server = await startOnward('dashboard', { env: { ONWARD_CONCURRENCY: '20' } });
@@ -86,7 +76,7 @@ export async function sectionDashboard({ opts, row, log }) {
   const raw = { dashboard: [], baseline: [], runsPerSecond: [] };
   try {
     const alice = await login(server.base, 'alice');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     const cases = [
       { key: 'baseline', label: 'host page' },
       { key: 'dashboard', label: 'dashboard' },

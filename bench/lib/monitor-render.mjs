@@ -69,6 +69,22 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+/** Debian's Chromium through `baseDir`'s playwright-core (never a downloaded browser). */
+export async function launchChromium(baseDir = WORKSPACE) {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  const { chromium } = await import(pathToFileURL(join(baseDir, 'node_modules/playwright-core/index.mjs')).href);
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/** Signs a demo user (password = name) in on the host's login page; resolves on its Customers page. */
+export async function signIn(page, baseUrl, user) {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('User name').fill(user);
+  await page.getByLabel('Password').fill(user);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Customers' }).waitFor();
+}
+
 const FINISHED_RUNS = 10_000;
 const PROGRESSING = 50;
 const TARGET_FRAME_MS = 50;
@@ -83,8 +99,6 @@ export async function benchMonitorRendering({ baseDir = WORKSPACE, reps = 5, qui
   for (const file of [serverJs, join(monitorDir, 'index.html')]) {
     if (!existsSync(file)) throw new Error(`${file} is missing: run npx nx run-many -t build -p server monitor`);
   }
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-  const { chromium } = await import(pathToFileURL(join(baseDir, 'node_modules/playwright-core/index.mjs')).href);
   const { default: Database } = await import(
     pathToFileURL(join(baseDir, 'node_modules/better-sqlite3/lib/index.js')).href
   );
@@ -100,7 +114,7 @@ export async function benchMonitorRendering({ baseDir = WORKSPACE, reps = 5, qui
     for (const name of ['alice', 'bob']) await startProgressing(server.url, users[name].token, PROGRESSING);
     await waitRunning(server.url, [users.alice.token, users.bob.token], PROGRESSING);
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium(baseDir);
     const cases = [
       { key: 'baseline', user: 'bob', runs: PROGRESSING, label: `${PROGRESSING} runs (baseline)` },
       { key: 'large', user: 'alice', runs: FINISHED_RUNS + PROGRESSING, label: `${FINISHED_RUNS} runs` },
@@ -190,11 +204,7 @@ async function measure(browser, baseUrl, c, { updatesMs, screenshot }) {
   await context.addInitScript(recorders);
   const page = await context.newPage();
   try {
-    await page.goto(`${baseUrl}/login`);
-    await page.getByLabel('User name').fill(c.user);
-    await page.getByLabel('Password').fill(c.user);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Customers' }).waitFor();
+    await signIn(page, baseUrl, c.user);
     await page.getByRole('button', { name: new RegExp(`^Running tasks, ${PROGRESSING} running`) }).waitFor();
     await settle(page);
 

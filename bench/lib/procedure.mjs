@@ -3,23 +3,20 @@
 // - lifecycle: `bench-procedure-noop` runs per second, created over HTTP and seen completed on a socket,
 //   against the limit harness (bare HTTP route, raw BullMQ + pg) whose handler CALLs the same procedure;
 // - NOTICE → browser: a procedure reports progress every 150 ms with the time it raised it as message;
-//   from there to the `run.updated` on a socket, against the same NOTICE reaching a bare `pg` client;
+//   from there until the monitor in Chromium shows it (and until a Node client's socket receives it),
+//   against the same NOTICE reaching a bare `pg` client;
 // - cancel → backend gone: from the cancel request to the CALL's backend leaving pg_stat_activity's
-//   active ones, against `pg_cancel_backend` sent by a bare client.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+//   active ones, with the worker in the API's process and in a process of its own, against
+//   `pg_cancel_backend` sent by a bare client.
 import { io } from 'socket.io-client';
 
-import { CHROMIUM, CHROMIUM_ARGS } from './monitor-render.mjs';
-
+import { launchChromium, signIn } from './monitor-render.mjs';
 import {
   agg,
   nowMs,
   pgSchema,
   redisPrefix,
   request,
-  ROOT,
   round,
   sleep,
   startOnward,
@@ -85,11 +82,7 @@ async function openMonitor(browser, base) {
     }).observe(document, { subtree: true, childList: true, characterData: true });
   });
   const page = await context.newPage();
-  await page.goto(`${base}/login`);
-  await page.getByLabel('User name').fill('alice');
-  await page.getByLabel('Password').fill('alice');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Customers' }).waitFor();
+  await signIn(page, base, 'alice');
   await page.getByRole('button', { name: /^Running tasks/ }).click();
   await page.getByRole('dialog', { name: 'Running tasks' }).waitFor();
   return { context, page };
@@ -225,9 +218,7 @@ export async function sectionProcedure({
     if (concurrency === 1) {
       const client = new pg.Client({ connectionString: schema.plainUrl, options: `-c search_path=${schema.name}` });
       await client.connect();
-      if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-      const { chromium } = await import(pathToFileURL(join(ROOT, 'node_modules/playwright-core/index.mjs')).href);
-      const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+      const browser = await launchChromium();
       const monitor = await openMonitor(browser, server.base);
       for (let rep = 0; rep < opts.reps; rep++) {
         // Onward: NOTICE raised in SQL → shown in the monitor in Chromium, and → run.updated on a

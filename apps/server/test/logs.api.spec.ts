@@ -60,8 +60,7 @@ describe('structured logs (ONWARD_LOG_FORMAT=json)', () => {
     expect(odd.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     await server.stop();
 
-    const lines = server.log.split('\n').filter((line) => line.trim() !== '');
-    const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const entries = server.logEntries;
     for (const entry of entries) {
       expect(typeof entry['level']).toBe('number');
       expect(typeof entry['time']).toBe('number');

@@ -9,6 +9,7 @@ import {
   type DatabaseKind,
   POSTGRES_URL,
   describeEachDatabase,
+  dropSchema,
   postgresQuery,
   postgresUrlWithSchema,
   uniqueSchemaName,
@@ -94,10 +95,7 @@ describeEachDatabase('stored procedures as tasks', (db: DatabaseKind) => {
           ONWARD_BENCH_TASKS: 'true',
         });
         await started.stop();
-        const messages = started.log
-          .split('\n')
-          .filter((line) => line.trim().startsWith('{'))
-          .map((line) => (JSON.parse(line) as { msg?: unknown }).msg);
+        const messages = started.logEntries.map((entry) => entry['msg']);
         const prefix = 'Stored-procedure tasks need PostgreSQL; left out of the catalogue: ';
         const lines = messages.filter((m): m is string => typeof m === 'string' && m.includes('need PostgreSQL'));
         expect(lines).toHaveLength(1);
@@ -292,7 +290,7 @@ describeNeeding(['postgres'], 'a procedure that no longer fits its task (the bui
 
   beforeAll(() => ensureBuiltServer(), 360_000);
   afterAll(async () => {
-    await postgresQuery(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await dropSchema(schema);
     rmSync(dataDir, { recursive: true, force: true });
   });
 

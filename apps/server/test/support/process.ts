@@ -90,6 +90,14 @@ export class ServerProcess {
     return this.output;
   }
 
+  /** The log's lines as objects (`ONWARD_LOG_FORMAT=json`): a line that is not JSON throws. */
+  get logEntries(): Record<string, unknown>[] {
+    return this.output
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+
   private async waitHealthy(withinMs = 60_000): Promise<void> {
     const deadline = Date.now() + withinMs;
     while (Date.now() < deadline) {

@@ -11,9 +11,9 @@ import { REDIS_URL, redisReachable } from './redis';
 
 export type Service = 'postgres' | 'redis';
 
-/** What the helpers need of jest's `describe`. */
+/** What the helper needs of jest's `describe`. */
 type Suite = (title: string, body: () => void) => void;
-export type Describe = Suite & { skip: Suite };
+type Describe = Suite & { skip: Suite };
 
 // Read when a suite is declared, not when this file loads (databases.ts imports it in turn).
 const SERVICES: Record<Service, { name: () => string; answers: () => boolean }> = {
@@ -25,7 +25,7 @@ const SERVICES: Record<Service, { name: () => string; answers: () => boolean }> 
  * Whether the suite `title`, which needs `services`, is to be skipped: only outside CI, when one of
  * them does not answer, and then after one warning naming those and the suite.
  */
-export function skipsWithout(services: readonly Service[], title: string): boolean {
+function skipsWithout(services: readonly Service[], title: string): boolean {
   if (inCi()) return false;
   const missing = services.filter((service) => !SERVICES[service].answers());
   if (missing.length === 0) return false;

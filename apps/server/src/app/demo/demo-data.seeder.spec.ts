@@ -27,7 +27,7 @@ async function storedOrders(dataSource: DataSource) {
   }));
 }
 
-describeEachDemoDatabase(describe, 'demo data', (kind) => {
+describeEachDemoDatabase('demo data', (kind) => {
   let database: DemoDatabase;
   let dataSource: DataSource;
 

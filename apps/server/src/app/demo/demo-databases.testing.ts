@@ -11,7 +11,7 @@ import { Client } from 'pg';
 import type { DataSourceOptions } from 'typeorm';
 
 import { POSTGRES_URL } from '../../../test/support/databases';
-import { type Describe, skipsWithout } from '../../../test/support/services';
+import { describeNeeding } from '../../../test/support/services';
 import { DEMO_ENTITIES } from './demo.entities';
 import { OnwardProgress1730000001000 } from '../database/migrations/1730000001000-onward-progress';
 import { DemoTables1730000000100 } from './migrations/1730000000100-demo-tables';
@@ -24,15 +24,9 @@ export const DEMO_DATABASES: readonly DemoDatabaseKind[] = ['sqlite', 'postgres'
  * Declares the suite once per database. An unreachable PostgreSQL skips its variant with a warning
  * on a developer's machine, but fails it under CI=true (its beforeAll cannot connect).
  */
-export function describeEachDemoDatabase(
-  describe: Describe,
-  title: string,
-  body: (kind: DemoDatabaseKind) => void,
-): void {
+export function describeEachDemoDatabase(title: string, body: (kind: DemoDatabaseKind) => void): void {
   for (const kind of DEMO_DATABASES) {
-    const suiteTitle = `${title} (${kind})`;
-    const run = skipsWithout(kind === 'postgres' ? ['postgres'] : [], suiteTitle) ? describe.skip : describe;
-    run(suiteTitle, () => body(kind));
+    describeNeeding(kind === 'postgres' ? ['postgres'] : [], `${title} (${kind})`, () => body(kind));
   }
 }
 

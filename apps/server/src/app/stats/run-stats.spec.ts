@@ -37,7 +37,7 @@ function runThrough(recorder: RunStatsRecorder, run: RunView): void {
 }
 
 // The rollup against the real databases: a seeded history read back through each window.
-describeEachDemoDatabase(describe, 'run statistics rollup', (kind) => {
+describeEachDemoDatabase('run statistics rollup', (kind) => {
   let database: DemoDatabase;
   let dataSource: DataSource;
   let service: RunStatsService;

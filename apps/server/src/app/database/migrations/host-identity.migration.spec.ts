@@ -48,7 +48,7 @@ async function insertRun(dataSource: DataSource, id: string, ownerId: string): P
 
 // An installation upgraded to the host identity keeps its users and runs, and then takes users
 // without a password and ids of up to 255 characters.
-describeEachDemoDatabase(describe, 'migration HostIdentity1730000000400', (kind) => {
+describeEachDemoDatabase('migration HostIdentity1730000000400', (kind) => {
   let database: DemoDatabase;
   const open = (migrations: DataSourceOptions['migrations']): Promise<DataSource> =>
     new DataSource({

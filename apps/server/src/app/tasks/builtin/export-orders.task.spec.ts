@@ -24,7 +24,7 @@ describe('exportFileName', () => {
   });
 });
 
-describeEachDemoDatabase(describe, 'export-orders', (kind) => {
+describeEachDemoDatabase('export-orders', (kind) => {
   let fixture: BuiltinTasksFixture;
   let task: ExportOrdersTask;
   let dir: string;

@@ -15,7 +15,7 @@ import { ImportOrdersTask } from './import-orders.task';
 import { ORDER_HEADER } from './orders-csv-format';
 import { orderLines } from './orders.testing';
 
-describeEachDemoDatabase(describe, 'import-orders', (kind) => {
+describeEachDemoDatabase('import-orders', (kind) => {
   let fixture: BuiltinTasksFixture;
   let task: ImportOrdersTask;
   let dir: string;

@@ -16,7 +16,7 @@ import {
 import { PrintPreviewTask, type PrintPreviewParameters } from './print-preview.task';
 import { formatCount, formatMoney } from './report-pdf';
 
-describeEachDemoDatabase(describe, 'print-preview', (kind) => {
+describeEachDemoDatabase('print-preview', (kind) => {
   let fixture: BuiltinTasksFixture;
   let task: PrintPreviewTask;
   let dir: string;

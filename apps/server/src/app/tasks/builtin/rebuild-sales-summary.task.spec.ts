@@ -4,7 +4,7 @@ import { TaskFailure } from '../task-handler';
 import { TaskRegistry } from '../task-registry.service';
 import { type BuiltinTasksFixture, recordingContext, startBuiltinTasks } from './builtin-tasks.testing';
 
-describeEachDemoDatabase(describe, 'rebuild-sales-summary', (kind) => {
+describeEachDemoDatabase('rebuild-sales-summary', (kind) => {
   let fixture: BuiltinTasksFixture;
 
   beforeAll(async () => {

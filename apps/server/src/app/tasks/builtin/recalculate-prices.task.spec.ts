@@ -8,7 +8,7 @@ import { TaskFailure } from '../task-handler';
 import { type BuiltinTasksFixture, recordingContext, startBuiltinTasks } from './builtin-tasks.testing';
 import { RecalculatePricesTask, type RecalculatePricesParameters } from './recalculate-prices.task';
 
-describeEachDemoDatabase(describe, 'recalculate-prices', (kind) => {
+describeEachDemoDatabase('recalculate-prices', (kind) => {
   let fixture: BuiltinTasksFixture;
   let task: RecalculatePricesTask;
   let dir: string;

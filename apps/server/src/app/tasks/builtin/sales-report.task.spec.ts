@@ -22,7 +22,7 @@ import { SalesReportTask, type SalesReportParameters } from './sales-report.task
 /** A line of the totals box: the label, then the value at the end of the line. */
 const totalLine = (label: string, value: string): RegExp => new RegExp(`${label}\\s+${escapeRegExp(value)}\\s*$`, 'm');
 
-describeEachDemoDatabase(describe, 'sales-report', (kind) => {
+describeEachDemoDatabase('sales-report', (kind) => {
   let fixture: BuiltinTasksFixture;
   let task: SalesReportTask;
   let dir: string;

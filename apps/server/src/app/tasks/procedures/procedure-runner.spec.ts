@@ -1,17 +1,17 @@
-import { Logger } from '@nestjs/common';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { Client, DatabaseError } from 'pg';
 import { DataSource } from 'typeorm';
 
-import type { TaskContext } from '../task-handler';
+import { POSTGRES_URL } from '../../../../test/support/databases';
+import { describeNeeding } from '../../../../test/support/services';
+import { recordingContext } from '../builtin/builtin-tasks.testing';
 import { callMark, ProcedureRunner } from './procedure-runner';
 import type { ProcedureTaskOptions } from './procedure-task';
 
-const POSTGRES_URL = process.env['ONWARD_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-
 // The start-up check against the real PostgreSQL's pg_proc: a declaration that does not fit its
 // procedure stops the server with a message naming the task and the argument.
-describe('ProcedureRunner at start (PostgreSQL)', () => {
+describeNeeding(['postgres'], 'ProcedureRunner at start (PostgreSQL)', () => {
   const schema = `onward_proc_${randomBytes(4).toString('hex')}`;
   let admin: Client;
   let dataSource: DataSource;
@@ -72,7 +72,7 @@ describe('ProcedureRunner at start (PostgreSQL)', () => {
 
 // A run's CALL on the real PostgreSQL, with a TaskContext of the test's own: the cancel, and the
 // schema of Onward's tables (`?schema=`) as the procedures' search path.
-describe('ProcedureRunner.call (PostgreSQL)', () => {
+describeNeeding(['postgres'], 'ProcedureRunner.call (PostgreSQL)', () => {
   const schema = `onward_call_${randomBytes(4).toString('hex')}`;
   let admin: Client;
   let dataSource: DataSource;
@@ -94,21 +94,8 @@ describe('ProcedureRunner.call (PostgreSQL)', () => {
   const slow = task('slow', 'slow_insert');
   const counting = task('counting', 'count_calls');
 
-  function context(signal: AbortSignal): TaskContext {
-    return {
-      runId: randomUUID(),
-      attempt: 1,
-      locale: 'en',
-      parameters: {},
-      signal,
-      logger: new Logger('test'),
-      progress: () => undefined,
-      openResultFile: () => {
-        throw new Error('no file');
-      },
-      setSummary: () => undefined,
-    };
-  }
+  /** A run's context, and the controller of its signal (the run's cancel). */
+  const run = () => recordingContext({}, tmpdir());
 
   const rows = async (): Promise<number> =>
     Number((await admin.query<{ n: string }>(`SELECT count(*) AS n FROM ${schema}.calls`)).rows[0].n);
@@ -166,24 +153,22 @@ describe('ProcedureRunner.call (PostgreSQL)', () => {
 
   it("finds a procedure's unqualified names in the schema of Onward's tables", async () => {
     await admin.query(`INSERT INTO ${schema}.calls VALUES (1), (2)`);
-    await expect(procedures.call(counting, context(new AbortController().signal))).resolves.toEqual({ n: '2' });
+    await expect(procedures.call(counting, run().ctx)).resolves.toEqual({ n: '2' });
   });
 
   it('does not make the CALL of a run cancelled before it', async () => {
-    const controller = new AbortController();
+    const { ctx, controller } = run();
     controller.abort(new Error('cancelled'));
-    const ctx = context(controller.signal);
     await expect(procedures.call(slow, ctx)).rejects.toThrow('cancelled');
     expect(await backendsOf(ctx.runId)).toBe(0);
     expect(await rows()).toBe(0);
     expect(cancels).toBe(0);
     // The connection went back usable: the next CALL on the pool runs.
-    await expect(procedures.call(counting, context(new AbortController().signal))).resolves.toEqual({ n: '0' });
+    await expect(procedures.call(counting, run().ctx)).resolves.toEqual({ n: '0' });
   });
 
   it('sends a lost cancel again until the CALL has stopped, and the CALL rolls back', async () => {
-    const controller = new AbortController();
-    const ctx = context(controller.signal);
+    const { ctx, controller } = run();
     const call = procedures.call(slow, ctx);
     call.catch(() => undefined);
     while ((await backendsOf(ctx.runId)) === 0) await new Promise((resolve) => setTimeout(resolve, 10));
